@@ -1,0 +1,5 @@
+"""`python -m agentgraph` is the `agentgraph` command."""
+
+from agentgraph.cli import main
+
+raise SystemExit(main())

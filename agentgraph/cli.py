@@ -1,0 +1,179 @@
+"""The `agentgraph` command: parse arguments, call the library, print, and choose the exit code.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found, 2 usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from agentgraph import __version__
+from agentgraph.compiler import (
+    CODES,
+    Checked,
+    Diagnostic,
+    check_file,
+    compile_checked,
+    explain,
+    render_json,
+    render_sarif,
+    render_text,
+    spec_json_schema,
+)
+from agentgraph.compiler.render import file_lines, summary
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable files: exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentgraph",
+        description="Validate, compile and test agent graphs for the OpenAI Responses API.",
+        epilog="Run `agentgraph COMMAND --help` for the options of a command.")
+    parser.add_argument("--version", action="version", version=f"agentgraph {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check graph specs and report every problem",
+        description="Check graph specs (YAML or JSON) like a compiler: every problem at once, "
+                    "with its code, file, line and column. Exit 0 when clean, 1 on errors, "
+                    "2 on usage or I/O errors.")
+    validate.add_argument("specs", nargs="+", metavar="SPEC", help="spec files to check")
+    _add_check_options(validate)
+    validate.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                          help="text (default), a JSON list, or SARIF 2.1.0 for code scanning")
+
+    compile_ = commands.add_parser(
+        "compile", help="compile a graph spec into its state machine (JSON)",
+        description="Validate a spec and lower it into the compiled state machine the runtime "
+                    "executes. Diagnostics and exit 1 on errors; on success the JSON goes to "
+                    "OUT (or stdout) and a one-line summary is printed.")
+    compile_.add_argument("spec", metavar="SPEC", help="the spec file")
+    compile_.add_argument("-o", "--output", metavar="OUT", help="write the JSON here (atomically)")
+    _add_check_options(compile_)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the spec format",
+        description="Print the JSON Schema of graph specs (format 1), for editors: point "
+                    "yaml-language-server at it with a `# yaml-language-server: $schema=PATH` "
+                    "line at the top of a spec.")
+    schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
+
+    explain_ = commands.add_parser("explain", help="explain a diagnostic code",
+                                   description="Explain a diagnostic code such as AG011.")
+    explain_.add_argument("code", metavar="CODE", help=f"one of {min(CODES)}..{max(CODES)}")
+    return parser
+
+
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--resolve", action="store_true",
+                        help="also import the Python functions and models the spec names "
+                             "(runs their modules' code; the spec's folder is on sys.path)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        handler = {"validate": _validate, "compile": _compile, "schema": _schema,
+                   "explain": _explain}[args.command]
+        return handler(args)
+    except UsageError as exc:
+        print(f"agentgraph: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _check(path: str, args: argparse.Namespace) -> Checked:
+    try:
+        checked = check_file(path, resolve=args.resolve)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if args.strict:
+        checked.diagnostics = [d.as_error() for d in checked.diagnostics]
+    return checked
+
+
+def _validate(args: argparse.Namespace) -> int:
+    everything: list[Diagnostic] = []
+    for path in args.specs:
+        checked = _check(path, args)
+        everything.extend(checked.diagnostics)
+        if args.format == "text":
+            _print_text(checked)
+    if args.format == "json":
+        sys.stdout.write(render_json(everything))
+    elif args.format == "sarif":
+        sys.stdout.write(render_sarif(everything, __version__))
+    return EXIT_ERRORS if any(d.is_error for d in everything) else EXIT_OK
+
+
+def _print_text(checked: Checked, stream=None) -> None:  # type: ignore[no-untyped-def]
+    stream = stream or sys.stdout
+    source = checked.source
+
+    def lines_of(name: str) -> list[str]:
+        return source.lines if name == source.name else file_lines(name)
+
+    stream.write(render_text(checked.diagnostics, lines_of))
+    stream.write(f"{source.name}: {summary(checked.diagnostics)}\n")
+
+
+def _compile(args: argparse.Namespace) -> int:
+    checked = _check(args.spec, args)
+    if not checked.ok:
+        _print_text(checked, sys.stderr)
+        return EXIT_ERRORS
+    if checked.diagnostics:
+        _print_text(checked, sys.stderr)
+    graph = compile_checked(checked)
+    text = graph.to_json()
+    states = len(graph.states)
+    tools = sum(len(s.tools) for s in graph.states.values())
+    line = (f"compiled {graph.name}: {states} agent{'s' * (states != 1)}, {tools} tools, "
+            f"{len(graph.transitions)} transitions, {graph.digest[:19]}")
+    if args.output:
+        _write_atomic(args.output, text)
+        print(f"{line} -> {args.output}")
+    else:
+        sys.stdout.write(text)
+        print(line, file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = json.dumps(spec_json_schema(), indent=2) + "\n"
+    if args.output:
+        _write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    if args.code.upper() not in CODES:
+        raise UsageError(f"unknown code {args.code!r}; codes are {', '.join(sorted(CODES))}")
+    sys.stdout.write(explain(args.code))
+    return EXIT_OK
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    target = Path(path)
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,53 @@
+"""The agentgraph compiler: graph spec -> diagnostics -> compiled machine.
+
+    checked = check_file("graphs/support_desk.yaml")      # every diagnostic, with positions
+    graph = compile_checked(checked)                       # CompiledGraph, or CompileError
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FsPath
+from typing import Any
+
+from .codes import CODES, Code, Severity, explain
+from .diagnostics import Diagnostic, Span
+from .machine import CompiledGraph, CompiledGraphError, State, Transition
+from .pipeline import Checked, CompileError, check_file, check_text, compile_checked
+from .render import render_json, render_sarif, render_text
+from .spec import GraphSpec
+
+
+def validate(path: str | FsPath, *, resolve: bool = False) -> list[Diagnostic]:
+    """Every diagnostic of a spec file (empty when it is clean)."""
+    return check_file(path, resolve=resolve).diagnostics
+
+
+def load_spec(path: str | FsPath) -> GraphSpec:
+    """The spec of a file whose shape is valid; raises CompileError otherwise."""
+    checked = check_file(path)
+    if checked.spec is None:
+        raise CompileError(checked.diagnostics)
+    return checked.spec
+
+
+def compile_spec(path: str | FsPath, *, resolve: bool = False) -> CompiledGraph:
+    """Compile a spec file; raises CompileError (with `.diagnostics`) when it has errors."""
+    return compile_checked(check_file(path, resolve=resolve))
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the spec format, for editors (yaml-language-server)."""
+    schema = GraphSpec.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+__all__ = [
+    # validating and compiling
+    "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_spec",
+    "load_spec", "validate",
+    # diagnostics
+    "CODES", "Code", "Diagnostic", "Severity", "Span", "explain",
+    "render_json", "render_sarif", "render_text",
+    # the spec and the machine
+    "CompiledGraph", "CompiledGraphError", "GraphSpec", "State", "Transition", "spec_json_schema",
+]

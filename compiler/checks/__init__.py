@@ -1,0 +1,36 @@
+"""The semantic checks, run in order over a validated spec; each yields every problem it finds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic
+from .context import Check, CheckContext
+from .graph import check_graph
+from .hygiene import check_hygiene
+from .imports import check_imports
+from .naming import check_naming
+from .references import check_references
+from .schemas import check_schemas
+from .settings import check_settings
+from .templates import check_templates
+
+CHECKS: tuple[Check, ...] = (
+    check_references,
+    check_graph,
+    check_naming,
+    check_schemas,
+    check_templates,
+    check_imports,
+    check_settings,
+    check_hygiene,
+)
+
+
+def run_checks(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Every diagnostic of every check."""
+    for check in CHECKS:
+        yield from check(ctx)
+
+
+__all__ = ["CHECKS", "CheckContext", "run_checks"]

@@ -1,0 +1,57 @@
+"""What every check receives: the validated spec, where it came from, and shared analyses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path as FsPath
+
+import networkx as nx
+
+from ..diagnostics import Diagnostic, Path
+from ..spec import AgentToolSpec, GraphSpec
+from ..toolset import OfferedTool, handoff_target, offered_tools
+
+Check = Callable[["CheckContext"], Iterator[Diagnostic]]
+
+
+@dataclass
+class CheckContext:
+    """The spec under check, its file and folder, and options; analyses are computed once."""
+
+    spec: GraphSpec
+    file: str
+    base_dir: FsPath
+    resolve: bool = False
+    _offered: dict[str, list[OfferedTool]] = field(default_factory=dict, repr=False)
+
+    def diag(self, code: str, message: str, path: Path, **kwargs: object) -> Diagnostic:
+        return Diagnostic.make(code, message, self.file, path, **kwargs)  # type: ignore[arg-type]
+
+    def offered(self, agent_name: str) -> list[OfferedTool]:
+        """The tools an agent offers the model (cached)."""
+        if agent_name not in self._offered:
+            agent = self.spec.agents[agent_name]
+            self._offered[agent_name] = offered_tools(self.spec, agent_name, agent)
+        return self._offered[agent_name]
+
+    @cached_property
+    def handoff_graph(self) -> nx.DiGraph:
+        """Agents, with an edge for every handoff between declared agents."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.spec.agents)
+        for name, agent in self.spec.agents.items():
+            graph.add_edges_from((name, handoff_target(h)) for h in agent.handoffs
+                                 if handoff_target(h) in self.spec.agents)
+        return graph
+
+    @cached_property
+    def agent_tool_graph(self) -> nx.DiGraph:
+        """Agents, with an edge for every agent used as a tool by another."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.spec.agents)
+        for name, agent in self.spec.agents.items():
+            graph.add_edges_from((name, ref.agent) for ref in agent.tools
+                                 if isinstance(ref, AgentToolSpec) and ref.agent in self.spec.agents)
+        return graph

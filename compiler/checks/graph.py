@@ -1,0 +1,77 @@
+"""AG020-AG023: properties of the agent graph, with networkx, linear in its size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from ..diagnostics import Diagnostic
+from ..spec import AgentSpec, AgentToolSpec, ModelSettings, StopAtTools, settings_for
+from ..toolset import handoff_target
+from .context import CheckContext
+
+_FINISH = ("finish",)  # a node no agent name can equal
+
+
+def can_finish(agent: AgentSpec, settings: ModelSettings) -> bool:
+    """Whether a turn of this agent can end the run with a final output.
+
+    It cannot when tool_choice forces a tool call on every turn (required or a named tool, and
+    reset_tool_choice is false) and no tool call ever stops the run.
+    """
+    choice = settings.tool_choice or "auto"
+    if choice in ("auto", "none") or agent.reset_tool_choice:
+        return True
+    behavior = agent.tool_use_behavior
+    if behavior == "stop_on_first_tool":
+        return True
+    if isinstance(behavior, StopAtTools):
+        return choice == "required" or choice in behavior.stop_at_tool_names
+    return False
+
+
+def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
+    spec = ctx.spec
+    agents = spec.agents
+    for name, agent in agents.items():
+        for index, handoff in enumerate(agent.handoffs):
+            if handoff_target(handoff) == name:
+                yield ctx.diag("AG022", f"agent `{name}` hands off to itself",
+                               ("agents", name, "handoffs", index),
+                               hint="remove the handoff: the agent already has the conversation")
+    yield from _agent_tool_cycles(ctx)
+    if spec.entry not in agents:
+        return
+    calls = nx.compose(ctx.handoff_graph, ctx.agent_tool_graph)
+    reachable = nx.descendants(calls, spec.entry) | {spec.entry}
+    for name in agents:
+        if name not in reachable:
+            yield ctx.diag("AG020", f"agent `{name}` is unreachable from the entry `{spec.entry}`",
+                           ("agents", name), at_key=True,
+                           hint="hand off to it or use it as a tool from a reachable agent, or remove it")
+    finishing = ctx.handoff_graph.copy()
+    finishing.add_edges_from((name, _FINISH) for name, agent in agents.items() if can_finish(agent, settings_for(spec, agent)))
+    able = nx.ancestors(finishing, _FINISH) if _FINISH in finishing else set()
+    for name in agents:
+        if name in reachable and name not in able:
+            yield ctx.diag("AG021", f"no run through agent `{name}` can finish: neither it nor any "
+                                    "agent it hands off to can produce a final output",
+                           ("agents", name), at_key=True,
+                           hint="set `reset_tool_choice: true`, relax `tool_choice`, or add a "
+                                "tool_use_behavior that stops on a tool")
+
+
+def _agent_tool_cycles(ctx: CheckContext) -> Iterator[Diagnostic]:
+    graph = ctx.agent_tool_graph
+    for component in nx.strongly_connected_components(graph):
+        first = min(component)
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=first)]
+        shown = " -> ".join([*cycle, cycle[0]])
+        index = next(i for i, ref in enumerate(ctx.spec.agents[first].tools)
+                     if isinstance(ref, AgentToolSpec) and ref.agent in component)
+        yield ctx.diag("AG023", f"agents used as tools call each other in a cycle: {shown}",
+                       ("agents", first, "tools", index),
+                       hint="each call nests another run without end; break the cycle with a handoff")

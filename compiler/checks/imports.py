@@ -1,0 +1,97 @@
+"""AG050-AG052 and AG072: import paths are well formed, and with --resolve, import for real.
+
+Only `--resolve` imports user code; the spec's folder is put on sys.path while it does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..diagnostics import Diagnostic, Path, did_you_mean
+from ..spec import FunctionToolSpec, HandoffSpec, PythonType
+from .context import CheckContext
+
+IMPORT_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+INPUT_FILTERS = ("remove_all_tools",)
+"""Input filters known by name; anything else must be an import path."""
+
+
+def import_references(ctx: CheckContext) -> Iterator[tuple[str, Path, str]]:
+    """Every import path in the spec: (path, where, kind), kind being callable or model."""
+    spec = ctx.spec
+    for name, tool in spec.tools.items():
+        if isinstance(tool, FunctionToolSpec):
+            yield tool.function, ("tools", name, "function"), "callable"
+    for name, guard in spec.guardrails.items():
+        yield guard.function, ("guardrails", name, "function"), "callable"
+    for name, type_spec in spec.types.items():
+        if isinstance(type_spec, PythonType):
+            yield type_spec.python, ("types", name, "python"), "model"
+    if spec.context is not None and spec.context.python is not None:
+        yield spec.context.python, ("context", "python"), "model"
+    for name, agent in spec.agents.items():
+        for index, handoff in enumerate(agent.handoffs):
+            if isinstance(handoff, HandoffSpec) and handoff.input_filter is not None:
+                if handoff.input_filter not in INPUT_FILTERS:
+                    yield handoff.input_filter, ("agents", name, "handoffs", index, "input_filter"), "filter"
+
+
+def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
+    well_formed: list[tuple[str, Path, str]] = []
+    for target, path, kind in import_references(ctx):
+        if kind == "filter" and ":" not in target:
+            yield ctx.diag("AG072", f"unknown input filter `{target}`", path,
+                           hint=did_you_mean(target, INPUT_FILTERS)
+                           or "known filters: remove_all_tools; or give an import path package.module:function")
+        elif not IMPORT_PATH.match(target):
+            yield ctx.diag("AG050", f"malformed import path `{target}`", path,
+                           hint="write it as `package.module:attribute`")
+        else:
+            well_formed.append((target, path, kind))
+    if ctx.resolve and well_formed:
+        with _on_path(str(ctx.base_dir)):
+            for target, path, kind in well_formed:
+                yield from _resolve(ctx, target, path, kind)
+
+
+def resolve_import(target: str) -> Any:
+    """Import `package.module:attribute` and return the attribute."""
+    module_name, _, attribute = target.partition(":")
+    value: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _resolve(ctx: CheckContext, target: str, path: Path, kind: str) -> Iterator[Diagnostic]:
+    try:
+        value = resolve_import(target)
+    except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing
+        yield ctx.diag("AG051", f"cannot import `{target}`: {type(exc).__name__}: {exc}", path)
+        return
+    if kind == "model" and not (inspect.isclass(value) and issubclass(value, BaseModel)):
+        yield ctx.diag("AG052", f"`{target}` is {_describe(value)}, not a pydantic model", path)
+    elif kind != "model" and not callable(value):
+        yield ctx.diag("AG052", f"`{target}` is {_describe(value)}, not callable", path)
+
+
+def _describe(value: Any) -> str:
+    return f"a {type(value).__name__}" if not inspect.isclass(value) else f"the class {value.__name__}"
+
+
+@contextmanager
+def _on_path(folder: str) -> Iterator[None]:
+    sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        if folder in sys.path:
+            sys.path.remove(folder)

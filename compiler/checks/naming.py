@@ -1,0 +1,54 @@
+"""AG030-AG031, AG034-AG035: the tool names each agent offers the model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..spec import StopAtTools, settings_for
+from .context import CheckContext
+
+_API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_CHOICES = ("auto", "required", "none")
+
+
+def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
+    for name, tool in ctx.spec.tools.items():
+        if not _API_NAME.match(name):
+            yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must match "
+                                    "^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
+    for agent_name, agent in ctx.spec.agents.items():
+        offered = ctx.offered(agent_name)
+        seen: dict[str, str] = {}
+        for tool in offered:
+            if tool.kind != "function" and not _API_NAME.match(tool.name):
+                yield ctx.diag("AG031", f"{tool.kind} tool name `{tool.name}` is refused by the API: "
+                                        "names must match ^[a-zA-Z0-9_-]{1,64}$", tool.path,
+                               hint="give it a shorter `tool_name`" if tool.kind == "handoff"
+                               else "give it a `name`")
+            if tool.name in seen:
+                yield ctx.diag("AG030", f"agent `{agent_name}` offers two tools named `{tool.name}` "
+                                        f"({seen[tool.name]} and {tool.kind})", tool.path,
+                               hint="rename one of them (handoffs take `tool_name`, agent tools `name`)")
+            seen.setdefault(tool.name, tool.kind)
+        names = [t.name for t in offered]
+        base = ("agents", agent_name)
+        choice = settings_for(ctx.spec, agent).tool_choice
+        own = agent.model_settings is not None and agent.model_settings.tool_choice is not None
+        where = (*base, "model_settings", "tool_choice") if own else ("defaults", "model_settings", "tool_choice")
+        if choice is not None and choice not in ("auto", "none"):
+            if not offered:
+                yield ctx.diag("AG034", f"tool_choice `{choice}` forces a tool call, but agent "
+                                        f"`{agent_name}` has no tools",
+                               where)
+            elif choice != "required" and choice not in names:
+                yield ctx.diag("AG034", f"tool_choice `{choice}` is not a tool of agent `{agent_name}`",
+                               where, hint=did_you_mean(choice, [*names, *_CHOICES]))
+        if isinstance(agent.tool_use_behavior, StopAtTools):
+            for index, stop in enumerate(agent.tool_use_behavior.stop_at_tool_names):
+                if stop not in names:
+                    yield ctx.diag("AG035", f"stop_at_tool_names names `{stop}`, which is not a tool "
+                                            f"of agent `{agent_name}`",
+                                   (*base, "tool_use_behavior", "stop_at_tool_names", index),
+                                   hint=did_you_mean(stop, names))

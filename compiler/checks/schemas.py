@@ -1,0 +1,117 @@
+"""AG032-AG033: JSON Schemas are valid, and strict-mode schemas are ones strict mode accepts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ..diagnostics import Diagnostic, Path
+from ..spec import AgentSpec, FunctionToolSpec, HandoffSpec, PythonType
+from .context import CheckContext
+
+MAX_SCHEMA_DEPTH = 64
+_Problem = tuple[tuple[Any, ...], str]
+
+
+def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
+    spec = ctx.spec
+    if spec.context is not None and spec.context.json_schema is not None:
+        yield from _check(ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False)
+    for name, tool in spec.tools.items():
+        if isinstance(tool, FunctionToolSpec) and tool.parameters is not None:
+            yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
+                              strict=tool.strict, root_object=True)
+    used = _types_used(spec.agents.values())
+    for name, schema in spec.types.items():
+        if not isinstance(schema, PythonType):
+            yield from _check(ctx, schema, ("types", name), strict=name in used, root_object=True)
+
+
+def _types_used(agents: Any) -> set[str]:
+    used: set[str] = set()
+    for agent in agents:
+        agent: AgentSpec
+        if agent.output_type:
+            used.add(agent.output_type)
+        used.update(h.input_type for h in agent.handoffs if isinstance(h, HandoffSpec) and h.input_type)
+    return used
+
+
+def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool,
+           root_object: bool) -> Iterator[Diagnostic]:
+    text = json.dumps(schema, sort_keys=True, default=str)
+    problems = schema_problems(text, strict, root_object)
+    for where, message in problems[0]:
+        yield ctx.diag("AG032", message, (*path, *where))
+    for where, message in problems[1]:
+        yield ctx.diag("AG033", message, (*path, *where),
+                       hint="set `additionalProperties: false` and list every property in "
+                            "`required` (use a null type for optional values), or `strict: false`")
+
+
+@lru_cache(maxsize=4096)
+def schema_problems(text: str, strict: bool, root_object: bool) -> tuple[list[_Problem], list[_Problem]]:
+    """(invalid-schema problems, strict-mode problems) of a schema given as canonical JSON.
+
+    Cached on the text: large specs repeat the same schemas many times.
+    """
+    schema = json.loads(text)
+    if _depth(schema) > MAX_SCHEMA_DEPTH:
+        return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
+    invalid: list[_Problem] = []
+    try:
+        errors = sorted(_meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
+    except RecursionError:
+        errors = []
+        invalid.append(((), "the schema is nested too deeply to check"))
+    for error in errors[:5]:
+        invalid.append((tuple(error.absolute_path), f"invalid JSON Schema: {error.message}"))
+    if root_object and isinstance(schema, dict) and schema.get("type") != "object":
+        invalid.append(((), "the API needs a schema of `type: object` here"))
+    return invalid, (list(_strict_problems(schema)) if strict and not invalid else [])
+
+
+@lru_cache(maxsize=1)
+def _meta_validator() -> Draft202012Validator:
+    return Draft202012Validator(Draft202012Validator.META_SCHEMA)
+
+
+def _depth(schema: Any) -> int:
+    deepest, stack = 0, [(schema, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_SCHEMA_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _strict_problems(schema: Any) -> Iterator[_Problem]:
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(schema, ())]
+    while stack:
+        node, where = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if node.get("type") == "object" or isinstance(properties, dict):
+            if node.get("additionalProperties") is not False:
+                yield where, "strict mode needs `additionalProperties: false` on every object"
+            missing = sorted(set(properties or {}) - set(node.get("required") or []))
+            if missing:
+                yield where, ("strict mode needs every property in `required`; missing: "
+                              + ", ".join(f"`{m}`" for m in missing))
+        for key in ("properties", "$defs", "definitions"):
+            if isinstance(node.get(key), dict):
+                stack.extend((v, (*where, key, k)) for k, v in node[key].items())
+        for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+            if isinstance(node.get(key), list):
+                stack.extend((v, (*where, key, i)) for i, v in enumerate(node[key]))
+        for key in ("items", "not", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                stack.append((node[key], (*where, key)))

@@ -1,0 +1,117 @@
+"""AG040-AG042: instructions are valid jinja2 templates over the declared run context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path as FsPath
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..diagnostics import Diagnostic, Span, did_you_mean
+from .context import CheckContext
+
+TEMPLATE_GLOBALS = ("context", "agent")
+"""The variables an instructions template sees: the run context and the agent (name, description)."""
+
+
+@lru_cache(maxsize=1)
+def template_environment() -> SandboxedEnvironment:
+    """The sandboxed environment instructions are parsed (and, at run time, rendered) with."""
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+
+
+def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
+    fields = _context_fields(ctx)
+    for name, agent in ctx.spec.agents.items():
+        base = ("agents", name)
+        if agent.instructions is not None and agent.instructions_file is not None:
+            yield ctx.diag("AG003", "give either `instructions` or `instructions_file`, not both",
+                           (*base, "instructions_file"), at_key=True)
+        if agent.instructions is not None:
+            yield from _check_source(ctx, agent.instructions, fields, (*base, "instructions"), None)
+        elif agent.instructions_file is not None:
+            path = ctx.base_dir / agent.instructions_file
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc})"
+                yield ctx.diag("AG042", f"instructions file `{agent.instructions_file}` {reason}",
+                               (*base, "instructions_file"),
+                               hint=f"paths are relative to the spec's folder ({ctx.base_dir})")
+                continue
+            yield from _check_source(ctx, text, fields, (*base, "instructions_file"), str(path))
+
+
+def _context_fields(ctx: CheckContext) -> set[str] | None:
+    """Names `context.<name>` may use; None when they cannot be known without importing code."""
+    context = ctx.spec.context
+    if context is None:
+        return set()
+    if context.json_schema is None:
+        return None
+    properties = context.json_schema.get("properties")
+    if not isinstance(properties, dict):
+        return None if context.json_schema.get("additionalProperties", True) is not False else set()
+    return set(properties)
+
+
+def _check_source(ctx: CheckContext, source: str, fields: set[str] | None,
+                  path: tuple[str | int, ...], file: str | None) -> Iterator[Diagnostic]:
+    if "{" not in source:
+        return
+    try:
+        tree = template_environment().parse(source)
+    except TemplateSyntaxError as exc:
+        yield _at(ctx, "AG040", f"instructions are not a valid jinja2 template: {exc.message} "
+                               f"(template line {exc.lineno})", path, file, exc.lineno, source)
+        return
+    for variable in sorted(meta.find_undeclared_variables(tree)):
+        if variable not in TEMPLATE_GLOBALS:
+            hint = (f"context fields are written `context.{variable}`"
+                    if fields and variable in fields else did_you_mean(variable, TEMPLATE_GLOBALS))
+            yield _at(ctx, "AG041", f"template variable `{variable}` is not defined; templates see "
+                                    "`context` and `agent`", path, file, _line_of(tree, variable), source,
+                      hint=hint)
+    if fields is None:
+        return
+    for attr, lineno in _context_attributes(tree):
+        if attr not in fields:
+            declared = "the context schema does not declare it" if ctx.spec.context else (
+                "the spec declares no `context:`")
+            yield _at(ctx, "AG041", f"template variable `context.{attr}` is not declared: {declared}",
+                      path, file, lineno, source, hint=did_you_mean(attr, fields))
+
+
+def _context_attributes(tree: nodes.Template) -> Iterator[tuple[str, int]]:
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == "context":
+            if isinstance(node, nodes.Getattr):
+                yield node.attr, node.lineno
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                yield node.arg.value, node.lineno
+
+
+def _line_of(tree: nodes.Template, variable: str) -> int:
+    return next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), 1)
+
+
+def _at(ctx: CheckContext, code: str, message: str, path: tuple[str | int, ...], file: str | None,
+        lineno: int, source: str, hint: str | None = None) -> Diagnostic:
+    """Inside a template file, point at its line; inline, point at the `instructions` value."""
+    if file is None:
+        return ctx.diag(code, message, path, hint=hint)
+    lines = source.splitlines() or [""]
+    line = min(max(lineno, 1), len(lines))
+    span = Span(line, 1, line, len(lines[line - 1]) + 1)
+    return Diagnostic.make(code, message, _display(file, ctx), span=span, hint=hint)
+
+
+def _display(file: str, ctx: CheckContext) -> str:
+    spec_dir = FsPath(ctx.file).parent
+    try:
+        return str(spec_dir / FsPath(file).relative_to(ctx.base_dir))
+    except ValueError:
+        return file

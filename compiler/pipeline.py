@@ -1,0 +1,93 @@
+"""The compiler's passes chained: read -> parse -> shape -> checks -> lower."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any
+
+from .checks import CheckContext, run_checks
+from .diagnostics import Diagnostic, has_errors
+from .lower import lower
+from .machine import CompiledGraph
+from .shape import check_shape
+from .source import MAX_BYTES, SourceFile, parse_source, read_source
+from .spec import FORMAT_VERSION, GraphSpec
+
+
+@dataclass
+class Checked:
+    """A spec after validation: its source, the spec (None if its shape is broken), diagnostics."""
+
+    source: SourceFile
+    spec: GraphSpec | None
+    diagnostics: list[Diagnostic]
+    base_dir: FsPath
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics)
+
+
+class CompileError(ValueError):
+    """A spec that does not compile; `diagnostics` says why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.is_error]
+        first = errors[0] if errors else diagnostics[0]
+        super().__init__(f"{len(errors)} error(s); first: {first.file}: {first.message}")
+
+
+def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MAX_BYTES) -> Checked:
+    """Validate a spec file: every diagnostic, with its source position."""
+    source, diagnostics = read_source(path, max_bytes=max_bytes)
+    return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
+
+
+def check_text(text: str | bytes, name: str = "<spec>", *, kind: str = "yaml",
+               base_dir: str | FsPath = ".", resolve: bool = False) -> Checked:
+    """Validate spec text (YAML or JSON) as if it were a file called `name` in `base_dir`."""
+    source, diagnostics = parse_source(text, name, kind=kind)
+    return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
+
+
+def compile_checked(checked: Checked) -> CompiledGraph:
+    """Lower a checked spec; raises CompileError when it has errors."""
+    if not checked.ok or checked.spec is None:
+        raise CompileError(checked.diagnostics)
+    return lower(checked.spec, checked.base_dir)
+
+
+def _check(source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath,
+           resolve: bool) -> Checked:
+    spec = None
+    if not diagnostics:
+        diagnostics = _version(source.data, source.name)
+        if not diagnostics:
+            spec, diagnostics = check_shape(source.data, source.name)
+    if spec is not None:
+        context = CheckContext(spec, source.name, base_dir, resolve)
+        diagnostics = [*diagnostics, *run_checks(context)]
+    placed = {_place(d, source) for d in diagnostics}
+    return Checked(source, spec, sorted(placed, key=Diagnostic.sort_key), base_dir)
+
+
+def _version(data: Any, file: str) -> list[Diagnostic]:
+    if not isinstance(data, dict):
+        return [Diagnostic.make("AG003", "a spec must be a mapping at its top level", file,
+                                hint="start with `agentgraph: 1`")]
+    if "agentgraph" not in data:
+        return [Diagnostic.make("AG005", "missing the format version `agentgraph: 1`", file,
+                                hint="add `agentgraph: 1` as the first line")]
+    version = data["agentgraph"]
+    if type(version) is not int or version != FORMAT_VERSION:
+        return [Diagnostic.make("AG005", f"unsupported format version `{version}`", file,
+                                ("agentgraph",), hint=f"this agentgraph reads format {FORMAT_VERSION}")]
+    return []
+
+
+def _place(diagnostic: Diagnostic, source: SourceFile) -> Diagnostic:
+    if diagnostic.span is not None or diagnostic.file != source.name:
+        return diagnostic
+    return diagnostic.with_span(source.locate(diagnostic.path, diagnostic.at_key))

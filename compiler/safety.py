@@ -1,0 +1,40 @@
+"""Guards against documents that are small as text but huge or endless as data (YAML aliases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_EXPANDED_NODES = 2_000_000
+"""The most nodes a document may hold once its YAML aliases are expanded."""
+
+
+def check_expansion(data: Any, limit: int = MAX_EXPANDED_NODES) -> str | None:
+    """Why `data` must be refused (alias bomb or self-reference), or None when it is fine.
+
+    Shared containers (what YAML aliases produce) are sized once and remembered, so the check
+    is linear in the number of distinct containers even when the expansion is exponential.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        ident = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            in_progress.discard(ident)
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > limit:
+                return f"YAML aliases expand this document to more than {limit:,} nodes"
+            sizes[ident] = total
+            continue
+        if ident in sizes:
+            continue
+        if ident in in_progress:
+            return "a YAML alias refers to a node that contains it (a recursive document)"
+        in_progress.add(ident)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+    return None

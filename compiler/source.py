@@ -1,0 +1,176 @@
+"""Load a spec file (YAML or JSON) safely, and find the source position of any node lazily.
+
+Parsing uses the fastest safe loaders (`json.loads`, PyYAML's C `CSafeLoader`): no tag ever
+constructs an object. Positions are not kept while loading, because keeping a line and column
+for every node costs more than the parse itself; `SourceFile.locate` finds the span of one node
+only when a diagnostic needs it (YAML: one `compose` of the text; JSON: a scan that skips
+values with the C decoder).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Path, Span
+from .positions import JsonLocator, YamlLocator
+from .safety import check_expansion
+
+MAX_BYTES = 128 * 1024 * 1024
+"""Specs larger than this are refused before parsing (override with `max_bytes`)."""
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAYBE_ALIAS = re.compile(r"[&*][^\s,\[\]{}]")
+
+
+class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, noting duplicate mapping keys (YAML silently keeps the last one)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[Any, str]] = []
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicates.append((key_node, key_node.value))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+@dataclass
+class SourceFile:
+    """A loaded spec: its display name, text, format and data, with lazy node positions."""
+
+    name: str
+    text: str
+    kind: str
+    data: Any = None
+    _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def locate(self, path: Path, at_key: bool = False) -> Span | None:
+        """The span of the node at `path` (or of its key), or None if it is not in the file."""
+        if self._locator is None:
+            locator_cls = JsonLocator if self.kind == "json" else YamlLocator
+            self._locator = locator_cls(self.text)
+        found = self._locator.find(path, at_key)
+        if found is None:
+            return None
+        start, end = found
+        return Span(*self.position(start), *self.position(end))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of a character offset."""
+        if self._line_starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+
+def read_source(path: str | FsPath, *, max_bytes: int = MAX_BYTES) -> tuple[SourceFile, list[Diagnostic]]:
+    """Read and parse a spec file. Problems come back as AG001 diagnostics, never raised.
+
+    An OSError (missing file, permission) is raised: the CLI reports it as a usage error.
+    """
+    name = str(path)
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    kind = "json" if name.lower().endswith(".json") else "yaml"
+    if len(raw) > max_bytes:
+        source = SourceFile(name, "", kind)
+        return source, [_syntax(name, f"the file is larger than the {max_bytes // 2**20} MiB "
+                                      "a spec may have", hint="split the spec or raise max_bytes")]
+    return parse_source(raw, name, kind=kind)
+
+
+def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[SourceFile, list[Diagnostic]]:
+    """Decode and parse spec text (bytes must be UTF-8) into a SourceFile with its data."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            source = SourceFile(name, raw[: exc.start].decode("utf-8", "replace"), kind)
+            line, column = source.position(len(source.text))
+            return source, [_syntax(name, f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} "
+                                          "cannot be decoded", span=Span(line, column, line, column + 1),
+                                    hint="save the file as UTF-8")]
+    else:
+        text = raw
+    source = SourceFile(name, text, kind)
+    diagnostics = _parse_json(source) if kind == "json" else _parse_yaml(source)
+    if diagnostics:
+        return source, diagnostics
+    if source.data is None:
+        return source, [_syntax(name, "the file is empty", span=Span(1, 1, 1, 1),
+                                hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`")]
+    return source, []
+
+
+def _parse_json(source: SourceFile) -> list[Diagnostic]:
+    try:
+        source.data = json.loads(source.text)
+    except json.JSONDecodeError as exc:
+        span = Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
+        if not source.text.strip():
+            return []
+        return [_syntax(source.name, f"invalid JSON: {exc.msg}", span=span)]
+    except RecursionError:
+        return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
+    return []
+
+
+def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
+    loader = _SpecLoader(source.text)
+    try:
+        source.data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        message = f"invalid YAML: {problem}"
+        if exc.context and exc.problem:
+            message = f"invalid YAML: {problem} ({exc.context})"
+        return [_syntax(source.name, message, span=span)]
+    except yaml.YAMLError as exc:
+        return [_syntax(source.name, f"invalid YAML: {exc}", span=Span(1, 1, 1, 1))]
+    except RecursionError:
+        return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
+    finally:
+        loader.dispose()
+    diagnostics = [
+        Diagnostic.make("AG003", f"duplicate key `{key}`: YAML would silently keep only the last one",
+                        source.name, span=_mark_span(node), hint="remove or rename one of them")
+        for node, key in loader.duplicates
+    ]
+    if _MAYBE_ALIAS.search(source.text):
+        problem = check_expansion(source.data)
+        if problem:
+            diagnostics.append(_syntax(source.name, problem, span=Span(1, 1, 1, 1),
+                                       hint="YAML anchors and aliases may not expand to more "
+                                            "than the limit, nor refer to themselves"))
+            source.data = None
+    return diagnostics
+
+
+def _mark_span(node: Any) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _syntax(name: str, message: str, *, span: Span | None = None, hint: str | None = None) -> Diagnostic:
+    return Diagnostic.make("AG001", message, name, span=span or Span(1, 1, 1, 1), hint=hint)

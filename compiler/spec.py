@@ -1,0 +1,218 @@
+"""The graph spec, format 1, as pydantic models. `agentgraph schema` prints their JSON Schema.
+
+Values are checked for shape here; cross-references, graph properties and ranges of run settings
+are the checks' business (so that one run reports all of them with their own codes).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+FORMAT_VERSION = 1
+JsonSchema = dict[str, Any]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _short_or_long(value: Any) -> str:
+    return "long" if isinstance(value, dict) else "short"
+
+
+class RetrySettings(_Model):
+    """How the runtime retries a failed model call (exponential backoff)."""
+
+    max_retries: int = Field(2, description="Attempts after the first; 0 turns retries off.")
+    initial_delay: float = Field(0.5, description="Seconds before the first retry.")
+    max_delay: float = Field(8.0, description="Upper bound of one delay, in seconds.")
+    multiplier: float = Field(2.0, description="Growth of the delay from one retry to the next.")
+    jitter: bool = Field(True, description="Randomise each delay (up to +/-12.5 %).")
+
+
+class Reasoning(_Model):
+    """Reasoning options for reasoning models."""
+
+    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    summary: Literal["auto", "concise", "detailed"] | None = None
+
+
+class ModelSettings(_Model):
+    """Sampling and tool settings sent with every model call of an agent."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    max_output_tokens: int | None = None
+    tool_choice: str | None = Field(
+        None, description="auto, required, none, or the name of one of the agent's tools.")
+    parallel_tool_calls: bool | None = None
+    truncation: Literal["auto", "disabled"] | None = None
+    reasoning: Reasoning | None = None
+    store: bool | None = None
+    metadata: dict[str, str] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+
+
+class Defaults(_Model):
+    """Settings every agent inherits unless it overrides them, and the run's limits."""
+
+    model: str | None = Field(None, description="The model of every agent that names none.")
+    model_settings: ModelSettings = ModelSettings()
+    max_turns: int = Field(10, description="Model calls a run may make before it stops.")
+    retry: RetrySettings = RetrySettings()
+    tool_error: str = Field(
+        "An error occurred while running the tool. Please try again. Error: {error}",
+        description="What the model sees when a tool raises; {error} is the exception text.")
+
+
+class ContextSpec(_Model):
+    """The typed run context: the variables of instruction templates."""
+
+    json_schema: JsonSchema | None = Field(None, alias="schema")
+    python: str | None = Field(None, description="A pydantic model, as package.module:Name.")
+
+
+class HandoffSpec(_Model):
+    """A handoff in long form."""
+
+    to: str = Field(description="The agent that takes over.")
+    tool_name: str | None = Field(None, description="Overrides transfer_to_<agent>.")
+    description: str | None = Field(None, description="Overrides the generated description.")
+    input_filter: str | None = Field(
+        None, description="remove_all_tools, or an import path package.module:function.")
+    input_type: str | None = Field(None, description="A type the model fills when handing off.")
+
+
+Handoff = Annotated[
+    Annotated[str, Tag("short")] | Annotated[HandoffSpec, Tag("long")],
+    Discriminator(_short_or_long),
+]
+
+
+class AgentToolSpec(_Model):
+    """An agent offered to another agent as a tool: a nested run returning its final output."""
+
+    agent: str
+    name: str | None = Field(None, description="The tool name; defaults to the agent's name.")
+    description: str | None = Field(None, description="Defaults to the agent's description.")
+
+
+ToolRef = Annotated[
+    Annotated[str, Tag("short")] | Annotated[AgentToolSpec, Tag("long")],
+    Discriminator(_short_or_long),
+]
+
+
+class StopAtTools(_Model):
+    """Stop the run when the model calls one of these tools; its output is the final output."""
+
+    stop_at_tool_names: list[str]
+
+
+def _behavior_kind(value: Any) -> str:
+    return "stop_at" if isinstance(value, dict) else "name"
+
+
+ToolUseBehavior = Annotated[
+    Annotated[Literal["run_llm_again", "stop_on_first_tool"], Tag("name")]
+    | Annotated[StopAtTools, Tag("stop_at")],
+    Discriminator(_behavior_kind),
+]
+
+
+class AgentSpec(_Model):
+    """One agent of the graph."""
+
+    description: str | None = Field(None, description="What the agent does; the handoff description.")
+    instructions: str | None = Field(None, description="A jinja2 template over `context`.")
+    instructions_file: str | None = Field(None, description="A template file, relative to the spec.")
+    model: str | None = None
+    model_settings: ModelSettings | None = None
+    handoffs: list[Handoff] = []
+    tools: list[ToolRef] = []
+    input_guardrails: list[str] = []
+    output_guardrails: list[str] = []
+    output_type: str | None = None
+    tool_use_behavior: ToolUseBehavior = "run_llm_again"
+    reset_tool_choice: bool = True
+
+
+class FunctionToolSpec(_Model):
+    """A Python function offered to the model."""
+
+    function: str = Field(description="Import path package.module:function, resolved at run time.")
+    description: str | None = None
+    parameters: JsonSchema | None = Field(
+        None, description="JSON Schema of the arguments; derived from the signature if absent.")
+    strict: bool = True
+
+
+class HostedToolSpec(_Model):
+    """A tool the API runs itself, passed through as is."""
+
+    hosted: Literal[
+        "web_search", "web_search_preview", "file_search", "code_interpreter",
+        "image_generation", "computer_use_preview", "local_shell", "mcp",
+    ]
+    options: dict[str, Any] = Field({}, description="Extra fields of the tool, e.g. vector_store_ids.")
+
+
+def _tool_kind(value: Any) -> str:
+    return "hosted" if isinstance(value, dict) and "hosted" in value else "function"
+
+
+ToolSpec = Annotated[
+    Annotated[FunctionToolSpec, Tag("function")] | Annotated[HostedToolSpec, Tag("hosted")],
+    Discriminator(_tool_kind),
+]
+
+
+class GuardrailSpec(_Model):
+    """A guardrail function: input guardrails see the input, output guardrails the final output."""
+
+    function: str
+    description: str | None = None
+
+
+class PythonType(_Model):
+    """A type given by a pydantic model."""
+
+    python: str
+
+
+def _type_kind(value: Any) -> str:
+    return "python" if isinstance(value, dict) and "python" in value else "schema"
+
+
+TypeSpec = Annotated[
+    Annotated[PythonType, Tag("python")] | Annotated[JsonSchema, Tag("schema")],
+    Discriminator(_type_kind),
+]
+
+
+class GraphSpec(_Model):
+    """An agent graph: agents, their tools, handoffs, guardrails and types."""
+
+    model_config = ConfigDict(title="agentgraph graph spec, format 1")
+
+    agentgraph: Literal[1] = Field(description="The format version.")
+    name: str
+    description: str | None = None
+    entry: str = Field(description="The agent a run starts with.")
+    defaults: Defaults = Defaults()
+    context: ContextSpec | None = None
+    agents: dict[str, AgentSpec] = Field(min_length=1)
+    tools: dict[str, ToolSpec] = {}
+    guardrails: dict[str, GuardrailSpec] = {}
+    types: dict[str, TypeSpec] = {}
+
+
+def settings_for(spec: GraphSpec, agent: AgentSpec) -> ModelSettings:
+    """An agent's model settings: the defaults, overridden key by key by the agent's own."""
+    if agent.model_settings is None:
+        return spec.defaults.model_settings
+    merged = spec.defaults.model_settings.model_dump(exclude_none=True)
+    merged.update(agent.model_settings.model_dump(exclude_none=True))
+    return ModelSettings.model_validate(merged)

@@ -1,0 +1,1 @@
+"""Cassettes, record and replay, faults and the pytest plugin (not built yet)."""
