@@ -1,5 +1,5 @@
 """`python -m agentgraph` is the `agentgraph` command."""
 
-from agentgraph.cli import main
+from agentgraph.cli import entry
 
-raise SystemExit(main())
+entry()

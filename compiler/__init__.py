@@ -11,7 +11,8 @@ from typing import Any
 
 from .codes import CODES, Code, Severity, explain
 from .diagnostics import Diagnostic, Span
-from .machine import CompiledGraph, CompiledGraphError, State, Transition
+from .machine import CompiledGraph, CompiledGraphError
+from .machine_schema import State, Transition
 from .pipeline import Checked, CompileError, check_file, check_text, compile_checked
 from .render import render_json, render_sarif, render_text
 from .spec import GraphSpec

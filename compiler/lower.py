@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 from typing import Any
 
-import networkx as nx
-
-from .checks.graph import can_finish
+from .analysis import GraphAnalysis
 from .machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, TERMINALS, CompiledGraph
 from .spec import (
     AgentSpec,
@@ -18,7 +16,6 @@ from .spec import (
     HostedToolSpec,
     PythonType,
     StopAtTools,
-    settings_for,
 )
 from .toolset import agent_tool_name, handoff_target, handoff_tool_name
 
@@ -34,10 +31,12 @@ AGENT_TOOL_PARAMETERS: dict[str, Any] = {
 _TEMPLATE_MARKS = ("{{", "{%", "{#")
 
 
-def lower(spec: GraphSpec, base_dir: FsPath) -> CompiledGraph:
+def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> CompiledGraph:
     """The compiled machine of a spec that passed the checks without errors."""
-    states = {name: _state(spec, name, agent, base_dir) for name, agent in spec.agents.items()}
-    transitions = _transitions(spec)
+    analysis = analysis or GraphAnalysis(spec)
+    states = {name: _state(spec, name, agent, base_dir, analysis.settings(name))
+              for name, agent in spec.agents.items()}
+    transitions = _transitions(spec, analysis)
     context = None
     if spec.context is not None:
         context = {"schema": spec.context.json_schema, "python": spec.context.python}
@@ -63,7 +62,8 @@ def _type(type_spec: Any) -> dict[str, Any]:
     return {"schema": type_spec}
 
 
-def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath) -> dict[str, Any]:
+def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
+           settings: dict[str, Any]) -> dict[str, Any]:
     tools: list[dict[str, Any]] = []
     functions: dict[str, Any] = {}
     agent_tools: dict[str, str] = {}
@@ -97,7 +97,7 @@ def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath) -> di
     return {
         "description": agent.description,
         "model": agent.model or spec.defaults.model,
-        "model_settings": settings_for(spec, agent).model_dump(exclude_none=True),
+        "model_settings": settings,
         "instructions": _instructions(agent, base_dir),
         "tools": tools,
         "functions": functions,
@@ -156,38 +156,37 @@ def _behavior(agent: AgentSpec) -> Any:
     return behavior
 
 
-def _transitions(spec: GraphSpec) -> list[dict[str, Any]]:
+def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
-    for name, agent in spec.agents.items():
-        if can_finish(agent, settings_for(spec, agent)):
-            edges.append(_edge(name, "final_output", END))
+    for name in sorted(spec.agents):
+        agent = spec.agents[name]
+        own: list[dict[str, Any]] = []
+        if _may_answer(agent, analysis.settings(name)):
+            own.append(_edge(name, "final_output", END))
         if any(isinstance(r, AgentToolSpec) or isinstance(spec.tools[r], FunctionToolSpec)
                for r in agent.tools):
             behavior = agent.tool_use_behavior
             if behavior == "stop_on_first_tool":
-                edges.append(_edge(name, "tool_calls", END))
+                own.append(_edge(name, "tool_calls", END))
             else:
-                edges.append(_edge(name, "tool_calls", name))
+                own.append(_edge(name, "tool_calls", name))
                 if isinstance(behavior, StopAtTools):
-                    edges.append(_edge(name, "tool_calls", END, sorted(behavior.stop_at_tool_names)))
+                    own.append(_edge(name, "tool_calls", END, sorted(behavior.stop_at_tool_names)))
         for handoff in agent.handoffs:
-            edges.append(_edge(name, f"handoff:{handoff_tool_name(handoff)}", handoff_target(handoff)))
+            own.append(_edge(name, f"handoff:{handoff_tool_name(handoff)}", handoff_target(handoff)))
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
-            edges.append(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
-    edges.extend(_edge(name, "max_turns", MAX_TURNS) for name in _looping(spec, edges))
-    edges.sort(key=lambda e: (e["from"], e["on"], e["to"], e["tools"] or []))
+            own.append(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
+        if name in analysis.handoff_cycles or any(e["to"] == name for e in own):
+            own.append(_edge(name, "max_turns", MAX_TURNS))
+        own.sort(key=lambda e: (e["on"], e["to"], e["tools"] or []))
+        edges.extend(own)
     return edges
 
 
-def _looping(spec: GraphSpec, edges: list[dict[str, Any]]) -> list[str]:
-    """Agents on a cycle of turns: where a run can go on until max_turns stops it."""
-    turns = nx.DiGraph()
-    turns.add_edges_from((e["from"], e["to"]) for e in edges if e["to"] in spec.agents)
-    looping: list[str] = []
-    for component in nx.strongly_connected_components(turns):
-        if len(component) > 1 or any(turns.has_edge(n, n) for n in component):
-            looping.extend(component)
-    return looping
+def _may_answer(agent: AgentSpec, settings: dict[str, Any]) -> bool:
+    """Whether a turn can end in a final output message: not when tool_choice forces a tool
+    call on every turn (an agent like that can only end through a tool that stops the run)."""
+    return (settings.get("tool_choice") or "auto") in ("auto", "none") or agent.reset_tool_choice
 
 
 def _edge(source: str, on: str, to: str, tools: list[str] | None = None) -> dict[str, Any]:

@@ -1,17 +1,27 @@
 """The compiled machine: a plain, deterministic, JSON-serialisable state machine.
 
 States are agents (each holding its model call, lowered) plus the terminal states; transitions
-are labelled by what a model turn produced. The runtime needs only this, never the spec.
+are labelled by what a model turn produced (`final_output`, `tool_calls`, `handoff:<tool>`,
+`guardrail_tripped`, `max_turns`). The runtime needs only this, never the spec.
+
+A CompiledGraph keeps its JSON form as plain data, so compiling a large graph costs no model
+objects; typed views of states and transitions are built when first read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path as FsPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import orjson
+
+if TYPE_CHECKING:
+    from .machine_schema import State, Transition
 
 COMPILED_FORMAT = "agentgraph.compiled/1"
 END = "__end__"
@@ -20,130 +30,107 @@ MAX_TURNS = "__max_turns__"
 TERMINALS = (END, GUARDRAIL_TRIPPED, MAX_TURNS)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class CompiledGraphError(ValueError):
+    """A compiled graph file that cannot be used (not JSON, wrong shape, digest mismatch)."""
 
 
-class Instructions(_Frozen):
-    """The instructions template of a state, inlined even when it came from a file."""
-
-    source: str
-    template: bool = Field(description="Whether the source has jinja2 syntax to render.")
-    file: str | None = Field(None, description="The file it came from, relative to the spec.")
-
-
-class FunctionBinding(_Frozen):
-    """How the runtime calls a function tool."""
-
-    function: str
-    strict: bool
-
-
-class HandoffBinding(_Frozen):
-    """Where a handoff tool leads, and how the conversation is passed on."""
-
-    to: str
-    input_filter: str | None = None
-    input_type: str | None = None
-
-
-class OutputType(_Frozen):
-    """The structured output of a state: a JSON schema, or a pydantic model resolved at run time."""
-
-    name: str
-    json_schema: dict[str, Any] | None = Field(None, alias="schema")
-    python: str | None = None
-
-
-class GuardrailBinding(_Frozen):
-    name: str
-    function: str
-
-
-class State(_Frozen):
-    """One agent, with everything one of its model calls needs, already lowered."""
-
-    description: str | None
-    model: str
-    model_settings: dict[str, Any]
-    instructions: Instructions | None
-    tools: list[dict[str, Any]] = Field(description="The tool list exactly as the API receives it.")
-    functions: dict[str, FunctionBinding]
-    agent_tools: dict[str, str] = Field(description="Tool name -> agent run as that tool.")
-    handoffs: dict[str, HandoffBinding] = Field(description="Handoff tool name -> target.")
-    output: OutputType | None
-    input_guardrails: list[GuardrailBinding]
-    output_guardrails: list[GuardrailBinding]
-    tool_use_behavior: str | dict[str, list[str]]
-    reset_tool_choice: bool
-
-
-class Transition(_Frozen):
-    """An edge of the machine: from a state, on what a turn produced, to the next state."""
-
-    source: str = Field(alias="from")
-    on: str = Field(description="final_output, tool_calls, handoff:<tool>, guardrail_tripped, max_turns")
-    to: str
-    tools: list[str] | None = Field(None, description="Only these tool calls take this edge.")
-
-
-class CompiledGraph(_Frozen):
+@dataclass(frozen=True, eq=False)
+class CompiledGraph:
     """A compiled agent graph. `digest` is sha256 of its canonical JSON without the digest."""
 
-    format: Literal["agentgraph.compiled/1"] = COMPILED_FORMAT
-    digest: str
-    name: str
-    description: str | None
-    entry: str
-    max_turns: int
-    retry: dict[str, Any]
-    tool_error: str
-    context: dict[str, Any] | None
-    types: dict[str, dict[str, Any]]
-    states: dict[str, State]
-    transitions: list[Transition]
-    terminals: list[str]
+    data: dict[str, Any] = field(repr=False)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> CompiledGraph:
-        """Seal lowered data: add its digest and validate it."""
-        graph = cls.model_validate({**data, "digest": ""})
-        return graph.model_copy(update={"digest": digest_of(graph._body())})
-
-    def _body(self) -> dict[str, Any]:
-        data = self.to_data()
-        del data["digest"]
-        return data
-
-    def to_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
-
-    def to_json(self) -> str:
-        """The file form: sorted keys, indented, byte-identical for the same spec."""
-        return json.dumps(self.to_data(), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    def from_data(cls, body: dict[str, Any]) -> CompiledGraph:
+        """Seal lowered data: stamp the format and add the digest."""
+        body = {**body, "format": COMPILED_FORMAT}
+        body.pop("digest", None)
+        return cls({**body, "digest": digest_of(body)})
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:
-        """Read a compiled JSON file, checking its format and digest."""
+        """Read a compiled JSON file, checking its shape and digest."""
+        from pydantic import ValidationError
+
+        from .machine_schema import CompiledGraphModel
+
         try:
-            data = json.loads(FsPath(path).read_bytes())
-            graph = cls.model_validate(data)
-        except (ValueError, ValidationError) as exc:
+            data = orjson.loads(FsPath(path).read_bytes())
+            CompiledGraphModel.model_validate(data)
+        except (orjson.JSONDecodeError, ValidationError) as exc:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
-        expected = digest_of(graph._body())
-        if graph.digest != expected:
-            raise CompiledGraphError(f"{path}: digest mismatch: the file says {graph.digest}, "
-                                     f"its content hashes to {expected} (edited by hand?)")
-        return graph
+        body = {k: v for k, v in data.items() if k != "digest"}
+        if data["digest"] != digest_of(body):
+            raise CompiledGraphError(f"{path}: digest mismatch: the file says {data['digest']}, its "
+                                     f"content hashes to {digest_of(body)} (edited by hand?)")
+        return cls(data)
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def entry(self) -> str:
+        return str(self.data["entry"])
+
+    @property
+    def digest(self) -> str:
+        return str(self.data["digest"])
+
+    def state(self, name: str) -> State:
+        """The typed view of one state (validated on first read)."""
+        return self.states[name]
+
+    @cached_property
+    def states(self) -> Mapping[str, State]:
+        from .machine_schema import State
+
+        return _LazyStates(self.data["states"], State.model_validate)
+
+    @cached_property
+    def transitions(self) -> list[Transition]:
+        from .machine_schema import Transition
+
+        return [Transition.model_validate(t) for t in self.data["transitions"]]
+
+    def to_json(self) -> str:
+        """The file form: sorted keys, indented, byte-identical for the same spec."""
+        return _dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
-class CompiledGraphError(ValueError):
-    """A compiled graph file that cannot be used."""
+class _LazyStates(Mapping[str, "State"]):
+    """State names to typed states, each validated when first looked up."""
+
+    def __init__(self, raw: dict[str, Any], build: Callable[[Any], State]) -> None:
+        self._raw, self._build = raw, build
+        self._built: dict[str, State] = {}
+
+    def __getitem__(self, name: str) -> State:
+        if name not in self._built:
+            self._built[name] = self._build(self._raw[name])
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
-def canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_json(data: Any) -> bytes:
+    """Compact JSON with sorted keys, UTF-8: the form the digest is taken over."""
+    return _dumps(data, orjson.OPT_SORT_KEYS)
 
 
 def digest_of(body: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def _dumps(data: Any, option: int) -> bytes:
+    try:
+        return orjson.dumps(data, option=option)
+    except TypeError:  # integers beyond 64 bits: the standard library writes them too
+        indent = 2 if option & orjson.OPT_INDENT_2 else None
+        separators = None if indent else (",", ":")
+        return json.dumps(data, sort_keys=True, indent=indent, separators=separators,
+                          ensure_ascii=False).encode()

@@ -202,4 +202,9 @@ def _shown(value: Any) -> str:
 
 
 def _where(path: Path) -> str | None:
-    return f"add it under `{path[-1]}`" if path else None
+    if not path:
+        return None
+    if isinstance(path[-1], int):  # a list item: name the list, not the index
+        lists = [s for s in path if isinstance(s, str)]
+        return f"add it to item {path[-1] + 1} of `{lists[-1]}`" if lists else None
+    return f"add it under `{path[-1]}`"

@@ -209,10 +209,9 @@ class GraphSpec(_Model):
     types: dict[str, TypeSpec] = {}
 
 
-def settings_for(spec: GraphSpec, agent: AgentSpec) -> ModelSettings:
-    """An agent's model settings: the defaults, overridden key by key by the agent's own."""
-    if agent.model_settings is None:
-        return spec.defaults.model_settings
+def settings_for(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any]:
+    """An agent's model settings as sent: the defaults, overridden key by key by its own."""
     merged = spec.defaults.model_settings.model_dump(exclude_none=True)
-    merged.update(agent.model_settings.model_dump(exclude_none=True))
-    return ModelSettings.model_validate(merged)
+    if agent.model_settings is not None:
+        merged.update(agent.model_settings.model_dump(exclude_none=True))
+    return merged

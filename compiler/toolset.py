@@ -7,8 +7,8 @@ Order follows the OpenAI Agents SDK: the agent's `tools:` in order, then its han
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, NamedTuple
 
 from .diagnostics import Path
 from .spec import AgentSpec, AgentToolSpec, GraphSpec, HandoffSpec, HostedToolSpec
@@ -17,8 +17,7 @@ ToolKind = Literal["function", "hosted", "agent", "handoff"]
 _UNSAFE = re.compile(r"[^a-zA-Z0-9_]")
 
 
-@dataclass(frozen=True)
-class OfferedTool:
+class OfferedTool(NamedTuple):
     """One tool of one agent: its API name, kind, what it points at, and where it was declared."""
 
     name: str
@@ -27,6 +26,7 @@ class OfferedTool:
     path: Path
 
 
+@lru_cache(maxsize=65536)
 def function_style(name: str) -> str:
     """The Agents SDK's tool-name transform: unsafe characters to `_`, lowercased."""
     return _UNSAFE.sub("_", re.sub(r"\s", "_", name)).lower()

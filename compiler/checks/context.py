@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
 
-import networkx as nx
-
+from ..analysis import GraphAnalysis
 from ..diagnostics import Diagnostic, Path
-from ..spec import AgentToolSpec, GraphSpec
-from ..toolset import OfferedTool, handoff_target, offered_tools
+from ..spec import GraphSpec
+from ..toolset import OfferedTool, offered_tools
 
 Check = Callable[["CheckContext"], Iterator[Diagnostic]]
 
@@ -37,21 +36,5 @@ class CheckContext:
         return self._offered[agent_name]
 
     @cached_property
-    def handoff_graph(self) -> nx.DiGraph:
-        """Agents, with an edge for every handoff between declared agents."""
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.spec.agents)
-        for name, agent in self.spec.agents.items():
-            graph.add_edges_from((name, handoff_target(h)) for h in agent.handoffs
-                                 if handoff_target(h) in self.spec.agents)
-        return graph
-
-    @cached_property
-    def agent_tool_graph(self) -> nx.DiGraph:
-        """Agents, with an edge for every agent used as a tool by another."""
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.spec.agents)
-        for name, agent in self.spec.agents.items():
-            graph.add_edges_from((name, ref.agent) for ref in agent.tools
-                                 if isinstance(ref, AgentToolSpec) and ref.agent in self.spec.agents)
-        return graph
+    def analysis(self) -> GraphAnalysis:
+        return GraphAnalysis(self.spec)

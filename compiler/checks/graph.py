@@ -6,21 +6,20 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from typing import Any
+
 from ..diagnostics import Diagnostic
-from ..spec import AgentSpec, AgentToolSpec, ModelSettings, StopAtTools, settings_for
+from ..spec import AgentSpec, AgentToolSpec, StopAtTools
 from ..toolset import handoff_target
 from .context import CheckContext
 
-_FINISH = ("finish",)  # a node no agent name can equal
-
-
-def can_finish(agent: AgentSpec, settings: ModelSettings) -> bool:
+def can_finish(agent: AgentSpec, settings: dict[str, Any]) -> bool:
     """Whether a turn of this agent can end the run with a final output.
 
     It cannot when tool_choice forces a tool call on every turn (required or a named tool, and
     reset_tool_choice is false) and no tool call ever stops the run.
     """
-    choice = settings.tool_choice or "auto"
+    choice = settings.get("tool_choice") or "auto"
     if choice in ("auto", "none") or agent.reset_tool_choice:
         return True
     behavior = agent.tool_use_behavior
@@ -43,16 +42,14 @@ def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
     yield from _agent_tool_cycles(ctx)
     if spec.entry not in agents:
         return
-    calls = nx.compose(ctx.handoff_graph, ctx.agent_tool_graph)
-    reachable = nx.descendants(calls, spec.entry) | {spec.entry}
+    reachable = ctx.analysis.reachable
     for name in agents:
         if name not in reachable:
             yield ctx.diag("AG020", f"agent `{name}` is unreachable from the entry `{spec.entry}`",
                            ("agents", name), at_key=True,
                            hint="hand off to it or use it as a tool from a reachable agent, or remove it")
-    finishing = ctx.handoff_graph.copy()
-    finishing.add_edges_from((name, _FINISH) for name, agent in agents.items() if can_finish(agent, settings_for(spec, agent)))
-    able = nx.ancestors(finishing, _FINISH) if _FINISH in finishing else set()
+    finishers = {name for name, agent in agents.items() if can_finish(agent, ctx.analysis.settings(name))}
+    able = ctx.analysis.able_to_reach(finishers)
     for name in agents:
         if name in reachable and name not in able:
             yield ctx.diag("AG021", f"no run through agent `{name}` can finish: neither it nor any "
@@ -63,7 +60,7 @@ def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def _agent_tool_cycles(ctx: CheckContext) -> Iterator[Diagnostic]:
-    graph = ctx.agent_tool_graph
+    graph = ctx.analysis.agent_tool_graph
     for component in nx.strongly_connected_components(graph):
         first = min(component)
         if len(component) == 1 and not graph.has_edge(first, first):

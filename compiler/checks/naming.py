@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..spec import StopAtTools, settings_for
+from ..spec import StopAtTools
 from .context import CheckContext
 
 _API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -34,7 +34,7 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
             seen.setdefault(tool.name, tool.kind)
         names = [t.name for t in offered]
         base = ("agents", agent_name)
-        choice = settings_for(ctx.spec, agent).tool_choice
+        choice = ctx.analysis.settings(agent_name).get("tool_choice")
         own = agent.model_settings is not None and agent.model_settings.tool_choice is not None
         where = (*base, "model_settings", "tool_choice") if own else ("defaults", "model_settings", "tool_choice")
         if choice is not None and choice not in ("auto", "none"):

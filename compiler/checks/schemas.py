@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import orjson
 
 from ..diagnostics import Diagnostic, Path
+from ..machine import canonical_json
 from ..spec import AgentSpec, FunctionToolSpec, HandoffSpec, PythonType
 from .context import CheckContext
 
@@ -43,8 +43,7 @@ def _types_used(agents: Any) -> set[str]:
 
 def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool,
            root_object: bool) -> Iterator[Diagnostic]:
-    text = json.dumps(schema, sort_keys=True, default=str)
-    problems = schema_problems(text, strict, root_object)
+    problems = schema_problems(_cache_key(schema), strict, root_object)
     for where, message in problems[0]:
         yield ctx.diag("AG032", message, (*path, *where))
     for where, message in problems[1]:
@@ -53,13 +52,20 @@ def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: boo
                             "`required` (use a null type for optional values), or `strict: false`")
 
 
+def _cache_key(schema: Any) -> bytes:
+    try:
+        return orjson.dumps(schema)  # key order kept: equal schemas usually are written alike
+    except TypeError:
+        return canonical_json(schema)
+
+
 @lru_cache(maxsize=4096)
-def schema_problems(text: str, strict: bool, root_object: bool) -> tuple[list[_Problem], list[_Problem]]:
+def schema_problems(text: bytes, strict: bool, root_object: bool) -> tuple[list[_Problem], list[_Problem]]:
     """(invalid-schema problems, strict-mode problems) of a schema given as canonical JSON.
 
     Cached on the text: large specs repeat the same schemas many times.
     """
-    schema = json.loads(text)
+    schema = orjson.loads(text)
     if _depth(schema) > MAX_SCHEMA_DEPTH:
         return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
     invalid: list[_Problem] = []
@@ -76,7 +82,9 @@ def schema_problems(text: str, strict: bool, root_object: bool) -> tuple[list[_P
 
 
 @lru_cache(maxsize=1)
-def _meta_validator() -> Draft202012Validator:
+def _meta_validator() -> Any:
+    from jsonschema import Draft202012Validator  # imported on first use: it is slow to import
+
     return Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 

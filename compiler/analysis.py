@@ -1,0 +1,78 @@
+"""Graph analyses of a spec, computed once and shared by the checks and lowering (networkx)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from .spec import AgentToolSpec, GraphSpec, settings_for
+from .toolset import handoff_target
+
+
+class GraphAnalysis:
+    """The agents of a spec as graphs: handoffs, agents used as tools, and what follows."""
+
+    def __init__(self, spec: GraphSpec) -> None:
+        self.spec = spec
+        self._settings: dict[str, dict[str, Any]] = {}
+
+    def settings(self, name: str) -> dict[str, Any]:
+        """An agent's model settings as sent (defaults overridden by its own), computed once."""
+        if name not in self._settings:
+            self._settings[name] = settings_for(self.spec, self.spec.agents[name])
+        return self._settings[name]
+
+    @cached_property
+    def handoff_graph(self) -> nx.DiGraph:
+        """Agents, with an edge for every handoff between declared agents."""
+        agents = self.spec.agents
+        graph = nx.DiGraph()
+        graph.add_nodes_from(agents)
+        graph.add_edges_from((name, target) for name, agent in agents.items()
+                             for target in map(handoff_target, agent.handoffs) if target in agents)
+        return graph
+
+    @cached_property
+    def agent_tool_graph(self) -> nx.DiGraph:
+        """The agents that use or are used as tools, with an edge per use between declared agents."""
+        agents = self.spec.agents
+        graph = nx.DiGraph()
+        graph.add_edges_from((name, ref.agent) for name, agent in agents.items() for ref in agent.tools
+                             if isinstance(ref, AgentToolSpec) and ref.agent in agents)
+        return graph
+
+    @cached_property
+    def reachable(self) -> set[str]:
+        """Agents a run can reach from the entry, through handoffs and agents used as tools."""
+        entry = self.spec.entry
+        if entry not in self.spec.agents:
+            return set()
+        graph = self.handoff_graph
+        if self.agent_tool_graph.number_of_edges():
+            graph = nx.compose(graph, self.agent_tool_graph)
+        return nx.descendants(graph, entry) | {entry}
+
+    @cached_property
+    def handoff_cycles(self) -> set[str]:
+        """Agents on a cycle of handoffs (including handing off to themselves)."""
+        graph = self.handoff_graph
+        looping: set[str] = set()
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
+                looping.update(component)
+        return looping
+
+    def able_to_reach(self, targets: set[str]) -> set[str]:
+        """Agents from which some agent in `targets` can be reached by handoffs (condensation:
+        linear, each strongly connected component decided once in reverse topological order)."""
+        if len(targets) == len(self.spec.agents):
+            return set(targets)
+        dag = nx.condensation(self.handoff_graph)
+        members = dag.graph["mapping"]
+        able_components = {members[t] for t in targets}
+        for component in reversed(list(nx.topological_sort(dag))):
+            if any(s in able_components for s in dag.successors(component)):
+                able_components.add(component)
+        return {name for name, component in members.items() if component in able_components}
