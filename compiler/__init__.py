@@ -39,7 +39,17 @@ def compile_spec(path: str | FsPath, *, resolve: bool = False) -> CompiledGraph:
 def spec_json_schema() -> dict[str, Any]:
     """The JSON Schema of the spec format, for editors (yaml-language-server)."""
     schema = GraphSpec.model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **_any_of(schema)}
+
+
+def _any_of(node: Any) -> Any:
+    """pydantic writes our short/long-form unions as `oneOf`; they are decided by shape (a
+    string or a mapping), and a mapping may satisfy both branches, so `anyOf` is the truth."""
+    if isinstance(node, dict):
+        return {("anyOf" if k == "oneOf" else k): _any_of(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_any_of(v) for v in node]
+    return node
 
 
 __all__ = [
