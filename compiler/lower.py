@@ -157,29 +157,28 @@ def _behavior(agent: AgentSpec) -> Any:
 
 
 def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any]]:
+    """Every edge of the machine, in an order that depends only on the spec's content."""
     edges: list[dict[str, Any]] = []
+    add = edges.append
     for name in sorted(spec.agents):
         agent = spec.agents[name]
-        own: list[dict[str, Any]] = []
         if _may_answer(agent, analysis.settings(name)):
-            own.append(_edge(name, "final_output", END))
-        if any(isinstance(r, AgentToolSpec) or isinstance(spec.tools[r], FunctionToolSpec)
-               for r in agent.tools):
-            behavior = agent.tool_use_behavior
-            if behavior == "stop_on_first_tool":
-                own.append(_edge(name, "tool_calls", END))
-            else:
-                own.append(_edge(name, "tool_calls", name))
-                if isinstance(behavior, StopAtTools):
-                    own.append(_edge(name, "tool_calls", END, sorted(behavior.stop_at_tool_names)))
-        for handoff in agent.handoffs:
-            own.append(_edge(name, f"handoff:{handoff_tool_name(handoff)}", handoff_target(handoff)))
+            add(_edge(name, "final_output", END))
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
-            own.append(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
-        if name in analysis.handoff_cycles or any(e["to"] == name for e in own):
-            own.append(_edge(name, "max_turns", MAX_TURNS))
-        own.sort(key=lambda e: (e["on"], e["to"], e["tools"] or []))
-        edges.extend(own)
+            add(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
+        handoffs = sorted((handoff_tool_name(h), handoff_target(h)) for h in agent.handoffs)
+        for tool_name, target in handoffs:
+            add(_edge(name, f"handoff:{tool_name}", target))
+        calls_tools = any(isinstance(r, AgentToolSpec) or isinstance(spec.tools[r], FunctionToolSpec)
+                          for r in agent.tools)
+        behavior = agent.tool_use_behavior
+        loops = calls_tools and behavior != "stop_on_first_tool"
+        if loops or name in analysis.handoff_cycles:
+            add(_edge(name, "max_turns", MAX_TURNS))
+        if calls_tools:
+            if isinstance(behavior, StopAtTools):
+                add(_edge(name, "tool_calls", END, sorted(behavior.stop_at_tool_names)))
+            add(_edge(name, "tool_calls", END if behavior == "stop_on_first_tool" else name))
     return edges
 
 

@@ -1,0 +1,69 @@
+"""`agentgraph compile` as a whole process vs the bare floor (bare_analysis.py), side by side.
+
+    python benchmarks/compile_bench.py [--sizes 1000,10000,100000] [--repeat 3] [--yaml 10000]
+
+Prints, per size, the best wall time of each and the ratio (target: within 2x), and the growth
+from one size to the next (linear growth: about 10x per 10x agents).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from specgen import generate
+
+HERE = Path(__file__).resolve().parent
+
+
+def best_time(command: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(spec: Path, out: Path, repeat: int) -> tuple[float, float]:
+    compile_time = best_time([sys.executable, "-m", "agentgraph", "compile", str(spec), "-o", str(out)],
+                             repeat)
+    bare_time = best_time([sys.executable, str(HERE / "bare_analysis.py"), str(spec)], repeat)
+    return compile_time, bare_time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--yaml", type=int, default=10000, help="also a YAML spec of this size (0: none)")
+    args = parser.parse_args()
+    print(f"{'spec':>22} {'MB':>6} {'agentgraph':>11} {'bare':>8} {'ratio':>6} {'growth':>7}")
+    previous = None
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        for size in (int(s) for s in args.sizes.split(",")):
+            spec = tmp / f"spec-{size}.json"
+            spec.write_text(json.dumps(generate(size)))
+            ours, bare = measure(spec, tmp / "out.json", args.repeat if size < 100_000 else 1)
+            growth = f"{ours / previous:6.1f}x" if previous else ""
+            previous = ours
+            mb = spec.stat().st_size / 2**20
+            print(f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x {growth:>7}")
+        if args.yaml:
+            spec = tmp / f"spec-{args.yaml}.yaml"
+            spec.write_text(yaml.dump(generate(args.yaml), Dumper=yaml.CSafeDumper, sort_keys=False))
+            ours, bare = measure(spec, tmp / "out.json", args.repeat)
+            mb = spec.stat().st_size / 2**20
+            print(f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
