@@ -84,7 +84,10 @@ def _resolve(ctx: CheckContext, target: str, path: Path, kind: str) -> Iterator[
 
 
 def _describe(value: Any) -> str:
-    return f"a {type(value).__name__}" if not inspect.isclass(value) else f"the class {value.__name__}"
+    if inspect.isclass(value):
+        return f"the class {value.__name__}"
+    kind = type(value).__name__
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
 
 
 @contextmanager

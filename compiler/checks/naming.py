@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..spec import StopAtTools
+from ..spec import HostedToolSpec, StopAtTools
 from .context import CheckContext
 
 _API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -14,8 +14,8 @@ _CHOICES = ("auto", "required", "none")
 
 
 def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
-    for name, tool in ctx.spec.tools.items():
-        if not _API_NAME.match(name):
+    for name, tool in ctx.spec.tools.items():  # a hosted tool's key is never sent: not checked
+        if not isinstance(tool, HostedToolSpec) and not _API_NAME.match(name):
             yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must match "
                                     "^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
     for agent_name, agent in ctx.spec.agents.items():
@@ -25,8 +25,8 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
             if tool.kind != "function" and not _API_NAME.match(tool.name):
                 yield ctx.diag("AG031", f"{tool.kind} tool name `{tool.name}` is refused by the API: "
                                         "names must match ^[a-zA-Z0-9_-]{1,64}$", tool.path,
-                               hint="give it a shorter `tool_name`" if tool.kind == "handoff"
-                               else "give it a `name`")
+                               hint=f"choose a `{'tool_name' if tool.kind == 'handoff' else 'name'}` "
+                                    "of at most 64 letters, digits, `_` and `-`")
             if tool.name in seen:
                 yield ctx.diag("AG030", f"agent `{agent_name}` offers two tools named `{tool.name}` "
                                         f"({seen[tool.name]} and {tool.kind})", tool.path,
