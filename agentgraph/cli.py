@@ -87,7 +87,13 @@ def entry() -> None:
     """The console script: a one-shot process, so the cyclic GC is off (collecting the objects
     of a large spec costs more than it frees)."""
     gc.disable()
-    raise SystemExit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `agentgraph validate ... | head`: the reader left, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_ERRORS
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -97,7 +97,7 @@ def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
     return {
         "description": agent.description,
         "model": agent.model or spec.defaults.model,
-        "model_settings": settings,
+        "model_settings": _lowered_settings(settings, tools),
         "instructions": _instructions(agent, base_dir),
         "tools": tools,
         "functions": functions,
@@ -109,6 +109,16 @@ def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
         "tool_use_behavior": _behavior(agent),
         "reset_tool_choice": agent.reset_tool_choice,
     }
+
+
+def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
+    """Settings as the API takes them: a tool_choice naming a tool becomes the API's object."""
+    choice = settings.get("tool_choice")
+    if choice is None or choice in ("auto", "none", "required"):
+        return settings
+    named = next((t for t in tools if t.get("name") == choice), None)
+    lowered = {"type": "function", "name": choice} if named else {"type": choice}
+    return {**settings, "tool_choice": lowered}
 
 
 def _function(name: str, description: str | None, parameters: Any, strict: bool) -> dict[str, Any]:

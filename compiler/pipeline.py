@@ -83,10 +83,12 @@ def compile_checked(checked: Checked) -> CompiledGraph:
 def _check(source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath,
            resolve: bool) -> Checked:
     spec, analysis = None, None
-    if not diagnostics:
-        diagnostics = _version(source.data, source.name)
-        if not diagnostics:
-            spec, diagnostics = check_shape(source.data, source.name)
+    if source.data is not None:  # parse problems that leave data (duplicate keys) do not stop here
+        version = _version(source.data, source.name)
+        diagnostics = [*diagnostics, *version]
+        if not version:
+            spec, shape = check_shape(source.data, source.name)
+            diagnostics = [*diagnostics, *shape]
     if spec is not None:
         context = CheckContext(spec, source.name, base_dir, resolve)
         diagnostics = [*diagnostics, *run_checks(context)]

@@ -1,7 +1,8 @@
-"""Guards against documents that are small as text but huge or endless as data (YAML aliases)."""
+"""Guards against documents that are small as text but huge, endless or too deep as data."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MAX_EXPANDED_NODES = 2_000_000
@@ -37,4 +38,35 @@ def check_expansion(data: Any, limit: int = MAX_EXPANDED_NODES) -> str | None:
         in_progress.add(ident)
         stack.append((node, True))
         stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+    return None
+
+
+MAX_NESTING = 1000
+"""The deepest nesting a YAML spec may have (PyYAML's C parser recurses once per level)."""
+
+_FLOW_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|#[^\n]*|[\[\]{}]')
+_DEEP_BLOCK = re.compile(r"^[ \t\-?:]{%d,}" % (2 * MAX_NESTING), re.M)
+
+
+def deep_nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
+    """Where a YAML text nests deeper than `limit` levels, or None. Checked before parsing:
+    PyYAML's C parser overflows the C stack (a crash, not an exception) around 50,000 levels.
+
+    Flow collections are counted bracket by bracket (quoted strings and comments skipped);
+    block collections nest by indentation, so a line indented by 2 * limit is refused.
+    """
+    block = _DEEP_BLOCK.search(text)
+    if block:
+        return block.start()
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    for token in _FLOW_TOKENS.finditer(text):
+        mark = token.group()
+        if mark == "[" or mark == "{":
+            depth += 1
+            if depth > limit:
+                return token.start()
+        elif mark == "]" or mark == "}":
+            depth = max(depth - 1, 0)
     return None

@@ -20,13 +20,13 @@ import yaml
 
 from .diagnostics import Diagnostic, Path, Span
 from .positions import JsonLocator, YamlLocator
-from .safety import check_expansion
+from .safety import MAX_NESTING, check_expansion, deep_nesting_offset
 
 MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MAYBE_ALIAS = re.compile(r"[&*][^\s,\[\]{}]")
+_MAYBE_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{:-]))[&*][^\s,\[\]{}]", re.M)
 
 
 class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]
@@ -122,8 +122,17 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
 
 
 def _parse_json(source: SourceFile) -> list[Diagnostic]:
+    duplicates: list[tuple[str, dict[str, Any]]] = []
+
+    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            seen: set[str] = set()
+            duplicates.extend((k, mapping) for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return mapping
+
     try:
-        source.data = json.loads(source.text)
+        source.data = json.loads(source.text, object_pairs_hook=pairs_to_dict)
     except json.JSONDecodeError as exc:
         span = Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
         if not source.text.strip():
@@ -131,10 +140,36 @@ def _parse_json(source: SourceFile) -> list[Diagnostic]:
         return [_syntax(source.name, f"invalid JSON: {exc.msg}", span=span)]
     except RecursionError:
         return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
-    return []
+    if not duplicates:
+        return []
+    owners = _paths_of({id(mapping) for _, mapping in duplicates}, source.data)
+    return [Diagnostic.make("AG003", f"duplicate key `{key}`: JSON readers would silently keep "
+                                     "only the last one", source.name, (*owners[id(mapping)], key),
+                            at_key=True, hint="remove or rename one of them")
+            for key, mapping in duplicates if id(mapping) in owners]
+
+
+def _paths_of(wanted: set[int], data: Any) -> dict[int, tuple[str | int, ...]]:
+    """The paths of the containers whose ids are `wanted`."""
+    found: dict[int, tuple[str | int, ...]] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack and len(found) < len(wanted):
+        node, path = stack.pop()
+        if id(node) in wanted:
+            found[id(node)] = path
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k)) for k, v in node.items() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node) if isinstance(v, dict | list))
+    return found
 
 
 def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
+    deep = deep_nesting_offset(source.text)
+    if deep is not None:
+        line, column = source.position(deep)
+        return [_syntax(source.name, f"the document nests deeper than {MAX_NESTING} levels",
+                        span=Span(line, column, line, column + 1))]
     loader = _SpecLoader(source.text)
     try:
         source.data = loader.get_single_data()
@@ -157,10 +192,12 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
                         source.name, span=_mark_span(node), hint="remove or rename one of them")
         for node, key in loader.duplicates
     ]
-    if _MAYBE_ALIAS.search(source.text):
+    alias = _MAYBE_ALIAS.search(source.text)
+    if alias:
         problem = check_expansion(source.data)
         if problem:
-            diagnostics.append(_syntax(source.name, problem, span=Span(1, 1, 1, 1),
+            line, column = source.position(alias.start())
+            diagnostics.append(_syntax(source.name, problem, span=Span(line, column, line, column + 1),
                                        hint="YAML anchors and aliases may not expand to more "
                                             "than the limit, nor refer to themselves"))
             source.data = None

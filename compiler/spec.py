@@ -46,7 +46,8 @@ class ModelSettings(_Model):
     top_p: float | None = None
     max_output_tokens: int | None = None
     tool_choice: str | None = Field(
-        None, description="auto, required, none, or the name of one of the agent's tools.")
+        None, description="auto, required, none, or the name of one of the agent's tools "
+                          "(a hosted tool by its type, e.g. file_search).")
     parallel_tool_calls: bool | None = None
     truncation: Literal["auto", "disabled"] | None = None
     reasoning: Reasoning | None = None
@@ -197,6 +198,8 @@ class GraphSpec(_Model):
 
     model_config = ConfigDict(title="agentgraph graph spec, format 1")
 
+    schema_uri: str | None = Field(
+        None, alias="$schema", description="The JSON Schema editors check this file with.")
     agentgraph: Literal[1] = Field(description="The format version.")
     name: str
     description: str | None = None
@@ -212,6 +215,6 @@ class GraphSpec(_Model):
 def settings_for(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any]:
     """An agent's model settings as sent: the defaults, overridden key by key by its own."""
     merged = spec.defaults.model_settings.model_dump(exclude_none=True)
-    if agent.model_settings is not None:
-        merged.update(agent.model_settings.model_dump(exclude_none=True))
-    return merged
+    if agent.model_settings is not None:  # an explicit null unsets an inherited setting
+        merged.update(agent.model_settings.model_dump(exclude_unset=True))
+    return {key: value for key, value in merged.items() if value is not None}

@@ -319,7 +319,7 @@ def test_coding_assistant_review_loop_and_settings() -> None:
             ("reviewer", "max_turns", "__max_turns__")} <= edges(graph)
     assert coder["model_settings"] == {"tool_choice": "required", "reasoning": {"effort": "high"},
                                        "parallel_tool_calls": False}
-    assert reviewer["model_settings"] == {"tool_choice": "run_tests",
+    assert reviewer["model_settings"] == {"tool_choice": {"type": "function", "name": "run_tests"},
                                           "reasoning": {"effort": "medium"},
                                           "parallel_tool_calls": False}
     assert coder["reset_tool_choice"] is True  # forced first call, then auto: it can answer
