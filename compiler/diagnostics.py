@@ -39,6 +39,8 @@ class Diagnostic:
     hint: str | None = None
     span: Span | None = None
     severity: Severity = field(default=Severity.ERROR)
+    line_in_value: int | None = None
+    """For a problem inside a multi-line string (a template): its line within the string."""
 
     @classmethod
     def make(
@@ -51,9 +53,11 @@ class Diagnostic:
         at_key: bool = False,
         hint: str | None = None,
         span: Span | None = None,
+        line_in_value: int | None = None,
     ) -> Diagnostic:
         """A diagnostic whose severity is the code's own."""
-        return cls(code, message, file, tuple(path), at_key, hint, span, CODES[code].severity)
+        return cls(code, message, file, tuple(path), at_key, hint, span, CODES[code].severity,
+                   line_in_value)
 
     @property
     def is_error(self) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, Span, has_errors
 from .lower import lower
 from .machine import CompiledGraph
 from .shape import check_shape
@@ -114,4 +114,20 @@ def _version(data: Any, file: str) -> list[Diagnostic]:
 def _place(diagnostic: Diagnostic, source: SourceFile) -> Diagnostic:
     if diagnostic.span is not None or diagnostic.file != source.name:
         return diagnostic
-    return diagnostic.with_span(source.locate(diagnostic.path, diagnostic.at_key))
+    span = source.locate(diagnostic.path, diagnostic.at_key)
+    if span is not None and diagnostic.line_in_value and diagnostic.line_in_value > 1:
+        span = _line_inside(span, diagnostic.line_in_value, source)
+    return diagnostic.with_span(span)
+
+
+def _line_inside(span: Span, line_in_value: int, source: SourceFile) -> Span:
+    """The span of one line of a multi-line YAML string value (a block scalar `|` starts on the
+    next line); unchanged when the value is on one line (JSON strings, plain YAML scalars)."""
+    lines = source.lines
+    first = lines[span.line - 1][span.column - 1 :] if span.line <= len(lines) else ""
+    line = span.line + line_in_value - (0 if first[:1] in ("|", ">") else 1)
+    if span.end_line == span.line or line > min(span.end_line, len(lines)):
+        return span
+    text = lines[line - 1]
+    column = len(text) - len(text.lstrip()) + 1
+    return Span(line, column, line, len(text) + 1)

@@ -140,7 +140,7 @@ def _at(ctx: CheckContext, code: str, message: str, path: tuple[str | int, ...],
         lineno: int, source: str, hint: str | None = None) -> Diagnostic:
     """Inside a template file, point at its line; inline, point at the `instructions` value."""
     if file is None:
-        return ctx.diag(code, message, path, hint=hint)
+        return ctx.diag(code, message, path, hint=hint, line_in_value=lineno)
     lines = source.splitlines() or [""]
     line = min(max(lineno, 1), len(lines))
     span = Span(line, 1, line, len(lines[line - 1]) + 1)
