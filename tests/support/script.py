@@ -9,6 +9,7 @@ answered, a fault is applied instead. Faults that stream part of a response (`di
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ __all__ = [
     "Step",
     "TextItem",
     "Turn",
+    "api_error",
     "disconnect",
     "error_frame",
     "function_call",
@@ -75,7 +77,8 @@ class HttpError:
 
     HTTP: this status, headers and `{"error": {...}}` body. Websocket: an `error` frame carrying
     `status` and the error (headers inside `error.headers`); with `handshake=True` the websocket
-    upgrade itself is refused with this status (applied when a connection opens).
+    upgrade itself is refused with this status (applied when a connection opens; a frame on an
+    already open connection that meets it gets the error frame instead).
     """
 
     status: int
@@ -131,6 +134,10 @@ class Stall:
     began: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
     client_disconnected: threading.Event = field(default_factory=threading.Event)
+
+    async def wait_began(self, timeout: float = 5.0) -> bool:
+        """`began.wait` for asyncio tests (waits in a worker thread, not on the loop)."""
+        return await asyncio.to_thread(self.began.wait, timeout)
 
 
 Fault: TypeAlias = HttpError | Disconnect | ErrorFrame | Stall

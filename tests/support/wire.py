@@ -29,9 +29,6 @@ __all__ = [
     "ws_error_frame",
 ]
 
-# Request fields that are not echoed on the response object.
-_NOT_ECHOED = {"type", "input", "stream", "stream_id", "stream_options", "include", "background"}
-
 
 def dumps(payload: Any) -> str:
     """Compact JSON, as the API sends it."""
@@ -178,8 +175,10 @@ class _EventLog:
 def _message_events(
     log: _EventLog, item: TextItem, index: int, item_id: str
 ) -> dict[str, Any]:
-    base = {"id": item_id, "type": "message", "status": "in_progress", "content": []}
-    base["role"] = "assistant"
+    base = {
+        "id": item_id, "type": "message", "status": "in_progress", "content": [],
+        "role": "assistant",
+    }
     if item.phase is not None:
         base["phase"] = item.phase
     log.add("response.output_item.added", item=base, output_index=index)
@@ -268,9 +267,10 @@ def ws_error_frame(
     body = dict(error)
     if headers:
         body["headers"] = dict(headers)
-    frame: dict[str, Any] = {"type": "error", "error": body}
+    frame: dict[str, Any] = {"type": "error"}
     if status is not None:
         frame["status"] = status
+    frame["error"] = body
     if sequence_number is not None:
         frame["sequence_number"] = sequence_number
     return frame

@@ -1,0 +1,1 @@
+"""Test support: a scripted Responses API server and its script vocabulary."""
