@@ -5,21 +5,17 @@ Only `--resolve` imports user code; the spec's folder is put on sys.path while i
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import re
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic, Path, did_you_mean
+from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
 from .context import CheckContext
 
-IMPORT_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 INPUT_FILTERS = ("remove_all_tools",)
 """Input filters known by name; anything else must be an import path."""
 
@@ -57,18 +53,9 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
         else:
             well_formed.append((target, path, kind))
     if ctx.resolve and well_formed:
-        with _on_path(str(ctx.base_dir)):
+        with on_sys_path([str(ctx.base_dir)]):
             for target, path, kind in well_formed:
                 yield from _resolve(ctx, target, path, kind)
-
-
-def resolve_import(target: str) -> Any:
-    """Import `package.module:attribute` and return the attribute."""
-    module_name, _, attribute = target.partition(":")
-    value: Any = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def _resolve(ctx: CheckContext, target: str, path: Path, kind: str) -> Iterator[Diagnostic]:
@@ -88,13 +75,3 @@ def _describe(value: Any) -> str:
         return f"the class {value.__name__}"
     kind = type(value).__name__
     return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
-
-
-@contextmanager
-def _on_path(folder: str) -> Iterator[None]:
-    sys.path.insert(0, folder)
-    try:
-        yield
-    finally:
-        if folder in sys.path:
-            sys.path.remove(folder)

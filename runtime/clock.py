@@ -1,0 +1,75 @@
+"""Time and randomness, injectable: tests replace them so that nothing really sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    """What the runtime asks of time: now, sleeping, and bounding a wait."""
+
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+    def timeout(self, seconds: float | None) -> AbstractAsyncContextManager[Any]:
+        """A scope that raises TimeoutError when it lasts longer than `seconds` (None: never)."""
+        ...
+
+
+class SystemClock:
+    """Real time."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    def timeout(self, seconds: float | None) -> AbstractAsyncContextManager[Any]:
+        return asyncio.timeout(seconds)
+
+
+@dataclass
+class FakeClock:
+    """A clock for tests: sleeping advances it instantly and records each delay; a timeout
+    scope expires only when the clock is advanced past its deadline (`advance`)."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+    _scopes: list[tuple[float, asyncio.Timeout]] = field(default_factory=list, repr=False)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.advance(seconds)
+        await asyncio.sleep(0)
+
+    @asynccontextmanager
+    async def timeout(self, seconds: float | None) -> AsyncIterator[None]:
+        async with asyncio.timeout(None) as scope:
+            entry = (self.now + seconds if seconds is not None else float("inf"), scope)
+            self._scopes.append(entry)
+            try:
+                yield
+            finally:
+                self._scopes.remove(entry)
+
+    def advance(self, seconds: float) -> None:
+        """Move time on; timeout scopes whose deadline passed expire at once."""
+        self.now += seconds
+        for deadline, scope in list(self._scopes):
+            if deadline <= self.now:
+                scope.reschedule(asyncio.get_running_loop().time())
+
+
+Jitter = random.Random
+"""The jitter source: anything with `.uniform(a, b)`; seed it for determinism."""

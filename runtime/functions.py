@@ -1,0 +1,74 @@
+"""The Python side of a graph: resolve the functions a compiled graph names, and call them.
+
+Functions are named by import path (`package.module:function`); a run resolves them lazily,
+so a 1,000-agent graph costs nothing for agents that never run. Sync and async functions both
+work; a function that declares a `context` parameter (not among its tool arguments) gets the
+run context.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from agentgraph.compiler.importpath import on_sys_path, resolve_import
+
+from .errors import UserError
+
+
+class Functions:
+    """Resolves import paths to callables, once each; `overrides` replace paths (for tests)."""
+
+    def __init__(self, search_path: Sequence[str] = (),
+                 overrides: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        self._search_path = list(search_path)
+        self._resolved: dict[str, Callable[..., Any]] = dict(overrides or {})
+
+    def resolve(self, target: str) -> Callable[..., Any]:
+        if target not in self._resolved:
+            try:
+                with on_sys_path(self._search_path):
+                    value = resolve_import(target)
+            except Exception as exc:  # noqa: BLE001 - importing user code may raise anything
+                raise UserError(f"cannot import `{target}`: {type(exc).__name__}: {exc}") from exc
+            if not callable(value):
+                raise UserError(f"`{target}` is not callable")
+            self._resolved[target] = value
+        return self._resolved[target]
+
+
+async def call(function: Callable[..., Any], kwargs: dict[str, Any], context: Any) -> Any:
+    """Call a sync or async function with keyword arguments (and `context` if it takes one)."""
+    if _wants_context(function) and "context" not in kwargs:
+        kwargs = {**kwargs, "context": context}
+    result = function(**kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+async def call_positional(function: Callable[..., Any], *args: Any) -> Any:
+    """Call a sync or async function with positional arguments (guardrails, input filters)."""
+    result = function(*args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+def _wants_context(function: Callable[..., Any]) -> bool:
+    try:
+        return "context" in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def to_output(value: Any) -> str:
+    """A tool result as the string the model sees: strings as is, models and data as JSON."""
+    if isinstance(value, str):
+        return value
+    dump = getattr(value, "model_dump_json", None)
+    if callable(dump):
+        return str(dump())
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,35 @@
+"""Run guardrails: `guard(context, agent, value) -> {"tripwire_triggered": bool, "output_info": ...}`
+(an object with those attributes works too). Several guardrails run concurrently."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from .errors import (
+    GuardrailTripwireTriggered,
+    InputGuardrailTripwireTriggered,
+    OutputGuardrailTripwireTriggered,
+)
+from .functions import Functions, call_positional
+
+
+async def check_guardrails(bindings: list[Any], *, kind: str, agent: str, value: Any,
+                           context: Any, functions: Functions) -> None:
+    """Raise the tripwire error of the first guardrail (in declared order) that trips."""
+    if not bindings:
+        return
+    results = await asyncio.gather(*(
+        call_positional(functions.resolve(b.function), context, agent, value) for b in bindings))
+    error: type[GuardrailTripwireTriggered] = (
+        InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered)
+    for binding, result in zip(bindings, results, strict=True):
+        tripped, info = _read(result)
+        if tripped:
+            raise error(binding.name, agent, info)
+
+
+def _read(result: Any) -> tuple[bool, Any]:
+    if isinstance(result, dict):
+        return bool(result.get("tripwire_triggered")), result.get("output_info")
+    return bool(getattr(result, "tripwire_triggered", False)), getattr(result, "output_info", None)

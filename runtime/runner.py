@@ -1,0 +1,247 @@
+"""The runner loop of the Agents SDK, as the transitions of a CompiledGraph.
+
+One turn: render the agent's instructions, call the model with the input so far, sort its
+output, then take a transition: `handoff:<tool>` (first handoff wins), `tool_calls` (run them,
+back to the agent or, by tool_use_behavior, to the end), or `final_output` (parse, output
+guardrails, end). `max_turns` bounds the model calls. The loop is one async generator of
+stream events; a non-streamed run consumes it and keeps the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from openai.types.responses import Response, ResponseStreamEvent
+
+from agentgraph.compiler.machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
+
+from .errors import (
+    AgentGraphRunError,
+    InputGuardrailTripwireTriggered,
+    MaxTurnsExceeded,
+    ModelCallError,
+)
+from .events import AgentSwitchEvent, RawResponseEvent, RunItem, RunItemEvent, RunResult, Step, StreamEvent
+from .functions import Functions
+from .guardrails import check_guardrails
+from .handoffs import filter_history, handoff_items
+from .instructions import render
+from .output import parse_final_output
+from .tool_calls import run_tool_calls
+from .turns import TurnOutput, request_body, sort_output
+
+
+class ModelCaller(Protocol):
+    """How the runner reaches the model (a transport with retries around it)."""
+
+    async def create(self, body: dict[str, Any]) -> Response: ...
+
+    def stream(self, body: dict[str, Any]) -> AsyncIterator[ResponseStreamEvent]: ...
+
+
+@dataclass
+class RunOptions:
+    """Per-run settings: the context, limits, and how responses chain."""
+
+    context: Any = None
+    max_turns: int | None = None
+    chain_responses: bool = False
+    """Send only new items with previous_response_id after the first turn (else full history)."""
+    functions: Functions = field(default_factory=Functions)
+
+
+class Run:
+    """One run of a compiled graph from `agent` on `input`."""
+
+    def __init__(self, graph: CompiledGraph, caller: ModelCaller, options: RunOptions,
+                 input: str | list[dict[str, Any]], *, agent: str | None = None,
+                 stream: bool = False) -> None:
+        self.graph, self.caller, self.options, self.stream = graph, caller, options, stream
+        self.agent = agent or graph.entry
+        self.result = RunResult(input=input, graph_digest=graph.digest, last_agent=self.agent)
+        self.history: list[dict[str, Any]] = self.result.to_input_list()
+        self.pending: list[dict[str, Any]] = []
+        self.previous_id: str | None = None
+        self.tools_used: set[str] = set()
+        self.max_turns = options.max_turns or int(graph.data["max_turns"])
+
+    async def events(self) -> AsyncIterator[StreamEvent]:
+        """Run to the end, yielding stream events; errors carry the partial result."""
+        try:
+            async for event in self._loop():
+                yield event
+        except AgentGraphRunError as exc:
+            exc.partial = self.result
+            raise
+
+    async def _loop(self) -> AsyncIterator[StreamEvent]:
+        turn = 0
+        while True:
+            state = self.graph.states[self.agent]
+            if turn >= self.max_turns:
+                self._step("max_turns", MAX_TURNS)
+                raise MaxTurnsExceeded(self.max_turns, self.agent)
+            turn += 1
+            response: Response | None = None
+            async for item in self._model_turn(state, first=turn == 1):
+                if isinstance(item, Response):
+                    response = item
+                else:
+                    yield item
+            assert response is not None
+            output = sort_output(state, self.agent, response)
+            for event in self._add(output.items, from_response=True):
+                yield event
+            if output.handoff_calls:
+                for event in await self._handoff(state, output):
+                    yield event
+            elif output.tool_calls:
+                events, finished = await self._tools(state, output)
+                for event in events:
+                    yield event
+                if finished:
+                    return
+            else:
+                await self._finish(state, output.message_text)
+                return
+
+    async def _model_turn(self, state: Any, first: bool) -> AsyncIterator[RawResponseEvent | Response]:
+        """Call the model once; the entry agent's input guardrails run alongside the first call."""
+        options = self.options
+        choice = None if self.agent in self.tools_used and state.reset_tool_choice else (
+            state.model_settings.get("tool_choice"))
+        chained = options.chain_responses and self.previous_id is not None
+        body = request_body(state, render(state, self.agent, options.context),
+                            self.pending if chained else self.history, tool_choice=choice,
+                            previous_response_id=self.previous_id if chained else None)
+        guard = None
+        if first and self.agent == self.graph.entry and state.input_guardrails:
+            guard = asyncio.create_task(check_guardrails(
+                state.input_guardrails, kind="input", agent=self.agent, value=self.result.input,
+                context=options.context, functions=options.functions))
+        try:
+            response = None
+            if self.stream:
+                async for event in self.caller.stream(body):
+                    await _raise_if_tripped(guard)
+                    yield RawResponseEvent(self.agent, event)
+                    response = _terminal_response(event) or response
+            else:
+                response = await _beside(guard, self.caller.create(body))
+            await _raise_if_tripped(guard, wait=True)
+        except BaseException as exc:
+            if guard is not None and not guard.done():
+                guard.cancel()
+            if isinstance(exc, InputGuardrailTripwireTriggered):
+                self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
+            raise
+        if response is None:
+            raise ModelCallError("the response stream ended without a terminal event")
+        if response.status == "failed":
+            error = response.error.message if response.error else "no error given"
+            raise ModelCallError(f"the response failed: {error}")
+        self.result.raw_responses.append(response)
+        self.result.usage.add(response)
+        self.previous_id, self.pending = response.id, []
+        yield response
+
+    async def _tools(self, state: Any, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
+        """Run the turn's tool calls; True when tool_use_behavior ends the run on them."""
+        outputs = await self._run_tools(state, output.tool_calls)
+        events: list[StreamEvent] = [*self._add(outputs)]
+        self.tools_used.add(self.agent)
+        behavior = state.tool_use_behavior
+        names = output.called_tools
+        stop_at = behavior.get("stop_at_tool_names", []) if isinstance(behavior, dict) else []
+        stopping = [i for i, name in enumerate(names) if name in stop_at]
+        if behavior == "stop_on_first_tool" or stopping:
+            index = stopping[0] if stopping else 0
+            self.result.final_output = outputs[index].raw["output"]
+            self._step("tool_calls", END, names)
+            return events, True
+        self._step("tool_calls", self.agent, names)
+        return events, False
+
+    async def _handoff(self, state: Any, output: TurnOutput) -> list[StreamEvent]:
+        """Run any tool calls of the turn, then the first handoff; later handoffs are refused."""
+        outputs = await self._run_tools(state, output.tool_calls) if output.tool_calls else []
+        first = output.handoff_calls[0]
+        binding = state.handoffs[first["name"]]
+        items = handoff_items(output.handoff_calls, state, self.agent)
+        events: list[StreamEvent] = [*self._add([*outputs, *items])]
+        self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
+        self.history = await filter_history(binding, self.history, self.options.functions)
+        events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
+        self.agent = binding.to
+        return events
+
+    async def _finish(self, state: Any, text: str | None) -> None:
+        final = parse_final_output(state, self.agent, text, self.options.functions)
+        self.result.final_output = final
+        try:
+            await check_guardrails(state.output_guardrails, kind="output", agent=self.agent,
+                                   value=final, context=self.options.context,
+                                   functions=self.options.functions)
+        except AgentGraphRunError:
+            self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
+            raise
+        self._step("final_output", END)
+
+    async def _run_tools(self, state: Any, calls: list[dict[str, Any]]) -> list[RunItem]:
+        return await run_tool_calls(calls, state, self.agent, functions=self.options.functions,
+                                    context=self.options.context,
+                                    tool_error=str(self.graph.data["tool_error"]),
+                                    nested_run=self._nested)
+
+    async def _nested(self, agent: str, text: str) -> Any:
+        nested = Run(self.graph, self.caller, self.options, text, agent=agent)
+        try:
+            async for _ in nested.events():
+                pass
+        finally:
+            self.result.usage.merge(nested.result.usage)
+        value = nested.result.final_output
+        return value if isinstance(value, str) else json.dumps(value, default=str)
+
+    def _add(self, items: list[RunItem], from_response: bool = False) -> list[RunItemEvent]:
+        self.result.items.extend(items)
+        raws = [item.raw for item in items]
+        self.history.extend(raws)
+        if not from_response:
+            self.pending.extend(raws)
+        return [RunItemEvent(item) for item in items]
+
+    def _step(self, on: str, to: str, tools: tuple[str, ...] = ()) -> None:
+        self.result.path.append(Step(self.agent, on, to, tuple(tools)))
+        self.result.last_agent = self.agent
+
+
+def _terminal_response(event: ResponseStreamEvent) -> Response | None:
+    if event.type in ("response.completed", "response.incomplete", "response.failed"):
+        return event.response  # type: ignore[union-attr]
+    return None
+
+
+async def _beside(guard: asyncio.Task[None] | None, call: Any) -> Response:
+    """Await the model call; if the guardrail trips first, cancel the call and raise."""
+    if guard is None:
+        return await call  # type: ignore[no-any-return]
+    model = asyncio.ensure_future(call)
+    done, _ = await asyncio.wait({guard, model}, return_when=asyncio.FIRST_COMPLETED)
+    if guard in done and guard.exception() is not None:
+        model.cancel()
+        raise guard.exception()  # type: ignore[misc]
+    return await model  # type: ignore[no-any-return]
+
+
+async def _raise_if_tripped(guard: asyncio.Task[None] | None, wait: bool = False) -> None:
+    if guard is None:
+        return
+    if wait:
+        await guard
+    elif guard.done() and guard.exception() is not None:
+        raise guard.exception()  # type: ignore[misc]

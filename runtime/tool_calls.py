@@ -1,0 +1,78 @@
+"""Run the tool calls of one turn: function tools and agents as tools, concurrently, with the
+results in call order. Whatever goes wrong becomes an output the model sees, not a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from typing import Any
+
+from .events import RunItem
+from .functions import Functions, call, to_output
+from .turns import arguments_of, tool_output
+
+NestedRun = Callable[[str, str], Awaitable[Any]]
+"""Runs an agent as a tool: (agent, input text) -> its final output."""
+
+
+async def run_tool_calls(calls: list[dict[str, Any]], state: Any, agent: str, *,
+                         functions: Functions, context: Any, tool_error: str,
+                         nested_run: NestedRun) -> list[RunItem]:
+    """The output items of `calls`, in call order, the calls running concurrently."""
+    outputs = await asyncio.gather(*(
+        _one(c, state, agent, functions, context, tool_error, nested_run) for c in calls))
+    return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
+
+
+async def _one(call_item: dict[str, Any], state: Any, agent: str, functions: Functions,
+               context: Any, tool_error: str, nested_run: NestedRun) -> str:
+    name = str(call_item.get("name"))
+    try:
+        arguments = arguments_of(call_item)
+    except ValueError as exc:
+        return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+    if name in state.agent_tools:
+        text = arguments.get("input")
+        if not isinstance(text, str):
+            return tool_error.format(error=f"`{name}` takes an `input` string")
+        return to_output(await nested_run(state.agent_tools[name], text))
+    binding = state.functions.get(name)
+    if binding is None:
+        available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
+        return f"Tool `{name}` is not available to agent `{agent}` (available: {available})."
+    problem = invalid_arguments(state, name, arguments)
+    if problem:
+        return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
+    function = functions.resolve(binding.function)
+    try:
+        return to_output(await call(function, arguments, context))
+    except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
+        return tool_error.format(error=f"{type(exc).__name__}: {exc}")
+
+
+def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str | None:
+    """Why `arguments` do not fit the parameters the state declares for tool `name`, or None."""
+    schema = next((t.get("parameters") for t in state.tools if t.get("name") == name), None)
+    if not schema:
+        return None
+    error = next(iter(_validator(_frozen(schema)).iter_errors(arguments)), None)
+    if error is None:
+        return None
+    where = "/".join(map(str, error.absolute_path))
+    return f"{error.message}{f' at {where}' if where else ''}"
+
+
+def _frozen(schema: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(schema, sort_keys=True)
+
+
+@lru_cache(maxsize=1024)
+def _validator(schema_json: str) -> Any:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(schema_json))

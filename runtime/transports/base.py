@@ -1,0 +1,51 @@
+"""The transport contract: send one Responses API request, get its events or its response.
+
+A transport makes one attempt per call and never retries; `runtime.retry` decides about
+retries from what the attempt records (`Attempt`): whether the request could have reached the
+server, and whether any event of its response arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from openai.types.responses import Response, ResponseStreamEvent
+
+Body = dict[str, Any]
+"""The JSON body of `POST /responses` (a websocket `response.create` frame minus `type`)."""
+
+
+@dataclass
+class Attempt:
+    """What one attempt got as far as: the facts replay safety is decided on."""
+
+    number: int = 1
+    sent: bool = False
+    """The request may have reached the server (bytes were written, or could have been)."""
+    events: int = 0
+    """Events of the response received (for a non-streaming call: 1 once the body arrived)."""
+    notes: list[str] = field(default_factory=list)
+
+
+class Transport(Protocol):
+    """One way of talking to the Responses API (`http`, `websocket`, or a test double)."""
+
+    name: str
+
+    async def create(self, body: Body, attempt: Attempt) -> Response:
+        """Send a non-streaming request and return the whole response."""
+        ...
+
+    def stream(self, body: Body, attempt: Attempt) -> AsyncIterator[ResponseStreamEvent]:
+        """Send a streaming request and yield its events as they arrive, up to and including
+        the terminal event (response.completed, response.failed or response.incomplete)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+TERMINAL_EVENTS = frozenset({"response.completed", "response.failed", "response.incomplete"})

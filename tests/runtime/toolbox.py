@@ -1,0 +1,40 @@
+"""Functions the runtime test graphs name by import path (tests.runtime.toolbox:...)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+CALLS: list[tuple[str, dict[str, Any]]] = []
+
+
+def lookup_invoice(number: str) -> dict[str, Any]:
+    CALLS.append(("lookup_invoice", {"number": number}))
+    return {"number": number, "amount": 42}
+
+
+async def slow_status(service: str) -> str:
+    await asyncio.sleep(0)
+    CALLS.append(("slow_status", {"service": service}))
+    return f"{service}: ok"
+
+
+def explode(reason: str) -> str:
+    raise RuntimeError(f"boom: {reason}")
+
+
+def greet(name: str, context: dict[str, Any]) -> str:
+    return f"hello {name}, customer {context['customer']}"
+
+
+def no_pii(context: Any, agent: str, value: Any) -> dict[str, Any]:
+    text = value if isinstance(value, str) else str(value)
+    return {"tripwire_triggered": "1234-5678" in text, "output_info": {"agent": agent}}
+
+
+def short_answer(context: Any, agent: str, value: Any) -> dict[str, Any]:
+    return {"tripwire_triggered": len(str(value)) > 20, "output_info": {"length": len(str(value))}}
+
+
+def keep_last_message(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [item for item in items if item.get("role") == "user"][-1:]
