@@ -1,0 +1,120 @@
+"""`agentgraph run`: run a graph and show it happening (text as it streams, each handoff and
+tool call), then the final output. A typed run error ends it with a one-line reason."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any, TextIO
+
+from agentgraph.compiler import CompileError, render_text
+from agentgraph.runtime import AgentGraphRunError, RunResult, run_streamed
+from agentgraph.runtime.events import AgentSwitchEvent, RawResponseEvent, RunItemEvent, StreamEvent
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_SHOWN = 200
+
+
+def add_run_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run", help="run a graph against the Responses API",
+        description="Compile SPEC (or load a compiled JSON file) and run it on one input against "
+                    "the OpenAI Responses API or any compatible server (OPENAI_BASE_URL, "
+                    "OPENAI_API_KEY). Handoffs and tool calls are shown on stderr as they happen; "
+                    "the final output goes to stdout. Exit 0 on success, 1 when the run fails "
+                    "(with a one-line reason), 2 on usage errors.")
+    parser.add_argument("spec", metavar="SPEC", help="a graph spec, or a compiled JSON file")
+    parser.add_argument("--input", required=True, metavar="TEXT", help="the user's message")
+    parser.add_argument("--context", metavar="JSON", default=None,
+                        help="the run context as a JSON object (checked against the context schema)")
+    parser.add_argument("--transport", choices=("http", "websocket"), default="http",
+                        help="http (default; SSE with --stream) or a persistent websocket")
+    parser.add_argument("--stream", action="store_true",
+                        help="stream model calls and print the answer as it is generated")
+    parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
+    parser.add_argument("--json", action="store_true",
+                        help="print the whole result (path, items, usage) as JSON")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        context = json.loads(args.context) if args.context is not None else None
+    except json.JSONDecodeError as exc:
+        print(f"agentgraph: error: --context is not JSON: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.max_turns is not None and args.max_turns < 1:
+        print("agentgraph: error: --max-turns must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = asyncio.run(_run(args, context, sys.stdout, sys.stderr))
+    except CompileError as exc:
+        sys.stderr.write(render_text(exc.diagnostics))
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"agentgraph: error: cannot read {args.spec}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AgentGraphRunError as exc:
+        print(f"agentgraph: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
+    return EXIT_OK
+
+
+async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> RunResult:
+    streamed = run_streamed(args.spec, args.input, context=context, transport=args.transport,
+                            max_turns=args.max_turns)
+    show = _Show(out, err, live_text=args.stream and not args.json)
+    async with streamed:
+        async for event in streamed:
+            show.event(event)
+    result = streamed.result
+    if not args.json:
+        show.final(result.final_output)
+    return result
+
+
+class _Show:
+    """Writes events as a person wants to see them."""
+
+    def __init__(self, out: TextIO, err: TextIO, live_text: bool) -> None:
+        self.out, self.err, self.live_text = out, err, live_text
+        self.streamed_text = ""
+        self.last_streamed = ""
+
+    def event(self, event: StreamEvent) -> None:
+        if isinstance(event, RawResponseEvent):
+            if self.live_text and event.data.type == "response.output_text.delta":
+                self.out.write(event.data.delta)  # type: ignore[union-attr]
+                self.out.flush()
+                self.streamed_text += event.data.delta  # type: ignore[union-attr]
+        elif isinstance(event, AgentSwitchEvent):
+            self.err.write(f"-> {event.source} hands off to {event.target} ({event.via})\n")
+        elif isinstance(event, RunItemEvent):
+            item = event.item
+            if item.kind == "tool_call":
+                self.err.write(f"   {item.agent} calls {item.raw.get('name')}"
+                               f"({_short(item.raw.get('arguments', ''))})\n")
+            elif item.kind == "tool_output":
+                self.err.write(f"   <- {_short(item.raw.get('output', ''))}\n")
+            elif item.kind == "message" and self.streamed_text:
+                self.out.write("\n")
+                self.last_streamed, self.streamed_text = item.text, ""
+        self.err.flush()
+
+    def final(self, output: Any) -> None:
+        if isinstance(output, str):
+            text = output
+        elif hasattr(output, "model_dump_json"):
+            text = output.model_dump_json(indent=2)
+        else:
+            text = json.dumps(output, indent=2, ensure_ascii=False, default=str)
+        if not (self.live_text and text == self.last_streamed):
+            self.out.write(text + "\n")
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
