@@ -28,6 +28,7 @@ from agentgraph.compiler import (
     spec_json_schema,
 )
 from agentgraph.compiler.render import file_lines, summary
+from agentgraph.run_command import add_run_parser, run_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "line at the top of a spec.")
     schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
 
+    add_run_parser(commands)
+
     explain_ = commands.add_parser("explain", help="explain a diagnostic code",
                                    description="Explain a diagnostic code such as AG011.")
     explain_.add_argument("code", metavar="CODE", help=f"one of {min(CODES)}..{max(CODES)}")
@@ -102,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         handler = {"validate": _validate, "compile": _compile, "schema": _schema,
-                   "explain": _explain}[args.command]
+                   "explain": _explain, "run": run_command}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"agentgraph: error: {exc}", file=sys.stderr)

@@ -10,8 +10,6 @@ import sys
 from typing import Any, TextIO
 
 from agentgraph.compiler import CompileError, render_text
-from agentgraph.runtime import AgentGraphRunError, RunResult, run_streamed
-from agentgraph.runtime.events import AgentSwitchEvent, RawResponseEvent, RunItemEvent, StreamEvent
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _SHOWN = 200
@@ -39,6 +37,8 @@ def add_run_parser(commands: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from agentgraph.runtime import AgentGraphRunError  # imported here: `validate` stays fast
+
     try:
         context = json.loads(args.context) if args.context is not None else None
     except json.JSONDecodeError as exc:
@@ -63,7 +63,9 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> RunResult:
+async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> Any:
+    from agentgraph.runtime import run_streamed
+
     streamed = run_streamed(args.spec, args.input, context=context, transport=args.transport,
                             max_turns=args.max_turns)
     show = _Show(out, err, live_text=args.stream and not args.json)
@@ -84,15 +86,15 @@ class _Show:
         self.streamed_text = ""
         self.last_streamed = ""
 
-    def event(self, event: StreamEvent) -> None:
-        if isinstance(event, RawResponseEvent):
+    def event(self, event: Any) -> None:
+        if event.type == "raw_response":
             if self.live_text and event.data.type == "response.output_text.delta":
                 self.out.write(event.data.delta)  # type: ignore[union-attr]
                 self.out.flush()
                 self.streamed_text += event.data.delta  # type: ignore[union-attr]
-        elif isinstance(event, AgentSwitchEvent):
+        elif event.type == "agent_switch":
             self.err.write(f"-> {event.source} hands off to {event.target} ({event.via})\n")
-        elif isinstance(event, RunItemEvent):
+        elif event.type == "run_item":
             item = event.item
             if item.kind == "tool_call":
                 self.err.write(f"   {item.agent} calls {item.raw.get('name')}"

@@ -39,11 +39,17 @@ class SystemClock:
 @dataclass
 class FakeClock:
     """A clock for tests: sleeping advances it instantly and records each delay; a timeout
-    scope expires only when the clock is advanced past its deadline (`advance`)."""
+    scope expires only when the clock is advanced past its deadline (`advance`).
+
+    `deadlines` lists the open scopes with a deadline; `wait_for_scopes(n)` lets a test wait
+    (without polling time) until code under test has entered `n` of them, so that `advance`
+    is sure to hit them.
+    """
 
     now: float = 0.0
     sleeps: list[float] = field(default_factory=list)
     _scopes: list[tuple[float, asyncio.Timeout]] = field(default_factory=list, repr=False)
+    _waiters: list[asyncio.Event] = field(default_factory=list, repr=False)
 
     def monotonic(self) -> float:
         return self.now
@@ -58,10 +64,34 @@ class FakeClock:
         async with asyncio.timeout(None) as scope:
             entry = (self.now + seconds if seconds is not None else float("inf"), scope)
             self._scopes.append(entry)
+            for waiter in self._waiters:
+                waiter.set()
             try:
                 yield
             finally:
                 self._scopes.remove(entry)
+
+    @property
+    def deadlines(self) -> list[float]:
+        """The deadlines of the open timeout scopes (scopes without one are left out)."""
+        return sorted(d for d, _ in self._scopes if d != float("inf"))
+
+    async def wait_for_scopes(self, count: int, *, real_timeout: float = 5.0) -> None:
+        """Wait until at least `count` timeout scopes with a deadline are open; AssertionError
+        if that takes longer than `real_timeout` real seconds (a test bug)."""
+        try:
+            async with asyncio.timeout(real_timeout):
+                while len(self.deadlines) < count:
+                    waiter = asyncio.Event()
+                    self._waiters.append(waiter)
+                    try:
+                        await waiter.wait()
+                    finally:
+                        self._waiters.remove(waiter)
+        except TimeoutError:
+            raise AssertionError(
+                f"{len(self.deadlines)} timeout scope(s) open after {real_timeout} s, "
+                f"wanted {count}") from None
 
     def advance(self, seconds: float) -> None:
         """Move time on; timeout scopes whose deadline passed expire at once."""

@@ -25,3 +25,14 @@ def checked_context(graph: CompiledGraph, context: Any) -> Any:
             f"{'/'.join(map(str, e.absolute_path)) or 'context'}: {e.message}" for e in errors[:5])
         raise UserError(f"the run context does not fit the graph's context schema: {problems}")
     return context
+
+
+def template_view(graph: CompiledGraph, context: Any) -> Any:
+    """The context as instruction templates see it: properties the schema declares but the
+    run left out are there as None, so `{% if context.locale %}` works under StrictUndefined
+    (a name the schema does not declare is still an error)."""
+    declared = graph.data.get("context") or {}
+    properties = (declared.get("schema") or {}).get("properties")
+    if not isinstance(context, dict) or not isinstance(properties, dict):
+        return context
+    return {**dict.fromkeys(properties), **context}

@@ -1,8 +1,9 @@
 """The runtime's errors: one root, each also the builtin a user would catch.
 
     AgentGraphRunError (RuntimeError)
-    ├── ModelCallError               a model call failed (after any retries); .attempts, .reason
-    │   └── ResponsesWebSocketError  an `error` frame: .code, .type, .message, .request_id
+    ├── ModelCallError               a model call failed (after any retries); .attempts, .reason,
+    │   │                            .kind, .status_code, .headers, .code, .request_id, .phase
+    │   └── ResponsesWebSocketError  an `error` frame: .code, .type, .error_message, .request_id
     ├── MaxTurnsExceeded             the run used max_turns model calls; .turns, .agent
     ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
     │                                a guardrail stopped the run; .guardrail, .output_info
@@ -15,6 +16,7 @@ before it failed (items, path, raw responses, usage), so nothing is lost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -27,26 +29,49 @@ class AgentGraphRunError(RuntimeError):
 
 
 class ModelCallError(AgentGraphRunError):
-    """A model call failed. `cause` is the underlying error, `attempts` how many were made and
-    `reason` why no (further) retry was made."""
+    """A model call failed. `__cause__` is the underlying error (openai, httpx2, websockets),
+    `attempts` how many attempts were made and `reason` why no (further) retry was made.
+
+    `kind` says what failed, the fact retries are decided on:
+    "status" (an HTTP error status, also a refused websocket upgrade), "connect" (no connection
+    was made: nothing was sent), "network" (the connection broke), "timeout" (`phase` is one of
+    "lock wait", "connect", "send", "receive"), "ws_error" (a websocket `error` frame),
+    "sse_error" (an SSE `error` event), "protocol" (malformed, invalid or oversized data: never
+    retried). `headers` are the response headers, lower-cased (for a websocket `error` frame: its
+    `error.headers`), `code` the API error code.
+    """
 
     def __init__(self, message: str, *, attempts: int = 1, reason: str = "",
-                 status_code: int | None = None) -> None:
+                 status_code: int | None = None, kind: str = "protocol",
+                 headers: Mapping[str, str] | None = None, request_id: str | None = None,
+                 code: str | None = None, phase: str | None = None) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.reason = reason
         self.status_code = status_code
+        self.kind = kind
+        self.headers: dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
+        self.request_id = request_id
+        self.code = code
+        self.phase = phase
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message} [{self.reason}]" if self.reason else message
 
 
 class ResponsesWebSocketError(ModelCallError):
-    """The server sent an `error` frame on the websocket."""
+    """The server sent an `error` frame on the websocket: `code`, `type`, `error_message` (the
+    server's message), `request_id`, `status_code` and `headers` as the frame carried them."""
 
     def __init__(self, message: str, *, code: str | None, type: str | None,
-                 request_id: str | None = None, status_code: int | None = None) -> None:
-        super().__init__(message, status_code=status_code)
-        self.code = code
+                 request_id: str | None = None, status_code: int | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        label = ", ".join(str(part) for part in (code or type, status_code) if part)
+        super().__init__(f"Responses websocket error ({label or 'error'}): {message}",
+                         status_code=status_code, kind="ws_error", headers=headers,
+                         request_id=request_id, code=code)
         self.type = type
-        self.request_id = request_id
         self.error_message = message
 
 

@@ -19,6 +19,7 @@ from openai.types.responses import Response, ResponseStreamEvent
 
 from agentgraph.compiler.machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
 
+from .context import template_view
 from .errors import (
     AgentGraphRunError,
     InputGuardrailTripwireTriggered,
@@ -68,6 +69,7 @@ class Run:
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or int(graph.data["max_turns"])
+        self.template_context = template_view(graph, options.context)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -115,7 +117,7 @@ class Run:
         choice = None if self.agent in self.tools_used and state.reset_tool_choice else (
             state.model_settings.get("tool_choice"))
         chained = options.chain_responses and self.previous_id is not None
-        body = request_body(state, render(state, self.agent, options.context),
+        body = request_body(state, render(state, self.agent, self.template_context),
                             self.pending if chained else self.history, tool_choice=choice,
                             previous_response_id=self.previous_id if chained else None)
         guard = None

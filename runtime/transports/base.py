@@ -25,8 +25,27 @@ class Attempt:
     sent: bool = False
     """The request may have reached the server (bytes were written, or could have been)."""
     events: int = 0
-    """Events of the response received (for a non-streaming call: 1 once the body arrived)."""
+    """Events of the response received, unknown ones included (for a non-streaming call: 1
+    once the body arrived). An `error` event is not counted: it answers instead of a response."""
+    skipped: int = 0
+    """Events of an unknown type, skipped (counted in `events` too)."""
     notes: list[str] = field(default_factory=list)
+    """What happened on the way, e.g. a silent websocket reconnect."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds allowed per phase of an attempt (None: no limit), enforced on the injected clock.
+
+    `lock`: waiting for the websocket connection to be free (one request in flight);
+    `connect`: opening the websocket; `send`: writing the request frame; `receive`: waiting for
+    the response to begin and then for each next piece of it (an event, a chunk).
+    """
+
+    lock: float | None = None
+    connect: float | None = None
+    send: float | None = None
+    receive: float | None = None
 
 
 class Transport(Protocol):

@@ -17,6 +17,7 @@ from agentgraph.runtime.errors import (
     UserError,
 )
 from agentgraph.runtime.events import AgentSwitchEvent, RawResponseEvent, RunItemEvent, RunResult, Step
+from agentgraph.runtime.instructions import render
 from agentgraph.runtime.runner import Run, RunOptions
 from tests.runtime import toolbox
 from tests.runtime.callers import ClientCaller
@@ -254,11 +255,9 @@ async def test_streamed_run_ends_with_the_same_result(server: ResponsesServer) -
     assert items == ["handoff_call", "handoff_output", "message"]
 
 
-async def test_undefined_template_variable_is_a_user_error(server: ResponsesServer) -> None:
-    caller = ClientCaller(server.base_url)
-    run = Run(runtime_graph(), caller, RunOptions(context={}), "hi")
-    with pytest.raises(UserError, match="cannot render the instructions of agent `triage`"):
-        async for _ in run.events():
-            pass
-    await caller.aclose()
-    assert server.attempts == 0
+def test_templates_render_strictly() -> None:
+    state = runtime_graph().states["triage"]
+    assert render(state, "triage", {"customer": "Ada"}) == "You help Ada."
+    with pytest.raises(UserError, match="cannot render the instructions of agent `triage`: "
+                                        "'dict object' has no attribute 'customer'"):
+        render(state, "triage", {})
