@@ -1,20 +1,41 @@
-"""Every command and code block of the README works as written."""
+"""Every command and code block of the README works as written (runs against the scripted
+Responses server on loopback where a block calls the model)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from agentgraph.cli import main
+from tests.support.responses_server import ResponsesServer
+from tests.support.script import function_call, text, turn
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
+REFUND = {"invoice_number": "INV-2024-0001", "reason": "duplicate_charge", "details": None}
+ANSWER = "Your refund for INV-2024-0001 is on its way."
+
+
+def _session() -> list[object]:
+    return [turn(function_call("transfer_to_refunds", REFUND, call_id="h")),
+            turn(function_call("lookup_invoice", {"number": "INV-2024-0001"}, call_id="t")),
+            turn(text(ANSWER))]
+
+
+@pytest.fixture
+def model_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ResponsesServer]:
+    with ResponsesServer(*_session(), strict=False) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        yield server
 
 
 def _agentgraph_commands() -> list[list[str]]:
@@ -22,9 +43,11 @@ def _agentgraph_commands() -> list[list[str]]:
     for kind, body in BLOCKS:
         if kind != "sh":
             continue
-        for part in re.split(r"&&|\n", body):
+        for part in re.split(r"&&|\n(?<!\\\n)", body.replace("\\\n", " ")):
             words = shlex.split(part)
-            if words and words[0].endswith("bin/agentgraph"):
+            while words and re.match(r"^[A-Z_]+=", words[0]):
+                words = words[1:]  # environment assignments: the test sets its own
+            if words and words[0].endswith("agentgraph"):
                 commands.append(words[1:])
     return commands
 
@@ -40,25 +63,32 @@ def test_readme_starts_with_install_and_test_commands() -> None:
 
 @pytest.mark.parametrize("args", _agentgraph_commands(), ids=" ".join)
 def test_readme_agentgraph_commands(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    model_server: ResponsesServer,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(ROOT)
     args = [str(tmp_path / a) if a.endswith(".compiled.json") else a for a in args]
     code = main(args)
-    expected = 1 if "broken" in " ".join(args) else 0
-    assert code == expected
     out = capsys.readouterr().out
-    for kind, body in BLOCKS:
-        if kind == "text" and "broken" in " ".join(args):
-            assert body in out
+    assert code == (1 if "broken" in " ".join(args) else 0)
+    if "broken" in " ".join(args):
+        assert all(body in out for kind, body in BLOCKS if kind == "text")
+    if args[0] == "run":
+        assert out == ANSWER + "\n"
 
 
-def test_readme_python_blocks_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    for kind, body in BLOCKS:
-        if kind == "python":
-            done = subprocess.run([sys.executable, "-c", body], capture_output=True, text=True,
-                                  cwd=ROOT, check=False)
-            assert done.returncode == 0, done.stderr
+def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
+    blocks = [body for kind, body in BLOCKS if kind == "python"]
+    assert len(blocks) == 2
+    for body in blocks:
+        model_server.script(*_session())
+        done = subprocess.run([sys.executable, "-c", body], capture_output=True, text=True,
+                              cwd=ROOT, check=False, env=dict(os.environ))
+        assert done.returncode == 0, done.stderr
+        if "run_sync" in body:
+            assert done.stdout.splitlines() == [
+                ANSWER, "[('triage', 'handoff:transfer_to_refunds', 'refunds'), "
+                        "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]"]
+        else:
             assert "support-desk" in done.stdout
 
 
