@@ -9,6 +9,7 @@ run context.
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -57,6 +58,7 @@ async def call_positional(function: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
+@lru_cache(maxsize=4096)
 def _wants_context(function: Callable[..., Any]) -> bool:
     try:
         return "context" in inspect.signature(function).parameters

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
+from weakref import WeakKeyDictionary
 from typing import Any
 
 from .events import RunItem
@@ -20,8 +20,11 @@ async def run_tool_calls(calls: list[dict[str, Any]], state: Any, agent: str, *,
                          functions: Functions, context: Any, tool_error: str,
                          nested_run: NestedRun) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently."""
-    outputs = await asyncio.gather(*(
-        _one(c, state, agent, functions, context, tool_error, nested_run) for c in calls))
+    if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
+        outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
+    else:
+        outputs = list(await asyncio.gather(*(
+            _one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)))
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
 
 
@@ -53,26 +56,24 @@ async def _one(call_item: dict[str, Any], state: Any, agent: str, functions: Fun
 
 def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str | None:
     """Why `arguments` do not fit the parameters the state declares for tool `name`, or None."""
-    schema = next((t.get("parameters") for t in state.tools if t.get("name") == name), None)
-    if not schema:
+    validator = _validators(state).get(name)
+    if validator is None or validator.is_valid(arguments):
         return None
-    error = next(iter(_validator(_frozen(schema)).iter_errors(arguments)), None)
-    if error is None:
-        return None
+    error = next(iter(validator.iter_errors(arguments)))
     where = "/".join(map(str, error.absolute_path))
     return f"{error.message}{f' at {where}' if where else ''}"
 
 
-def _frozen(schema: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(schema, sort_keys=True)
+_VALIDATORS: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
 
 
-@lru_cache(maxsize=1024)
-def _validator(schema_json: str) -> Any:
-    import json
+def _validators(state: Any) -> dict[str, Any]:
+    """A JSON Schema validator per tool of a state, built once per state."""
+    built = _VALIDATORS.get(state)
+    if built is None:
+        from jsonschema import Draft202012Validator
 
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(json.loads(schema_json))
+        built = {tool["name"]: Draft202012Validator(tool["parameters"]) for tool in state.tools
+                 if tool.get("type") == "function" and tool.get("parameters")}
+        _VALIDATORS[state] = built
+    return built
