@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from weakref import WeakKeyDictionary
 from typing import Any
 
 from .events import RunItem
@@ -64,16 +63,20 @@ def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str |
     return f"{error.message}{f' at {where}' if where else ''}"
 
 
-_VALIDATORS: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
+_VALIDATORS: dict[int, tuple[Any, dict[str, Any]]] = {}
+_MAX_STATES = 4096
 
 
 def _validators(state: Any) -> dict[str, Any]:
-    """A JSON Schema validator per tool of a state, built once per state."""
-    built = _VALIDATORS.get(state)
-    if built is None:
+    """A JSON Schema validator per tool of a state, built once per state (states are immutable;
+    an entry keeps its state alive, so an id is never reused while cached)."""
+    entry = _VALIDATORS.get(id(state))
+    if entry is None:
         from jsonschema import Draft202012Validator
 
         built = {tool["name"]: Draft202012Validator(tool["parameters"]) for tool in state.tools
                  if tool.get("type") == "function" and tool.get("parameters")}
-        _VALIDATORS[state] = built
-    return built
+        if len(_VALIDATORS) >= _MAX_STATES:
+            del _VALIDATORS[next(iter(_VALIDATORS))]  # the oldest: a bounded cache
+        entry = _VALIDATORS[id(state)] = (state, built)
+    return entry[1]
