@@ -69,9 +69,10 @@ class Diagnostic:
     def as_error(self) -> Diagnostic:
         return replace(self, severity=Severity.ERROR)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """Reading order; ties broken by content, so the order never depends on hashing."""
         span = self.span or Span(0, 0, 0, 0)
-        return (self.file, span.line, span.column, self.code)
+        return (self.file, span.line, span.column, self.code, self.message, repr(self.path))
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -27,6 +27,7 @@ class YamlLocator:
         self._text = text
         self._root: Any = None
         self._composed = False
+        self._keys: dict[int, dict[str, tuple[Any, Any]]] = {}
 
     def find(self, path: Path, at_key: bool) -> Offsets | None:
         if not self._composed:
@@ -39,7 +40,7 @@ class YamlLocator:
         if node is None:
             return None
         for segment in path:
-            found = _yaml_child(node, segment)
+            found = self._child(node, segment)
             if found is None:
                 break
             key, node = found
@@ -47,15 +48,18 @@ class YamlLocator:
         return int(target.start_mark.index), int(target.end_mark.index)
 
 
-def _yaml_child(node: Any, segment: str | int) -> tuple[Any, Any] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in reversed(node.value):
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(segment):
-                return key_node, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int):
-        if 0 <= segment < len(node.value):
-            return None, node.value[segment]
-    return None
+    def _child(self, node: Any, segment: str | int) -> tuple[Any, Any] | None:
+        """The (key, value) nodes under `segment`; a mapping's keys are indexed once."""
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:  # the last of duplicate keys wins, as when loading
+                keys = self._keys[id(node)] = {k.value: (k, v) for k, v in node.value
+                                               if isinstance(k, yaml.ScalarNode)}
+            return keys.get(str(segment))
+        if isinstance(node, yaml.SequenceNode) and isinstance(segment, int):
+            if 0 <= segment < len(node.value):
+                return None, node.value[segment]
+        return None
 
 
 class JsonLocator:

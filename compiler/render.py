@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path as FsPath
 from typing import Any
@@ -17,7 +18,7 @@ _WINDOW = 100
 def file_lines(name: str) -> list[str]:
     """The lines of a file for snippets; none when it cannot be read."""
     try:
-        return FsPath(name).read_text(encoding="utf-8", errors="replace").splitlines()
+        return re.split(r"\r\n|\r|\n", FsPath(name).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MAX_EXPANDED_NODES = 2_000_000
-"""The most nodes a document may hold once its YAML aliases are expanded."""
+import orjson
+
+MAX_EXPANDED_SIZE = 16 * 1024 * 1024
+"""The least size (nodes plus characters of text) a document may reach once its YAML aliases
+are expanded; the limit is at least ten times the size of its text."""
 
 
-def check_expansion(data: Any, limit: int = MAX_EXPANDED_NODES) -> str | None:
+def check_expansion(data: Any, limit: int = MAX_EXPANDED_SIZE) -> str | None:
     """Why `data` must be refused (alias bomb or self-reference), or None when it is fine.
 
-    Shared containers (what YAML aliases produce) are sized once and remembered, so the check
-    is linear in the number of distinct containers even when the expansion is exponential.
+    A container counts 1 plus its children, a string its length. Shared containers (what YAML
+    aliases produce) are sized once and remembered, so the check is linear in the number of
+    distinct containers even when the expansion is exponential.
     """
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
@@ -26,9 +30,10 @@ def check_expansion(data: Any, limit: int = MAX_EXPANDED_NODES) -> str | None:
         children = list(node.values()) if isinstance(node, dict) else node
         if children_done:
             in_progress.discard(ident)
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            total = 1 + sum(len(c) if isinstance(c, str) else sizes.get(id(c), 1) for c in children)
             if total > limit:
-                return f"YAML aliases expand this document to more than {limit:,} nodes"
+                return (f"YAML aliases expand this document beyond {limit:,} nodes and "
+                        "characters (an alias bomb?)")
             sizes[ident] = total
             continue
         if ident in sizes:
@@ -70,3 +75,43 @@ def deep_nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
         elif mark == "]" or mark == "}":
             depth = max(depth - 1, 0)
     return None
+
+
+MAX_DEPTH = 255
+"""The deepest a spec's data may nest (orjson's limit; no real spec comes near it)."""
+
+
+def not_json(data: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """Where and why `data` is not plain JSON (too deep, a lone surrogate, a non-JSON value),
+    or None. One C-speed encode decides; the walk that finds the place runs only on failure."""
+    try:
+        orjson.dumps(data)
+        return None
+    except orjson.JSONEncodeError:
+        pass
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path[:MAX_DEPTH], f"the document nests deeper than {MAX_DEPTH} levels"
+        if isinstance(node, str):
+            if not _is_utf8(node):
+                return path, "a string holds half of a UTF-16 surrogate pair, which is not a character"
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or not _is_utf8(key):
+                    return path, f"the key {key!r} is not a JSON string"
+                stack.append((value, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+        elif node is not None and not isinstance(node, bool | int | float):
+            return path, f"a {type(node).__name__} is not a JSON value"
+    return None  # only integers beyond 64 bits: valid JSON that the standard library writes
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False

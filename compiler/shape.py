@@ -8,7 +8,6 @@ walked over the data and segments that are not keys or indices are skipped.
 
 from __future__ import annotations
 
-import copy
 import re
 import types
 import typing
@@ -155,19 +154,31 @@ def _repair(data: Any, errors: list[Any]) -> GraphSpec | None:
             if not path:
                 return None
         removals.append(path)
-    repaired = copy.deepcopy(data)
+    repaired = data
     for path in sorted(set(removals), key=lambda p: [(isinstance(s, str), s) for s in p], reverse=True):
-        parent: Any = repaired
-        try:
-            for segment in path[:-1]:
-                parent = parent[segment]
-            del parent[path[-1]]
-        except (KeyError, IndexError, TypeError):
-            continue
+        repaired = _without(repaired, path)
     try:
         return GraphSpec.model_validate(repaired)
     except ValidationError:
         return None
+
+
+def _without(data: Any, path: Path) -> Any:
+    """`data` with the node at `path` removed: copies only the containers along the path (the
+    document may be deep, and is shared with the caller)."""
+    if not path:
+        return data
+    head, rest = path[0], path[1:]
+    try:
+        child = data[head]
+    except (KeyError, IndexError, TypeError):
+        return data
+    copied = dict(data) if isinstance(data, dict) else list(data)
+    if rest:
+        copied[head] = _without(child, rest)  # type: ignore[index]
+    else:
+        del copied[head]  # type: ignore[arg-type]
+    return copied
 
 
 def _is_optional_field(loc: tuple[Any, ...], key: str | int) -> bool:

@@ -20,7 +20,13 @@ import yaml
 
 from .diagnostics import Diagnostic, Path, Span
 from .positions import JsonLocator, YamlLocator
-from .safety import MAX_NESTING, check_expansion, deep_nesting_offset
+from .safety import (
+    MAX_EXPANDED_SIZE,
+    MAX_NESTING,
+    check_expansion,
+    deep_nesting_offset,
+    not_json,
+)
 
 MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
@@ -29,8 +35,19 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAYBE_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{:-]))[&*][^\s,\[\]{}]", re.M)
 
 
+MAX_DUPLICATES = 1000
+"""Duplicate keys reported per file at most (a file of nothing but duplicates stays bounded)."""
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""What ends a line for positions and snippets: CR LF, CR or LF, as editors and SARIF viewers
+count (libyaml also breaks at U+0085, U+2028 and U+2029; its marks' offsets are used instead)."""
+
+
 class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The safe loader, noting duplicate mapping keys (YAML silently keeps the last one)."""
+    """The safe loader, restricted to what JSON can hold: mapping keys are read as strings,
+    timestamps stay text, and sets, binary, ordered maps and infinities are refused. It notes
+    duplicate mapping keys (YAML silently keeps the last one)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -40,10 +57,33 @@ class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]
         seen: set[str] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
+                key_node.tag = _STR_TAG  # `1:` or `yes:` as a key means the text, as in JSON
+                if key_node.value in seen and len(self.duplicates) < MAX_DUPLICATES:
                     self.duplicates.append((key_node, key_node.value))
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_text(self, node: Any) -> str:
+        return str(node.value)
+
+    def refuse(self, node: Any) -> Any:
+        kind = node.tag.rsplit(":", 1)[-1]
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a YAML {kind} cannot be part of a spec (specs hold JSON values only)",
+            node.start_mark)
+
+    def construct_finite_float(self, node: Any) -> float:
+        value = self.construct_yaml_float(node)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"`{node.value}` is not a number JSON can hold", node.start_mark)
+        return float(value)
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_text)
+_SpecLoader.add_constructor("tag:yaml.org,2002:float", _SpecLoader.construct_finite_float)
+for _kind in ("set", "binary", "omap", "pairs"):
+    _SpecLoader.add_constructor(f"tag:yaml.org,2002:{_kind}", _SpecLoader.refuse)
 
 
 @dataclass
@@ -51,15 +91,16 @@ class SourceFile:
     """A loaded spec: its display name, text, format and data, with lazy node positions."""
 
     name: str
-    text: str
+    text: str = field(repr=False)
     kind: str
-    data: Any = None
+    data: Any = field(default=None, repr=False)
     _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """The lines of the text, split where positions count a new line."""
+        return _LINE_BREAK.split(self.text)
 
     def locate(self, path: Path, at_key: bool = False) -> Span | None:
         """The span of the node at `path` (or of its key), or None if it is not in the file."""
@@ -76,7 +117,7 @@ class SourceFile:
         """The 1-based line and column of a character offset."""
         if self._line_starts is None:
             starts = [0]
-            starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", self.text))
+            starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
             self._line_starts = starts
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
@@ -110,15 +151,36 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
                                           "cannot be decoded", span=Span(line, column, line, column + 1),
                                     hint="save the file as UTF-8")]
     else:
-        text = raw
+        text = raw.removeprefix("\ufeff")
     source = SourceFile(name, text, kind)
     diagnostics = _parse_json(source) if kind == "json" else _parse_yaml(source)
     if diagnostics:
         return source, diagnostics
-    if source.data is None:
+    if source.data is None and not _has_content(text, kind):
         return source, [_syntax(name, "the file is empty", span=Span(1, 1, 1, 1),
                                 hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`")]
+    problem = not_json(source.data)
+    if problem is not None:
+        path, reason = problem
+        source.data = None
+        return source, [Diagnostic.make("AG001", reason, name, path)]
+    if source.data is None:
+        return source, [Diagnostic.make("AG003", "a spec must be a mapping at its top level, got null",
+                                        name, span=Span(1, 1, 1, 1),
+                                        hint="start with `agentgraph: 1`")]
     return source, []
+
+
+def _has_content(text: str, kind: str) -> bool:
+    """Whether the text holds more than whitespace (and, in YAML, comments and markers)."""
+    if kind == "json":
+        return bool(text.strip())
+    return any(line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
+               for line in _LINE_BREAK.split(text))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"`{name}` is not a number JSON allows")
 
 
 def _parse_json(source: SourceFile) -> list[Diagnostic]:
@@ -132,12 +194,15 @@ def _parse_json(source: SourceFile) -> list[Diagnostic]:
         return mapping
 
     try:
-        source.data = json.loads(source.text, object_pairs_hook=pairs_to_dict)
+        source.data = json.loads(source.text, object_pairs_hook=pairs_to_dict,
+                                 parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        span = Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
         if not source.text.strip():
             return []
-        return [_syntax(source.name, f"invalid JSON: {exc.msg}", span=span)]
+        line, column = source.position(exc.pos)
+        return [_syntax(source.name, f"invalid JSON: {exc.msg}", span=Span(line, column, line, column + 1))]
+    except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
+        return [_syntax(source.name, f"invalid JSON: {exc}", span=Span(1, 1, 1, 1))]
     except RecursionError:
         return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
     if not duplicates:
@@ -175,7 +240,7 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         source.data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None
+        span = _mark_span(source, mark, mark) if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         message = f"invalid YAML: {problem}"
         if exc.context and exc.problem:
@@ -183,18 +248,21 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         return [_syntax(source.name, message, span=span)]
     except yaml.YAMLError as exc:
         return [_syntax(source.name, f"invalid YAML: {exc}", span=Span(1, 1, 1, 1))]
+    except ValueError as exc:  # an integer too long to convert
+        return [_syntax(source.name, f"invalid YAML: {exc}", span=Span(1, 1, 1, 1))]
     except RecursionError:
         return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
     finally:
         loader.dispose()
     diagnostics = [
         Diagnostic.make("AG003", f"duplicate key `{key}`: YAML would silently keep only the last one",
-                        source.name, span=_mark_span(node), hint="remove or rename one of them")
+                        source.name, span=_mark_span(source, node.start_mark, node.end_mark),
+                        hint="remove or rename one of them")
         for node, key in loader.duplicates
     ]
     alias = _MAYBE_ALIAS.search(source.text)
     if alias:
-        problem = check_expansion(source.data)
+        problem = check_expansion(source.data, max(MAX_EXPANDED_SIZE, 10 * len(source.text)))
         if problem:
             line, column = source.position(alias.start())
             diagnostics.append(_syntax(source.name, problem, span=Span(line, column, line, column + 1),
@@ -204,9 +272,11 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
     return diagnostics
 
 
-def _mark_span(node: Any) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+def _mark_span(source: SourceFile, start: Any, end: Any) -> Span:
+    """A span from libyaml marks, by their character offsets (their lines count more breaks)."""
+    line, column = source.position(start.index)
+    end_line, end_column = source.position(max(end.index, start.index + 1))
+    return Span(line, column, end_line, end_column)
 
 
 def _syntax(name: str, message: str, *, span: Span | None = None, hint: str | None = None) -> Diagnostic:

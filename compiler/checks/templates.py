@@ -141,7 +141,7 @@ def _at(ctx: CheckContext, code: str, message: str, path: tuple[str | int, ...],
     """Inside a template file, point at its line; inline, point at the `instructions` value."""
     if file is None:
         return ctx.diag(code, message, path, hint=hint, line_in_value=lineno)
-    lines = source.splitlines() or [""]
+    lines = re.split(r"\r\n|\r|\n", source)
     line = min(max(lineno, 1), len(lines))
     span = Span(line, 1, line, len(lines[line - 1]) + 1)
     return Diagnostic.make(code, message, _display(file, ctx), span=span, hint=hint)

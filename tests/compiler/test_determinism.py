@@ -357,9 +357,6 @@ def test_compiled_json_is_the_same_under_every_hash_seed(runs_by_seed: dict[str,
     assert {compiled for compiled, _ in runs_by_seed.values()} == {baseline.to_json()}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: pipeline._check collects diagnostics in a set and "
-                   "sorts by (file, line, column, code) only: ties come out in hash order, which "
-                   "changes from one interpreter run to the next")
 def test_diagnostics_are_in_the_same_order_under_every_hash_seed(
         runs_by_seed: dict[str, tuple[str, str]]) -> None:
     orders = {diagnostics for _, diagnostics in runs_by_seed.values()}

@@ -180,10 +180,6 @@ def test_yaml_with_a_bom_counts_columns_without_it(tmp_path: Path) -> None:
         assert_points_at(found, SHAPE_YAML, code, needle, after)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: source.parse_source strips a BOM only when "
-                   "decoding bytes; a str starting with U+FEFF keeps it, libyaml's offsets skip "
-                   "it, so every position after line 1 is one column left (and JSON refuses the "
-                   "str with AG001)")
 @pytest.mark.parametrize("kind", ["yaml", "json"])
 def test_str_with_a_bom_gives_the_positions_of_the_same_bytes(kind: str) -> None:
     text = REFS_YAML if kind == "yaml" else json.dumps(yaml.safe_load(REFS_YAML), indent=2)
@@ -296,12 +292,6 @@ def test_json_syntax_errors_point_at_the_offending_character() -> None:
 
 # --- line breaks other than CR and LF -------------------------------------------------------------
 
-LINE_MODEL = ("bug: libyaml marks (duplicate keys, YAML syntax errors) count U+2028, U+2029 and "
-              "U+0085 as line breaks, json.JSONDecodeError counts only LF; SourceFile.position "
-              "counts CR LF, CR and LF")
-
-
-@pytest.mark.xfail(strict=True, reason=LINE_MODEL)
 @pytest.mark.parametrize(("kind", "text", "needle"), [
     ("yaml", 'agentgraph: 1\nname: "a\u2028b"\nname: again\n', "name: again"),
     ("yaml", 'agentgraph: 1\nname: "a\x85b"\nname: again\n', "name: again"),
@@ -314,9 +304,6 @@ def test_only_cr_and_lf_end_lines(kind: str, text: str, needle: str) -> None:
     assert position(text, text.index(needle)) in starts
 
 
-@pytest.mark.xfail(strict=True, reason="bug: render.file_lines and SourceFile.lines use "
-                   "str.splitlines, which also splits at U+2028, U+0085, form feeds...; spans "
-                   "count CR/LF only, so the snippet shows another line than the span's")
 def test_rendered_snippet_shows_the_line_of_the_span(tmp_path: Path) -> None:
     text = '{"agentgraph": 1,\n "name": "line\u2028separator",\n "entry": "a",\n "bogus": 1,\n' \
            ' "defaults": {"model": "m"}, "agents": {"a": {"description": "d"}}}'

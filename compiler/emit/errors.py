@@ -1,0 +1,30 @@
+"""What drawing a graph can raise. One root, each also the builtin a caller would catch:
+
+    EmitError
+    ├── GraphvizNotFoundError (also FileNotFoundError): no `dot` binary for SVG, PNG or HTML
+    ├── GraphvizError (also RuntimeError): `dot` refused the input or failed
+    └── OverlayError (also ValueError): a path that cannot be drawn on this graph
+        └── StaleOverlayError: the path was taken on another version of the graph
+"""
+
+from __future__ import annotations
+
+
+class EmitError(Exception):
+    """Drawing a graph failed."""
+
+
+class GraphvizNotFoundError(EmitError, FileNotFoundError):
+    """The graphviz `dot` binary is not on the PATH."""
+
+
+class GraphvizError(EmitError, RuntimeError):
+    """The graphviz `dot` binary failed."""
+
+
+class OverlayError(EmitError, ValueError):
+    """A path (run result or cassette) that cannot be drawn on this graph."""
+
+
+class StaleOverlayError(OverlayError):
+    """The path was recorded on a graph whose digest differs from this one."""

@@ -1,0 +1,207 @@
+"""A neutral picture of a compiled machine: the nodes and edges every output format draws.
+
+Nodes: start, the agents (the entry agent marked), each agent's function tools, hosted tools,
+agents used as tools and its input and output guardrails, and the terminal states that some
+transition reaches (end, guardrail tripped, max turns). Edges: start -> entry, one edge per
+transition of the machine (handoffs labelled with their tool name), tool edges from an agent to
+its tools, `runs` edges from an agent-as-tool to the agent it runs, and guardrail edges.
+
+Node ids are generated (`a3`, `a3t1`, `a3gi0`, `n_end`...) so that no name, however hostile,
+ever reaches an identifier; names only appear in labels, escaped by each format. Built in one
+pass over states and transitions, without recursion: linear in the size of the graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
+
+NodeKind = Literal["start", "end", "guardrail_tripped", "max_turns", "agent", "function",
+                   "hosted", "agent_tool", "input_guardrail", "output_guardrail"]
+EdgeKind = Literal["start", "handoff", "final_output", "tool_calls", "stop", "guardrail_tripped",
+                   "max_turns", "tool", "runs", "input_guardrail", "output_guardrail"]
+Direction = Literal["LR", "TB"]
+
+START = "__start__"
+TERMINAL_IDS = {START: "n_start", END: "n_end", GUARDRAIL_TRIPPED: "n_tripped",
+                MAX_TURNS: "n_max_turns"}
+"""Node ids of the start and terminal states."""
+TERMINAL_KINDS: dict[str, NodeKind] = {START: "start", END: "end",
+                                       GUARDRAIL_TRIPPED: "guardrail_tripped", MAX_TURNS: "max_turns"}
+CAPTIONS = {START: "start", END: "end", GUARDRAIL_TRIPPED: "guardrail tripped",
+            MAX_TURNS: "max turns"}
+"""What the start and terminal nodes say."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One thing drawn: `name` is the agent, tool or guardrail name (a caption for terminals)."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    agent: str | None = None
+    """The agent a tool or guardrail belongs to; the agent itself for an agent."""
+    entry: bool = False
+    note: str = ""
+    """A short second line: the model and output type of an agent, the kind of a hosted tool."""
+    tooltip: str = ""
+    visited: bool = False
+    """Set by the path overlay: a run went through this node."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One arrow. `on` is the machine transition's label for transition edges."""
+
+    id: str
+    source: str
+    target: str
+    kind: EdgeKind
+    label: str = ""
+    on: str | None = None
+    taken: bool = False
+    """Set by the path overlay: a run took this edge."""
+    marks: tuple[str, ...] = ()
+    """Set by the path overlay: `#n` for each step that took this edge, with its tools."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """An agent with its tools and guardrails, drawn as one group."""
+
+    id: str
+    agent: str
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Everything to draw, in a deterministic order. `terminals` are not in any cluster."""
+
+    name: str
+    digest: str
+    entry: str
+    clusters: tuple[Cluster, ...]
+    terminals: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    overlay: tuple[str, ...] = field(default=())
+    """A line per step of an overlaid path (empty when none), for captions and the page."""
+
+    @property
+    def nodes(self) -> list[Node]:
+        """Every node: the start and terminals, then each cluster's nodes."""
+        return [*self.terminals, *(node for cluster in self.clusters for node in cluster.nodes)]
+
+    def agent_ids(self) -> dict[str, str]:
+        """Agent name -> node id."""
+        return {cluster.agent: cluster.nodes[0].id for cluster in self.clusters}
+
+
+def build(graph: CompiledGraph) -> Diagram:
+    """The diagram of a compiled graph."""
+    states: dict[str, Any] = graph.data["states"]
+    transitions: list[dict[str, Any]] = graph.data["transitions"]
+    ids = {name: f"a{index}" for index, name in enumerate(states)}
+    clusters = tuple(_cluster(name, state, ids, graph.entry) for name, state in states.items())
+    edges: list[Edge] = [Edge("e0", TERMINAL_IDS[START], ids[graph.entry], "start")]
+    for cluster in clusters:
+        edges.extend(_cluster_edges(cluster, states[cluster.agent], ids, len(edges)))
+    reached = {START}
+    nested = _nested(graph.entry, states, transitions)
+    for transition in transitions:
+        edges.append(_transition(transition, ids, f"e{len(edges)}", transition["from"] in nested))
+        reached.add(transition["to"])
+    terminals = tuple(Node(TERMINAL_IDS[name], TERMINAL_KINDS[name], CAPTIONS[name])
+                      for name in TERMINAL_KINDS if name in reached)
+    return Diagram(graph.name, graph.digest, graph.entry, clusters, terminals, tuple(edges))
+
+
+def target_id(name: str, agent_ids: dict[str, str]) -> str:
+    """The node id of a transition's target: the terminal states' names win over agents'."""
+    return TERMINAL_IDS.get(name) or agent_ids[name]
+
+
+def _cluster(name: str, state: dict[str, Any], ids: dict[str, str], entry: str) -> Cluster:
+    own = ids[name]
+    nodes = [Node(own, "agent", name, name, name == entry, _agent_note(state),
+                  state.get("description") or "")]
+    for index, tool in enumerate(_drawn_tools(state)):
+        kind, tool_name, tooltip, note = tool
+        nodes.append(Node(f"{own}t{index}", kind, tool_name, name, note=note, tooltip=tooltip))
+    for side, short in (("input", "gi"), ("output", "go")):
+        for index, guard in enumerate(state[f"{side}_guardrails"]):
+            nodes.append(Node(f"{own}{short}{index}", f"{side}_guardrail",  # type: ignore[arg-type]
+                              guard["name"], name, tooltip=guard["function"]))
+    return Cluster(f"c{own}", name, tuple(nodes))
+
+
+def _agent_note(state: dict[str, Any]) -> str:
+    output = state.get("output")
+    return " · ".join([state["model"], *([f"→ {output['name']}"] if output else [])])
+
+
+def _drawn_tools(state: dict[str, Any]) -> list[tuple[NodeKind, str, str, str]]:
+    """(kind, name, tooltip, note) of each tool an agent offers, except its handoff tools."""
+    drawn: list[tuple[NodeKind, str, str, str]] = []
+    for tool in state["tools"]:
+        name = tool.get("name")
+        if tool["type"] != "function":
+            drawn.append(("hosted", str(tool["type"]), "hosted tool", "hosted"))
+        elif name in state["agent_tools"]:
+            drawn.append(("agent_tool", name, tool.get("description") or "", ""))
+        elif name in state["functions"]:
+            drawn.append(("function", name, tool.get("description") or "", ""))
+    return drawn
+
+
+def _cluster_edges(cluster: Cluster, state: dict[str, Any], ids: dict[str, str],
+                   start: int) -> list[Edge]:
+    agent, *others = cluster.nodes
+    edges: list[Edge] = []
+    for node in others:
+        eid = f"e{start + len(edges)}"
+        if node.kind == "input_guardrail":
+            edges.append(Edge(eid, node.id, agent.id, "input_guardrail"))
+            continue
+        kind: EdgeKind = "output_guardrail" if node.kind == "output_guardrail" else "tool"
+        edges.append(Edge(eid, agent.id, node.id, kind))
+        if node.kind == "agent_tool":
+            target = ids[state["agent_tools"][node.name]]
+            edges.append(Edge(f"e{start + len(edges)}", node.id, target, "runs"))
+    return edges
+
+
+def _nested(entry: str, states: dict[str, Any], transitions: list[dict[str, Any]]) -> set[str]:
+    """Agents that only ever run as tools (nested runs): their end returns to the caller."""
+    handoffs: dict[str, list[str]] = {}
+    for transition in transitions:
+        if transition["on"].startswith("handoff:"):
+            handoffs.setdefault(transition["from"], []).append(transition["to"])
+    main, todo = {entry}, [entry]
+    while todo:  # a worklist, not recursion: a 100,000-agent chain is fine
+        for target in handoffs.get(todo.pop(), ()):
+            if target not in main:
+                main.add(target)
+                todo.append(target)
+    return set(states) - main
+
+
+def _transition(transition: dict[str, Any], ids: dict[str, str], eid: str, nested: bool) -> Edge:
+    on: str = transition["on"]
+    source, target = ids[transition["from"]], target_id(transition["to"], ids)
+    tools = transition.get("tools") or []
+    if on.startswith("handoff:"):
+        return Edge(eid, source, target, "handoff", on.removeprefix("handoff:"), on)
+    if on == "tool_calls" and transition["to"] == END:
+        verb = "returns" if nested else "stops"
+        label = f"{verb} on " + ", ".join(tools) if tools else f"{verb} on first tool call"
+        return Edge(eid, source, target, "stop", label, on)
+    if on == "tool_calls":
+        return Edge(eid, source, target, "tool_calls", "tool calls", on)
+    if on == "final_output":
+        return Edge(eid, source, target, "final_output", "returns" if nested else "", on)
+    kind: EdgeKind = "guardrail_tripped" if on == "guardrail_tripped" else "max_turns"
+    return Edge(eid, source, target, kind, "", on)
