@@ -1,0 +1,190 @@
+"""The cassette: one recorded session, as a versioned, diff-friendly JSON file.
+
+    {
+     "agentgraph_cassette": 1,
+     "recorded_with": {"agentgraph": "0.1.0", "openai": "3.54.0", ...},
+     "graph": {"name": "support-desk", "digest": "sha256:..."},
+     "interactions": [
+      {"kind": "http", "request": {...}, "response": {"status": 200, "headers": {...}, "body": {...}}},
+      {"kind": "http", "request": {...}, "response": {"status": 200, "headers": {...}, "events": [
+        {"at": 0.0, "event": "response.created", "data": {...}},      <- one SSE event per line
+        ...]}},
+      {"kind": "websocket", "url": "ws://...", "headers": {...}, "frames": [
+        {"at": 0.0, "dir": "send", "data": {...}},                    <- one frame per line
+        {"at": 0.01, "dir": "recv", "data": {...}}], "close": {"code": 1000, "reason": ""}}
+     ]
+    }
+
+`at` is the time offset in seconds from the start of the interaction. Bodies and frames that
+are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agentgraph.compiler.positions import JsonLocator
+
+CASSETTE_VERSION = 1
+_ONE_PER_LINE = ("events", "frames")
+
+
+class CassetteError(ValueError):
+    """A cassette that cannot be read: the message names the file and the place."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GraphRef(_Model):
+    """The compiled graph a session was recorded with."""
+
+    name: str
+    digest: str
+
+
+class HttpRequest(_Model):
+    method: str
+    path: str
+    query: str = ""
+    headers: dict[str, str] = {}
+    body: Any = None
+    text: str | None = None
+
+
+class SseEvent(_Model):
+    """One server-sent event: its `event:` name, its JSON data (or raw text), its time offset."""
+
+    at: float = 0.0
+    event: str | None = None
+    data: Any = None
+    text: str | None = None
+
+
+class HttpResponse(_Model):
+    status: int
+    headers: dict[str, str] = {}
+    body: Any = None
+    text: str | None = None
+    base64: str | None = None
+    events: list[SseEvent] | None = None
+
+
+class HttpInteraction(_Model):
+    kind: Literal["http"] = "http"
+    request: HttpRequest
+    response: HttpResponse
+
+
+class Frame(_Model):
+    """One websocket message: sent by the client (`send`) or received from the server (`recv`)."""
+
+    at: float = 0.0
+    dir: Literal["send", "recv"]
+    data: Any = None
+    text: str | None = None
+    base64: str | None = None
+
+
+class Close(_Model):
+    code: int | None = None
+    reason: str = ""
+
+
+class WebSocketInteraction(_Model):
+    kind: Literal["websocket"] = "websocket"
+    url: str
+    headers: dict[str, str] = {}
+    frames: list[Frame] = []
+    close: Close | None = None
+
+
+Interaction = Annotated[HttpInteraction | WebSocketInteraction, Field(discriminator="kind")]
+
+
+class Cassette(_Model):
+    """A recorded session."""
+
+    agentgraph_cassette: Literal[1] = CASSETTE_VERSION
+    recorded_with: dict[str, str] = {}
+    graph: GraphRef | None = None
+    interactions: list[Interaction] = []
+
+    def to_text(self) -> str:
+        """The file form: indented JSON, each SSE event and websocket frame on one line."""
+        return _dump(self.model_dump(mode="json", exclude_none=True, exclude_defaults=False), 0) + "\n"
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "<cassette>") -> Cassette:
+        """Parse a cassette; CassetteError naming `name` and the line of the problem."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
+                                "is the file truncated?") from None
+        if not isinstance(data, dict) or "agentgraph_cassette" not in data:
+            raise CassetteError(f"{name}: not an agentgraph cassette (no `agentgraph_cassette` "
+                                "version key)")
+        version = data["agentgraph_cassette"]
+        if version != CASSETTE_VERSION:
+            raise CassetteError(f"{name}: cassette format version {version!r} is not supported "
+                                f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise CassetteError(_explain(exc, data, text, name)) from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Cassette:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CassetteError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        return cls.from_text(text, str(path))
+
+
+def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:
+    """The first validation problem as `file:line:col: where: what`."""
+    error = exc.errors(include_url=False)[0]
+    path: list[str | int] = []
+    node = data
+    for segment in error["loc"]:
+        if isinstance(node, dict) and segment in node:
+            path.append(segment)
+            node = node[segment]
+        elif isinstance(node, list) and isinstance(segment, int) and segment < len(node):
+            path.append(segment)
+            node = node[segment]
+    where = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path).lstrip(".")
+    found = JsonLocator(text).find(tuple(path), at_key=False)
+    line, column = (1, 1)
+    if found is not None:
+        before = text[: found[0]]
+        line = before.count("\n") + 1
+        column = found[0] - (before.rfind("\n") + 1) + 1
+    message = error["msg"]
+    if error["type"] == "union_tag_invalid":
+        message = f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)" \
+            if isinstance(node, dict) else message
+    return f"{name}:{line}:{column}: {where or 'cassette'}: {message}"
+
+
+def _dump(value: Any, depth: int, key: str | None = None) -> str:
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(value, dict) and value:
+        rows = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, depth + 1, k)}"
+                for k, v in value.items()]
+        return "{\n" + ",\n".join(rows) + f"\n{pad}}}"
+    if isinstance(value, list) and value:
+        if key in _ONE_PER_LINE:
+            rows = [inner + json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in value]
+        else:
+            rows = [inner + _dump(v, depth + 1) for v in value]
+        return "[\n" + ",\n".join(rows) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)

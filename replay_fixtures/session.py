@@ -1,0 +1,110 @@
+"""A cassette in use: what interceptors (HTTP, websocket) ask to replay and hand over to record.
+
+Record modes follow vcrpy: `none` replays only (an unmatched request is an error), `once`
+records when the cassette file does not exist yet and replays otherwise, `new_episodes`
+replays what matches and records the rest, `all` records everything anew.
+"""
+
+from __future__ import annotations
+
+import threading
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from .cassette import Cassette, GraphRef, HttpInteraction, HttpRequest, WebSocketInteraction
+from .matching import closest, differences, explain
+from .persist import save_cassette
+from .scrub import DEFAULT_SCRUBBER, Scrubber
+
+
+class RecordMode(str, Enum):
+    NONE = "none"
+    ONCE = "once"
+    NEW_EPISODES = "new_episodes"
+    ALL = "all"
+
+
+class CassetteMismatch(AssertionError):
+    """A request the cassette has no unplayed recording for, while replaying only."""
+
+
+class Session:
+    """Replays a cassette's interactions in order of matching and records new ones, in order."""
+
+    def __init__(self, path: str | Path, mode: RecordMode | str = RecordMode.NONE, *,
+                 scrubber: Scrubber = DEFAULT_SCRUBBER, graph: GraphRef | None = None,
+                 recorded_with: dict[str, str] | None = None) -> None:
+        self.path = Path(path)
+        self.mode = RecordMode(mode)
+        self.scrubber = scrubber
+        exists = self.path.exists()
+        if self.mode is RecordMode.ALL or not exists:
+            self.cassette = Cassette(recorded_with=recorded_with or {}, graph=graph)
+        else:
+            self.cassette = Cassette.load(self.path)
+        if self.mode is RecordMode.NONE and not exists:
+            raise CassetteMismatch(f"cassette {self.path} does not exist and the record mode is "
+                                   "`none` (record it with --agentgraph-record=once)")
+        self.record_new = self.mode in (RecordMode.ALL, RecordMode.NEW_EPISODES) or (
+            self.mode is RecordMode.ONCE and not exists)
+        self.played: set[int] = set()
+        self.changed = False
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def match_http(self, request: HttpRequest) -> HttpInteraction | None:
+        """The first unplayed recorded interaction matching `request` (marked played), or None
+        when it should be recorded; CassetteMismatch when it can be neither."""
+        with self._lock:
+            candidates = [(i, x.request) for i, x in enumerate(self.cassette.interactions)
+                          if isinstance(x, HttpInteraction) and i not in self.played]
+            for index, recorded in candidates:
+                if not differences(request, recorded):
+                    self.played.add(index)
+                    return self.cassette.interactions[index]  # type: ignore[return-value]
+        if self.record_new:
+            return None
+        raise CassetteMismatch(self._mismatch(request, candidates))
+
+    def match_websocket(self, url: str) -> WebSocketInteraction | None:
+        """The next unplayed websocket interaction (connections replay in recorded order)."""
+        with self._lock:
+            for index, interaction in enumerate(self.cassette.interactions):
+                if isinstance(interaction, WebSocketInteraction) and index not in self.played:
+                    self.played.add(index)
+                    return interaction
+        if self.record_new:
+            return None
+        raise CassetteMismatch(f"cassette {self.name}: no unplayed websocket connection left for "
+                               f"{url} ({self._played_summary()})")
+
+    def record(self, interaction: HttpInteraction | WebSocketInteraction) -> None:
+        """Add a new interaction after the ones recorded before it (thread-safe)."""
+        with self._lock:
+            self.cassette.interactions.append(interaction)
+            self.played.add(len(self.cassette.interactions) - 1)
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the cassette if anything was recorded (scrubbed, atomically)."""
+        if self.changed:
+            save_cassette(self.cassette, self.path, self.scrubber)
+            self.changed = False
+
+    def _mismatch(self, request: HttpRequest, candidates: list[tuple[int, Any]]) -> str:
+        head = (f"cassette {self.name}: no recorded request matches {request.method} "
+                f"{request.path} (record mode {self.mode.value}; {self._played_summary()})")
+        near = closest(request, candidates)
+        if near is None:
+            return head + "; every recorded request was already played"
+        index, fields = near
+        recorded = self.cassette.interactions[index].request  # type: ignore[union-attr]
+        return (f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
+                f"{explain(request, recorded)}")
+
+    def _played_summary(self) -> str:
+        return f"{len(self.played)} of {len(self.cassette.interactions)} interactions played"
