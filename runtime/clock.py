@@ -77,11 +77,12 @@ class FakeClock:
         return sorted(d for d, _ in self._scopes if d != float("inf"))
 
     async def wait_for_scopes(self, count: int, *, real_timeout: float = 5.0) -> None:
-        """Wait until at least `count` timeout scopes with a deadline are open; AssertionError
-        if that takes longer than `real_timeout` real seconds (a test bug)."""
+        """Wait until at least `count` timeout scopes with a deadline still ahead are open
+        (an expired scope not yet left does not count); AssertionError if that takes longer
+        than `real_timeout` real seconds (a test bug)."""
         try:
             async with asyncio.timeout(real_timeout):
-                while len(self.deadlines) < count:
+                while len([d for d in self.deadlines if d > self.now]) < count:
                     waiter = asyncio.Event()
                     self._waiters.append(waiter)
                     try:

@@ -118,7 +118,8 @@ class RetryPolicy:
         if retries >= self.max_retries:
             if self.max_retries == 0:
                 return RetryDecision(False, reason="not retried: retries are off (max_retries=0)")
-            return RetryDecision(False, reason=f"gave up after {retries} retries")
+            return RetryDecision(False, reason=f"gave up after {retries} "
+                                               f"{'retry' if retries == 1 else 'retries'}")
         wait = retry_after(error.headers, time.time() if now is None else now)
         if wait is not None and wait > MAX_RETRY_AFTER:
             return RetryDecision(False, reason=f"not retried: the server asked to wait {wait:g} "

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, nullcontext
 from typing import Any
 
-import httpx2
 import openai
 from openai.resources.responses import AsyncResponses
 from openai.types.responses import Response, ResponseStreamEvent
@@ -91,8 +90,8 @@ class HttpTransport:
         decoder = SSEDecoder()
         attempt.sent = True
         async with AsyncExitStack() as stack:
-            chunks = (await self._open(stack, kwargs, attempt)).aiter_bytes()
-            while (chunk := await self._next(chunks, attempt)) is not None:
+            chunks, chunk = await self._begin(stack, kwargs, attempt)
+            while chunk is not None:
                 for data in decoder.feed(chunk):
                     event = parser.parse(data)
                     if event is None:
@@ -101,6 +100,7 @@ class HttpTransport:
                     if event.type in TERMINAL_EVENTS:
                         await self._drain(chunks)
                         return
+                chunk = await self._next(chunks, attempt)
             raise stream_ended(attempt, decoder.pending)
 
     async def aclose(self) -> None:
@@ -108,15 +108,18 @@ class HttpTransport:
         if self._owns_client:
             await self.client.close()
 
-    async def _open(self, stack: AsyncExitStack, kwargs: dict[str, Any],
-                    attempt: Attempt) -> httpx2.Response:
+    async def _begin(self, stack: AsyncExitStack, kwargs: dict[str, Any],
+                     attempt: Attempt) -> tuple[AsyncIterator[bytes], bytes | None]:
+        """Send the request; the body's chunks and the first of them. One receive timeout
+        covers the wait for the headers and the first bytes together."""
         manager = self.client.responses.with_streaming_response.create(**kwargs)
         try:
             async with self._within(self.timeouts.receive):
                 response = await stack.enter_async_context(manager)
+                chunks = response.http_response.aiter_bytes()
+                return chunks, await anext(chunks, None)
         except Exception as exc:
             raise self._failure(exc, attempt) from exc
-        return response.http_response
 
     async def _next(self, chunks: AsyncIterator[bytes], attempt: Attempt) -> bytes | None:
         try:

@@ -4,7 +4,8 @@ Requests go out as `response.create` frames, one in flight at a time (an asyncio
 their events are read until response.completed / response.failed / response.incomplete. Each
 phase has its own timeout on the injected clock: lock wait, connect, send, receive. The
 connection is reused across calls; it is dropped after anything that leaves it in an unknown
-state (a broken or abandoned response), but kept after an `error` frame, which ends a request.
+state (a broken or abandoned response), but kept after an `error` frame answering a request
+before any of its events (the request is over).
 A connection found closed before the request frame went out is replaced once, silently.
 """
 
@@ -112,7 +113,8 @@ class WebSocketTransport:
                     try:
                         event = parser.parse(await self._receive(connection, attempt))
                     except ModelCallError as error:
-                        finished = error.kind == "ws_error"  # an error frame ends the request
+                        # an error frame answering the request ends it: the connection is clean
+                        finished = error.kind == "ws_error" and attempt.events == 0
                         raise
                     if event is not None:
                         finished = event.type in TERMINAL_EVENTS

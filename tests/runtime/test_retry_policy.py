@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentgraph.compiler.spec import RetrySettings
@@ -186,6 +186,7 @@ policies = st.builds(
 )
 
 
+@settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(policies)
 def test_backoff_without_jitter_never_shrinks_and_stays_capped(policy: RetryPolicy) -> None:
     policy = policy.override(jitter=False)
@@ -194,6 +195,7 @@ def test_backoff_without_jitter_never_shrinks_and_stays_capped(policy: RetryPoli
     assert all(0 <= d <= policy.max_delay for d in delays)
 
 
+@settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(policies, st.integers(1, 60), st.integers(0, 2**32))
 def test_jittered_backoff_stays_within_its_band(policy: RetryPolicy, retry: int,
                                                 seed: int) -> None:
@@ -203,6 +205,7 @@ def test_jittered_backoff_stays_within_its_band(policy: RetryPolicy, retry: int,
     assert delay <= policy.max_delay * 1.125
 
 
+@settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(policies, st.floats(0, MAX_RETRY_AFTER), st.integers(0, 9))
 def test_retry_after_always_wins(policy: RetryPolicy, wait: float, retries: int) -> None:
     decision = decide(failure(status=503, retry_after=repr(wait)), policy=policy,

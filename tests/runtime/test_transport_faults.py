@@ -29,9 +29,11 @@ from tests.runtime.transport_support import (
     closed_port,
     make_transport,
 )
-from tests.support.fixtures import responses_server  # noqa: F401
+from tests.support import fixtures
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import Stall, disconnect, error_frame, http_error, stall
+
+responses_server = fixtures.responses_server  # the scripted server, one per test
 
 TEXT = "Invoice 42 is paid."
 FIRST_EVENTS = ["response.created", "response.in_progress", "response.output_item.added"]

@@ -25,9 +25,11 @@ from tests.runtime.transport_support import (
     sse_bytes,
     sse_events,
 )
-from tests.support.fixtures import responses_server  # noqa: F401
+from tests.support import fixtures
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import error_frame, http_error
+
+responses_server = fixtures.responses_server  # the scripted server, one per test
 
 EVENTS = sse_events("Hello there, how can I help?")
 TYPES = [e["type"] for e in EVENTS]

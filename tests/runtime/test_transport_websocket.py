@@ -27,9 +27,11 @@ from tests.runtime.transport_support import (
     sse_events,
     ws_frames,
 )
-from tests.support.fixtures import responses_server  # noqa: F401
+from tests.support import fixtures
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import disconnect, error_frame, stall, ws_reject
+
+responses_server = fixtures.responses_server  # the scripted server, one per test
 
 NOT_FOUND = error_frame(type="invalid_request_error", code="previous_response_not_found",
                         message="Previous response with id 'resp_previous' not found.",
@@ -143,6 +145,26 @@ def test_an_error_frame_is_typed_and_keeps_the_connection(
     assert (responses_server.connections, responses_server.attempts) == (1, 3)
 
 
+def test_an_error_frame_after_events_drops_the_connection(
+        responses_server: ResponsesServer) -> None:
+    responses_server.script(error_frame(code="server_error", after_events=2), answer())
+
+    async def main() -> tuple[Any, Any, int]:
+        clock = FakeClock()
+        ws = transport(responses_server, clock)
+        try:
+            failed = await call("ws-stream", ws, REQUEST, clock=clock)
+            assert ws.connection is None  # mid-response: what follows on it is unknown
+            return failed, await call("ws-create", ws, REQUEST, clock=clock), ws.connections
+        finally:
+            await ws.aclose()
+
+    failed, after, connections = asyncio.run(main())
+    assert failed.events == ["response.created", "response.in_progress"]
+    assert isinstance(failed.error, ResponsesWebSocketError)
+    assert after.text == "Invoice 42 is paid." and connections == 2
+
+
 def test_an_oversized_frame_is_a_clear_error(responses_server: ResponsesServer) -> None:
     responses_server.script(answer("word " * 600), answer())
     outcome, _ = call_once("ws-create", responses_server.base_url, max_size=2000)
@@ -150,6 +172,35 @@ def test_an_oversized_frame_is_a_clear_error(responses_server: ResponsesServer) 
     assert "a websocket frame was larger than max_size=2000 bytes" in str(outcome.error)
     assert outcome.error.reason == "not retried: the answer was malformed (a protocol error)"
     assert responses_server.attempts == 1
+
+
+def test_a_connect_timeout_is_retried_even_when_stateful() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.read()  # accepts TCP, never answers the upgrade
+        finally:
+            writer.close()
+
+    async def main() -> tuple[Any, list[float]]:
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        async with server:
+            clock = FakeClock()
+            url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1"
+            ws = make_transport("ws-create", url, clock)
+            task = asyncio.create_task(
+                call("ws-create", ws, STATEFUL, POLICY.override(max_retries=1), clock=clock))
+            for _ in range(2):  # the first connect, then the retry's
+                await clock.wait_for_scopes(1)
+                clock.advance(TIMEOUTS.connect)
+            outcome = await task
+            await ws.aclose()
+            return outcome.error, clock.sleeps
+
+    error, sleeps = asyncio.run(main())
+    assert (error.kind, error.phase, error.attempts) == ("timeout", "connect", 2)
+    assert str(error) == ("the websocket connect timed out after 5.0 s "
+                          "[gave up after 1 retry]")
+    assert sleeps == [0.5]
 
 
 def test_lock_wait_times_out_then_retries(responses_server: ResponsesServer) -> None:
