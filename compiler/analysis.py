@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from .spec import AgentToolSpec, GraphSpec, settings_for
-from .toolset import handoff_target
+from .toolset import OfferedTool, handoff_target, offered_tools
 
 
 class GraphAnalysis:
@@ -17,6 +17,13 @@ class GraphAnalysis:
     def __init__(self, spec: GraphSpec) -> None:
         self.spec = spec
         self._settings: dict[str, dict[str, Any]] = {}
+        self._offered: dict[str, list[OfferedTool]] = {}
+
+    def offered(self, name: str) -> list[OfferedTool]:
+        """The tools an agent offers the model, named as the API sees them, computed once."""
+        if name not in self._offered:
+            self._offered[name] = offered_tools(self.spec, name, self.spec.agents[name])
+        return self._offered[name]
 
     def settings(self, name: str) -> dict[str, Any]:
         """An agent's model settings as sent (defaults overridden by its own), computed once."""

@@ -17,7 +17,7 @@ from .spec import (
     PythonType,
     StopAtTools,
 )
-from .toolset import agent_tool_name, handoff_target, handoff_tool_name
+from .toolset import agent_tool_name
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False, "type": "object", "properties": {}, "required": [],
@@ -34,8 +34,7 @@ _TEMPLATE_MARKS = ("{{", "{%", "{#")
 def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> CompiledGraph:
     """The compiled machine of a spec that passed the checks without errors."""
     analysis = analysis or GraphAnalysis(spec)
-    states = {name: _state(spec, name, agent, base_dir, analysis.settings(name))
-              for name, agent in spec.agents.items()}
+    states = {name: _state(spec, name, agent, base_dir, analysis) for name, agent in spec.agents.items()}
     transitions = _transitions(spec, analysis)
     context = None
     if spec.context is not None:
@@ -63,7 +62,7 @@ def _type(type_spec: Any) -> dict[str, Any]:
 
 
 def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
-           settings: dict[str, Any]) -> dict[str, Any]:
+           analysis: GraphAnalysis) -> dict[str, Any]:
     tools: list[dict[str, Any]] = []
     functions: dict[str, Any] = {}
     agent_tools: dict[str, str] = {}
@@ -82,8 +81,9 @@ def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
             functions[ref] = {"function": declared.function, "strict": declared.strict}
             tools.append(_function(ref, declared.description, declared.parameters, declared.strict))
     handoffs: dict[str, Any] = {}
-    for handoff in agent.handoffs:
-        tool_name, target = handoff_tool_name(handoff), handoff_target(handoff)
+    offered = [t for t in analysis.offered(name) if t.kind == "handoff"]
+    for handoff, tool in zip(agent.handoffs, offered, strict=True):
+        tool_name, target = tool.name, tool.target
         long = handoff if isinstance(handoff, HandoffSpec) else None
         handoffs[tool_name] = {
             "to": target,
@@ -97,7 +97,7 @@ def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
     return {
         "description": agent.description,
         "model": agent.model or spec.defaults.model,
-        "model_settings": _lowered_settings(settings, tools),
+        "model_settings": _lowered_settings(analysis.settings(name), tools),
         "instructions": _instructions(agent, base_dir),
         "tools": tools,
         "functions": functions,
@@ -176,7 +176,7 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
             add(_edge(name, "final_output", END))
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
             add(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
-        handoffs = sorted((handoff_tool_name(h), handoff_target(h)) for h in agent.handoffs)
+        handoffs = sorted((t.name, t.target) for t in analysis.offered(name) if t.kind == "handoff")
         for tool_name, target in handoffs:
             add(_edge(name, f"handoff:{tool_name}", target))
         calls_tools = any(isinstance(r, AgentToolSpec) or isinstance(spec.tools[r], FunctionToolSpec)

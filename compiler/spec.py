@@ -131,10 +131,10 @@ class AgentSpec(_Model):
     instructions_file: str | None = Field(None, description="A template file, relative to the spec.")
     model: str | None = None
     model_settings: ModelSettings | None = None
-    handoffs: list[Handoff] = []
-    tools: list[ToolRef] = []
-    input_guardrails: list[str] = []
-    output_guardrails: list[str] = []
+    handoffs: list[Handoff] = Field(default_factory=list)
+    tools: list[ToolRef] = Field(default_factory=list)
+    input_guardrails: list[str] = Field(default_factory=list)
+    output_guardrails: list[str] = Field(default_factory=list)
     output_type: str | None = None
     tool_use_behavior: ToolUseBehavior = "run_llm_again"
     reset_tool_choice: bool = True
@@ -207,9 +207,9 @@ class GraphSpec(_Model):
     defaults: Defaults = Defaults()
     context: ContextSpec | None = None
     agents: dict[str, AgentSpec] = Field(min_length=1)
-    tools: dict[str, ToolSpec] = {}
-    guardrails: dict[str, GuardrailSpec] = {}
-    types: dict[str, TypeSpec] = {}
+    tools: dict[str, ToolSpec] = Field(default_factory=dict)
+    guardrails: dict[str, GuardrailSpec] = Field(default_factory=dict)
+    types: dict[str, TypeSpec] = Field(default_factory=dict)
 
 
 def settings_for(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path as FsPath
 
 from ..analysis import GraphAnalysis
 from ..diagnostics import Diagnostic, Path
 from ..spec import GraphSpec
-from ..toolset import OfferedTool, offered_tools
+from ..toolset import OfferedTool
 
 Check = Callable[["CheckContext"], Iterator[Diagnostic]]
 
@@ -23,17 +23,13 @@ class CheckContext:
     file: str
     base_dir: FsPath
     resolve: bool = False
-    _offered: dict[str, list[OfferedTool]] = field(default_factory=dict, repr=False)
 
     def diag(self, code: str, message: str, path: Path, **kwargs: object) -> Diagnostic:
         return Diagnostic.make(code, message, self.file, path, **kwargs)  # type: ignore[arg-type]
 
     def offered(self, agent_name: str) -> list[OfferedTool]:
-        """The tools an agent offers the model (cached)."""
-        if agent_name not in self._offered:
-            agent = self.spec.agents[agent_name]
-            self._offered[agent_name] = offered_tools(self.spec, agent_name, agent)
-        return self._offered[agent_name]
+        """The tools an agent offers the model (computed once, shared with lowering)."""
+        return self.analysis.offered(agent_name)
 
     @cached_property
     def analysis(self) -> GraphAnalysis:
