@@ -11,7 +11,8 @@
         ...]}},
       {"kind": "websocket", "url": "ws://...", "headers": {...}, "frames": [
         {"at": 0.0, "dir": "send", "data": {...}},                    <- one frame per line
-        {"at": 0.01, "dir": "recv", "data": {...}}], "close": {"code": 1000, "reason": ""}}
+        {"at": 0.01, "dir": "recv", "data": {...}}],
+       "close": {"code": 1000, "reason": "", "by": "client"}}
      ]
     }
 
@@ -65,6 +66,14 @@ class SseEvent(_Model):
     data: Any = None
     text: str | None = None
 
+    def to_bytes(self) -> bytes:
+        """The event as it goes over the wire (`event:` line, `data:` lines, a blank line)."""
+        payload = self.text if self.text is not None else json.dumps(
+            self.data, ensure_ascii=False, separators=(",", ":"))
+        head = f"event: {self.event}\n" if self.event else ""
+        body = "".join(f"data: {line}\n" for line in payload.split("\n"))
+        return (head + body + "\n").encode("utf-8")
+
 
 class HttpResponse(_Model):
     status: int
@@ -92,8 +101,14 @@ class Frame(_Model):
 
 
 class Close(_Model):
+    """How a websocket connection ended: the close code and reason of the close frame that
+    began the closing handshake (1006 when the connection dropped without one), and `by`,
+    which side ended it. On replay a connection closed `by` the server is closed the same way
+    once its frames are played; one the client closed waits for the client to close it."""
+
     code: int | None = None
     reason: str = ""
+    by: Literal["client", "server"] | None = None
 
 
 class WebSocketInteraction(_Model):

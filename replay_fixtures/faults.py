@@ -39,10 +39,14 @@ class CutStream:
 
 @dataclass(frozen=True)
 class CloseBeforeFirstEvent:
-    """Close the websocket after the request frame arrives, before any event."""
+    """Close the websocket after the request frame arrives, before any event; with
+    `before_request`, close the connection that would carry the request before its frame is
+    sent (right after the handshake, or right after the previous response on that connection
+    ended). `code` 1006 (or None) drops the connection without a close frame."""
 
     attempt: int
-    code: int = 1011
+    code: int | None = 1011
+    before_request: bool = False
     kind: Kind = "websocket"
 
 
@@ -52,7 +56,7 @@ class CloseAfterEvents:
 
     attempt: int
     after_events: int
-    code: int = 1011
+    code: int | None = 1011
     kind: Kind = "websocket"
 
 
@@ -99,10 +103,23 @@ class FaultPlan:
         with self._lock:
             self.attempts[kind] += 1
             number = self.attempts[kind]
-            fault = next((f for f in self.faults if f.kind == kind and f.attempt == number), None)
+            fault = next((f for f in self.faults if f.kind == kind and f.attempt == number
+                          and not getattr(f, "before_request", False)), None)
             if fault is not None:
                 self.injected.append(fault)
             return number, fault
+
+    def before_next_attempt(self, kind: Kind) -> Fault | None:
+        """The fault striking before the next attempt of `kind` is even sent (a websocket
+        closed before the request frame), once; it does not count as an attempt."""
+        with self._lock:
+            number = self.attempts[kind] + 1
+            done = {id(f) for f in self.injected}
+            fault = next((f for f in self.faults if f.kind == kind and f.attempt == number
+                          and getattr(f, "before_request", False) and id(f) not in done), None)
+            if fault is not None:
+                self.injected.append(fault)
+            return fault
 
 
 def http_status(attempt: int, status: int = 429, **options: Any) -> HttpStatus:
@@ -113,11 +130,13 @@ def cut_stream(attempt: int, after_events: int) -> CutStream:
     return CutStream(attempt, after_events)
 
 
-def close_before_first_event(attempt: int, code: int = 1011) -> CloseBeforeFirstEvent:
-    return CloseBeforeFirstEvent(attempt, code)
+def close_before_first_event(attempt: int, code: int | None = 1011, *,
+                             before_request: bool = False) -> CloseBeforeFirstEvent:
+    return CloseBeforeFirstEvent(attempt, code, before_request)
 
 
-def close_after_events(attempt: int, after_events: int, code: int = 1011) -> CloseAfterEvents:
+def close_after_events(attempt: int, after_events: int,
+                       code: int | None = 1011) -> CloseAfterEvents:
     return CloseAfterEvents(attempt, after_events, code)
 
 
