@@ -121,3 +121,42 @@ async def _until_error(connection):  # type: ignore[no-untyped-def]
         yield event
         if event.type == "error":
             return
+
+
+def test_cassette_show_and_scrub(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from agentgraph.cli import main
+
+    cassette = http_cassette(EXCHANGES, stream=True)
+    cassette.interactions[0].request.headers["Authorization"] = "Bearer sk-live-abcdefghijklmnop"
+    cassette.interactions[0].request.body["input"] = "my key is sk-proj-abcdefghijklmnop1234"
+    path = tmp_path / "old.json"
+    path.write_text(cassette.to_text())  # an old file, written before scrubbing existed
+    assert main(["cassette", "show", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert "#1 gpt-4.1-mini over sse" in shown
+    assert "  < Hello there" in shown
+    assert '  calls: lookup_invoice({"number": "7"})' in shown
+    assert main(["cassette", "scrub", str(path), "--pattern", "Invoice \\d+"]) == 0
+    assert capsys.readouterr().out.startswith(f"scrubbed {path}: ")
+    text = path.read_text()
+    assert "sk-live" not in text and "sk-proj" not in text and "Invoice 7" not in text
+    assert '"Authorization": "[scrubbed]"' in text
+
+
+def test_bad_cassettes_name_the_file_and_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from agentgraph.cli import main
+
+    good = http_cassette(EXCHANGES, stream=True).to_text()
+    cases = {
+        "truncated.json": (good[: len(good) // 2], "not JSON"),
+        "version.json": (good.replace('"agentgraph_cassette": 1', '"agentgraph_cassette": 7'),
+                         "cassette format version 7 is not supported"),
+        "kind.json": (good.replace('"kind": "http"', '"kind": "ftp"', 1),
+                      "unknown interaction kind 'ftp'"),
+    }
+    for name, (text, expected) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        assert main(["cassette", "show", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"agentgraph: error: {path}:") and expected in err

@@ -1,0 +1,93 @@
+"""`agentgraph cassette show|scrub` and `agentgraph replay serve`: working with recorded sessions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def add_cassette_parsers(commands: Any) -> None:
+    cassette = commands.add_parser(
+        "cassette", help="show or re-scrub a recorded session",
+        description="Work with cassettes (recorded sessions): `show` prints a readable transcript, "
+                    "`scrub` removes secrets from an old file, in place and atomically.")
+    actions = cassette.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = actions.add_parser("show", help="print a readable transcript of a cassette",
+                              description="Print each model call of a cassette: the model, the "
+                                          "instructions, the last input, and what the model "
+                                          "answered (text, tool calls, handoffs).")
+    show.add_argument("cassette", metavar="CASSETTE")
+    scrub = actions.add_parser("scrub", help="remove secrets from a cassette, in place",
+                               description="Re-scrub a cassette with the default rules "
+                                           "(credential headers, API-key-shaped strings) and any "
+                                           "extra ones, writing it back atomically.")
+    scrub.add_argument("cassette", metavar="CASSETTE")
+    scrub.add_argument("--pattern", action="append", default=[], metavar="REGEX",
+                       help="also replace what this regular expression matches (repeatable)")
+    scrub.add_argument("--header", action="append", default=[], metavar="NAME",
+                       help="also replace this header's value (repeatable)")
+
+    replay = commands.add_parser(
+        "replay", help="serve a recorded session over loopback",
+        description="Serve a cassette on 127.0.0.1 over HTTP, SSE and websocket at /v1/responses, "
+                    "so that a client in any language can be tested against a recorded session. "
+                    "Requests must match the recording (a mismatch answers 400 with a diff).")
+    replay_actions = replay.add_subparsers(dest="action", required=True, metavar="ACTION")
+    serve = replay_actions.add_parser("serve", help="serve a cassette until interrupted",
+                                      description="Serve CASSETTE until Ctrl-C; prints the base URL.")
+    serve.add_argument("cassette", metavar="CASSETTE")
+    serve.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    serve.add_argument("--pace", type=float, default=None, metavar="SCALE",
+                       help="pace SSE events by their recorded offsets times SCALE (default: at once)")
+
+
+def cassette_command(args: argparse.Namespace) -> int:
+    from agentgraph.replay_fixtures.cassette import Cassette, CassetteError
+
+    try:
+        cassette = Cassette.load(args.cassette)
+    except OSError as exc:
+        print(f"agentgraph: error: cannot read {args.cassette}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CassetteError as exc:
+        print(f"agentgraph: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.action == "show":
+        from agentgraph.replay_fixtures.transcript import render_transcript
+
+        sys.stdout.write(render_transcript(cassette, args.cassette))
+        return EXIT_OK
+    from agentgraph.replay_fixtures.persist import save_cassette
+    from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
+
+    scrubber = DEFAULT_SCRUBBER.with_rules(patterns=args.pattern, headers=args.header)
+    before = cassette.to_text()
+    save_cassette(cassette, args.cassette, scrubber)
+    after = Cassette.load(args.cassette).to_text()
+    changed = sum(a != b for a, b in zip(before.splitlines(), after.splitlines(), strict=False))
+    print(f"scrubbed {args.cassette}: {changed} line{'s' * (changed != 1)} changed")
+    return EXIT_OK
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    from agentgraph.replay_fixtures.cassette import CassetteError
+    from agentgraph.replay_fixtures.server import ReplayServer
+
+    try:
+        server = ReplayServer(args.cassette, port=args.port, pace=args.pace).start()
+    except (OSError, CassetteError, AssertionError) as exc:
+        print(f"agentgraph: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"serving {args.cassette} at {server.base_url} (OPENAI_BASE_URL); Ctrl-C stops", flush=True)
+    try:
+        import threading
+
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return EXIT_OK
