@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from agentgraph.compiler import CompileError, render_text
@@ -34,6 +37,11 @@ def add_run_parser(commands: Any) -> None:
     parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
     parser.add_argument("--json", action="store_true",
                         help="print the whole result (path, items, usage) as JSON")
+    cassette = parser.add_mutually_exclusive_group()
+    cassette.add_argument("--record", metavar="CASSETTE",
+                          help="record the session (HTTP, SSE and websocket) to CASSETTE")
+    cassette.add_argument("--replay", metavar="CASSETTE",
+                          help="replay a recorded session from CASSETTE: offline, no key needed")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -48,7 +56,8 @@ def run_command(args: argparse.Namespace) -> int:
         print("agentgraph: error: --max-turns must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = asyncio.run(_run(args, context, sys.stdout, sys.stderr))
+        with _cassette(args):
+            result = asyncio.run(_run(args, context, sys.stdout, sys.stderr))
     except CompileError as exc:
         sys.stderr.write(render_text(exc.diagnostics))
         return EXIT_FAILED
@@ -58,9 +67,28 @@ def run_command(args: argparse.Namespace) -> int:
     except AgentGraphRunError as exc:
         print(f"agentgraph: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except (AssertionError, ValueError) as exc:  # a cassette that does not fit, or is broken
+        print(f"agentgraph: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
     return EXIT_OK
+
+
+@contextmanager
+def _cassette(args: argparse.Namespace) -> Iterator[None]:
+    """Record or replay the run's traffic when --record or --replay is given."""
+    path = args.record or args.replay
+    if path is None:
+        yield
+        return
+    from agentgraph.replay_fixtures.fixture import CassetteFixture
+
+    if args.replay:
+        os.environ.setdefault("OPENAI_API_KEY", "sk-replay")  # the client wants one; none is sent
+    mode = "all" if args.record else "none"
+    with CassetteFixture.open(path, mode=mode, graph=args.spec):
+        yield
 
 
 async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> Any:

@@ -93,6 +93,10 @@ class CompiledGraph:
 
         return [Transition.model_validate(t) for t in self.data["transitions"]]
 
+    def state_digests(self) -> dict[str, str]:
+        """A digest per state: what tells which agents changed between two compiles."""
+        return {name: digest_of(state) for name, state in self.data["states"].items()}
+
     def to_json(self) -> str:
         """The file form: sorted keys, indented, byte-identical for the same spec."""
         return _dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"

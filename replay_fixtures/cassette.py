@@ -22,7 +22,10 @@ are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -43,10 +46,12 @@ class _Model(BaseModel):
 
 
 class GraphRef(_Model):
-    """The compiled graph a session was recorded with."""
+    """The compiled graph a session was recorded with (and a digest per state, to tell which
+    agents changed when the graph did)."""
 
     name: str
     digest: str
+    states: dict[str, str] = {}
 
 
 class HttpRequest(_Model):
@@ -59,20 +64,22 @@ class HttpRequest(_Model):
 
 
 class SseEvent(_Model):
-    """One server-sent event: its `event:` name, its JSON data (or raw text), its time offset."""
+    """One server-sent event: its `event:` name, its JSON data (or raw text), its time offset
+    (`at`, seconds from the start of the request); `id` and `retry` only when the server sent
+    those fields (the Responses API does not)."""
 
     at: float = 0.0
     event: str | None = None
     data: Any = None
     text: str | None = None
+    id: str | None = None
+    retry: int | None = None
 
     def to_bytes(self) -> bytes:
         """The event as it goes over the wire (`event:` line, `data:` lines, a blank line)."""
-        payload = self.text if self.text is not None else json.dumps(
-            self.data, ensure_ascii=False, separators=(",", ":"))
-        head = f"event: {self.event}\n" if self.event else ""
-        body = "".join(f"data: {line}\n" for line in payload.split("\n"))
-        return (head + body + "\n").encode("utf-8")
+        from .sse import encode_event  # sse builds on this module
+
+        return encode_event(self)
 
 
 class HttpResponse(_Model):
@@ -137,11 +144,7 @@ class Cassette(_Model):
     @classmethod
     def from_text(cls, text: str, name: str = "<cassette>") -> Cassette:
         """Parse a cassette; CassetteError naming `name` and the line of the problem."""
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-                                "is the file truncated?") from None
+        data = _parse_json(text, name)
         if not isinstance(data, dict) or "agentgraph_cassette" not in data:
             raise CassetteError(f"{name}: not an agentgraph cassette (no `agentgraph_cassette` "
                                 "version key)")
@@ -150,7 +153,8 @@ class Cassette(_Model):
             raise CassetteError(f"{name}: cassette format version {version!r} is not supported "
                                 f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it")
         try:
-            return cls.model_validate(data)
+            with _gc_paused():
+                return cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, text, name)) from None
 
@@ -162,6 +166,30 @@ class Cassette(_Model):
         except UnicodeDecodeError as exc:
             raise CassetteError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         return cls.from_text(text, str(path))
+
+
+def _parse_json(text: str, name: str) -> Any:
+    """The JSON of a cassette (the standard parser: orjson is faster but turns integers beyond
+    64 bits into floats)."""
+    try:
+        with _gc_paused():
+            return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
+                            "is the file truncated?") from None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building many small objects at once: the cyclic collector would run again and again
+    over them (it doubled the load time of a large cassette) and can find no cycle there."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:

@@ -1,7 +1,8 @@
 """Matching a request against recorded ones, on what matters, and explaining a near miss.
 
-Requests match on method, path and the meaningful body fields of a Responses API request; the
-volatile rest (stream options, metadata, ids the client makes up) is ignored. A mismatch is
+Requests match on method, path, query and the meaningful body fields of a Responses API request
+(and whether it streams); the volatile rest (stream options, metadata, ids the client makes up)
+is ignored. Requests to any other endpoint match on their whole body. A mismatch is
 explained as a readable diff against the closest recorded request.
 """
 
@@ -20,13 +21,29 @@ MEANINGFUL_FIELDS = ("model", "instructions", "input", "tools", "tool_choice", "
 
 
 def meaningful(request: HttpRequest | dict[str, Any]) -> dict[str, Any]:
-    """What a request is matched on: method, path and the meaningful body fields."""
-    if isinstance(request, HttpRequest):
-        body = request.body if isinstance(request.body, dict) else {"text": request.text}
-        head = {"method": request.method.upper(), "path": request.path}
-    else:
-        body, head = request, {}
-    return {**head, **{key: body[key] for key in MEANINGFUL_FIELDS if key in body}}
+    """What a request is matched on: method, path, query and the meaningful body fields.
+
+    A `POST .../responses` with a JSON object body is matched on MEANINGFUL_FIELDS and on
+    whether it streams (a streamed and a plain request want differently shaped answers); any
+    other HTTP request on its whole body, so that two different requests to another endpoint
+    never pass for each other. A dict (a websocket frame) is matched on MEANINGFUL_FIELDS.
+    """
+    if not isinstance(request, HttpRequest):
+        return {key: request[key] for key in MEANINGFUL_FIELDS if key in request}
+    head: dict[str, Any] = {"method": request.method.upper(), "path": request.path}
+    if request.query:
+        head["query"] = request.query
+    body = request.body
+    if isinstance(body, dict) and head["method"] == "POST" and request.path.endswith("/responses"):
+        fields = {key: body[key] for key in MEANINGFUL_FIELDS if key in body}
+        if body.get("stream") is True:
+            fields["stream"] = True
+        return {**head, **fields}
+    if body is not None:
+        head["body"] = body
+    elif request.text:
+        head["text"] = request.text
+    return head
 
 
 def differences(sent: HttpRequest | dict[str, Any], recorded: HttpRequest | dict[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ def save_cassette(cassette: Cassette, path: str | Path, scrubber: Scrubber = DEF
     text = Cassette.model_validate(data).to_text()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -27,3 +28,9 @@ def save_cassette(cassette: Cassette, path: str | Path, scrubber: Scrubber = DEF
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -49,6 +49,7 @@ class Session:
         self.record_new = self.mode in (RecordMode.ALL, RecordMode.NEW_EPISODES) or (
             self.mode is RecordMode.ONCE and not exists)
         self.played: set[int] = set()
+        self.mismatches: list[CassetteMismatch] = []
         self.changed = False
         self._lock = threading.Lock()
 
@@ -56,19 +57,24 @@ class Session:
     def name(self) -> str:
         return str(self.path)
 
-    def match_http(self, request: HttpRequest) -> HttpInteraction | None:
-        """The first unplayed recorded interaction matching `request` (marked played), or None
-        when it should be recorded; CassetteMismatch when it can be neither."""
+    def match_http(self, request: HttpRequest, *, consume: bool = True) -> HttpInteraction | None:
+        """The first unplayed recorded interaction matching `request` (marked played unless
+        `consume` is false: a fault answers instead of it, so a retry still gets it), or None
+        when it should be recorded; CassetteMismatch when it can be neither (also kept in
+        `mismatches`, so that one a client swallowed still fails the test)."""
         with self._lock:
             candidates = [(i, x.request) for i, x in enumerate(self.cassette.interactions)
                           if isinstance(x, HttpInteraction) and i not in self.played]
             for index, recorded in candidates:
                 if not differences(request, recorded):
-                    self.played.add(index)
+                    if consume:
+                        self.played.add(index)
                     return self.cassette.interactions[index]  # type: ignore[return-value]
         if self.record_new:
             return None
-        raise CassetteMismatch(self._mismatch(request, candidates))
+        error = CassetteMismatch(self._mismatch(request, candidates))
+        self.mismatches.append(error)
+        raise error
 
     def match_websocket(self, url: str) -> WebSocketInteraction | None:
         """The next unplayed websocket interaction (connections replay in recorded order)."""

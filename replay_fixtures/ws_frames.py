@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -141,9 +141,3 @@ def scrub_url(url: str, scrubber: Scrubber) -> str:
 def path_of(url: str) -> str:
     return urlsplit(url).path or "/"
 
-
-def headers_dict(headers: Mapping[str, str] | Iterable[tuple[str, str]] | None) -> dict[str, str]:
-    if headers is None:
-        return {}
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k): str(v) for k, v in items}

@@ -3,7 +3,7 @@
 The client keeps its real `websockets` `ClientConnection` (so framing, the close handshake,
 `state`, `close_code`, `ConnectionClosedOK` / `ConnectionClosedError`, `wait_closed`,
 keepalive pings and `transport.abort()` behave exactly as on the network); its transport is a
-`MemoryTransport` wired to a `ReplayServer`, a sans-I/O `websockets` server that plays the
+`MemoryTransport` wired to a `MemoryServer`, a sans-I/O `websockets` server that plays the
 recorded frames: the server's frames are sent in order, each after the client sent the frames
 recorded before it (checked by `Player.check` before they leave the client), and the
 connection ends as it did when recording.
@@ -11,14 +11,14 @@ connection ends as it did when recording.
 Faults (`FaultPlan`, per `response.create` frame) interrupt one exchange: a close before the
 first event or after N events, an `error` frame after N events, a stall. The interrupted
 exchange stays unplayed: the client's retry on the same connection, or on the next one it
-opens (`Script` is handed over), gets it.
+opens (which takes the script over, see `Interruptions`), gets it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,8 +39,9 @@ from .faults import (
 )
 from .ws_frames import Message, frame_type, is_binary, message_of, mismatch, to_frame
 
-UNSENDABLE_CODES = frozenset({1005, 1006, 1015})
-"""Close codes no close frame may carry: the connection is dropped without one instead."""
+UNSENDABLE_CODES = frozenset({1006, 1015})
+"""Close codes no close frame may carry: the connection is dropped without one instead
+(1005, "no status", is a close frame without a code)."""
 INJECTED = "injected by agentgraph"
 
 
@@ -68,7 +69,7 @@ class MemoryTransport(asyncio.Transport):
     at once; what the server sends arrives on later loop iterations, in order, honouring
     pause_reading; the server hanging up is an EOF, then `connection_lost`."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, server: ReplayServer) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, server: MemoryServer) -> None:
         super().__init__({"peername": ("127.0.0.1", 0), "sockname": ("127.0.0.1", 0)})
         self._loop = loop
         self._server = server
@@ -160,7 +161,7 @@ class MemoryTransport(asyncio.Transport):
             self._server.connection_lost()
 
 
-class ReplayServer:
+class MemoryServer:
     """The server end: a sans-I/O `websockets` server protocol driven by a `Player`."""
 
     def __init__(self, player: Player) -> None:
@@ -225,7 +226,8 @@ class ReplayServer:
         self.protocol.send_text(text.encode())
 
     def close(self, code: int | None, reason: str) -> None:
-        """A close frame with `code`, or a drop without one (None, 1005, 1006, 1015)."""
+        """A close frame with `code` (an empty one for 1005), or a drop without one (None,
+        1006, 1015)."""
         if self.hung_up:
             return
         if code is None or code in UNSENDABLE_CODES:
@@ -234,7 +236,10 @@ class ReplayServer:
             if self.transport is not None:
                 self.transport.deliver(None)
             return
-        self.protocol.send_close(code, reason)
+        if code == 1005:
+            self.protocol.send_close()
+        else:
+            self.protocol.send_close(code, reason)
         self.flush()
 
     def flush(self) -> None:
@@ -248,21 +253,43 @@ class ReplayServer:
                 self.transport.deliver(None)
 
 
+class Interruptions:
+    """The scripts faults interrupted, oldest first. The client's next connection resumes the
+    oldest (its retry) before any other recorded connection is replayed; a script leaves the
+    list when its interrupted exchange is replayed to the end on its own connection."""
+
+    def __init__(self) -> None:
+        self._players: list[Player] = []
+
+    def add(self, player: Player) -> None:
+        if player not in self._players:
+            self._players.append(player)
+
+    def discard(self, player: Player) -> None:
+        if player in self._players:
+            self._players.remove(player)
+
+    def take(self) -> Script | None:
+        """The oldest interrupted script, taken over from its connection (None: none)."""
+        if not self._players:
+            return None
+        player = self._players.pop(0)
+        player.state = "superseded"  # its connection plays nothing more
+        return player.script
+
+
 class Player:
     """Plays a `Script`: checks what the client sends, answers with the recorded frames,
-    injects the faults of `faults`, ends the connection as recorded.
+    injects the faults of `faults`, ends the connection as recorded. A fault leaves the
+    interrupted exchange unplayed and the script in `interruptions`, for the client's retry
+    on this connection or on its next one."""
 
-    `handover(script)` is called when a fault ended the connection with frames still
-    unplayed, so that the client's next connection continues where this one stopped."""
-
-    def __init__(self, script: Script, faults: FaultPlan,
-                 handover: Callable[[Script], None]) -> None:
+    def __init__(self, script: Script, faults: FaultPlan, interruptions: Interruptions) -> None:
         self.script = script
         self.faults = faults
-        self.handover = handover
-        self.server: ReplayServer | None = None
-        self.state = "connecting"  # open | stalled | closing | ended
-        self.interrupted = False
+        self.interruptions = interruptions
+        self.server: MemoryServer | None = None
+        self.state = "connecting"  # open | stalled | closing | ended | superseded
         self.injected: list[Fault] = []
 
     # -- the client's side: checked before a frame leaves the client --------------------------
@@ -298,10 +325,8 @@ class Player:
 
     def ended(self) -> None:
         """The connection is gone (either side)."""
-        self.state = "ended"
-        if self.interrupted and self.script.cursor < len(self.script.frames):
-            self.interrupted = False
-            self.handover(self.script)
+        if self.state != "superseded":
+            self.state = "ended"
 
     # -- playing -------------------------------------------------------------------------------
 
@@ -317,12 +342,12 @@ class Player:
             events += 1
         if fault is not None and limit is not None:
             self.injected.append(fault)
-            self.interrupted = True
             if events >= limit:  # struck mid-response: the exchange is replayed on retry
                 self.script.cursor = start
+            self._interrupted()
             self._strike(fault, events, request)
             return
-        self.interrupted = False
+        self.interruptions.discard(self)
         if self.script.cursor >= len(frames):
             close = self.script.interaction.close
             if close is not None and close.by == "server":
@@ -350,10 +375,15 @@ class Player:
             return False
         assert self.server is not None and isinstance(fault, CloseBeforeFirstEvent)
         self.injected.append(fault)
-        self.interrupted = True
+        self._interrupted()
         self.state = "closing"
         self.server.close(fault.code, f"{INJECTED}: closed before the request frame")
         return True
+
+
+    def _interrupted(self) -> None:
+        if self.script.cursor < len(self.script.frames):
+            self.interruptions.add(self)
 
 
 def _limit(fault: Fault | None) -> int | None:
@@ -369,9 +399,9 @@ def _limit(fault: Fault | None) -> int | None:
 
 def _error_frame(fault: ErrorFrame | HttpStatus, events: int,
                  request: dict[str, Any] | None) -> str:
-    """An `error` frame as the Responses API sends it on a websocket (`ResponseWsError`)."""
-    import json
-
+    """An `error` frame as the Responses API sends it on a websocket (`ResponseWsError`); an
+    `HttpStatus` fault aimed at the websocket becomes one carrying its status and its
+    Retry-After headers (inside `error.headers`, where clients look for them)."""
     if isinstance(fault, HttpStatus):
         headers = {}
         if fault.retry_after is not None:

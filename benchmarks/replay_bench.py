@@ -1,0 +1,104 @@
+"""Replaying a 10,000-event SSE cassette through the openai client: agentgraph vs plain vcrpy.
+
+    python benchmarks/replay_bench.py [--events 10000] [--repeat 7]
+
+One streamed response of `--events` events (a text message of `events - 8` deltas) is recorded
+from the scripted Responses server on 127.0.0.1 twice: by agentgraph's `use_cassette` (one
+SSE event per line, with time offsets) and by plain vcrpy (`vcr.use_cassette`, its default YAML
+serializer: the body as one string). The server is then stopped and both cassettes are
+replayed, alternately, `--repeat` times each, through the same `openai.OpenAI` client iterating
+`responses.create(stream=True)` to its end. Timed per replay: entering the cassette (loading
+it) plus the whole stream. Also timed: `Cassette.load` of agentgraph's file alone.
+
+Targets (issue 4): agentgraph's replay at least as fast as vcrpy's; loading under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.support: the scripted server
+
+import openai  # noqa: E402
+import vcr  # noqa: E402
+
+from agentgraph.replay_fixtures.cassette import Cassette  # noqa: E402
+from agentgraph.replay_fixtures.use import use_cassette  # noqa: E402
+from tests.support.responses_server import ResponsesServer  # noqa: E402
+from tests.support.script import text, turn  # noqa: E402
+
+REQUEST = {"model": "gpt-4.1-mini", "input": "Tell me a long story."}
+
+
+def story(events: int) -> turn:  # type: ignore[valid-type]
+    chunks = [f" word{i}" for i in range(events - 8)]
+    return turn(text("".join(chunks), chunks=chunks))
+
+
+def stream_all(client: openai.OpenAI) -> int:
+    return sum(1 for _ in client.responses.create(**REQUEST, stream=True))
+
+
+def record(folder: Path, events: int, client: openai.OpenAI) -> tuple[Path, Path]:
+    ours, theirs = folder / "agentgraph.json", folder / "vcrpy.yaml"
+    with ResponsesServer(story(events), story(events)) as server:
+        client.base_url = server.base_url  # vcrpy matches on host and port: keep this one
+        with use_cassette(ours, "all"):
+            assert stream_all(client) == events
+        with vcr.use_cassette(str(theirs), record_mode="all"):
+            assert stream_all(client) == events
+    return ours, theirs
+
+
+def timed(run: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, \
+            openai.OpenAI(api_key="sk-bench", max_retries=0) as client:
+        ours, theirs = record(Path(folder), args.events, client)
+
+        def replay_ours() -> None:
+            with use_cassette(ours):
+                assert stream_all(client) == args.events
+
+        def replay_vcrpy() -> None:
+            with vcr.use_cassette(str(theirs), record_mode="none"):
+                assert stream_all(client) == args.events
+
+        replay_ours(), replay_vcrpy()  # warm up: imports, first-use caches
+        times: dict[str, list[float]] = {"agentgraph": [], "vcrpy": []}
+        for _ in range(args.repeat):
+            times["agentgraph"].append(timed(replay_ours))
+            times["vcrpy"].append(timed(replay_vcrpy))
+        loads = [timed(lambda: Cassette.load(ours)) for _ in range(args.repeat)]
+        size = ours.stat().st_size
+    ag, vc = statistics.median(times["agentgraph"]), statistics.median(times["vcrpy"])
+    print(f"{args.events} SSE events through openai.OpenAI, median of {args.repeat} "
+          "(cassette entered + stream read to the end):")
+    print(f"  vcrpy 9.4 plain replay : {vc * 1000:8.1f} ms  ({args.events / vc:9.0f} events/s)")
+    print(f"  agentgraph replay      : {ag * 1000:8.1f} ms  ({args.events / ag:9.0f} events/s)  "
+          f"{vc / ag:.2f}x vcrpy  [{'ok' if ag <= vc else 'SLOWER'}]")
+    load = statistics.median(loads)
+    print(f"Cassette.load of the agentgraph cassette ({size / 1e6:.1f} MB): {load * 1000:.1f} ms "
+          f"median, {min(loads) * 1000:.1f} ms best  [{'ok' if load < 0.1 else 'OVER 100 ms'}]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The pytest plugin (entry point `pytest11`): recorded sessions as fixtures and markers.
+
+    @pytest.mark.agentgraph_cassette                      # cassettes/<module>/<test>.json
+    async def test_refund(agentgraph_cassette, agentgraph_faults):
+        agentgraph_faults.add(http_status(1, 429, retry_after=1))
+        result = await run(...)
+        agentgraph_cassette.assert_agents(result, ["triage", "refunds"])
+
+`--agentgraph-record=none|once|new_episodes|all` (default none: replay only, as in CI);
+the ini option `agentgraph_cassette_dir` names the folder of cassettes next to each test module.
+This module stays cheap to import: it loads in every test run of every user, so the harness is
+imported only when a test asks for a cassette.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("agentgraph", "agentgraph record and replay")
+    group.addoption("--agentgraph-record", choices=RECORD_MODES, default=None,
+                    dest="agentgraph_record",
+                    help="record mode of agentgraph cassettes: none (replay only, the default), "
+                         "once, new_episodes or all")
+    parser.addini("agentgraph_cassette_dir", "folder of agentgraph cassettes, relative to each "
+                  "test module's folder", default="cassettes")
+    parser.addini("agentgraph_record", "default record mode of agentgraph cassettes", default="none")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "agentgraph_cassette(path=None, *, graph=None, record=None): replay (or record) "
+                   "the test's Responses API traffic from a cassette; `graph` is the spec or "
+                   "compiled graph the session runs (a cassette recorded with another version "
+                   "of it is reported as stale)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("agentgraph_cassette") is not None:
+            fixtures = getattr(item, "fixturenames", None)
+            if fixtures is not None and "agentgraph_cassette" not in fixtures:
+                fixtures.append("agentgraph_cassette")
+
+
+@pytest.fixture
+def agentgraph_faults() -> Any:
+    """The faults to inject while replaying this test's cassette (a FaultPlan: `.add(...)`)."""
+    from agentgraph.replay_fixtures.faults import FaultPlan
+
+    return FaultPlan()
+
+
+@pytest.fixture
+def agentgraph_record_mode(request: pytest.FixtureRequest) -> str:
+    """The record mode in force: the marker's, the command line's, or the ini default."""
+    marker = request.node.get_closest_marker("agentgraph_cassette")
+    if marker is not None and marker.kwargs.get("record"):
+        return str(marker.kwargs["record"])
+    return str(request.config.getoption("agentgraph_record")
+               or request.config.getini("agentgraph_record") or "none")
+
+
+@pytest.fixture
+def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
+                        agentgraph_record_mode: str) -> Iterator[Any]:
+    """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded)."""
+    from agentgraph.replay_fixtures.fixture import CassetteFixture
+
+    marker = request.node.get_closest_marker("agentgraph_cassette")
+    module_dir = Path(str(request.node.path)).parent
+    if marker is not None and marker.args:
+        path = module_dir / str(marker.args[0])
+    else:
+        folder = module_dir / str(request.config.getini("agentgraph_cassette_dir"))
+        path = folder / Path(str(request.node.path)).stem / f"{_file_name(request.node.name)}.json"
+    graph = marker.kwargs.get("graph") if marker is not None else None
+    if isinstance(graph, str | Path):
+        graph = module_dir / graph
+    with CassetteFixture.open(path, mode=agentgraph_record_mode, faults=agentgraph_faults,
+                              graph=graph) as fixture:
+        yield fixture
+
+
+def _file_name(test_name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", test_name).strip("_")

@@ -1,0 +1,133 @@
+"""`use_cassette`: record or replay everything a block of code sends, into or from one cassette.
+
+    with use_cassette("tests/cassettes/desk.json", mode="once") as used:
+        client.responses.create(model="gpt-4.1-mini", input="Hi")
+    with use_cassette(path, faults=[http_status(1, 429, retry_after=2)], clock=FakeClock()):
+        ...  # the first attempt gets a 429, the retry the recording
+
+Interceptors plug into the same Session: HTTP (`HttpInterceptor`, always installed first) and
+any in `interceptors` (the websocket one), each an object with `install(session, faults,
+clock)` and `uninstall()`. They are installed in order and uninstalled in reverse, also when
+the block fails. The session is saved at exit in every record mode, also when the block failed
+(as vcrpy's `record_on_exception`): what was recorded up to the failure is kept.
+
+A request the cassette cannot answer raises `CassetteMismatch` where it was sent; if the code
+under test swallowed it (a client that wraps errors, a retry loop, a bare `except`), it is
+raised again when the block ends, so a mismatch always fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from .cassette import Cassette, GraphRef
+from .faults import Fault, FaultPlan
+from .http import HttpInterceptor
+from .scrub import DEFAULT_SCRUBBER, Scrubber
+from .session import RecordMode, Session
+from .timing import ClockLike
+
+__all__ = ["CassetteInUse", "Interceptor", "use_cassette"]
+
+
+class Interceptor(Protocol):
+    """Something that routes one kind of traffic through a Session while installed."""
+
+    def install(self, session: Session, faults: FaultPlan, clock: ClockLike | None) -> None: ...
+
+    def uninstall(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CassetteInUse:
+    """What `use_cassette` yields: the session, the faults (with `attempts` and `injected`)."""
+
+    session: Session
+    faults: FaultPlan
+
+    @property
+    def path(self) -> Path:
+        return self.session.path
+
+    @property
+    def cassette(self) -> Cassette:
+        return self.session.cassette
+
+    @property
+    def played(self) -> int:
+        """How many recorded interactions were replayed."""
+        return len(self.session.played)
+
+
+def _fault_plan(faults: FaultPlan | Iterable[Fault] | None) -> FaultPlan:
+    if faults is None:
+        return FaultPlan()
+    if isinstance(faults, FaultPlan):
+        return faults
+    return FaultPlan(list(faults))
+
+
+def _graph_ref(graph: Any) -> GraphRef | None:
+    if graph is None or isinstance(graph, GraphRef):
+        return graph
+    if hasattr(graph, "state_digests"):  # a CompiledGraph
+        from .staleness import graph_ref
+
+        return graph_ref(graph)
+    raise TypeError(f"graph={graph!r} must be a CompiledGraph, a GraphRef or None")
+
+
+@lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("agentgraph", "openai", "vcrpy", "websockets"):
+        try:
+            found.append((name, version(name)))
+        except PackageNotFoundError:
+            continue
+    return tuple(found)
+
+
+@contextmanager
+def use_cassette(path: str | Path, mode: RecordMode | str = "none", *,
+                 faults: FaultPlan | Iterable[Fault] | None = None, pace: float | None = None,
+                 clock: ClockLike | None = None, scrubber: Scrubber = DEFAULT_SCRUBBER,
+                 graph: Any = None, interceptors: Sequence[Interceptor] = ()) -> Iterator[CassetteInUse]:
+    """Record into or replay from the cassette at `path` while the block runs.
+
+    `mode`: none (replay only, the default), once, new_episodes, all (as in vcrpy).
+    `faults`: a FaultPlan or a list of faults (`faults.http_status(...)`, ...).
+    `pace`: None replays streams instantly; a factor on the recorded delays otherwise.
+    `clock`: sleeps of paced replay and stalls go there (a FakeClock: no real waiting); also
+    the time base of recorded offsets. `scrubber`: what is scrubbed before anything is kept.
+    `graph`: the CompiledGraph (or GraphRef) the session runs, noted in a new cassette.
+    `interceptors`: more traffic kinds on the same session (the websocket interceptor).
+    """
+    try:
+        mode = RecordMode(mode)
+    except ValueError:
+        raise ValueError(f"mode={mode!r} must be one of none, once, new_episodes, all") from None
+    plan = _fault_plan(faults)
+    session = Session(path, mode, scrubber=scrubber, graph=_graph_ref(graph),
+                      recorded_with=dict(_versions()))
+    installed: list[Interceptor] = []
+    try:
+        for interceptor in [HttpInterceptor(pace=pace), *interceptors]:
+            interceptor.install(session, plan, clock)
+            installed.append(interceptor)
+        yield CassetteInUse(session, plan)
+    finally:
+        try:
+            for interceptor in reversed(installed):
+                interceptor.uninstall()
+        finally:
+            session.save()
+    if session.mismatches:
+        raise session.mismatches[0]

@@ -1,0 +1,359 @@
+"""Recording and replaying `websockets` asyncio client connections (vcrpy has no websockets).
+
+    session = Session("cassettes/desk.json", "once")
+    interceptor = WebSocketInterceptor()
+    interceptor.install(session, FaultPlan(), clock)
+    try:
+        ...  # any client built on websockets.asyncio.client.connect
+    finally:
+        interceptor.uninstall()
+        session.save()
+
+What is patched: the method `websockets.asyncio.client.connect.__await_impl__`, on the class,
+which every way of connecting goes through (`await connect(...)`, `async with connect(...)`,
+`async for ... in connect(...)`) and which subclasses inherit: the openai client's
+`_WebSocketConnect` (built at import time, so replacing the module attribute `connect` would
+not reach it), the Agents SDK (which imports `connect` at call time) and agentgraph's runtime
+(which imported it at import time). The patch is per process, shared by the interceptors
+installed (the last one installed handles new connections) and removed with the last one.
+
+Recording: the real connection is opened and returned, its `send`, `recv` and
+`recv_streaming` wrapped on the instance: every message is added to the cassette's
+interaction as it passes, with its direction and its time offset on the injected clock; the
+close code, reason and side are added when the connection is lost.
+
+Replay: no socket at all. The client gets a real `ClientConnection` whose transport is in
+memory, facing a sans-I/O server that plays the recording (see `ws_replay`); each frame the
+client sends is checked against the recorded one first, and a mismatch raises
+`CassetteMismatch` from `send()`, naming the cassette, the interaction, the frame index and a
+diff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.protocol import State
+from websockets.uri import parse_uri
+
+from .cassette import Close, WebSocketInteraction
+from .faults import FaultPlan
+from .session import CassetteMismatch, Session
+from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
+from .ws_replay import Interruptions, MemoryServer, MemoryTransport, Player, Script
+
+__all__ = ["InterceptedConnection", "WebSocketInterceptor"]
+
+Timer = Callable[[], float]
+
+
+@dataclass
+class InterceptedConnection:
+    """One connection the interceptor handled: recorded or replayed, and which interaction."""
+
+    url: str
+    mode: str
+    """`record` or `replay`."""
+    interaction: int
+    """The interaction's index in the cassette."""
+    player: Player | None = None
+    """The replaying side (None when recorded): its `injected` faults, `state`."""
+
+
+class WebSocketInterceptor:
+    """Intercepts `websockets` asyncio client connections for one cassette session.
+
+    `install(session, faults, clock)`: from now on, each new connection replays the next
+    recorded websocket interaction of `session` (`Session.match_websocket`), with `faults`
+    injected, or, when the session records, connects for real and records. `clock` gives the
+    time offsets of recorded frames (an object with `monotonic()`, a function, or None for
+    `time.monotonic`). `uninstall()` stops intercepting new connections; connections already
+    open keep being recorded or replayed until they close.
+    """
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.faults = FaultPlan()
+        self.connections: list[InterceptedConnection] = []
+        self.mismatches: list[str] = []
+        """Every mismatch raised (also added to the session's `mismatches`), in case the
+        client swallowed the exception."""
+        self._timer: Timer = time.monotonic
+        self._interruptions = Interruptions()
+
+    def install(self, session: Session, faults: FaultPlan | None = None,
+                clock: Any = None) -> None:
+        if self.session is not None:
+            raise RuntimeError("this WebSocketInterceptor is already installed")
+        self.session = session
+        self.faults = faults if faults is not None else FaultPlan()
+        self._timer = _timer_of(clock)
+        _REGISTRY.push(self)
+
+    def uninstall(self) -> None:
+        _REGISTRY.remove(self)
+        self.session = None
+
+    @property
+    def installed(self) -> bool:
+        return self.session is not None
+
+    # -- connecting --------------------------------------------------------------------------
+
+    async def connect(self, connector: connect, original: Callable[[connect], Any]) -> Any:
+        """What `await connector` does while installed."""
+        session = self.session
+        assert session is not None
+        resumed = self._interruptions.take()
+        if resumed is not None:  # a retry after a fault: where the faulted connection stopped
+            return await self._replay(connector, resumed, session)
+        try:
+            interaction = session.match_websocket(connector.uri)
+        except CassetteMismatch as error:
+            raise self._failed(session, error) from None
+        if interaction is None:
+            return await self._record(connector, original, session)
+        index = next(i for i, x in enumerate(session.cassette.interactions) if x is interaction)
+        if path_of(interaction.url) != path_of(connector.uri):
+            raise self._failed(session, CassetteMismatch(
+                f"cassette {session.name}: websocket interaction #{index} was recorded for "
+                f"{interaction.url}, but this connection goes to {connector.uri}"))
+        return await self._replay(connector, Script(interaction, index, session.name), session)
+
+    def _failed(self, session: Session, error: CassetteMismatch) -> CassetteMismatch:
+        """Keep `error` (in `mismatches` and the session's) in case the client swallows it."""
+        self.mismatches.append(str(error))
+        kept = getattr(session, "mismatches", None)
+        if isinstance(kept, list) and error not in kept:
+            kept.append(error)
+        return error
+
+    async def _replay(self, connector: connect, script: Script,
+                      session: Session) -> ClientConnection:
+        player = Player(script, self.faults, self._interruptions)
+        server = MemoryServer(player)
+        transport = MemoryTransport(asyncio.get_running_loop(), server)
+        server.attach(transport)
+        connection: ClientConnection = connector.protocol_factory(parse_uri(connector.uri))
+        transport.set_protocol(connection)
+        connection.connection_made(transport)
+        connector.connection = connection
+        try:
+            await connection.handshake(connector.additional_headers, connector.user_agent_header)
+        except BaseException:
+            transport.abort()
+            raise
+        connection.start_keepalive()
+        self._check_sends(connection, player, session)
+        self.connections.append(InterceptedConnection(connector.uri, "replay", script.index,
+                                                      player))
+        return connection
+
+    def _check_sends(self, connection: ClientConnection, player: Player,
+                     session: Session) -> None:
+        send = connection.send
+
+        async def checked_send(message: Any, text: bool | None = None) -> None:
+            message = await _materialized(message)
+            problem = player.check(_on_the_wire(message, text))
+            if problem is not None:
+                raise self._failed(session, CassetteMismatch(problem))
+            await send(message, text=text)
+
+        connection.send = checked_send  # type: ignore[method-assign]
+
+    async def _record(self, connector: connect, original: Callable[[connect], Any],
+                      session: Session) -> ClientConnection:
+        connection: ClientConnection = await original(connector)
+        request = connection.request
+        headers = handshake_headers(request.headers.raw_items()) if request is not None else {}
+        interaction = WebSocketInteraction(url=scrub_url(connector.uri, session.scrubber),
+                                           headers=headers)
+        session.record(interaction)
+        index = next(i for i, x in enumerate(session.cassette.interactions) if x is interaction)
+        _Recorder(connection, interaction, session, self._timer).wrap()
+        self.connections.append(InterceptedConnection(connector.uri, "record", index))
+        return connection
+
+
+class _Recorder:
+    """Adds each message of a real connection to `interaction` as it passes, then the close."""
+
+    def __init__(self, connection: ClientConnection, interaction: WebSocketInteraction,
+                 session: Session, timer: Timer) -> None:
+        self.connection = connection
+        self.interaction = interaction
+        self.session = session
+        self.timer = timer
+        self.start = timer()
+        self.aborted = False
+
+    def wrap(self) -> None:
+        connection = self.connection
+        send, recv, recv_streaming = connection.send, connection.recv, connection.recv_streaming
+
+        async def recorded_send(message: Any, text: bool | None = None) -> None:
+            message = await _materialized(message)
+            was_open = connection.state is State.OPEN
+            frame = self._add("send", _on_the_wire(message, text))
+            try:
+                await send(message, text=text)
+            except BaseException:
+                if not was_open:  # nothing was written
+                    self.interaction.frames.remove(frame)
+                raise
+
+        async def recorded_recv(decode: bool | None = None) -> Message:
+            message = await recv(None)
+            self._add("recv", message)
+            if decode is False and isinstance(message, str):
+                return message.encode()
+            if decode is True and isinstance(message, bytes):
+                return message.decode()
+            return message
+
+        async def recorded_recv_streaming(decode: bool | None = None) -> AsyncIterator[Message]:
+            parts: list[Message] = []
+            async for fragment in recv_streaming(decode):
+                parts.append(fragment)
+                yield fragment
+            message = joined(parts)
+            if isinstance(message, bytes) and decode is False:
+                try:
+                    message = message.decode()
+                except UnicodeDecodeError:
+                    pass
+            self._add("recv", message)
+
+        connection.send = recorded_send  # type: ignore[method-assign]
+        connection.recv = recorded_recv  # type: ignore[method-assign]
+        connection.recv_streaming = recorded_recv_streaming  # type: ignore[method-assign]
+        self._watch_aborts()
+        lost = connection.connection_lost
+
+        def recorded_connection_lost(exc: Exception | None) -> None:
+            lost(exc)
+            self._closed()  # at once: a done-callback would run after the caller moved on
+
+        connection.connection_lost = recorded_connection_lost  # type: ignore[method-assign]
+
+    def _add(self, direction: str, message: Message) -> Any:
+        frame = to_frame(direction, message, self.timer() - self.start)
+        self.interaction.frames.append(frame)
+        self.session.changed = True
+        return frame
+
+    def _watch_aborts(self) -> None:
+        """Tell a connection the client dropped (transport.abort) from one the server did."""
+        transport = self.connection.transport
+        abort = transport.abort
+
+        def watched_abort() -> None:
+            self.aborted = True
+            abort()
+
+        try:
+            transport.abort = watched_abort  # type: ignore[method-assign]
+        except (AttributeError, TypeError):
+            pass  # a transport without attributes (uvloop): drops count as the server's
+
+    def _closed(self) -> None:
+        protocol = self.connection.protocol
+        rcvd, sent = protocol.close_rcvd, protocol.close_sent
+        if rcvd is not None and (sent is None or protocol.close_rcvd_then_sent):
+            close = Close(code=rcvd.code, reason=rcvd.reason, by="server")
+        elif sent is not None:
+            close = Close(code=sent.code, reason=sent.reason, by="client")
+        else:
+            close = Close(code=1006, by="client" if self.aborted else "server")
+        self.interaction.close = close
+        self.session.changed = True
+
+
+# -- the patch ---------------------------------------------------------------------------------
+
+
+class _Registry:
+    """The installed interceptors of this process and the class patch they share."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._installed: list[WebSocketInterceptor] = []
+        self._original: Callable[[connect], Any] | None = None
+
+    def push(self, interceptor: WebSocketInterceptor) -> None:
+        with self._lock:
+            if not self._installed:
+                self._original = connect.__dict__["__await_impl__"]
+                connect.__await_impl__ = _intercepted  # type: ignore[method-assign]
+            self._installed.append(interceptor)
+
+    def remove(self, interceptor: WebSocketInterceptor) -> None:
+        with self._lock:
+            if interceptor in self._installed:
+                self._installed.remove(interceptor)
+            if not self._installed and self._original is not None:
+                connect.__await_impl__ = self._original  # type: ignore[method-assign]
+                self._original = None
+
+    def current(self) -> tuple[WebSocketInterceptor | None, Callable[[connect], Any]]:
+        with self._lock:
+            original = self._original or connect.__dict__["__await_impl__"]
+            return (self._installed[-1] if self._installed else None), original
+
+
+_REGISTRY = _Registry()
+
+
+async def _intercepted(self: connect) -> Any:
+    """`connect.__await_impl__` while an interceptor is installed."""
+    interceptor, original = _REGISTRY.current()
+    if interceptor is None or original is _intercepted:
+        return await original(self)
+    return await interceptor.connect(self, original)
+
+
+def is_patched() -> bool:
+    """Whether `websockets.asyncio.client.connect` is currently intercepted."""
+    return connect.__dict__["__await_impl__"] is _intercepted
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _timer_of(clock: Any) -> Timer:
+    if clock is None:
+        return time.monotonic
+    if callable(getattr(clock, "monotonic", None)):
+        return clock.monotonic  # type: ignore[no-any-return]
+    if callable(clock):
+        return clock  # type: ignore[no-any-return]
+    raise TypeError(f"clock must have monotonic() or be a function, not {clock!r}")
+
+
+async def _materialized(message: Any) -> Any:
+    """A fragmented message (an iterable or async iterable of fragments) as one message."""
+    if isinstance(message, str | bytes | bytearray | memoryview) or isinstance(message, dict):
+        return message
+    if hasattr(message, "__aiter__"):
+        return joined([fragment async for fragment in message])
+    if isinstance(message, Iterable):
+        return joined(message)
+    return message
+
+
+def _on_the_wire(message: Any, text: bool | None) -> Message:
+    """What the server receives for `send(message, text=text)`: str for a text frame."""
+    if isinstance(message, bytearray | memoryview):
+        message = bytes(message)
+    if isinstance(message, str):
+        return message if text is not False else message.encode()
+    if isinstance(message, bytes):
+        return message.decode("utf-8", "replace") if text else message
+    return str(message)
