@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agentgraph import __version__
+from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
 from agentgraph.compiler import (
     CODES,
     Checked,
@@ -29,6 +30,7 @@ from agentgraph.compiler import (
 )
 from agentgraph.compiler.render import file_lines, summary
 from agentgraph.run_command import add_run_parser, run_command
+from agentgraph.viz_command import add_viz_parser, viz_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -72,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
 
     add_run_parser(commands)
+    add_cassette_parsers(commands)
+    add_viz_parser(commands)
 
     explain_ = commands.add_parser("explain", help="explain a diagnostic code",
                                    description="Explain a diagnostic code such as AG011.")
@@ -105,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         handler = {"validate": _validate, "compile": _compile, "schema": _schema,
-                   "explain": _explain, "run": run_command}[args.command]
+                   "explain": _explain, "run": run_command, "viz": viz_command,
+                   "cassette": cassette_command, "replay": replay_command}[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"agentgraph: error: {exc}", file=sys.stderr)
@@ -190,8 +195,15 @@ def _write_atomic(path: str, text: str) -> None:
     target = Path(path)
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temp, target)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -78,7 +78,7 @@ def test_readme_agentgraph_commands(args: list[str], tmp_path: Path, monkeypatch
 
 def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
     blocks = [body for kind, body in BLOCKS if kind == "python"]
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     for body in blocks:
         model_server.script(*_session())
         done = subprocess.run([sys.executable, "-c", body], capture_output=True, text=True,

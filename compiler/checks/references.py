@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
+from ..machine import TERMINALS
 from ..spec import AgentToolSpec, HandoffSpec
 from .context import CheckContext
 
@@ -17,6 +18,10 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
                        hint=did_you_mean(spec.entry, agents) or _declared("agents", agents))
     for name, agent in agents.items():
         base = ("agents", name)
+        if name in TERMINALS:
+            yield ctx.diag("AG003", f"`{name}` is the name of a terminal state of the compiled "
+                                    "machine; an agent cannot have it", base, at_key=True,
+                           hint="rename the agent")
         for index, handoff in enumerate(agent.handoffs):
             long = isinstance(handoff, HandoffSpec)
             target = handoff.to if long else handoff

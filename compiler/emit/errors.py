@@ -1,10 +1,10 @@
 """What drawing a graph can raise. One root, each also the builtin a caller would catch:
 
-    EmitError
-    ├── GraphvizNotFoundError (also FileNotFoundError): no `dot` binary for SVG, PNG or HTML
-    ├── GraphvizError (also RuntimeError): `dot` refused the input or failed
-    └── OverlayError (also ValueError): a path that cannot be drawn on this graph
-        └── StaleOverlayError: the path was taken on another version of the graph
+EmitError
+├── GraphvizNotFoundError (also FileNotFoundError): no `dot` binary for SVG, PNG or HTML
+├── GraphvizError (also RuntimeError): `dot` refused the input or failed
+└── OverlayError (also ValueError): a path that cannot be drawn on this graph
+    └── StaleOverlayError: the path was taken on another version of the graph
 """
 
 from __future__ import annotations

@@ -13,19 +13,39 @@ import re
 from typing import Any
 
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
-_CONTROL = {**{code: chr(0x2400 + code) for code in range(0x20)}, 0x7F: "\u2421", 0x09: " ",
-            **{code: "\ufffd" for code in range(0x80, 0xA0)}, 0xFFFE: "\ufffd", 0xFFFF: "\ufffd",
-            **{code: "\ufffd" for code in range(0xD800, 0xE000)}}
+_CONTROL = {
+    **{code: chr(0x2400 + code) for code in range(0x20)},
+    0x7F: "\u2421",
+    0x09: " ",
+    **{code: "\ufffd" for code in range(0x80, 0xA0)},
+    0xFFFE: "\ufffd",
+    0xFFFF: "\ufffd",
+    **{code: "\ufffd" for code in range(0xD800, 0xE000)},
+}
 _CONTROL[0x0A] = "\n"
 _ODD = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
-_MERMAID = str.maketrans({'"': "#quot;", "#": "#35;", "&": "#amp;", "<": "#lt;", ">": "#gt;",
-                          "`": "#96;", "|": "#124;", "%": "#37;", "\\": "#92;", "\n": "<br>"})
-_DOT_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                           "\n": "<BR/>"})
+_MERMAID = str.maketrans(
+    {
+        '"': "#quot;",
+        "#": "#35;",
+        "&": "#amp;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "`": "#96;",
+        "|": "#124;",
+        "%": "#37;",
+        "\\": "#92;",
+        "\n": "<br>",
+    }
+)
+_DOT_HTML = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "]": "&#93;", "\n": "<BR/>"}
+)  # graphviz 2.43 misreads a lone `]`
 _DOT_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n"})
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def visible(text: str) -> str:

@@ -21,22 +21,34 @@ Section = tuple[str, str, str]
 """(title, text, style): style `text` for prose, `code` for preformatted, `list` for lines."""
 
 
-def page(graph: CompiledGraph, diagram: Diagram, svg: str,
-         diagnostics: Sequence[Diagnostic] = ()) -> str:
+def page(
+    graph: CompiledGraph, diagram: Diagram, svg: str, diagnostics: Sequence[Diagnostic] = ()
+) -> str:
     """The page, from templates/page.html.j2."""
     details = {node.id: _details(graph, node) for node in diagram.nodes}
     counts: dict[str, int] = {}
     for node in diagram.nodes:
         counts[node.kind] = counts.get(node.kind, 0) + 1
-    return render("page.html.j2", graph=graph.data, diagram=diagram, counts=counts,
-                  svg=_PROLOGUE.sub("", svg, count=1), details=details,
-                  diagnostics=[_diagnostic(d) for d in diagnostics])
+    return render(
+        "page.html.j2",
+        graph=graph.data,
+        diagram=diagram,
+        counts=counts,
+        svg=_PROLOGUE.sub("", svg, count=1),
+        details=details,
+        diagnostics=[_diagnostic(d) for d in diagnostics],
+    )
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     place = f"{d.file}:{d.span.line}:{d.span.column}" if d.span else d.file
-    return {"severity": d.severity.value, "code": d.code, "message": d.message, "place": place,
-            "hint": d.hint or ""}
+    return {
+        "severity": d.severity.value,
+        "code": d.code,
+        "message": d.message,
+        "place": place,
+        "hint": d.hint or "",
+    }
 
 
 def _details(graph: CompiledGraph, node: Node) -> dict[str, Any]:
@@ -48,15 +60,28 @@ def _details(graph: CompiledGraph, node: Node) -> dict[str, Any]:
         sections = _agent(state, node.entry)
     elif node.kind in ("input_guardrail", "output_guardrail"):
         side = node.kind.split("_")[0]
-        sections = [("Function", node.tooltip, "code"),
-                    ("Checks", f"the {side} of {node.agent}" + (
-                        "" if side == "output" or node.agent == graph.entry
-                        else " (input guardrails run only for the entry agent)"), "text")]
+        sections = [
+            ("Function", node.tooltip, "code"),
+            (
+                "Checks",
+                f"the {side} of {node.agent}"
+                + (
+                    ""
+                    if side == "output" or node.agent == graph.entry
+                    else " (input guardrails run only for the entry agent)"
+                ),
+                "text",
+            ),
+        ]
     else:
         sections = _tool(state, node)
     kind = node.kind.replace("_", " ")
-    return {"title": node.name, "kind": "entry agent" if node.entry else kind,
-            "owner": node.agent if node.kind != "agent" else "", "sections": sections}
+    return {
+        "title": node.name,
+        "kind": "entry agent" if node.entry else kind,
+        "owner": node.agent if node.kind != "agent" else "",
+        "sections": sections,
+    }
 
 
 _TERMINALS = {
@@ -72,10 +97,15 @@ def _agent(state: dict[str, Any], entry: bool) -> list[Section]:
     source = instructions.get("source") or "(none)"
     if instructions.get("file"):
         source = f"# from {instructions['file']}\n{source}"
-    handoffs = [f"{tool} → {h['to']}" + (f" (input: {h['input_type']})" if h["input_type"] else "")
-                + (f" [filter: {h['input_filter']}]" if h["input_filter"] else "")
-                for tool, h in state["handoffs"].items()]
-    tools = [t.get("name") or t["type"] for t in state["tools"] if t.get("name") not in state["handoffs"]]
+    handoffs = [
+        f"{tool} → {h['to']}"
+        + (f" (input: {h['input_type']})" if h["input_type"] else "")
+        + (f" [filter: {h['input_filter']}]" if h["input_filter"] else "")
+        for tool, h in state["handoffs"].items()
+    ]
+    tools = [
+        t.get("name") or t["type"] for t in state["tools"] if t.get("name") not in state["handoffs"]
+    ]
     output = state.get("output")
     guards = [f"input: {g['name']}" for g in state["input_guardrails"]]
     guards += [f"output: {g['name']}" for g in state["output_guardrails"]]
@@ -88,8 +118,12 @@ def _agent(state: dict[str, Any], entry: bool) -> list[Section]:
         ("Handoffs", "\n".join(handoffs), "list"),
         ("Output", _output(output) if output else "", "code"),
         ("Guardrails", "\n".join(guards), "list"),
-        ("Tool use", _json(state["tool_use_behavior"]) + (
-            "" if state["reset_tool_choice"] else "; tool_choice not reset"), "text"),
+        (
+            "Tool use",
+            _json(state["tool_use_behavior"])
+            + ("" if state["reset_tool_choice"] else "; tool_choice not reset"),
+            "text",
+        ),
     ]
     return [s for s in sections if s[1]]
 
@@ -102,14 +136,18 @@ def _output(output: dict[str, Any]) -> str:
 
 def _tool(state: dict[str, Any], node: Node) -> list[Section]:
     if node.kind == "hosted":
-        tool = next((t for t in state["tools"] if t["type"] == node.name), {})
-        options = {k: v for k, v in tool.items() if k != "type"}
-        return [("Hosted tool", node.name, "text"),
-                *([("Options", _json(options), "code")] if options else [])]
-    tool = next((t for t in state["tools"] if t.get("name") == node.name), {})
+        hosted: dict[str, Any] = next((t for t in state["tools"] if t["type"] == node.name), {})
+        options = {k: v for k, v in hosted.items() if k != "type"}
+        return [
+            ("Hosted tool", node.name, "text"),
+            *([("Options", _json(options), "code")] if options else []),
+        ]
+    tool: dict[str, Any] = next((t for t in state["tools"] if t.get("name") == node.name), {})
     sections: list[Section] = [("Description", tool.get("description") or "", "text")]
     if node.kind == "agent_tool":
-        sections.append(("Runs", f"the agent {state['agent_tools'][node.name]} (a nested run)", "text"))
+        sections.append(
+            ("Runs", f"the agent {state['agent_tools'][node.name]} (a nested run)", "text")
+        )
     else:
         binding = state["functions"][node.name]
         sections.append(("Function", binding["function"], "code"))

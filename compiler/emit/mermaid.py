@@ -17,9 +17,19 @@ def mermaid(diagram: Diagram, direction: Direction = "LR", *, clusters: bool = F
         styles["taken" if edge.taken else edge.kind].append(index)
     order = [*(k for k in styles if k != "taken"), *(["taken"] if "taken" in styles else [])]
     visited = [node.id for node in diagram.nodes if node.visited]
-    return render("mermaid.mmd.j2", diagram=diagram, direction=direction, clusters=clusters,
-                  title=_yaml_string(diagram.name), visited=visited,
-                  link_styles=[(kind, styles[kind]) for kind in order if kind != "start"])
+    groups = [
+        ("", diagram.terminals),
+        *((cluster.id if clusters else "", cluster.nodes) for cluster in diagram.clusters),
+    ]
+    return render(
+        "mermaid.mmd.j2",
+        diagram=diagram,
+        direction=direction,
+        groups=groups,
+        title=_yaml_string(diagram.name),
+        visited=visited,
+        link_styles=[(kind, styles[kind]) for kind in order if kind != "start"],
+    )
 
 
 def _yaml_string(text: str) -> str:

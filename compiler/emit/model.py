@@ -18,20 +18,53 @@ from typing import Any, Literal
 
 from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
 
-NodeKind = Literal["start", "end", "guardrail_tripped", "max_turns", "agent", "function",
-                   "hosted", "agent_tool", "input_guardrail", "output_guardrail"]
-EdgeKind = Literal["start", "handoff", "final_output", "tool_calls", "stop", "guardrail_tripped",
-                   "max_turns", "tool", "runs", "input_guardrail", "output_guardrail"]
+NodeKind = Literal[
+    "start",
+    "end",
+    "guardrail_tripped",
+    "max_turns",
+    "agent",
+    "function",
+    "hosted",
+    "agent_tool",
+    "input_guardrail",
+    "output_guardrail",
+]
+EdgeKind = Literal[
+    "start",
+    "handoff",
+    "final_output",
+    "tool_calls",
+    "stop",
+    "guardrail_tripped",
+    "max_turns",
+    "tool",
+    "runs",
+    "input_guardrail",
+    "output_guardrail",
+]
 Direction = Literal["LR", "TB"]
 
 START = "__start__"
-TERMINAL_IDS = {START: "n_start", END: "n_end", GUARDRAIL_TRIPPED: "n_tripped",
-                MAX_TURNS: "n_max_turns"}
+TERMINAL_IDS = {
+    START: "n_start",
+    END: "n_end",
+    GUARDRAIL_TRIPPED: "n_tripped",
+    MAX_TURNS: "n_max_turns",
+}
 """Node ids of the start and terminal states."""
-TERMINAL_KINDS: dict[str, NodeKind] = {START: "start", END: "end",
-                                       GUARDRAIL_TRIPPED: "guardrail_tripped", MAX_TURNS: "max_turns"}
-CAPTIONS = {START: "start", END: "end", GUARDRAIL_TRIPPED: "guardrail tripped",
-            MAX_TURNS: "max turns"}
+TERMINAL_KINDS: dict[str, NodeKind] = {
+    START: "start",
+    END: "end",
+    GUARDRAIL_TRIPPED: "guardrail_tripped",
+    MAX_TURNS: "max_turns",
+}
+CAPTIONS = {
+    START: "start",
+    END: "end",
+    GUARDRAIL_TRIPPED: "guardrail tripped",
+    MAX_TURNS: "max turns",
+}
 """What the start and terminal nodes say."""
 
 
@@ -66,6 +99,11 @@ class Edge:
     """Set by the path overlay: a run took this edge."""
     marks: tuple[str, ...] = ()
     """Set by the path overlay: `#n` for each step that took this edge, with its tools."""
+
+    @property
+    def caption(self) -> str:
+        """What is written along the edge: its label, then the overlay's marks, one a line."""
+        return "\n".join(t for t in (self.label, *self.marks) if t) if self.marks else self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,18 +142,26 @@ def build(graph: CompiledGraph) -> Diagram:
     """The diagram of a compiled graph."""
     states: dict[str, Any] = graph.data["states"]
     transitions: list[dict[str, Any]] = graph.data["transitions"]
-    ids = {name: f"a{index}" for index, name in enumerate(states)}
-    clusters = tuple(_cluster(name, state, ids, graph.entry) for name, state in states.items())
+    by_agent: dict[str, list[dict[str, Any]]] = {name: [] for name in states}
+    for transition in transitions:
+        by_agent[transition["from"]].append(transition)
+    order = _reading_order(graph.entry, states, by_agent)
+    ids = {name: f"a{index}" for index, name in enumerate(order)}
+    clusters = tuple(_cluster(name, states[name], ids, graph.entry) for name in order)
     edges: list[Edge] = [Edge("e0", TERMINAL_IDS[START], ids[graph.entry], "start")]
     for cluster in clusters:
         edges.extend(_cluster_edges(cluster, states[cluster.agent], ids, len(edges)))
     reached = {START}
-    nested = _nested(graph.entry, states, transitions)
-    for transition in transitions:
-        edges.append(_transition(transition, ids, f"e{len(edges)}", transition["from"] in nested))
-        reached.add(transition["to"])
-    terminals = tuple(Node(TERMINAL_IDS[name], TERMINAL_KINDS[name], CAPTIONS[name])
-                      for name in TERMINAL_KINDS if name in reached)
+    nested = _nested(graph.entry, by_agent)
+    for name in order:
+        for transition in by_agent[name]:
+            edges.append(_transition(transition, ids, f"e{len(edges)}", name in nested))
+            reached.add(transition["to"])
+    terminals = tuple(
+        Node(TERMINAL_IDS[name], TERMINAL_KINDS[name], CAPTIONS[name])
+        for name in TERMINAL_KINDS
+        if name in reached
+    )
     return Diagram(graph.name, graph.digest, graph.entry, clusters, terminals, tuple(edges))
 
 
@@ -126,15 +172,31 @@ def target_id(name: str, agent_ids: dict[str, str]) -> str:
 
 def _cluster(name: str, state: dict[str, Any], ids: dict[str, str], entry: str) -> Cluster:
     own = ids[name]
-    nodes = [Node(own, "agent", name, name, name == entry, _agent_note(state),
-                  state.get("description") or "")]
+    nodes = [
+        Node(
+            own,
+            "agent",
+            name,
+            name,
+            name == entry,
+            _agent_note(state),
+            state.get("description") or "",
+        )
+    ]
     for index, tool in enumerate(_drawn_tools(state)):
         kind, tool_name, tooltip, note = tool
         nodes.append(Node(f"{own}t{index}", kind, tool_name, name, note=note, tooltip=tooltip))
     for side, short in (("input", "gi"), ("output", "go")):
         for index, guard in enumerate(state[f"{side}_guardrails"]):
-            nodes.append(Node(f"{own}{short}{index}", f"{side}_guardrail",  # type: ignore[arg-type]
-                              guard["name"], name, tooltip=guard["function"]))
+            nodes.append(
+                Node(
+                    f"{own}{short}{index}",
+                    f"{side}_guardrail",  # type: ignore[arg-type]
+                    guard["name"],
+                    name,
+                    tooltip=guard["function"],
+                )
+            )
     return Cluster(f"c{own}", name, tuple(nodes))
 
 
@@ -157,8 +219,9 @@ def _drawn_tools(state: dict[str, Any]) -> list[tuple[NodeKind, str, str, str]]:
     return drawn
 
 
-def _cluster_edges(cluster: Cluster, state: dict[str, Any], ids: dict[str, str],
-                   start: int) -> list[Edge]:
+def _cluster_edges(
+    cluster: Cluster, state: dict[str, Any], ids: dict[str, str], start: int
+) -> list[Edge]:
     agent, *others = cluster.nodes
     edges: list[Edge] = []
     for node in others:
@@ -174,19 +237,30 @@ def _cluster_edges(cluster: Cluster, state: dict[str, Any], ids: dict[str, str],
     return edges
 
 
-def _nested(entry: str, states: dict[str, Any], transitions: list[dict[str, Any]]) -> set[str]:
+def _reading_order(
+    entry: str, states: dict[str, Any], by_agent: dict[str, list[dict[str, Any]]]
+) -> list[str]:
+    """Agents breadth-first from the entry (handoffs, then agents used as tools), then the
+    unreachable ones by name: the same order whether the graph came from a spec or a file."""
+    order, seen = [entry], {entry}
+    for name in order:  # grows while walked: a worklist, no recursion
+        targets = [t["to"] for t in by_agent[name] if t["on"].startswith("handoff:")]
+        for target in [*targets, *states[name]["agent_tools"].values()]:
+            if target not in seen:
+                seen.add(target)
+                order.append(target)
+    return order + sorted(set(states) - seen)
+
+
+def _nested(entry: str, by_agent: dict[str, list[dict[str, Any]]]) -> set[str]:
     """Agents that only ever run as tools (nested runs): their end returns to the caller."""
-    handoffs: dict[str, list[str]] = {}
-    for transition in transitions:
-        if transition["on"].startswith("handoff:"):
-            handoffs.setdefault(transition["from"], []).append(transition["to"])
     main, todo = {entry}, [entry]
     while todo:  # a worklist, not recursion: a 100,000-agent chain is fine
-        for target in handoffs.get(todo.pop(), ()):
-            if target not in main:
-                main.add(target)
-                todo.append(target)
-    return set(states) - main
+        for transition in by_agent[todo.pop()]:
+            if transition["on"].startswith("handoff:") and transition["to"] not in main:
+                main.add(transition["to"])
+                todo.append(transition["to"])
+    return set(by_agent) - main
 
 
 def _transition(transition: dict[str, Any], ids: dict[str, str], eid: str, nested: bool) -> Edge:

@@ -43,14 +43,18 @@ class PathOverlay:
     def from_data(cls, data: Any, source: str = "the path") -> PathOverlay:
         """From a mapping with `graph_digest` and `path` (a run result's JSON form)."""
         if not isinstance(data, Mapping) or not isinstance(data.get("path"), list):
-            raise OverlayError(f"{source}: not a run result: expected an object with "
-                               "`graph_digest` and a `path` list")
+            raise OverlayError(
+                f"{source}: not a run result: expected an object with "
+                "`graph_digest` and a `path` list"
+            )
         digest = data.get("graph_digest")
         if not isinstance(digest, str) or not digest:
-            raise OverlayError(f"{source}: has no `graph_digest`, so it cannot be checked "
-                               "against the graph")
-        return cls(digest, tuple(_step(s, i, source) for i, s in enumerate(data["path"], 1)),
-                   source)
+            raise OverlayError(
+                f"{source}: has no `graph_digest`, so it cannot be checked against the graph"
+            )
+        return cls(
+            digest, tuple(_step(s, i, source) for i, s in enumerate(data["path"], 1)), source
+        )
 
 
 def load_run_result(path: str | Path) -> PathOverlay:
@@ -81,7 +85,8 @@ def apply(diagram: Diagram, overlay: PathOverlay) -> Diagram:
         raise StaleOverlayError(
             f"{overlay.source} is stale: it was taken on graph {overlay.digest[:19]}…, but "
             f"{diagram.name} compiles to {diagram.digest[:19]}…; record the run again against "
-            "this version of the graph")
+            "this version of the graph"
+        )
     agents = diagram.agent_ids()
     by_transition = {(e.source, e.on, e.target): e.id for e in diagram.edges if e.on}
     nodes = {node.id: node for node in diagram.nodes}
@@ -93,8 +98,10 @@ def apply(diagram: Diagram, overlay: PathOverlay) -> Diagram:
     for number, step in enumerate(overlay.steps, 1):
         key = (agents.get(step.agent), step.on, TERMINAL_IDS.get(step.to) or agents.get(step.to))
         if key not in by_transition:
-            raise OverlayError(f"{overlay.source}: step {number} ({step.agent!r} {step.on} -> "
-                               f"{step.to!r}) is not a transition of {diagram.name}")
+            raise OverlayError(
+                f"{overlay.source}: step {number} ({step.agent!r} {step.on} -> "
+                f"{step.to!r}) is not a transition of {diagram.name}"
+            )
         marks[by_transition[key]].append(" ".join([f"#{number}", ", ".join(step.tools)]).strip())
         visited.update((key[0], key[2]))  # type: ignore[arg-type]
         for tool in step.tools:
@@ -105,11 +112,13 @@ def apply(diagram: Diagram, overlay: PathOverlay) -> Diagram:
                     visited.update((taken.source, taken.target))
     return replace(
         diagram,
-        clusters=tuple(replace(c, nodes=tuple(_visit(n, visited) for n in c.nodes))
-                       for c in diagram.clusters),
+        clusters=tuple(
+            replace(c, nodes=tuple(_visit(n, visited) for n in c.nodes)) for c in diagram.clusters
+        ),
         terminals=tuple(_visit(n, visited) for n in diagram.terminals),
         edges=tuple(_take(e, marks) for e in diagram.edges),
-        overlay=tuple(_describe(n, s) for n, s in enumerate(overlay.steps, 1)))
+        overlay=tuple(_describe(n, s) for n, s in enumerate(overlay.steps, 1)),
+    )
 
 
 def _visit(node: Node, visited: set[str]) -> Node:

@@ -8,9 +8,11 @@ from typing import Literal
 
 from .errors import GraphvizError, GraphvizNotFoundError
 
-INSTALL_HINT = ("install graphviz: `apt-get install graphviz` (Debian, Ubuntu), "
-                "`brew install graphviz` (macOS), `conda install graphviz`, or see "
-                "https://graphviz.org/download/; Mermaid and DOT output do not need it")
+INSTALL_HINT = (
+    "install graphviz: `apt-get install graphviz` (Debian, Ubuntu), "
+    "`brew install graphviz` (macOS), `conda install graphviz`, or see "
+    "https://graphviz.org/download/; Mermaid and DOT output do not need it"
+)
 
 
 def find_dot(binary: str = "dot") -> str:
@@ -19,16 +21,23 @@ def find_dot(binary: str = "dot") -> str:
     if found is None:
         raise GraphvizNotFoundError(
             f"the graphviz `{binary}` binary is not on the PATH, and SVG, PNG and HTML output "
-            f"are drawn by it; {INSTALL_HINT}")
+            f"are drawn by it; {INSTALL_HINT}"
+        )
     return found
 
 
-def run_dot(source: str, fmt: Literal["svg", "png"], *, binary: str = "dot",
-            timeout: float | None = None) -> bytes:
+def run_dot(
+    source: str, fmt: Literal["svg", "png"], *, binary: str = "dot", timeout: float | None = None
+) -> bytes:
     """Lay out and draw DOT source with graphviz; the output bytes."""
     try:
-        done = subprocess.run([find_dot(binary), f"-T{fmt}"], input=source.encode("utf-8"),
-                              capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [find_dot(binary), f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise GraphvizError(f"`{binary} -T{fmt}` did not finish within {timeout} s") from None
     if done.returncode != 0:
