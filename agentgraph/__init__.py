@@ -1,17 +1,25 @@
-"""agentgraph: a declarative agent-graph compiler and test harness for the OpenAI Responses API."""
+"""agentgraph: a declarative agent-graph compiler and test harness for the OpenAI Responses API.
+
+The names below are imported on first use, so that importing a submodule (the pytest plugin
+loads in every test run of every user) does not load the whole compiler.
+"""
 
 from __future__ import annotations
 
-from agentgraph.compiler import (
-    CompiledGraph,
-    CompileError,
-    Diagnostic,
-    GraphSpec,
-    check_file,
-    compile_spec,
-    load_spec,
-    validate,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agentgraph.compiler import (
+        CompiledGraph,
+        CompileError,
+        Diagnostic,
+        GraphSpec,
+        check_file,
+        compile_spec,
+        load_spec,
+        validate,
+    )
 
 __version__ = "0.1.0"
 
@@ -19,3 +27,9 @@ __all__ = [
     "CompileError", "CompiledGraph", "Diagnostic", "GraphSpec", "__version__",
     "check_file", "compile_spec", "load_spec", "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(import_module("agentgraph.compiler"), name)
+    raise AttributeError(f"module 'agentgraph' has no attribute {name!r}")

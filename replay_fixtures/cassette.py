@@ -52,6 +52,8 @@ class GraphRef(_Model):
     name: str
     digest: str
     states: dict[str, str] = {}
+    handoffs: dict[str, str] = {}
+    """Handoff tool name -> target agent, so a transcript can tell handoffs from tool calls."""
 
 
 class HttpRequest(_Model):

@@ -14,6 +14,7 @@ imported only when a test asks for a cassette.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,8 +72,9 @@ def agentgraph_record_mode(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
-                        agentgraph_record_mode: str) -> Iterator[Any]:
-    """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded)."""
+                        agentgraph_record_mode: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
+    Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
     from agentgraph.replay_fixtures.fixture import CassetteFixture
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
@@ -82,6 +84,8 @@ def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
     else:
         folder = module_dir / str(request.config.getini("agentgraph_cassette_dir"))
         path = folder / Path(str(request.node.path)).stem / f"{_file_name(request.node.name)}.json"
+    if agentgraph_record_mode == "none":
+        monkeypatch.setenv("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed")
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph

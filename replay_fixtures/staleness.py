@@ -17,7 +17,10 @@ class StaleCassette(AssertionError):
 
 def graph_ref(graph: CompiledGraph) -> GraphRef:
     """What a cassette records about the graph a session ran."""
-    return GraphRef(name=graph.name, digest=graph.digest, states=graph.state_digests())
+    handoffs = {tool: binding["to"] for state in graph.data["states"].values()
+                for tool, binding in state["handoffs"].items()}
+    return GraphRef(name=graph.name, digest=graph.digest, states=graph.state_digests(),
+                    handoffs=handoffs)
 
 
 def stale_reason(cassette: Cassette, graph: CompiledGraph, name: str) -> str | None:

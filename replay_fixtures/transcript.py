@@ -63,19 +63,22 @@ def render_transcript(cassette: Cassette, name: str) -> str:
             lines.append("  (no complete response recorded)")
             continue
         for item in response.get("output", []):
-            lines.extend(_item_lines(item))
+            lines.extend(_item_lines(item, graph.handoffs if graph else {}))
     return "\n".join(lines) + "\n"
 
 
-def _item_lines(item: dict[str, Any]) -> list[str]:
+def _item_lines(item: dict[str, Any], handoffs: dict[str, str]) -> list[str]:
     kind = item.get("type")
     if kind == "message":
         text = "".join(p.get("text", "") for p in item.get("content", []) if isinstance(p, dict))
         return [f"  < {_short(text)}"]
     if kind == "function_call":
         name = str(item.get("name"))
+        arguments = _short(str(item.get("arguments", "")))
+        if name in handoffs:
+            return [f"  hands off to {handoffs[name]}: {name}({arguments})"]
         label = "hands off" if name.startswith("transfer_to_") else "calls"
-        return [f"  {label}: {name}({_short(str(item.get('arguments', '')))})"]
+        return [f"  {label}: {name}({arguments})"]
     return [f"  [{kind}]"]
 
 

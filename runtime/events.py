@@ -103,8 +103,11 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able summary (what `agentgraph run --json` prints and a path overlay reads)."""
+        output = self.final_output
+        if hasattr(output, "model_dump"):  # a pydantic output type
+            output = output.model_dump(mode="json")
         return {
-            "final_output": self.final_output,
+            "final_output": output,
             "last_agent": self.last_agent,
             "graph_digest": self.graph_digest,
             "path": [{"agent": s.agent, "on": s.on, "to": s.to, "tools": list(s.tools)} for s in self.path],
