@@ -55,7 +55,8 @@ def _agentgraph_commands() -> list[list[str]]:
 def test_readme_starts_with_install_and_test_commands() -> None:
     sh = [body.strip() for kind, body in BLOCKS if kind == "sh"]
     install, tests = sh[0], sh[1]
-    assert "pip install -e '.[dev]'" in install and "agentgraph compile graphs/" in install
+    assert "pip install -e '.[dev]'" in install and "agentgraph run graphs/" in install
+    assert "--replay graphs/cassettes/" in install  # offline: no network, no key
     assert tests.startswith(".venv/bin/python -m pytest")
     ci = (ROOT / ".ci" / "run").read_text()
     assert tests in ci.splitlines(), ".ci/run must run exactly the README's test command"
@@ -72,12 +73,14 @@ def test_readme_agentgraph_commands(args: list[str], tmp_path: Path, monkeypatch
     assert code == (1 if "broken" in " ".join(args) else 0)
     if "broken" in " ".join(args):
         assert all(body in out for kind, body in BLOCKS if kind == "text")
-    if args[0] == "run":
+    if args[0] == "run" and "--replay" not in args:
         assert out == ANSWER + "\n"
+    if "--replay" in args:
+        assert out.strip(), "the replayed example printed its final output"
 
 
 def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
-    blocks = [body for kind, body in BLOCKS if kind == "python"]
+    blocks = [body for kind, body in BLOCKS if kind == "python" and "import pytest" not in body]
     assert len(blocks) == 3
     for body in blocks:
         model_server.script(*_session())
@@ -90,6 +93,26 @@ def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
                         "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]"]
         else:
             assert "support-desk" in done.stdout
+
+
+def test_readme_pytest_example_passes(tmp_path: Path) -> None:
+    """The plugin example, as a test module one folder below the repository root, replaying
+    the support desk's recorded session offline (no server, no key)."""
+    [body] = [body for kind, body in BLOCKS if kind == "python" and "import pytest" in body]
+    folder = ROOT / f".readme-example-{os.getpid()}-{tmp_path.name}"
+    folder.mkdir()
+    try:
+        (folder / "test_readme_example.py").write_text(body)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               "-p", "no:xdist", str(folder)], capture_output=True, text=True,
+                              cwd=folder, env=env, check=False)
+    finally:
+        for path in sorted(folder.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        folder.rmdir()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
 
 
 def test_readme_spec_example_is_valid(tmp_path: Path) -> None:
