@@ -23,10 +23,17 @@ interaction as it passes, with its direction and its time offset on the injected
 close code, reason and side are added when the connection is lost.
 
 Replay: no socket at all. The client gets a real `ClientConnection` whose transport is in
-memory, facing a sans-I/O server that plays the recording (see `ws_replay`); each frame the
-client sends is checked against the recorded one first, and a mismatch raises
+memory, facing a sans-I/O server (`ws_memory`) that plays the recording (`ws_replay`); each
+frame the client sends is checked against the recorded one first, and a mismatch raises
 `CassetteMismatch` from `send()`, naming the cassette, the interaction, the frame index and a
-diff.
+diff. Faults (a `FaultPlan`, counted per `response.create` frame) apply to replayed
+connections only; see `ws_replay`.
+
+Limits: messages are recorded when the client sends or reads them (not when they arrive on
+the wire), so the order is the client's view; control frames (ping, pong) are not recorded;
+the sync client (`websockets.sync.client`, used by the sync `openai.OpenAI().responses
+.connect()`) is not intercepted; a refused upgrade (an HTTP status instead of 101) is not
+recorded; replay plays frames instantly (the recorded offsets are kept, not paced).
 """
 
 from __future__ import annotations
@@ -46,9 +53,10 @@ from .cassette import Close, WebSocketInteraction
 from .faults import FaultPlan
 from .session import CassetteMismatch, Session
 from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
-from .ws_replay import Interruptions, MemoryServer, MemoryTransport, Player, Script
+from .ws_memory import MemoryServer, MemoryTransport
+from .ws_replay import Interruptions, Player, Script
 
-__all__ = ["InterceptedConnection", "WebSocketInterceptor"]
+__all__ = ["InterceptedConnection", "WebSocketInterceptor", "is_patched"]
 
 Timer = Callable[[], float]
 
@@ -137,7 +145,7 @@ class WebSocketInterceptor:
     async def _replay(self, connector: connect, script: Script,
                       session: Session) -> ClientConnection:
         player = Player(script, self.faults, self._interruptions)
-        server = MemoryServer(player)
+        server = player.server = MemoryServer(player)
         transport = MemoryTransport(asyncio.get_running_loop(), server)
         server.attach(transport)
         connection: ClientConnection = connector.protocol_factory(parse_uri(connector.uri))

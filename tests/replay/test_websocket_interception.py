@@ -117,6 +117,8 @@ async def test_binary_and_text_frames_round_trip(tmp_path: Path) -> None:
         async with connect("ws://127.0.0.1:9/v1/responses") as ws:
             await ws.send(b"\x00ping")
             assert await ws.recv() == blob
+            pong = await ws.ping()  # control frames are answered, never recorded
+            assert await asyncio.wait_for(pong, 5) >= 0
             await ws.send("plain words")
             assert await ws.recv() == "not json {"
             await ws.wait_closed()
@@ -199,3 +201,24 @@ async def test_a_client_timeout_recorded_live_replays_as_the_same_stall(tmp_path
             await until(lambda: bool(tape.interceptor.connections)
                         and tape.interceptor.connections[0].player.script.cursor == 1)
         assert await drive(server.base_url, sent) == "gave up"
+
+
+async def test_use_cassette_takes_the_websocket_interceptor(tmp_path: Path) -> None:
+    """Through `use_cassette(..., interceptors=[WebSocketInterceptor()])`, the HTTP side's
+    entry point: record, replay, and a mismatch the client swallowed fails at the block's end."""
+    from agentgraph.replay_fixtures.use import use_cassette
+
+    path = tmp_path / "used.json"
+    with ResponsesServer(turn(text("Hi there"))) as server:
+        with use_cassette(path, "once", interceptors=[WebSocketInterceptor()]):
+            live = await plain_once(server.base_url)
+    with use_cassette(path, interceptors=[WebSocketInterceptor()]) as used:
+        assert await plain_once(server.base_url) == live
+    assert used.played == 1
+    with pytest.raises(CassetteMismatch, match="frame #0"):  # noqa: PT012
+        with use_cassette(path, interceptors=[WebSocketInterceptor()]):
+            async with connect(ws_url(server.base_url)) as ws:
+                try:
+                    await ws.send(create("Something else"))
+                except CassetteMismatch:
+                    pass  # swallowed by the code under test

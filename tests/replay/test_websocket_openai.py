@@ -182,6 +182,8 @@ async def test_close_after_events(recorded: tuple[Path, str, list[Any]]) -> None
                 await connection.response.create(model="gpt-4.1-mini", input=QUESTIONS[0])
                 async for event in connection:
                     events.append(event)
+                    if event.type in TERMINAL:
+                        break
 
     with taped(path, "none", close_after_events(1, 3, code=1011)):
         with pytest.raises(ConnectionClosedError) as caught:
