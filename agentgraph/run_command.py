@@ -84,11 +84,15 @@ def _cassette(args: argparse.Namespace) -> Iterator[None]:
         return
     from agentgraph.replay_fixtures.fixture import CassetteFixture
 
-    if args.replay:
-        os.environ.setdefault("OPENAI_API_KEY", "sk-replay")  # the client wants one; none is sent
-    mode = "all" if args.record else "none"
-    with CassetteFixture.open(path, mode=mode, graph=args.spec):
-        yield
+    placeholder = bool(args.replay) and not os.environ.get("OPENAI_API_KEY")
+    if placeholder:  # the client wants a key to start; a replay sends nothing anywhere
+        os.environ["OPENAI_API_KEY"] = "replay-no-key-needed"
+    try:
+        with CassetteFixture.open(path, mode="all" if args.record else "none", graph=args.spec):
+            yield
+    finally:
+        if placeholder:
+            os.environ.pop("OPENAI_API_KEY", None)
 
 
 async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> Any:
@@ -141,8 +145,20 @@ class _Show:
             text = output.model_dump_json(indent=2)
         else:
             text = json.dumps(output, indent=2, ensure_ascii=False, default=str)
-        if not (self.live_text and text == self.last_streamed):
+        if not (self.live_text and _same(output, self.last_streamed)):
             self.out.write(text + "\n")
+
+
+def _same(output: Any, streamed: str) -> bool:
+    """Whether the final output is what was just streamed (text, or the same JSON)."""
+    if isinstance(output, str):
+        return output == streamed
+    if hasattr(output, "model_dump"):
+        output = output.model_dump(mode="json")
+    try:
+        return bool(streamed) and json.loads(streamed) == output
+    except json.JSONDecodeError:
+        return False
 
 
 def _short(text: str) -> str:

@@ -250,6 +250,8 @@ class HttpInterceptor:
 
         def done(events: list[SseEvent] | None, raw: bytes) -> None:
             self._open.discard(recorder)
+            if exchange.fault is not None:
+                return  # a faulted exchange is never recorded
             if events is None:  # an encoding the recorder cannot undo: kept as it came
                 recorded = HttpResponse(status=status, headers={**headers, "content-encoding":
                                                                 str(encoding)}, **body_fields(raw))

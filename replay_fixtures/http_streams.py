@@ -5,8 +5,8 @@ Both are written once as a plan of steps (bytes to hand over, seconds to sleep, 
 raise) that a sync and an async driver execute, so `httpx2.Client` and `httpx2.AsyncClient`
 see the same bytes, timing and failures.
 
-Replay (`played_body`): without `pace`, events go out back to back, coalesced into chunks of
-up to CHUNK bytes (whole events only), as a socket read of a fast server would deliver them;
+Replay (`played_body`): without `pace`, events go out back to back, in chunks of CHUNK bytes
+that end anywhere (inside an event too), as socket reads of a fast server deliver them;
 with `pace`, each event is its own chunk, sent `pace` times its recorded delay after the one
 before (`pace=1` is the recorded speed, `0.1` ten times faster). Faults: `CutStream` hands over
 `after_events` events, then fails as a dropped connection does (`RemoteProtocolError`,
@@ -78,17 +78,9 @@ def _event_steps(events: list[SseEvent], pace: float | None, limit: int | None) 
                 yield delay
             yield encode_event(event)
         return
-    chunk: list[bytes] = []
-    size = 0
-    for event in events:
-        data = encode_event(event)
-        if size + len(data) > CHUNK and chunk:
-            yield b"".join(chunk)
-            chunk, size = [], 0
-        chunk.append(data)
-        size += len(data)
-    if chunk:
-        yield b"".join(chunk)
+    stream = b"".join(map(encode_event, events))
+    for start in range(0, len(stream), CHUNK):
+        yield stream[start:start + CHUNK]
 
 
 def played_body(module: ModuleType, response: HttpResponse, content: bytes | None, *,
@@ -161,7 +153,8 @@ class Recorder:
         self.offset = 0  # bytes of the (decoded) stream parsed so far
         self._decoder = _decoder(encoding)
         self._parse = encoding in (None, "", "identity") or self._decoder is not None
-        self._started, self._time, self._done = started, time, done
+        self.time = time
+        self._started, self._done = started, done
         self.finished = False
 
     def feed(self, chunk: bytes) -> list[tuple[SseEvent, int]]:
@@ -170,7 +163,7 @@ class Recorder:
             self.raw += chunk
             return []
         data = self._decoder.decompress(chunk) if self._decoder is not None else chunk
-        at = round(self._time.monotonic() - self._started, 6)
+        at = round(self.time.monotonic() - self._started, 6)
         found = self.parser.feed(data, at)
         self.events.extend(event for event, _ in found)
         self.offset += len(data)
@@ -247,7 +240,7 @@ class _TeeBody:
     def _strike(self) -> Iterable[bytes]:
         for step in fault_steps(self._module, self._fault, self._timeout):
             if isinstance(step, float):
-                self._recorder._time.sleep(step)
+                self._recorder.time.sleep(step)
             else:
                 self._upstream.close()
                 raise step
@@ -256,7 +249,7 @@ class _TeeBody:
     async def _astrike(self) -> None:
         for step in fault_steps(self._module, self._fault, self._timeout):
             if isinstance(step, float):
-                await self._recorder._time.asleep(step)
+                await self._recorder.time.asleep(step)
             else:
                 await self._upstream.aclose()
                 raise step

@@ -37,8 +37,8 @@ def stale_reason(cassette: Cassette, graph: CompiledGraph, name: str) -> str | N
              f"removed: {', '.join(removed)}" if removed else ""]
     detail = "; ".join(p for p in parts if p) or "the graph's settings changed"
     return (f"cassette {name} is stale: recorded with graph {recorded.name} {recorded.digest[:19]}, "
-            f"the graph under test is {graph.digest[:19]} ({detail}); re-record it with "
-            "--agentgraph-record=all")
+            f"the graph under test is {graph.digest[:19]} ({detail}); re-record it (pytest: "
+            "--agentgraph-record=all; agentgraph run: --record CASSETTE)")
 
 
 def check_fresh(cassette: Cassette, graph: CompiledGraph, name: str) -> None:
