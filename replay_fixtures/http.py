@@ -161,7 +161,7 @@ class HttpInterceptor:
                 transport: Any, request: Any) -> Any:
         exchange = self._exchange(request, request.read())
         if self._stalls_at_once(exchange):
-            self.time.sleep(stall_timeout(exchange.fault, exchange.timeout))  # type: ignore[arg-type]
+            self.time.sleep(self._stall_seconds(exchange))
             raise self._timeout(module, exchange)
         if not exchange.streaming or isinstance(exchange.fault, HttpStatus):
             with _pending(exchange):
@@ -182,7 +182,7 @@ class HttpInterceptor:
                        below: Callable[..., Any], transport: Any, request: Any) -> Any:
         exchange = self._exchange(request, await request.aread())
         if self._stalls_at_once(exchange):
-            await self.time.asleep(stall_timeout(exchange.fault, exchange.timeout))  # type: ignore[arg-type]
+            await self.time.asleep(self._stall_seconds(exchange))
             raise self._timeout(module, exchange)
         if not exchange.streaming or isinstance(exchange.fault, HttpStatus):
             with _pending(exchange):
@@ -214,6 +214,10 @@ class HttpInterceptor:
             return False
         self.session.match_http(exchange.request, consume=False)
         return True
+
+    def _stall_seconds(self, exchange: _Exchange) -> float:
+        assert isinstance(exchange.fault, Stall)
+        return stall_timeout(exchange.fault, exchange.timeout)
 
     def _timeout(self, module: ModuleType, exchange: _Exchange) -> Exception:
         fault = exchange.fault

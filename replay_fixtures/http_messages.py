@@ -30,7 +30,8 @@ from .faults import HttpStatus
 from .scrub import Scrubber
 
 __all__ = [
-    "FRAMING_HEADERS", "body_bytes", "body_fields", "decoded", "error_answer", "headers_of", "is_event_stream",
+    "FRAMING_HEADERS", "VOLATILE_REQUEST_HEADERS", "body_bytes", "body_fields", "decoded",
+    "error_answer", "headers_of", "is_event_stream",
     "reason", "request_of", "scrubbed_interaction", "streams",
 ]
 
@@ -40,7 +41,8 @@ VOLATILE_REQUEST_HEADERS = FRAMING_HEADERS | {"host", "x-stainless-retry-count"}
 port, the client's retry count)."""
 
 
-def headers_of(pairs: Iterable[tuple[str, str]], drop: frozenset[str] = FRAMING_HEADERS) -> dict[str, str]:
+def headers_of(pairs: Iterable[tuple[str, str]],
+               drop: frozenset[str] = FRAMING_HEADERS) -> dict[str, str]:
     """Header pairs as one string per lower-cased name, without `drop`."""
     headers: dict[str, str] = {}
     for name, value in pairs:
@@ -63,8 +65,8 @@ def _json(content: bytes | str) -> Any:
     return value if isinstance(value, dict | list) else None
 
 
-def request_of(method: str, url: str, headers: Iterable[tuple[str, str]], content: bytes | str | None,
-               scrubber: Scrubber) -> HttpRequest:
+def request_of(method: str, url: str, headers: Iterable[tuple[str, str]],
+               content: bytes | str | None, scrubber: Scrubber) -> HttpRequest:
     """A captured request, scrubbed."""
     parts = urlsplit(url)
     content = content or b""
@@ -72,9 +74,11 @@ def request_of(method: str, url: str, headers: Iterable[tuple[str, str]], conten
     text = None
     if body is None and content:
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-    return HttpRequest(method=method.upper(), path=parts.path or "/", query=scrubber.text(parts.query),
+    return HttpRequest(method=method.upper(), path=parts.path or "/",
+                       query=scrubber.text(parts.query),
                        headers=scrubber.headers_of(headers_of(headers, VOLATILE_REQUEST_HEADERS)),
-                       body=scrubber.value(body), text=scrubber.text(text) if text is not None else None)
+                       body=scrubber.value(body),
+                       text=scrubber.text(text) if text is not None else None)
 
 
 def streams(request: HttpRequest) -> bool:

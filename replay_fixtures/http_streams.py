@@ -23,7 +23,7 @@ cuts or stalls the live stream at an event boundary, and that interaction is not
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -55,7 +55,8 @@ def stall_timeout(fault: Stall, timeout: dict[str, Any] | None) -> float:
     return float(seconds)
 
 
-def fault_steps(module: ModuleType, fault: Fault | None, timeout: dict[str, Any] | None) -> list[Step]:
+def fault_steps(module: ModuleType, fault: Fault | None,
+                timeout: dict[str, Any] | None) -> list[Step]:
     """What happens where a cut or stalled body stops."""
     if isinstance(fault, CutStream):
         return [module.RemoteProtocolError(CUT)]
@@ -210,13 +211,13 @@ class _TeeBody:
     def __iter__(self) -> Iterator[bytes]:
         try:
             if self._limit == 0:
-                yield from self._strike()
+                self._strike()
             for chunk in self._upstream:
                 part, strike = self._take(chunk)
                 if part:
                     yield part
                 if strike:
-                    yield from self._strike()
+                    self._strike()
         except BaseException:
             self._recorder.finish(record=False)
             raise
@@ -237,14 +238,14 @@ class _TeeBody:
             raise
         self._recorder.finish(record=self._fault is None)
 
-    def _strike(self) -> Iterable[bytes]:
+    def _strike(self) -> None:
+        """The fault, where the live stream reached its event limit (always raises)."""
         for step in fault_steps(self._module, self._fault, self._timeout):
             if isinstance(step, float):
                 self._recorder.time.sleep(step)
             else:
                 self._upstream.close()
                 raise step
-        return ()
 
     async def _astrike(self) -> None:
         for step in fault_steps(self._module, self._fault, self._timeout):

@@ -2,7 +2,9 @@
 
 Requests match on method, path, query and the meaningful body fields of a Responses API request
 (and whether it streams); the volatile rest (stream options, metadata, ids the client makes up)
-is ignored. Requests to any other endpoint match on their whole body. A mismatch is
+is ignored. Requests to any other endpoint match on their whole body. Scheme, host and port are
+not matched (unlike vcrpy's defaults), so a cassette recorded against one server (a test server
+on a random port, a proxy) replays against any base URL. A mismatch is
 explained as a readable diff against the closest recorded request.
 """
 

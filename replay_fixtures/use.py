@@ -99,7 +99,8 @@ def _versions() -> tuple[tuple[str, str], ...]:
 def use_cassette(path: str | Path, mode: RecordMode | str = "none", *,
                  faults: FaultPlan | Iterable[Fault] | None = None, pace: float | None = None,
                  clock: ClockLike | None = None, scrubber: Scrubber = DEFAULT_SCRUBBER,
-                 graph: Any = None, interceptors: Sequence[Interceptor] = ()) -> Iterator[CassetteInUse]:
+                 graph: Any = None,
+                 interceptors: Sequence[Interceptor] = ()) -> Iterator[CassetteInUse]:
     """Record into or replay from the cassette at `path` while the block runs.
 
     `mode`: none (replay only, the default), once, new_episodes, all (as in vcrpy).

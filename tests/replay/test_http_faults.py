@@ -16,7 +16,14 @@ from agentgraph.replay_fixtures.http_streams import FaultError
 from agentgraph.replay_fixtures.session import CassetteMismatch
 from agentgraph.replay_fixtures.use import use_cassette
 from agentgraph.runtime import FakeClock, ModelCallError, run
-from tests.replay.http_helpers import HELLO, STORY, async_client, record, stopped_server, sync_client
+from tests.replay.http_helpers import (
+    HELLO,
+    STORY,
+    async_client,
+    record,
+    stopped_server,
+    sync_client,
+)
 from tests.runtime.graphs import runtime_graph
 from tests.support.script import text, turn
 
@@ -58,7 +65,8 @@ def test_429_reaches_the_client_with_its_retry_after(cassette: Path) -> None:
 
 
 @pytest.mark.parametrize("stream", [False, True])
-async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(tmp_path: Path, stream: bool) -> None:
+async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(tmp_path: Path,
+                                                                     stream: bool) -> None:
     path = tmp_path / "run.json"
     await _record_run(path, stream)
     clock = FakeClock()
@@ -67,7 +75,8 @@ async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(tmp_path: P
     with use_cassette(path, faults=faults) as used:
         async with async_client(DEAD) as client:
             result = await run(runtime_graph(), "hi", context=CONTEXT, client=client,
-                               stream=stream, clock=clock, retry={"max_retries": 3, "jitter": False})
+                               stream=stream, clock=clock,
+                               retry={"max_retries": 3, "jitter": False})
     assert result.final_output == "hi"
     assert used.faults.attempts["http"] == 4 and used.faults.injected == faults
     assert clock.sleeps == [7.0, 1.0, 2.0]  # Retry-After, then 0.5 s doubling per retry
@@ -90,7 +99,8 @@ async def test_runtime_gives_up_and_says_how_many_attempts(tmp_path: Path) -> No
 
 
 def test_a_cut_stream_gives_n_events_then_a_connection_error(cassette: Path) -> None:
-    with use_cassette(cassette, faults=[cut_stream(1, after_events=3)]), sync_client(DEAD) as client:
+    with use_cassette(cassette, faults=[cut_stream(1, after_events=3)]), \
+            sync_client(DEAD) as client:
         seen = []
         with pytest.raises(openai.APIConnectionError) as caught:
             for event in client.responses.create(**STORY, stream=True):
@@ -111,14 +121,16 @@ async def test_async_cut_stream_after_zero_events(cassette: Path) -> None:
 
 
 def test_a_cut_plain_body_is_a_connection_error(cassette: Path) -> None:
-    with use_cassette(cassette, faults=[cut_stream(1, after_events=0)]), sync_client(DEAD) as client:
+    with use_cassette(cassette, faults=[cut_stream(1, after_events=0)]), \
+            sync_client(DEAD) as client:
         with pytest.raises(openai.APIConnectionError) as caught:
             client.responses.create(**HELLO)
     assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
 
 
 @pytest.mark.parametrize(("after", "attempts"), [(0, 2), (3, 1)])
-async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after: int, attempts: int) -> None:
+async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after: int,
+                                                         attempts: int) -> None:
     path = tmp_path / "run.json"
     await _record_run(path, True)
     with use_cassette(path, faults=[cut_stream(1, after_events=after)]) as used:
@@ -135,7 +147,8 @@ async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after
         assert outcome == "hi"
     else:
         assert isinstance(outcome, ModelCallError) and outcome.kind == "network"
-        assert outcome.reason.startswith("not retried: the response had started streaming (3 events")
+        assert outcome.reason.startswith(
+            "not retried: the response had started streaming (3 events")
 
 
 # -- a stall past the timeout -----------------------------------------------------------------

@@ -156,8 +156,9 @@ def test_sse_cut_anywhere_parses_to_what_the_client_decodes(wire: bytes, points:
     stored = Cassette(interactions=[HttpInteraction(
         request=HttpRequest(method="POST", path="/v1/responses"),
         response=HttpResponse(status=200, events=events))])
-    again = Cassette.from_text(stored.to_text()).interactions[0].response.events  # type: ignore[union-attr]
-    assert client_view([b"".join(encode_event(e) for e in again or [])]) == client_view([wire])
+    (loaded,) = Cassette.from_text(stored.to_text()).interactions
+    again = loaded.response.events or []  # type: ignore[union-attr]
+    assert client_view([b"".join(encode_event(e) for e in again)]) == client_view([wire])
 
 
 @SETTINGS

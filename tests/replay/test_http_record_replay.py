@@ -95,7 +95,8 @@ def test_the_file_holds_one_event_per_line_with_time_offsets(tmp_path: Path) -> 
     assert streamed.response.headers["content-type"].startswith("text/event-stream")
     lines = path.read_text().splitlines()
     start = lines.index('    "events": [') + 1
-    one_per_line = [json.loads(line.strip().rstrip(",")) for line in lines[start:start + len(events)]]
+    one_per_line = [json.loads(line.strip().rstrip(","))
+                    for line in lines[start:start + len(events)]]
     assert one_per_line == [e.model_dump(exclude_none=True) for e in events]
     assert lines[start + len(events)].strip() == "]"
 
@@ -160,7 +161,8 @@ async def test_async_recording_hands_each_event_over_as_the_server_sends_it(tmp_
 
 
 @pytest.mark.parametrize("stream", [False, True])
-async def test_a_runtime_run_replays_to_the_same_result_and_path(tmp_path: Path, stream: bool) -> None:
+async def test_a_runtime_run_replays_to_the_same_result_and_path(tmp_path: Path,
+                                                                stream: bool) -> None:
     steps = [turn(function_call("transfer_to_billing", {}, call_id="h")),
              turn(function_call("lookup_invoice", {"number": "7"}, call_id="t")),
              turn(structured({"number": "7", "amount": 42}))]
