@@ -20,6 +20,7 @@ from openai.types.responses import Response, ResponseStreamEvent
 from agentgraph.compiler.machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
 
 from .context import template_view
+from .derived import request_parts
 from .errors import (
     AgentGraphRunError,
     InputGuardrailTripwireTriggered,
@@ -117,9 +118,11 @@ class Run:
         choice = None if self.agent in self.tools_used and state.reset_tool_choice else (
             state.model_settings.get("tool_choice"))
         chained = options.chain_responses and self.previous_id is not None
+        tools, text_format = request_parts(state, self.graph.data["types"], options.functions)
         body = request_body(state, render(state, self.agent, self.template_context),
                             self.pending if chained else self.history, tool_choice=choice,
-                            previous_response_id=self.previous_id if chained else None)
+                            previous_response_id=self.previous_id if chained else None,
+                            tools=tools, text_format=text_format)
         guard = None
         if first and self.agent == self.graph.entry and state.input_guardrails:
             guard = asyncio.create_task(check_guardrails(

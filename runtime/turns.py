@@ -15,10 +15,12 @@ _SETTINGS_SENT = ("temperature", "top_p", "max_output_tokens", "parallel_tool_ca
 
 
 def request_body(state: Any, instructions: str | None, input_items: list[dict[str, Any]], *,
-                 tool_choice: Any, previous_response_id: str | None) -> dict[str, Any]:
-    """The `POST /responses` body of one turn of a state."""
+                 tool_choice: Any, previous_response_id: str | None, tools: list[dict[str, Any]],
+                 text_format: dict[str, Any] | None) -> dict[str, Any]:
+    """The `POST /responses` body of one turn of a state (its tools and output format with
+    every schema filled in: see `derived.request_parts`)."""
     settings = state.model_settings
-    body: dict[str, Any] = {"model": state.model, "input": input_items, "tools": state.tools}
+    body: dict[str, Any] = {"model": state.model, "input": input_items, "tools": tools}
     if instructions is not None:
         body["instructions"] = instructions
     for key in _SETTINGS_SENT:
@@ -29,9 +31,8 @@ def request_body(state: Any, instructions: str | None, input_items: list[dict[st
     if tool_choice is not None:
         body["tool_choice"] = tool_choice
     text: dict[str, Any] = {}
-    if state.output is not None and state.output.json_schema is not None:
-        text["format"] = {"type": "json_schema", "name": "final_output",
-                          "schema": state.output.json_schema, "strict": True}
+    if text_format is not None:
+        text["format"] = text_format
     if "verbosity" in settings:
         text["verbosity"] = settings["verbosity"]
     if text:

@@ -38,3 +38,20 @@ def short_answer(context: Any, agent: str, value: Any) -> dict[str, Any]:
 
 def keep_last_message(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [item for item in items if item.get("role") == "user"][-1:]
+
+
+def weather(city: str, days: int = 3, context: Any = None) -> str:
+    return f"{city}: sunny for {days} days"
+
+
+from pydantic import BaseModel  # noqa: E402 - the models below are test fixtures too
+
+
+class Escalation(BaseModel):
+    reason: str
+    urgent: bool = False
+
+
+class Verdict(BaseModel):
+    approved: bool
+    note: str

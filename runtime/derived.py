@@ -1,0 +1,90 @@
+"""Schemas the compiler could not write without importing user code, derived at run time.
+
+A function tool declared without `parameters` gets a schema from its Python signature; a
+handoff whose input_type, or an output type, is a pydantic model (`python:`) gets the model's
+JSON Schema. Derived schemas are sent with `strict: false`: a schema made from Python types is
+not always one strict mode accepts. Each state's derived request parts are built once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from pydantic import create_model
+
+from .errors import UserError
+from .functions import Functions
+
+_DERIVED: dict[int, tuple[Any, list[dict[str, Any]], dict[str, Any] | None]] = {}
+_MAX_STATES = 4096
+
+
+def request_parts(state: Any, graph_types: dict[str, Any],
+                  functions: Functions) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The tools list and the `text.format` of a state, with every schema filled in."""
+    cached = _DERIVED.get(id(state))
+    if cached is None:
+        if len(_DERIVED) >= _MAX_STATES:
+            del _DERIVED[next(iter(_DERIVED))]
+        cached = _DERIVED[id(state)] = (state, _tools(state, graph_types, functions),
+                                        _text_format(state, functions))
+    return cached[1], cached[2]
+
+
+def _tools(state: Any, graph_types: dict[str, Any], functions: Functions) -> list[dict[str, Any]]:
+    if all(tool.get("type") != "function" or tool.get("parameters") is not None
+           for tool in state.tools):
+        return list(state.tools)
+    tools = []
+    for tool in state.tools:
+        if tool.get("type") == "function" and tool.get("parameters") is None:
+            tool = {**tool, "parameters": _parameters(state, tool["name"], graph_types, functions),
+                    "strict": False}
+        tools.append(tool)
+    return tools
+
+
+def _parameters(state: Any, name: str, graph_types: dict[str, Any], functions: Functions) -> dict[str, Any]:
+    if name in state.functions:
+        return signature_schema(functions.resolve(state.functions[name].function))
+    binding = state.handoffs[name]
+    python = graph_types[binding.input_type]["python"]
+    return _model_schema(functions.resolve(python), python)
+
+
+def _text_format(state: Any, functions: Functions) -> dict[str, Any] | None:
+    output = state.output
+    if output is None:
+        return None
+    if output.json_schema is not None:
+        return {"type": "json_schema", "name": "final_output", "schema": output.json_schema,
+                "strict": True}
+    schema = _model_schema(functions.resolve(output.python), output.python)
+    return {"type": "json_schema", "name": "final_output", "schema": schema, "strict": False}
+
+
+def signature_schema(function: Any) -> dict[str, Any]:
+    """The JSON Schema of a function's keyword arguments (`context` is the run's, not the
+    model's), from its annotations, as the Agents SDK derives function tools."""
+    fields: dict[str, Any] = {}
+    for name, parameter in inspect.signature(function).parameters.items():
+        if name == "context" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        annotation = Any if parameter.annotation is parameter.empty else parameter.annotation
+        default = ... if parameter.default is parameter.empty else parameter.default
+        fields[name] = (annotation, default)
+    try:
+        model = create_model(f"{getattr(function, '__name__', 'tool')}_args", **fields)
+        schema = model.model_json_schema()
+    except Exception as exc:  # noqa: BLE001 - annotations of user code
+        raise UserError(f"cannot derive the parameters of `{function}` from its signature: {exc}") from exc
+    schema.setdefault("properties", {})
+    return schema
+
+
+def _model_schema(model: Any, path: str) -> dict[str, Any]:
+    schema = getattr(model, "model_json_schema", None)
+    if schema is None:
+        raise UserError(f"`{path}` is not a pydantic model")
+    return dict(schema())
