@@ -10,9 +10,7 @@ import gc
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
@@ -28,6 +26,7 @@ from agentgraph.compiler import (
     render_text,
     spec_json_schema,
 )
+from agentgraph.compiler.files import write_atomic
 from agentgraph.compiler.render import file_lines, summary
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
@@ -191,19 +190,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: str, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
-    target = Path(path)
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, target)
+        write_atomic(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

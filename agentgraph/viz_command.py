@@ -5,9 +5,7 @@ another version of the graph), 2 on usage or I/O errors (a missing `dot` binary 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from agentgraph.compiler.emit import (
     load_run_result,
     render,
 )
+from agentgraph.compiler.files import write_atomic
 from agentgraph.compiler.machine import COMPILED_FORMAT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -102,7 +101,7 @@ def viz_command(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_FAILED)
     if args.output:
         try:
-            _write_atomic(Path(args.output), output.encode() if isinstance(output, str) else output)
+            write_atomic(Path(args.output), output.encode() if isinstance(output, str) else output)
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_USAGE)
         print(f"drew {graph.name} as {fmt} -> {args.output}", file=sys.stderr)
@@ -131,15 +130,3 @@ def _load(spec: str) -> tuple[CompiledGraph | None, list[Any]]:
 def _fail(message: str, code: int) -> int:
     print(f"agentgraph: error: {message}", file=sys.stderr)
     return code
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

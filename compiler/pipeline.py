@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -12,6 +9,7 @@ from typing import Any
 from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, Span, has_errors
+from .gc_pause import gc_paused
 from .lower import lower
 from .machine import CompiledGraph
 from .shape import check_shape
@@ -44,22 +42,9 @@ class CompileError(ValueError):
         super().__init__(f"{len(errors)} error(s); first: {first.file}: {first.message}")
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a large spec allocates millions of objects that live
-    until the end, and collections scanning them cost more than the compile itself."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MAX_BYTES) -> Checked:
     """Validate a spec file: every diagnostic, with its source position."""
-    with _gc_paused():
+    with gc_paused():
         source, diagnostics = read_source(path, max_bytes=max_bytes)
         return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
 
@@ -67,7 +52,7 @@ def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MA
 def check_text(text: str | bytes, name: str = "<spec>", *, kind: str = "yaml",
                base_dir: str | FsPath = ".", resolve: bool = False) -> Checked:
     """Validate spec text (YAML or JSON) as if it were a file called `name` in `base_dir`."""
-    with _gc_paused():
+    with gc_paused():
         source, diagnostics = parse_source(text, name, kind=kind)
         return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
 
@@ -76,7 +61,7 @@ def compile_checked(checked: Checked) -> CompiledGraph:
     """Lower a checked spec; raises CompileError when it has errors."""
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
-    with _gc_paused():
+    with gc_paused():
         return lower(checked.spec, checked.base_dir, checked.analysis)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
 from .codes import CODES
 from .diagnostics import Diagnostic
+from .files import split_lines
 
 LineReader = Callable[[str], Sequence[str]]
 _WINDOW = 100
@@ -18,7 +18,7 @@ _WINDOW = 100
 def file_lines(name: str) -> list[str]:
     """The lines of a file for snippets; none when it cannot be read."""
     try:
-        return re.split(r"\r\n|\r|\n", FsPath(name).read_text(encoding="utf-8", errors="replace"))
+        return split_lines(FsPath(name).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 

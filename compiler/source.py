@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Path, Span
+from .files import LINE_BREAK
 from .positions import JsonLocator, YamlLocator
 from .safety import (
     MAX_EXPANDED_SIZE,
@@ -39,9 +40,7 @@ MAX_DUPLICATES = 1000
 """Duplicate keys reported per file at most (a file of nothing but duplicates stays bounded)."""
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-"""What ends a line for positions and snippets: CR LF, CR or LF, as editors and SARIF viewers
-count (libyaml also breaks at U+0085, U+2028 and U+2029; its marks' offsets are used instead)."""
+_LINE_BREAK = LINE_BREAK
 
 
 class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]

@@ -22,15 +22,13 @@ are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agentgraph.compiler.gc_pause import gc_paused
 from agentgraph.compiler.positions import JsonLocator
 
 CASSETTE_VERSION = 1
@@ -155,7 +153,7 @@ class Cassette(_Model):
             raise CassetteError(f"{name}: cassette format version {version!r} is not supported "
                                 f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it")
         try:
-            with _gc_paused():
+            with gc_paused():
                 return cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, text, name)) from None
@@ -174,24 +172,11 @@ def _parse_json(text: str, name: str) -> Any:
     """The JSON of a cassette (the standard parser: orjson is faster but turns integers beyond
     64 bits into floats)."""
     try:
-        with _gc_paused():
+        with gc_paused():
             return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
                             "is the file truncated?") from None
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building many small objects at once: the cyclic collector would run again and again
-    over them (it doubled the load time of a large cassette) and can find no cycle there."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Span, did_you_mean
+from ..files import split_lines
 from .context import CheckContext
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def _at(ctx: CheckContext, code: str, message: str, path: tuple[str | int, ...],
     """Inside a template file, point at its line; inline, point at the `instructions` value."""
     if file is None:
         return ctx.diag(code, message, path, hint=hint, line_in_value=lineno)
-    lines = re.split(r"\r\n|\r|\n", source)
+    lines = split_lines(source)
     line = min(max(lineno, 1), len(lines))
     span = Span(line, 1, line, len(lines[line - 1]) + 1)
     return Diagnostic.make(code, message, _display(file, ctx), span=span, hint=hint)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import jinja2
 
+from ..gc_pause import gc_paused
 from . import escape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -33,19 +31,6 @@ def environment() -> jinja2.Environment:
         json_for_script=escape.json_for_script,
     )
     return env
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: drawing a large graph allocates millions of small
-    objects that all live until the end, and collections scanning them cost more than the work."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def render(template: str, **values: object) -> str:

@@ -1,0 +1,41 @@
+"""Files as agentgraph reads and writes them: lines split where editors split them, and writes
+that a crash can never leave half done."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""What ends a line for positions and snippets: CR LF, CR or LF, as editors and SARIF viewers
+count (libyaml also breaks at U+0085, U+2028 and U+2029; its marks' offsets are used instead)."""
+
+
+def split_lines(text: str) -> list[str]:
+    return LINE_BREAK.split(text)
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write through a temporary file in the same folder, flushed to disk, then renamed over
+    the target: readers see the old file or the new one, whole. OSError on failure."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
