@@ -15,21 +15,17 @@ from pydantic import create_model
 
 from .errors import UserError
 from .functions import Functions
+from .state_cache import PerState
 
-_DERIVED: dict[int, tuple[Any, list[dict[str, Any]], dict[str, Any] | None]] = {}
-_MAX_STATES = 4096
+Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
+_DERIVED: PerState[Parts] = PerState()
 
 
 def request_parts(state: Any, graph_types: dict[str, Any],
-                  functions: Functions) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+                  functions: Functions) -> Parts:
     """The tools list and the `text.format` of a state, with every schema filled in."""
-    cached = _DERIVED.get(id(state))
-    if cached is None:
-        if len(_DERIVED) >= _MAX_STATES:
-            del _DERIVED[next(iter(_DERIVED))]
-        cached = _DERIVED[id(state)] = (state, _tools(state, graph_types, functions),
-                                        _text_format(state, functions))
-    return cached[1], cached[2]
+    return _DERIVED.get(state, lambda s: (_tools(s, graph_types, functions),
+                                          _text_format(s, functions)))
 
 
 def _tools(state: Any, graph_types: dict[str, Any], functions: Functions) -> list[dict[str, Any]]:

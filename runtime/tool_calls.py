@@ -9,6 +9,7 @@ from typing import Any
 
 from .events import RunItem
 from .functions import Functions, call, to_output
+from .state_cache import PerState
 from .turns import arguments_of, tool_output
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
@@ -63,20 +64,16 @@ def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str |
     return f"{error.message}{f' at {where}' if where else ''}"
 
 
-_VALIDATORS: dict[int, tuple[Any, dict[str, Any]]] = {}
-_MAX_STATES = 4096
+_VALIDATORS: PerState[dict[str, Any]] = PerState()
 
 
 def _validators(state: Any) -> dict[str, Any]:
-    """A JSON Schema validator per tool of a state, built once per state (states are immutable;
-    an entry keeps its state alive, so an id is never reused while cached)."""
-    entry = _VALIDATORS.get(id(state))
-    if entry is None:
-        from jsonschema import Draft202012Validator
+    """A JSON Schema validator per tool of a state, built once per state."""
+    return _VALIDATORS.get(state, _build_validators)
 
-        built = {tool["name"]: Draft202012Validator(tool["parameters"]) for tool in state.tools
-                 if tool.get("type") == "function" and tool.get("parameters")}
-        if len(_VALIDATORS) >= _MAX_STATES:
-            del _VALIDATORS[next(iter(_VALIDATORS))]  # the oldest: a bounded cache
-        entry = _VALIDATORS[id(state)] = (state, built)
-    return entry[1]
+
+def _build_validators(state: Any) -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+
+    return {tool["name"]: Draft202012Validator(tool["parameters"]) for tool in state.tools
+            if tool.get("type") == "function" and tool.get("parameters")}
