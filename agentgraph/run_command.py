@@ -56,8 +56,11 @@ def run_command(args: argparse.Namespace) -> int:
         print("agentgraph: error: --max-turns must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        with _cassette(args):
-            result = asyncio.run(_run(args, context, sys.stdout, sys.stderr))
+        from agentgraph.runtime import load_graph
+
+        graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
+        with _cassette(args, graph):
+            result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
     except CompileError as exc:
         sys.stderr.write(render_text(exc.diagnostics))
         return EXIT_FAILED
@@ -76,7 +79,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _cassette(args: argparse.Namespace) -> Iterator[None]:
+def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
     """Record or replay the run's traffic when --record or --replay is given."""
     path = args.record or args.replay
     if path is None:
@@ -88,17 +91,19 @@ def _cassette(args: argparse.Namespace) -> Iterator[None]:
     if placeholder:  # the client wants a key to start; a replay sends nothing anywhere
         os.environ["OPENAI_API_KEY"] = "replay-no-key-needed"
     try:
-        with CassetteFixture.open(path, mode="all" if args.record else "none", graph=args.spec):
+        with CassetteFixture.open(path, mode="all" if args.record else "none", graph=graph):
             yield
     finally:
         if placeholder:
             os.environ.pop("OPENAI_API_KEY", None)
 
 
-async def _run(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> Any:
+async def _run(args: argparse.Namespace, graph: Any, folders: list[str], context: Any,
+               out: TextIO, err: TextIO) -> Any:
     from agentgraph.runtime import run_streamed
 
-    streamed = run_streamed(args.spec, args.input, context=context, transport=args.transport,
+    streamed = run_streamed(graph, args.input, context=context, transport=args.transport,
+                            search_path=folders,
                             max_turns=args.max_turns)
     show = _Show(out, err, live_text=args.stream and not args.json)
     async with streamed:
