@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import from_json
 
 from agentgraph.compiler.gc_pause import gc_paused
 from agentgraph.compiler.positions import JsonLocator
@@ -169,14 +170,20 @@ class Cassette(_Model):
 
 
 def _parse_json(text: str, name: str) -> Any:
-    """The JSON of a cassette (the standard parser: orjson is faster but turns integers beyond
-    64 bits into floats)."""
-    try:
-        with gc_paused():
+    """The JSON of a cassette. pydantic-core's parser first: about twice as fast as the standard
+    one, and unlike orjson it keeps integers beyond 64 bits exact. What it refuses (a lone
+    surrogate escape, or text that is not JSON) goes to the standard parser, which reads the
+    former and explains the latter with a line and column."""
+    with gc_paused():
+        try:
+            return from_json(text)
+        except ValueError:
+            pass
+        try:
             return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-                            "is the file truncated?") from None
+        except json.JSONDecodeError as exc:
+            raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
+                                "is the file truncated?") from None
 
 
 def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:

@@ -133,7 +133,7 @@ def encode_event(event: SseEvent) -> bytes:
     """One event as SSE bytes, ending with its blank line."""
     name, data = event.event, event.data
     if data is not None and name is not None and event.id is None and event.retry is None:
-        return b"event: %b\ndata: %b\n\n" % (name.encode(), _json(data))  # the usual event
+        return b"event: " + name.encode() + b"\ndata: " + _json(data) + b"\n\n"  # the usual event
     parts: list[bytes] = []
     if name is not None:
         parts.append(b"event: " + name.encode())
