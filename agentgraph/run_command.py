@@ -4,7 +4,6 @@ tool call), then the final output. A typed run error ends it with a one-line rea
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -60,6 +59,8 @@ def run_command(args: argparse.Namespace) -> int:
 
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
         with _cassette(args, graph):
+            import asyncio  # here: `compile` and `validate` start without it
+
             result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
     except CompileError as exc:
         sys.stderr.write(render_text(exc.diagnostics))

@@ -16,19 +16,12 @@ from agentgraph.compiler import (
     compile_checked,
     render_text,
 )
-from agentgraph.compiler.emit import (
-    FORMATS,
-    EmitError,
-    GraphvizNotFoundError,
-    OverlayError,
-    StaleOverlayError,
-    load_run_result,
-    render,
-)
 from agentgraph.compiler.files import write_atomic
 from agentgraph.compiler.machine import COMPILED_FORMAT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("mermaid", "dot", "svg", "png", "html")  # agentgraph.compiler.emit.FORMATS (jinja2:
+# imported only when drawing, so that `compile` and `validate` start fast)
 _SUFFIXES = {
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
@@ -75,6 +68,15 @@ def add_viz_parser(commands: Any) -> None:
 
 
 def viz_command(args: argparse.Namespace) -> int:
+    from agentgraph.compiler.emit import (
+        EmitError,
+        GraphvizNotFoundError,
+        OverlayError,
+        StaleOverlayError,
+        load_run_result,
+        render,
+    )
+
     fmt = args.format or _SUFFIXES.get(Path(args.output or "").suffix.lower(), "mermaid")
     if fmt == "png" and not args.output and sys.stdout.isatty():
         return _fail("refusing to write a PNG to a terminal; use -o OUT.png", EXIT_USAGE)

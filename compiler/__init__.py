@@ -7,15 +7,27 @@
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .codes import CODES, Code, Severity, explain
 from .diagnostics import Diagnostic, Span
 from .machine import CompiledGraph, CompiledGraphError
-from .machine_schema import State, Transition
 from .pipeline import Checked, CompileError, check_file, check_text, compile_checked
 from .render import render_json, render_sarif, render_text
 from .spec import GraphSpec
+
+if TYPE_CHECKING:
+    from .machine_schema import State, Transition
+
+
+def __getattr__(name: str) -> Any:
+    """`State` and `Transition` (typed views of a compiled graph) load on first use: building
+    their models costs every `agentgraph compile` a few dozen milliseconds otherwise."""
+    if name in ("State", "Transition"):
+        from . import machine_schema
+
+        return getattr(machine_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate(path: str | FsPath, *, resolve: bool = False) -> list[Diagnostic]:

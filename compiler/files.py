@@ -17,9 +17,11 @@ def split_lines(text: str) -> list[str]:
     return LINE_BREAK.split(text)
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write through a temporary file in the same folder, flushed to disk, then renamed over
-    the target: readers see the old file or the new one, whole. OSError on failure."""
+def write_atomic(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:
+    """Write through a temporary file in the same folder, then rename it over the target:
+    readers, and a process killed at any moment, see the old file or the new one, whole.
+    `durable` also flushes it to disk first (fsync), so that the new file survives a power
+    cut; what can be made again (a compiled graph) skips that. OSError on failure."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -27,8 +29,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -99,7 +99,11 @@ class CompiledGraph:
 
     def to_json(self) -> str:
         """The file form: sorted keys, indented, byte-identical for the same spec."""
-        return _dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+        return self.to_bytes().decode()
+
+    def to_bytes(self) -> bytes:
+        """The file form as UTF-8 bytes, ready to write."""
+        return _dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 class _LazyStates(Mapping[str, "State"]):

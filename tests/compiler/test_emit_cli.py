@@ -176,3 +176,10 @@ def test_the_python_block_of_the_docs_runs(monkeypatch: pytest.MonkeyPatch) -> N
     )
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(r'title: "support-desk" \d+ lines of DOT\n', done.stdout)
+
+
+def test_viz_command_offers_exactly_the_formats_the_emitters_draw() -> None:
+    from agentgraph import viz_command
+    from agentgraph.compiler import emit
+
+    assert viz_command.FORMATS == emit.FORMATS
