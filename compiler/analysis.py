@@ -21,15 +21,23 @@ class GraphAnalysis:
 
     def offered(self, name: str) -> list[OfferedTool]:
         """The tools an agent offers the model, named as the API sees them, computed once."""
-        if name not in self._offered:
-            self._offered[name] = offered_tools(self.spec, name, self.spec.agents[name])
-        return self._offered[name]
+        offered = self._offered.get(name)
+        if offered is None:
+            offered = offered_tools(self.spec, name, self.spec.agents[name])
+            self._offered[name] = offered
+        return offered
 
     def settings(self, name: str) -> dict[str, Any]:
         """An agent's model settings as sent (defaults overridden by its own), computed once."""
-        if name not in self._settings:
-            self._settings[name] = settings_for(self.spec, self.spec.agents[name])
-        return self._settings[name]
+        settings = self._settings.get(name)
+        if settings is None:
+            settings = settings_for(self.spec, self.spec.agents[name], self._default_settings)
+            self._settings[name] = settings
+        return settings
+
+    @cached_property
+    def _default_settings(self) -> dict[str, Any]:
+        return self.spec.defaults.model_settings.model_dump(exclude_none=True)
 
     @cached_property
     def handoff_graph(self) -> nx.DiGraph:

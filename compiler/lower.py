@@ -17,7 +17,7 @@ from .spec import (
     PythonType,
     StopAtTools,
 )
-from .toolset import agent_tool_name
+from .toolset import agent_tool_name, handoff_target, handoff_tool_name
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False, "type": "object", "properties": {}, "required": [],
@@ -28,13 +28,13 @@ AGENT_TOOL_PARAMETERS: dict[str, Any] = {
     "required": ["input"], "title": "AgentAsToolInput", "type": "object",
     "additionalProperties": False,
 }
-_TEMPLATE_MARKS = ("{{", "{%", "{#")
 
 
 def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> CompiledGraph:
     """The compiled machine of a spec that passed the checks without errors."""
     analysis = analysis or GraphAnalysis(spec)
-    states = {name: _state(spec, name, agent, base_dir, analysis) for name, agent in spec.agents.items()}
+    lowering = _Lowering(spec, base_dir, analysis)
+    states = {name: lowering.state(name, agent) for name, agent in spec.agents.items()}
     transitions = _transitions(spec, analysis)
     context = None
     if spec.context is not None:
@@ -61,54 +61,88 @@ def _type(type_spec: Any) -> dict[str, Any]:
     return {"schema": type_spec}
 
 
-def _state(spec: GraphSpec, name: str, agent: AgentSpec, base_dir: FsPath,
-           analysis: GraphAnalysis) -> dict[str, Any]:
-    tools: list[dict[str, Any]] = []
-    functions: dict[str, Any] = {}
-    agent_tools: dict[str, str] = {}
-    for ref in agent.tools:
-        if isinstance(ref, AgentToolSpec):
-            tool_name = agent_tool_name(ref)
-            agent_tools[tool_name] = ref.agent
-            tools.append(_function(tool_name, ref.description or spec.agents[ref.agent].description,
-                                   AGENT_TOOL_PARAMETERS, True))
-            continue
-        declared = spec.tools[ref]
+class _Lowering:
+    """Lowers agents one by one. What many agents share (a declared tool, the handoff to one
+    agent in short form) is lowered once and the same read-only value used for each of them."""
+
+    def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
+        self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
+        self._declared: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+        self._short_handoffs: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+
+    def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
+        spec = self.spec
+        tools: list[dict[str, Any]] = []
+        functions: dict[str, Any] = {}
+        agent_tools: dict[str, str] = {}
+        for ref in agent.tools:
+            if ref.__class__ is AgentToolSpec:
+                tool_name = agent_tool_name(ref)
+                agent_tools[tool_name] = ref.agent
+                tools.append(_function(tool_name, ref.description or spec.agents[ref.agent].description,
+                                       AGENT_TOOL_PARAMETERS, True))
+                continue
+            tool, function = self._declared.get(ref) or self._declare(ref)
+            tools.append(tool)
+            if function is not None:
+                functions[ref] = function
+        handoffs: dict[str, Any] = {}
+        for handoff in agent.handoffs:
+            if handoff.__class__ is str:
+                tool_name, entry, tool = self._short_handoffs.get(handoff) or self._short(handoff)
+            else:
+                tool_name, entry, tool = self._long(handoff)
+            handoffs[tool_name] = entry
+            tools.append(tool)
+        instructions = None
+        if agent.instructions is not None or agent.instructions_file is not None:
+            instructions = _instructions(agent, self.base_dir)
+        return {
+            "description": agent.description,
+            "model": agent.model or spec.defaults.model,
+            "model_settings": _lowered_settings(self.analysis.settings(name), tools),
+            "instructions": instructions,
+            "tools": tools,
+            "functions": functions,
+            "agent_tools": agent_tools,
+            "handoffs": handoffs,
+            "output": _output(spec, agent) if agent.output_type is not None else None,
+            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails],
+            "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails],
+            "tool_use_behavior": _behavior(agent),
+            "reset_tool_choice": agent.reset_tool_choice,
+        }
+
+    def _declare(self, ref: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        declared = self.spec.tools[ref]
         if isinstance(declared, HostedToolSpec):
-            tools.append({**declared.options, "type": declared.hosted})
+            lowered: tuple[dict[str, Any], dict[str, Any] | None] = (
+                {**declared.options, "type": declared.hosted}, None)
         else:
             assert isinstance(declared, FunctionToolSpec)
-            functions[ref] = {"function": declared.function, "strict": declared.strict}
-            tools.append(_function(ref, declared.description, declared.parameters, declared.strict))
-    handoffs: dict[str, Any] = {}
-    offered = [t for t in analysis.offered(name) if t.kind == "handoff"]
-    for handoff, tool in zip(agent.handoffs, offered, strict=True):
-        tool_name, target = tool.name, tool.target
+            lowered = (_function(ref, declared.description, declared.parameters, declared.strict),
+                       {"function": declared.function, "strict": declared.strict})
+        self._declared[ref] = lowered
+        return lowered
+
+    def _short(self, target: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        lowered = self._long(target)
+        self._short_handoffs[target] = lowered
+        return lowered
+
+    def _long(self, handoff: str | HandoffSpec) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        tool_name, target = handoff_tool_name(handoff), handoff_target(handoff)
         long = handoff if isinstance(handoff, HandoffSpec) else None
-        handoffs[tool_name] = {
+        entry = {
             "to": target,
             "input_filter": long.input_filter if long else None,
             "input_type": long.input_type if long else None,
         }
         description = (long.description if long else None) or (
             f"Handoff to the {target} agent to handle the request. "
-            f"{spec.agents[target].description or ''}")
-        tools.append(_function(tool_name, description, _handoff_parameters(spec, long), True))
-    return {
-        "description": agent.description,
-        "model": agent.model or spec.defaults.model,
-        "model_settings": _lowered_settings(analysis.settings(name), tools),
-        "instructions": _instructions(agent, base_dir),
-        "tools": tools,
-        "functions": functions,
-        "agent_tools": agent_tools,
-        "handoffs": handoffs,
-        "output": _output(spec, agent),
-        "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails],
-        "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails],
-        "tool_use_behavior": _behavior(agent),
-        "reset_tool_choice": agent.reset_tool_choice,
-    }
+            f"{self.spec.agents[target].description or ''}")
+        tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
+        return tool_name, entry, tool
 
 
 def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
@@ -143,7 +177,8 @@ def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
         source, file = agent.instructions, None
     else:
         return None
-    return {"source": source, "template": any(m in source for m in _TEMPLATE_MARKS), "file": file}
+    return {"source": source, "template": "{{" in source or "{%" in source or "{#" in source,
+            "file": file}
 
 
 def _output(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any] | None:
@@ -170,25 +205,27 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     """Every edge of the machine, in an order that depends only on the spec's content."""
     edges: list[dict[str, Any]] = []
     add = edges.append
+    cycles = analysis.handoff_cycles
+    declared = spec.tools
     for name in sorted(spec.agents):
         agent = spec.agents[name]
         if _may_answer(agent, analysis.settings(name)):
-            add(_edge(name, "final_output", END))
+            add({"from": name, "on": "final_output", "to": END, "tools": None})
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
-            add(_edge(name, "guardrail_tripped", GUARDRAIL_TRIPPED))
-        handoffs = sorted((t.name, t.target) for t in analysis.offered(name) if t.kind == "handoff")
-        for tool_name, target in handoffs:
-            add(_edge(name, f"handoff:{tool_name}", target))
-        calls_tools = any(isinstance(r, AgentToolSpec) or isinstance(spec.tools[r], FunctionToolSpec)
+            add({"from": name, "on": "guardrail_tripped", "to": GUARDRAIL_TRIPPED, "tools": None})
+        for tool_name, target in sorted((handoff_tool_name(h), handoff_target(h)) for h in agent.handoffs):
+            add({"from": name, "on": f"handoff:{tool_name}", "to": target, "tools": None})
+        calls_tools = any(r.__class__ is AgentToolSpec or declared[r].__class__ is FunctionToolSpec
                           for r in agent.tools)
         behavior = agent.tool_use_behavior
-        loops = calls_tools and behavior != "stop_on_first_tool"
-        if loops or name in analysis.handoff_cycles:
-            add(_edge(name, "max_turns", MAX_TURNS))
+        if (calls_tools and behavior != "stop_on_first_tool") or name in cycles:
+            add({"from": name, "on": "max_turns", "to": MAX_TURNS, "tools": None})
         if calls_tools:
             if isinstance(behavior, StopAtTools):
-                add(_edge(name, "tool_calls", END, sorted(behavior.stop_at_tool_names)))
-            add(_edge(name, "tool_calls", END if behavior == "stop_on_first_tool" else name))
+                add({"from": name, "on": "tool_calls", "to": END,
+                     "tools": sorted(behavior.stop_at_tool_names)})
+            add({"from": name, "on": "tool_calls", "to": END if behavior == "stop_on_first_tool" else name,
+                 "tools": None})
     return edges
 
 
@@ -196,7 +233,3 @@ def _may_answer(agent: AgentSpec, settings: dict[str, Any]) -> bool:
     """Whether a turn can end in a final output message: not when tool_choice forces a tool
     call on every turn (an agent like that can only end through a tool that stops the run)."""
     return (settings.get("tool_choice") or "auto") in ("auto", "none") or agent.reset_tool_choice
-
-
-def _edge(source: str, on: str, to: str, tools: list[str] | None = None) -> dict[str, Any]:
-    return {"from": source, "on": on, "to": to, "tools": tools}

@@ -36,16 +36,21 @@ class CompiledGraphError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class CompiledGraph:
-    """A compiled agent graph. `digest` is sha256 of its canonical JSON without the digest."""
+    """A compiled agent graph. `digest` is the sha256 of its file form without the digest line
+    (`grep -v '^  "digest": ' graph.json | sha256sum` gives the same hex)."""
 
     data: dict[str, Any] = field(repr=False)
+    _file: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, body: dict[str, Any]) -> CompiledGraph:
-        """Seal lowered data: stamp the format and add the digest."""
+        """Seal lowered data: stamp the format and add the digest. The file form is made in
+        the same step (one serialisation of a large graph, not two)."""
         body = {**body, "format": COMPILED_FORMAT}
         body.pop("digest", None)
-        return cls({**body, "digest": digest_of(body)})
+        without = file_form(body)
+        digest = _sha256(without)
+        return cls({**body, "digest": digest}, _with_digest(without, body, digest))
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:
@@ -60,9 +65,10 @@ class CompiledGraph:
         except (orjson.JSONDecodeError, ValidationError) as exc:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
         body = {k: v for k, v in data.items() if k != "digest"}
-        if data["digest"] != digest_of(body):
+        digest = _sha256(file_form(body))
+        if data["digest"] != digest:
             raise CompiledGraphError(f"{path}: digest mismatch: the file says {data['digest']}, its "
-                                     f"content hashes to {digest_of(body)} (edited by hand?)")
+                                     f"content hashes to {digest} (edited by hand?)")
         return cls(data)
 
     @property
@@ -103,7 +109,7 @@ class CompiledGraph:
 
     def to_bytes(self) -> bytes:
         """The file form as UTF-8 bytes, ready to write."""
-        return _dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        return self._file if self._file is not None else file_form(self.data)
 
 
 class _LazyStates(Mapping[str, "State"]):
@@ -126,12 +132,37 @@ class _LazyStates(Mapping[str, "State"]):
 
 
 def canonical_json(data: Any) -> bytes:
-    """Compact JSON with sorted keys, UTF-8: the form the digest is taken over."""
+    """Compact JSON with sorted keys, UTF-8: the form a state's digest is taken over."""
     return _dumps(data, orjson.OPT_SORT_KEYS)
 
 
-def digest_of(body: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+def digest_of(data: Any) -> str:
+    """The digest of one part of a graph (a state): sha256 of its canonical JSON."""
+    return "sha256:" + hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def file_form(data: dict[str, Any]) -> bytes:
+    """The file form of a compiled graph: sorted keys, two-space indent, UTF-8, final newline."""
+    return _dumps(data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def graph_digest(body: dict[str, Any]) -> str:
+    """The digest of a compiled graph's data without its `digest` key."""
+    return _sha256(file_form({k: v for k, v in body.items() if k != "digest"}))
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _with_digest(without: bytes, body: dict[str, Any], digest: str) -> bytes:
+    """The file form of `body` plus its digest, from the file form without it: the digest line
+    goes before the first top-level key that sorts after `digest` (`format` at the latest).
+    Only top-level keys sit at a two-space indent, and JSON strings hold no raw newline, so
+    that key's line is found by a plain search."""
+    after = min(key for key in body if key > "digest")
+    at = without.index(b"\n  " + _dumps(after, 0) + b": ")
+    return b"%b\n  \"digest\": \"%b\",%b" % (without[:at], digest.encode(), without[at:])
 
 
 def _dumps(data: Any, option: int) -> bytes:

@@ -212,9 +212,14 @@ class GraphSpec(_Model):
     types: dict[str, TypeSpec] = Field(default_factory=dict)
 
 
-def settings_for(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any]:
-    """An agent's model settings as sent: the defaults, overridden key by key by its own."""
-    merged = spec.defaults.model_settings.model_dump(exclude_none=True)
-    if agent.model_settings is not None:  # an explicit null unsets an inherited setting
-        merged.update(agent.model_settings.model_dump(exclude_unset=True))
-    return {key: value for key, value in merged.items() if value is not None}
+def settings_for(spec: GraphSpec, agent: AgentSpec,
+                 defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An agent's model settings as sent: the defaults, overridden key by key by its own.
+    `defaults`, when given, is `spec.defaults.model_settings` already dumped (it is the same
+    for every agent)."""
+    if defaults is None:
+        defaults = spec.defaults.model_settings.model_dump(exclude_none=True)
+    if agent.model_settings is None:
+        return dict(defaults)
+    merged = {**defaults, **agent.model_settings.model_dump(exclude_unset=True)}
+    return {key: value for key, value in merged.items() if value is not None}  # null unsets

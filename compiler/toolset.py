@@ -32,10 +32,15 @@ def function_style(name: str) -> str:
     return _UNSAFE.sub("_", re.sub(r"\s", "_", name)).lower()
 
 
+@lru_cache(maxsize=65536)
+def _transfer_name(target: str) -> str:
+    return f"transfer_to_{function_style(target)}"
+
+
 def handoff_tool_name(handoff: str | HandoffSpec) -> str:
     if isinstance(handoff, HandoffSpec):
-        return handoff.tool_name or f"transfer_to_{function_style(handoff.to)}"
-    return f"transfer_to_{function_style(handoff)}"
+        return handoff.tool_name or _transfer_name(handoff.to)
+    return _transfer_name(handoff)
 
 
 def handoff_target(handoff: str | HandoffSpec) -> str:
@@ -48,18 +53,24 @@ def agent_tool_name(ref: AgentToolSpec) -> str:
 
 def offered_tools(spec: GraphSpec, agent_name: str, agent: AgentSpec) -> list[OfferedTool]:
     """Every tool the agent offers, including ones that point at undeclared names."""
-    base: Path = ("agents", agent_name)
+    make = tuple.__new__  # OfferedTool(...) runs a Python-level __new__: this is the C one
+    declared_tools = spec.tools
     offered: list[OfferedTool] = []
+    add = offered.append
     for index, ref in enumerate(agent.tools):
-        path = (*base, "tools", index)
-        if isinstance(ref, AgentToolSpec):
-            offered.append(OfferedTool(agent_tool_name(ref), "agent", ref.agent, path))
+        path = ("agents", agent_name, "tools", index)
+        if ref.__class__ is AgentToolSpec:
+            add(make(OfferedTool, (agent_tool_name(ref), "agent", ref.agent, path)))
+            continue
+        declared = declared_tools.get(ref)
+        if declared.__class__ is HostedToolSpec:
+            add(make(OfferedTool, (declared.hosted, "hosted", ref, path)))
         else:
-            declared = spec.tools.get(ref)
-            kind: ToolKind = "hosted" if isinstance(declared, HostedToolSpec) else "function"
-            name = declared.hosted if isinstance(declared, HostedToolSpec) else ref
-            offered.append(OfferedTool(name, kind, ref, path))
+            add(make(OfferedTool, (ref, "function", ref, path)))
     for index, handoff in enumerate(agent.handoffs):
-        path = (*base, "handoffs", index)
-        offered.append(OfferedTool(handoff_tool_name(handoff), "handoff", handoff_target(handoff), path))
+        path = ("agents", agent_name, "handoffs", index)
+        if handoff.__class__ is str:
+            add(make(OfferedTool, (_transfer_name(handoff), "handoff", handoff, path)))
+        else:
+            add(make(OfferedTool, (handoff_tool_name(handoff), "handoff", handoff.to, path)))
     return offered

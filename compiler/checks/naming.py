@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..spec import HostedToolSpec, StopAtTools
+from ..spec import AgentSpec, HostedToolSpec, StopAtTools
+from ..toolset import OfferedTool
 from .context import CheckContext
 
 _API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -18,37 +19,57 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
         if not isinstance(tool, HostedToolSpec) and not _API_NAME.match(name):
             yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must match "
                                     "^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
+    refused = _RefusedNames()
     for agent_name, agent in ctx.spec.agents.items():
         offered = ctx.offered(agent_name)
-        seen: dict[str, str] = {}
-        for tool in offered:
-            if tool.kind != "function" and not _API_NAME.match(tool.name):
-                yield ctx.diag("AG031", f"{tool.kind} tool name `{tool.name}` is refused by the API: "
-                                        "names must match ^[a-zA-Z0-9_-]{1,64}$", tool.path,
-                               hint=f"choose a `{'tool_name' if tool.kind == 'handoff' else 'name'}` "
-                                    "of at most 64 letters, digits, `_` and `-`")
-            if tool.name in seen:
-                yield ctx.diag("AG030", f"agent `{agent_name}` offers two tools named `{tool.name}` "
-                                        f"({seen[tool.name]} and {tool.kind})", tool.path,
-                               hint="rename one of them (handoffs take `tool_name`, agent tools `name`)")
-            seen.setdefault(tool.name, tool.kind)
-        names = [t.name for t in offered]
-        base = ("agents", agent_name)
-        choice = ctx.analysis.settings(agent_name).get("tool_choice")
+        names = [tool.name for tool in offered]
+        if len(set(names)) < len(names) or any(
+                refused[tool.name] for tool in offered if tool.kind != "function"):
+            yield from _clashes(ctx, agent_name, offered)
+        yield from _choices(ctx, agent_name, agent, names)
+
+
+class _RefusedNames(dict[str, bool]):
+    """Whether the API refuses a tool name, matched once per name (agents share handoff names)."""
+
+    def __missing__(self, name: str) -> bool:
+        refused = self[name] = not _API_NAME.match(name)
+        return refused
+
+
+def _clashes(ctx: CheckContext, agent_name: str, offered: list[OfferedTool]) -> Iterator[Diagnostic]:
+    seen: dict[str, str] = {}
+    for tool in offered:
+        if tool.kind != "function" and not _API_NAME.match(tool.name):
+            yield ctx.diag("AG031", f"{tool.kind} tool name `{tool.name}` is refused by the API: "
+                                    "names must match ^[a-zA-Z0-9_-]{1,64}$", tool.path,
+                           hint=f"choose a `{'tool_name' if tool.kind == 'handoff' else 'name'}` "
+                                "of at most 64 letters, digits, `_` and `-`")
+        if tool.name in seen:
+            yield ctx.diag("AG030", f"agent `{agent_name}` offers two tools named `{tool.name}` "
+                                    f"({seen[tool.name]} and {tool.kind})", tool.path,
+                           hint="rename one of them (handoffs take `tool_name`, agent tools `name`)")
+        seen.setdefault(tool.name, tool.kind)
+
+
+def _choices(ctx: CheckContext, agent_name: str, agent: AgentSpec, names: list[str]) -> Iterator[Diagnostic]:
+    """AG034-AG035: tool_choice and stop_at_tool_names name tools the agent offers."""
+    choice = ctx.analysis.settings(agent_name).get("tool_choice")
+    base = ("agents", agent_name)
+    if choice is not None and choice not in ("auto", "none"):
         own = agent.model_settings is not None and agent.model_settings.tool_choice is not None
         where = (*base, "model_settings", "tool_choice") if own else ("defaults", "model_settings", "tool_choice")
-        if choice is not None and choice not in ("auto", "none"):
-            if not offered:
-                yield ctx.diag("AG034", f"tool_choice `{choice}` forces a tool call, but agent "
-                                        f"`{agent_name}` has no tools",
-                               where)
-            elif choice != "required" and choice not in names:
-                yield ctx.diag("AG034", f"tool_choice `{choice}` is not a tool of agent `{agent_name}`",
-                               where, hint=did_you_mean(choice, [*names, *_CHOICES]))
-        if isinstance(agent.tool_use_behavior, StopAtTools):
-            for index, stop in enumerate(agent.tool_use_behavior.stop_at_tool_names):
-                if stop not in names:
-                    yield ctx.diag("AG035", f"stop_at_tool_names names `{stop}`, which is not a tool "
-                                            f"of agent `{agent_name}`",
-                                   (*base, "tool_use_behavior", "stop_at_tool_names", index),
-                                   hint=did_you_mean(stop, names))
+        if not names:
+            yield ctx.diag("AG034", f"tool_choice `{choice}` forces a tool call, but agent "
+                                    f"`{agent_name}` has no tools",
+                           where)
+        elif choice != "required" and choice not in names:
+            yield ctx.diag("AG034", f"tool_choice `{choice}` is not a tool of agent `{agent_name}`",
+                           where, hint=did_you_mean(choice, [*names, *_CHOICES]))
+    if isinstance(agent.tool_use_behavior, StopAtTools):
+        for index, stop in enumerate(agent.tool_use_behavior.stop_at_tool_names):
+            if stop not in names:
+                yield ctx.diag("AG035", f"stop_at_tool_names names `{stop}`, which is not a tool "
+                                        f"of agent `{agent_name}`",
+                               (*base, "tool_use_behavior", "stop_at_tool_names", index),
+                               hint=did_you_mean(stop, names))

@@ -30,6 +30,7 @@ from agentgraph.compiler import (
     compile_checked,
     render_json,
 )
+from agentgraph.compiler.machine import _with_digest, file_form
 
 try:
     from strategies import DUMP_STYLES, dump, valid_specs
@@ -150,9 +151,11 @@ def shuffled(value: Any, rnd: random.Random) -> Any:
 
 
 def canonical_digest(data: dict[str, Any]) -> str:
+    """The digest as the README defines it: sha256 of the file form (sorted keys, two-space
+    indent, final newline) without the digest, written here with the standard library."""
     body = {k: v for k, v in data.items() if k != "digest"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    form = json.dumps(body, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return "sha256:" + hashlib.sha256(form.encode("utf-8")).hexdigest()
 
 
 # --- the fixed spec ----------------------------------------------------------------------------
@@ -219,11 +222,15 @@ def test_comments_quoting_and_file_location_do_not_matter(baseline: CompiledGrap
 # --- the digest and the file form ---------------------------------------------------------------
 
 
-def test_digest_is_sha256_of_the_canonical_json_without_the_digest(baseline: CompiledGraph) -> None:
-    data = json.loads(baseline.to_json())
+def test_digest_is_sha256_of_the_file_without_its_digest_line(baseline: CompiledGraph) -> None:
+    text = baseline.to_json()
+    data = json.loads(text)
     assert data["format"] == "agentgraph.compiled/1"
     assert data["digest"] == baseline.digest == canonical_digest(data)
     assert data["digest"].startswith("sha256:") and len(data["digest"]) == len("sha256:") + 64
+    without = "".join(line for line in text.splitlines(keepends=True)
+                      if not line.startswith('  "digest": '))  # grep -v '^  "digest": '
+    assert "sha256:" + hashlib.sha256(without.encode()).hexdigest() == baseline.digest
 
 
 def test_digest_changes_with_the_content() -> None:
@@ -363,3 +370,21 @@ def test_diagnostics_are_in_the_same_order_under_every_hash_seed(
     in_process = render_json(check_text(NEEDS_SORTING, "ties.yaml").diagnostics)
     assert [d["code"] for d in json.loads(in_process)] == ["AG034"] * 4
     assert len(orders) == 1
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(body=st.dictionaries(st.text(max_size=10), _json_values, max_size=8), value=_json_values)
+def test_the_digest_line_lands_where_a_full_serialisation_puts_it(body: dict[str, Any],
+                                                                   value: Any) -> None:
+    body = {**body, "format": value}
+    body.pop("digest", None)
+    digest = "sha256:" + "ab" * 32
+    assert _with_digest(file_form(body), body, digest) == file_form({**body, "digest": digest})

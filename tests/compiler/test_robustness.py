@@ -31,7 +31,7 @@ from agentgraph.compiler import (
     render_sarif,
     render_text,
 )
-from agentgraph.compiler.machine import digest_of
+from agentgraph.compiler.machine import graph_digest
 
 try:
     from strategies import DUMP_STYLES, dump, position, spec_like, valid_specs
@@ -89,8 +89,10 @@ def assert_only_diagnostics(checked: Any, text: str | bytes, *,
                 compile_checked(checked)
         else:
             graph = compile_checked(checked)
-            data = json.loads(graph.to_json())
-            assert data["digest"] == digest_of({k: v for k, v in data.items() if k != "digest"})
+            text = graph.to_json()
+            data = json.loads(text)
+            assert data["digest"] == graph_digest(data)
+            assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
             assert set(data["states"]) == set(spec.agents)  # type: ignore[union-attr]
     return diagnostics
 
