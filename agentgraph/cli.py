@@ -159,16 +159,16 @@ def _compile(args: argparse.Namespace) -> int:
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
     graph = compile_checked(checked)
-    text = graph.to_bytes()
+    parts = graph.file_parts()
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())
     line = (f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "
             f"{len(graph.data['transitions'])} transitions, {graph.digest[:19]}")
     if args.output:
-        _write_atomic(args.output, text, durable=False)  # made again from the spec at will
+        _write_atomic(args.output, parts, durable=False)  # made again from the spec at will
         print(f"{line} -> {args.output}")
     else:
-        _write_stdout(text)
+        _write_stdout(parts)
         print(line, file=sys.stderr)
     return EXIT_OK
 
@@ -189,18 +189,19 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_stdout(data: bytes) -> None:
+def _write_stdout(parts: Sequence[bytes | memoryview]) -> None:
     """Bytes to stdout: straight to its buffer when it has one (no decode of a large file)."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(data.decode())
+        sys.stdout.write(b"".join(parts).decode())
     else:
         sys.stdout.flush()
-        buffer.write(data)
+        buffer.writelines(parts)
         buffer.flush()
 
 
-def _write_atomic(path: str, text: str | bytes, *, durable: bool = True) -> None:
+def _write_atomic(path: str, text: str | bytes | Sequence[bytes | memoryview], *,
+                  durable: bool = True) -> None:
     try:
         write_atomic(path, text, durable=durable)
     except OSError as exc:

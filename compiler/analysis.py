@@ -7,8 +7,50 @@ from typing import Any
 
 import networkx as nx
 
-from .spec import AgentToolSpec, GraphSpec, settings_for
-from .toolset import OfferedTool, handoff_target, offered_tools
+from .spec import AgentToolSpec, GraphSpec, HandoffSpec, HostedToolSpec, settings_for
+from .toolset import OfferedTool, offered_tools, transfer_name
+
+
+class References:
+    """Every name the agents use, gathered in one pass: what the checks screen with set
+    operations before walking agent by agent (only when something is amiss)."""
+
+    def __init__(self, spec: GraphSpec) -> None:
+        self.targets: dict[str, list[str]] = {}
+        """Handoff targets of each agent, in order."""
+        tools: list[list[str]] = []
+        agents_as_tools: list[str] = []
+        guardrails: list[list[str]] = []
+        self.types: set[str] = set()
+        """Types named by output_type and handoff input_type."""
+        undescribed: list[list[str]] = []
+        for name, agent in spec.agents.items():
+            handoffs = agent.handoffs
+            targets = self.targets[name] = [h if h.__class__ is str else h.to for h in handoffs]
+            refs = agent.tools
+            if all(r.__class__ is str for r in refs):
+                tools.append(refs)
+            else:
+                tools.append([r for r in refs if r.__class__ is str])
+                agents_as_tools.extend(r.agent for r in refs if r.__class__ is AgentToolSpec)
+            guardrails.append(agent.input_guardrails)
+            guardrails.append(agent.output_guardrails)
+            if agent.output_type:
+                self.types.add(agent.output_type)
+            if targets == handoffs:  # all in short form (a long one never equals its target)
+                undescribed.append(targets)
+                continue
+            undescribed.append([h if h.__class__ is str else h.to for h in handoffs
+                                if h.__class__ is str or not h.description])
+            self.types.update(h.input_type for h in handoffs
+                              if isinstance(h, HandoffSpec) and h.input_type)
+        self.all_targets: set[str] = set().union(*self.targets.values())
+        self.tools: set[str] = set().union(*tools)
+        """Declared tools referenced by name."""
+        self.agents_as_tools: set[str] = set(agents_as_tools)
+        self.guardrails: set[str] = set().union(*guardrails)
+        self.undescribed_targets: set[str] = set().union(*undescribed)
+        """Targets of handoffs that leave the description to the target agent's own."""
 
 
 class GraphAnalysis:
@@ -27,6 +69,20 @@ class GraphAnalysis:
             self._offered[name] = offered
         return offered
 
+    def tool_names(self, name: str) -> list[str]:
+        """The names of the tools an agent offers, as in `offered` (cheaper when all its tools
+        are declared function tools and all its handoffs are in short form)."""
+        agent = self.spec.agents[name]
+        refs, handoffs = agent.tools, agent.handoffs
+        if (self.references.targets[name] == handoffs and self._hosted.isdisjoint(refs)
+                and all(ref.__class__ is str for ref in refs)):
+            return [*refs, *map(transfer_name, handoffs)]
+        return [tool.name for tool in self.offered(name)]
+
+    @cached_property
+    def _hosted(self) -> set[str]:
+        return {key for key, tool in self.spec.tools.items() if isinstance(tool, HostedToolSpec)}
+
     def settings(self, name: str) -> dict[str, Any]:
         """An agent's model settings as sent (defaults overridden by its own), computed once."""
         settings = self._settings.get(name)
@@ -40,13 +96,22 @@ class GraphAnalysis:
         return self.spec.defaults.model_settings.model_dump(exclude_none=True)
 
     @cached_property
+    def references(self) -> References:
+        """Every name the agents use (one pass over them)."""
+        return References(self.spec)
+
+    @cached_property
     def handoff_graph(self) -> nx.DiGraph:
         """Agents, with an edge for every handoff between declared agents."""
         agents = self.spec.agents
+        targets = self.references.targets
         graph = nx.DiGraph()
         graph.add_nodes_from(agents)
-        graph.add_edges_from((name, target) for name, agent in agents.items()
-                             for target in map(handoff_target, agent.handoffs) if target in agents)
+        if self.references.all_targets <= agents.keys():
+            graph.add_edges_from((name, target) for name in agents for target in targets[name])
+        else:
+            graph.add_edges_from((name, target) for name in agents for target in targets[name]
+                                 if target in agents)
         return graph
 
     @cached_property

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -17,18 +18,23 @@ def split_lines(text: str) -> list[str]:
     return LINE_BREAK.split(text)
 
 
-def write_atomic(path: str | Path, data: str | bytes, *, durable: bool = True) -> None:
+def write_atomic(path: str | Path, data: str | bytes | Sequence[bytes | memoryview], *,
+                 durable: bool = True) -> None:
     """Write through a temporary file in the same folder, then rename it over the target:
     readers, and a process killed at any moment, see the old file or the new one, whole.
     `durable` also flushes it to disk first (fsync), so that the new file survives a power
-    cut; what can be made again (a compiled graph) skips that. OSError on failure."""
+    cut; what can be made again (a compiled graph) skips that. `data` may come in pieces,
+    written one after the other. OSError on failure."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if isinstance(data, str | bytes):
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                handle.writelines(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -40,7 +40,7 @@ class CompiledGraph:
     (`grep -v '^  "digest": ' graph.json | sha256sum` gives the same hex)."""
 
     data: dict[str, Any] = field(repr=False)
-    _file: bytes | None = field(default=None, repr=False, compare=False)
+    _file: tuple[bytes | memoryview, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, body: dict[str, Any]) -> CompiledGraph:
@@ -109,7 +109,11 @@ class CompiledGraph:
 
     def to_bytes(self) -> bytes:
         """The file form as UTF-8 bytes, ready to write."""
-        return self._file if self._file is not None else file_form(self.data)
+        return b"".join(self.file_parts())
+
+    def file_parts(self) -> tuple[bytes | memoryview, ...]:
+        """The file form in pieces that join to `to_bytes()`, for writing without a copy."""
+        return self._file if self._file is not None else (file_form(self.data),)
 
 
 class _LazyStates(Mapping[str, "State"]):
@@ -155,14 +159,15 @@ def _sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _with_digest(without: bytes, body: dict[str, Any], digest: str) -> bytes:
+def _with_digest(without: bytes, body: dict[str, Any], digest: str) -> tuple[bytes | memoryview, ...]:
     """The file form of `body` plus its digest, from the file form without it: the digest line
     goes before the first top-level key that sorts after `digest` (`format` at the latest).
     Only top-level keys sit at a two-space indent, and JSON strings hold no raw newline, so
-    that key's line is found by a plain search."""
+    that key's line is found by a plain search. Returned in pieces: no copy of a large file."""
     after = min(key for key in body if key > "digest")
     at = without.index(b"\n  " + _dumps(after, 0) + b": ")
-    return b"%b\n  \"digest\": \"%b\",%b" % (without[:at], digest.encode(), without[at:])
+    line = b'\n  "digest": "%b",' % digest.encode()
+    return without[:at], line, memoryview(without)[at:]
 
 
 def _dumps(data: Any, option: int) -> bytes:

@@ -33,14 +33,15 @@ def function_style(name: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _transfer_name(target: str) -> str:
+def transfer_name(target: str) -> str:
+    """The name of the generated tool of a handoff to `target`: transfer_to_<agent>."""
     return f"transfer_to_{function_style(target)}"
 
 
 def handoff_tool_name(handoff: str | HandoffSpec) -> str:
     if isinstance(handoff, HandoffSpec):
-        return handoff.tool_name or _transfer_name(handoff.to)
-    return _transfer_name(handoff)
+        return handoff.tool_name or transfer_name(handoff.to)
+    return transfer_name(handoff)
 
 
 def handoff_target(handoff: str | HandoffSpec) -> str:
@@ -70,7 +71,7 @@ def offered_tools(spec: GraphSpec, agent_name: str, agent: AgentSpec) -> list[Of
     for index, handoff in enumerate(agent.handoffs):
         path = ("agents", agent_name, "handoffs", index)
         if handoff.__class__ is str:
-            add(make(OfferedTool, (_transfer_name(handoff), "handoff", handoff, path)))
+            add(make(OfferedTool, (transfer_name(handoff), "handoff", handoff, path)))
         else:
             add(make(OfferedTool, (handoff_tool_name(handoff), "handoff", handoff.to, path)))
     return offered

@@ -10,7 +10,6 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..spec import AgentSpec, AgentToolSpec, StopAtTools
-from ..toolset import handoff_target
 from .context import CheckContext
 
 def can_finish(agent: AgentSpec, settings: dict[str, Any]) -> bool:
@@ -33,24 +32,26 @@ def can_finish(agent: AgentSpec, settings: dict[str, Any]) -> bool:
 def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
     spec = ctx.spec
     agents = spec.agents
-    for name, agent in agents.items():
-        for index, handoff in enumerate(agent.handoffs):
-            if handoff_target(handoff) == name:
-                yield ctx.diag("AG022", f"agent `{name}` hands off to itself",
-                               ("agents", name, "handoffs", index),
-                               hint="remove the handoff: the agent already has the conversation")
+    targets = ctx.analysis.references.targets
+    for name in agents:
+        if name in targets[name]:
+            for index, target in enumerate(targets[name]):
+                if target == name:
+                    yield ctx.diag("AG022", f"agent `{name}` hands off to itself",
+                                   ("agents", name, "handoffs", index),
+                                   hint="remove the handoff: the agent already has the conversation")
     yield from _agent_tool_cycles(ctx)
     if spec.entry not in agents:
         return
     reachable = ctx.analysis.reachable
-    for name in agents:
+    for name in agents if len(reachable) < len(agents) else ():
         if name not in reachable:
             yield ctx.diag("AG020", f"agent `{name}` is unreachable from the entry `{spec.entry}`",
                            ("agents", name), at_key=True,
                            hint="hand off to it or use it as a tool from a reachable agent, or remove it")
     finishers = {name for name, agent in agents.items() if can_finish(agent, ctx.analysis.settings(name))}
     able = ctx.analysis.able_to_reach(finishers)
-    for name in agents:
+    for name in agents if len(able) < len(agents) else ():
         if name in reachable and name not in able:
             yield ctx.diag("AG021", f"no run through agent `{name}` can finish: neither it nor any "
                                     "agent it hands off to can produce a final output",

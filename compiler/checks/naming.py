@@ -12,21 +12,23 @@ from .context import CheckContext
 
 _API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _CHOICES = ("auto", "required", "none")
+_UNFORCED = (None, "auto", "none")
 
 
 def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
+    refused = _RefusedNames()
     for name, tool in ctx.spec.tools.items():  # a hosted tool's key is never sent: not checked
-        if not isinstance(tool, HostedToolSpec) and not _API_NAME.match(name):
+        if not isinstance(tool, HostedToolSpec) and refused[name]:
             yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must match "
                                     "^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
-    refused = _RefusedNames()
+    analysis = ctx.analysis
     for agent_name, agent in ctx.spec.agents.items():
-        offered = ctx.offered(agent_name)
-        names = [tool.name for tool in offered]
-        if len(set(names)) < len(names) or any(
-                refused[tool.name] for tool in offered if tool.kind != "function"):
-            yield from _clashes(ctx, agent_name, offered)
-        yield from _choices(ctx, agent_name, agent, names)
+        names = analysis.tool_names(agent_name)
+        if len(set(names)) < len(names) or any(refused[name] for name in names):
+            yield from _clashes(ctx, agent_name, ctx.offered(agent_name))
+        choice = analysis.settings(agent_name).get("tool_choice")
+        if choice not in _UNFORCED or agent.tool_use_behavior.__class__ is StopAtTools:
+            yield from _choices(ctx, agent_name, agent, names)
 
 
 class _RefusedNames(dict[str, bool]):

@@ -16,6 +16,11 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
     if spec.entry not in agents:
         yield ctx.diag("AG010", f"entry `{spec.entry}` is not an agent", ("entry",),
                        hint=did_you_mean(spec.entry, agents) or _declared("agents", agents))
+    used = ctx.analysis.references
+    if (used.all_targets <= agents.keys() and used.agents_as_tools <= agents.keys()
+            and used.tools <= tools.keys() and used.guardrails <= guardrails.keys()
+            and used.types <= types.keys() and agents.keys().isdisjoint(TERMINALS)):
+        return  # every name resolves: no need to walk the agents one by one
     for name, agent in agents.items():
         base = ("agents", name)
         if name in TERMINALS:

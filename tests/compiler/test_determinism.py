@@ -387,4 +387,5 @@ def test_the_digest_line_lands_where_a_full_serialisation_puts_it(body: dict[str
     body = {**body, "format": value}
     body.pop("digest", None)
     digest = "sha256:" + "ab" * 32
-    assert _with_digest(file_form(body), body, digest) == file_form({**body, "digest": digest})
+    parts = _with_digest(file_form(body), body, digest)
+    assert b"".join(parts) == file_form({**body, "digest": digest})
