@@ -17,7 +17,7 @@ from .spec import (
     PythonType,
     StopAtTools,
 )
-from .toolset import agent_tool_name, handoff_target, handoff_tool_name
+from .toolset import agent_tool_name, handoff_target, handoff_tool_name, transfer_name
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False, "type": "object", "properties": {}, "required": [],
@@ -75,6 +75,7 @@ class _Lowering:
         tools: list[dict[str, Any]] = []
         functions: dict[str, Any] = {}
         agent_tools: dict[str, str] = {}
+        declared = self._declared
         for ref in agent.tools:
             if ref.__class__ is AgentToolSpec:
                 tool_name = agent_tool_name(ref)
@@ -82,14 +83,15 @@ class _Lowering:
                 tools.append(_function(tool_name, ref.description or spec.agents[ref.agent].description,
                                        AGENT_TOOL_PARAMETERS, True))
                 continue
-            tool, function = self._declared.get(ref) or self._declare(ref)
+            tool, function = declared.get(ref) or self._declare(ref)
             tools.append(tool)
             if function is not None:
                 functions[ref] = function
         handoffs: dict[str, Any] = {}
+        shorts = self._short_handoffs
         for handoff in agent.handoffs:
             if handoff.__class__ is str:
-                tool_name, entry, tool = self._short_handoffs.get(handoff) or self._short(handoff)
+                tool_name, entry, tool = shorts.get(handoff) or self._short(handoff)
             else:
                 tool_name, entry, tool = self._long(handoff)
             handoffs[tool_name] = entry
@@ -97,19 +99,24 @@ class _Lowering:
         instructions = None
         if agent.instructions is not None or agent.instructions_file is not None:
             instructions = _instructions(agent, self.base_dir)
+        settings = self.analysis.settings(name)
+        behavior = agent.tool_use_behavior
         return {
             "description": agent.description,
             "model": agent.model or spec.defaults.model,
-            "model_settings": _lowered_settings(self.analysis.settings(name), tools),
+            "model_settings": settings if "tool_choice" not in settings
+            else _lowered_settings(settings, tools),
             "instructions": instructions,
             "tools": tools,
             "functions": functions,
             "agent_tools": agent_tools,
             "handoffs": handoffs,
             "output": _output(spec, agent) if agent.output_type is not None else None,
-            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails],
-            "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails],
-            "tool_use_behavior": _behavior(agent),
+            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails]
+            if agent.input_guardrails else [],
+            "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails]
+            if agent.output_guardrails else [],
+            "tool_use_behavior": behavior if behavior.__class__ is str else _behavior(agent),
             "reset_tool_choice": agent.reset_tool_choice,
         }
 
@@ -206,17 +213,23 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     edges: list[dict[str, Any]] = []
     add = edges.append
     cycles = analysis.handoff_cycles
-    declared = spec.tools
-    for name in sorted(spec.agents):
-        agent = spec.agents[name]
+    targets = analysis.references.targets
+    functions = {key for key, tool in spec.tools.items() if tool.__class__ is FunctionToolSpec}
+    agents = spec.agents
+    for name in sorted(agents):
+        agent = agents[name]
         if _may_answer(agent, analysis.settings(name)):
             add({"from": name, "on": "final_output", "to": END, "tools": None})
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
             add({"from": name, "on": "guardrail_tripped", "to": GUARDRAIL_TRIPPED, "tools": None})
-        for tool_name, target in sorted((handoff_tool_name(h), handoff_target(h)) for h in agent.handoffs):
-            add({"from": name, "on": f"handoff:{tool_name}", "to": target, "tools": None})
-        calls_tools = any(r.__class__ is AgentToolSpec or declared[r].__class__ is FunctionToolSpec
-                          for r in agent.tools)
+        handoffs = agent.handoffs
+        names = (map(transfer_name, handoffs) if targets[name] == handoffs  # all in short form
+                 else map(handoff_tool_name, handoffs))
+        for tool_name, target in sorted(zip(names, targets[name])):
+            add({"from": name, "on": "handoff:" + tool_name, "to": target, "tools": None})
+        refs = agent.tools
+        calls_tools = bool(refs) and (not functions.isdisjoint(refs)
+                                      or any(r.__class__ is AgentToolSpec for r in refs))
         behavior = agent.tool_use_behavior
         if (calls_tools and behavior != "stop_on_first_tool") or name in cycles:
             add({"from": name, "on": "max_turns", "to": MAX_TURNS, "tools": None})

@@ -48,9 +48,9 @@ class CompiledGraph:
         the same step (one serialisation of a large graph, not two)."""
         body = {**body, "format": COMPILED_FORMAT}
         body.pop("digest", None)
-        without = file_form(body)
-        digest = _sha256(without)
-        return cls({**body, "digest": digest}, _with_digest(without, body, digest))
+        without = _indented(body)
+        digest = _sha256(without, b"\n")
+        return cls({**body, "digest": digest}, (*_with_digest(without, body, digest), b"\n"))
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:
@@ -147,7 +147,11 @@ def digest_of(data: Any) -> str:
 
 def file_form(data: dict[str, Any]) -> bytes:
     """The file form of a compiled graph: sorted keys, two-space indent, UTF-8, final newline."""
-    return _dumps(data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    return _indented(data) + b"\n"
+
+
+def _indented(data: dict[str, Any]) -> bytes:
+    return _dumps(data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
 
 
 def graph_digest(body: dict[str, Any]) -> str:
@@ -155,8 +159,11 @@ def graph_digest(body: dict[str, Any]) -> str:
     return _sha256(file_form({k: v for k, v in body.items() if k != "digest"}))
 
 
-def _sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+def _sha256(*parts: bytes) -> str:
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part)
+    return "sha256:" + hashed.hexdigest()
 
 
 def _with_digest(without: bytes, body: dict[str, Any], digest: str) -> tuple[bytes | memoryview, ...]:

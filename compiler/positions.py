@@ -10,11 +10,8 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from .diagnostics import Path
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 Offsets = tuple[int, int]
@@ -31,9 +28,11 @@ class YamlLocator:
 
     def find(self, path: Path, at_key: bool) -> Offsets | None:
         if not self._composed:
+            import yaml  # here: positions in JSON need no YAML
+
             self._composed = True
             try:
-                self._root = yaml.compose(self._text, Loader=_Loader)
+                self._root = yaml.compose(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             except (yaml.YAMLError, RecursionError):
                 self._root = None
         node, key = self._root, None
@@ -50,6 +49,8 @@ class YamlLocator:
 
     def _child(self, node: Any, segment: str | int) -> tuple[Any, Any] | None:
         """The (key, value) nodes under `segment`; a mapping's keys are indexed once."""
+        import yaml
+
         if isinstance(node, yaml.MappingNode):
             keys = self._keys.get(id(node))
             if keys is None:  # the last of duplicate keys wins, as when loading

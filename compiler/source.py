@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-import yaml
-
 from .diagnostics import Diagnostic, Path, Span
 from .files import LINE_BREAK
 from .positions import JsonLocator, YamlLocator
@@ -32,57 +30,8 @@ from .safety import (
 MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAYBE_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{:-]))[&*][^\s,\[\]{}]", re.M)
-
-
-MAX_DUPLICATES = 1000
-"""Duplicate keys reported per file at most (a file of nothing but duplicates stays bounded)."""
-
-_STR_TAG = "tag:yaml.org,2002:str"
 _LINE_BREAK = LINE_BREAK
-
-
-class _SpecLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The safe loader, restricted to what JSON can hold: mapping keys are read as strings,
-    timestamps stay text, and sets, binary, ordered maps and infinities are refused. It notes
-    duplicate mapping keys (YAML silently keeps the last one)."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[Any, str]] = []
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key_node.tag = _STR_TAG  # `1:` or `yes:` as a key means the text, as in JSON
-                if key_node.value in seen and len(self.duplicates) < MAX_DUPLICATES:
-                    self.duplicates.append((key_node, key_node.value))
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-    def construct_text(self, node: Any) -> str:
-        return str(node.value)
-
-    def refuse(self, node: Any) -> Any:
-        kind = node.tag.rsplit(":", 1)[-1]
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a YAML {kind} cannot be part of a spec (specs hold JSON values only)",
-            node.start_mark)
-
-    def construct_finite_float(self, node: Any) -> float:
-        value = self.construct_yaml_float(node)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"`{node.value}` is not a number JSON can hold", node.start_mark)
-        return float(value)
-
-
-_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _SpecLoader.construct_text)
-_SpecLoader.add_constructor("tag:yaml.org,2002:float", _SpecLoader.construct_finite_float)
-for _kind in ("set", "binary", "omap", "pairs"):
-    _SpecLoader.add_constructor(f"tag:yaml.org,2002:{_kind}", _SpecLoader.refuse)
 
 
 @dataclass
@@ -234,7 +183,11 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         line, column = source.position(deep)
         return [_syntax(source.name, f"the document nests deeper than {MAX_NESTING} levels",
                         span=Span(line, column, line, column + 1))]
-    loader = _SpecLoader(source.text)
+    import yaml  # here: a JSON spec is read without it
+
+    from .yaml_loader import SpecLoader
+
+    loader = SpecLoader(source.text)
     try:
         source.data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
