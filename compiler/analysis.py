@@ -24,6 +24,10 @@ class References:
         self.types: set[str] = set()
         """Types named by output_type and handoff input_type."""
         undescribed: list[list[str]] = []
+        self.mixed_tools: set[str] = set()
+        """Agents that use other agents as tools."""
+        self.input_filters = False
+        """Whether some handoff has an input filter."""
         for name, agent in spec.agents.items():
             handoffs = agent.handoffs
             targets = self.targets[name] = [h if h.__class__ is str else h.to for h in handoffs]
@@ -33,6 +37,7 @@ class References:
             else:
                 tools.append([r for r in refs if r.__class__ is str])
                 agents_as_tools.extend(r.agent for r in refs if r.__class__ is AgentToolSpec)
+                self.mixed_tools.add(name)
             guardrails.append(agent.input_guardrails)
             guardrails.append(agent.output_guardrails)
             if agent.output_type:
@@ -44,6 +49,8 @@ class References:
                                 if h.__class__ is str or not h.description])
             self.types.update(h.input_type for h in handoffs
                               if isinstance(h, HandoffSpec) and h.input_type)
+            self.input_filters = self.input_filters or any(
+                isinstance(h, HandoffSpec) and h.input_filter is not None for h in handoffs)
         self.all_targets: set[str] = set().union(*self.targets.values())
         self.tools: set[str] = set().union(*tools)
         """Declared tools referenced by name."""
@@ -69,15 +76,19 @@ class GraphAnalysis:
             self._offered[name] = offered
         return offered
 
-    def tool_names(self, name: str) -> list[str]:
-        """The names of the tools an agent offers, as in `offered` (cheaper when all its tools
-        are declared function tools and all its handoffs are in short form)."""
-        agent = self.spec.agents[name]
-        refs, handoffs = agent.tools, agent.handoffs
-        if (self.references.targets[name] == handoffs and self._hosted.isdisjoint(refs)
-                and all(ref.__class__ is str for ref in refs)):
-            return [*refs, *map(transfer_name, handoffs)]
-        return [tool.name for tool in self.offered(name)]
+    @cached_property
+    def tool_names(self) -> dict[str, list[str]]:
+        """The names of the tools each agent offers, as in `offered` (cheaper for an agent whose
+        tools are all declared function tools and whose handoffs are all in short form)."""
+        targets, mixed, hosted = self.references.targets, self.references.mixed_tools, self._hosted
+        names: dict[str, list[str]] = {}
+        for name, agent in self.spec.agents.items():
+            refs, handoffs = agent.tools, agent.handoffs
+            if targets[name] == handoffs and name not in mixed and hosted.isdisjoint(refs):
+                names[name] = [*refs, *map(transfer_name, handoffs)]
+            else:
+                names[name] = [tool.name for tool in self.offered(name)]
+        return names
 
     @cached_property
     def _hosted(self) -> set[str]:

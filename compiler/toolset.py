@@ -28,8 +28,11 @@ class OfferedTool(NamedTuple):
 
 @lru_cache(maxsize=65536)
 def function_style(name: str) -> str:
-    """The Agents SDK's tool-name transform: unsafe characters to `_`, lowercased."""
-    return _UNSAFE.sub("_", re.sub(r"\s", "_", name)).lower()
+    """The Agents SDK's tool-name transform: unsafe characters (spaces included) to `_`,
+    lowercased."""
+    if name.isascii() and name.replace("_", "").isalnum():
+        return name.lower()
+    return _UNSAFE.sub("_", name).lower()
 
 
 @lru_cache(maxsize=65536)

@@ -41,6 +41,8 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, Path, str]]:
 
 
 def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
+    if not ctx.resolve and _all_function_paths_fine(ctx):
+        return
     well_formed: list[tuple[str, Path, str]] = []
     for target, path, kind in import_references(ctx):
         if kind == "filter" and ":" not in target:
@@ -56,6 +58,21 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
         with on_sys_path([str(ctx.base_dir)]):
             for target, path, kind in well_formed:
                 yield from _resolve(ctx, target, path, kind)
+
+
+def _all_function_paths_fine(ctx: CheckContext) -> bool:
+    """Whether the spec's import paths are all tools' and guardrails' functions, well formed
+    (the usual case, decided without walking the rest of the spec)."""
+    spec = ctx.spec
+    if spec.context is not None and spec.context.python is not None:
+        return False
+    if any(isinstance(t, PythonType) for t in spec.types.values()):
+        return False
+    if ctx.analysis.references.input_filters:
+        return False
+    functions = [tool.function for tool in spec.tools.values() if tool.__class__ is FunctionToolSpec]
+    functions.extend(guard.function for guard in spec.guardrails.values())
+    return all(map(IMPORT_PATH.match, functions))
 
 
 def _resolve(ctx: CheckContext, target: str, path: Path, kind: str) -> Iterator[Diagnostic]:

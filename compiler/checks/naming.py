@@ -3,40 +3,50 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..spec import AgentSpec, HostedToolSpec, StopAtTools
 from ..toolset import OfferedTool
 from .context import CheckContext
 
-_API_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+_API_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}\Z")  # \Z: `$` would let a final newline through
 _CHOICES = ("auto", "required", "none")
 _UNFORCED = (None, "auto", "none")
 
 
 def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
-    refused = _RefusedNames()
-    for name, tool in ctx.spec.tools.items():  # a hosted tool's key is never sent: not checked
-        if not isinstance(tool, HostedToolSpec) and refused[name]:
-            yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must match "
-                                    "^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
+    tools, agents = ctx.spec.tools, ctx.spec.agents
+    keys = [name for name, tool in tools.items() if tool.__class__ is not HostedToolSpec]
+    if not all_api_names(keys):  # a hosted tool's key is never sent: not checked
+        for name in keys:
+            if not _API_NAME.match(name):
+                yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must "
+                                        "match ^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
     analysis = ctx.analysis
-    for agent_name, agent in ctx.spec.agents.items():
-        names = analysis.tool_names(agent_name)
-        if len(set(names)) < len(names) or any(refused[name] for name in names):
+    offered = analysis.tool_names
+    everything = set().union(*offered.values())
+    refused = set() if all_api_names(everything) else {n for n in everything if not _API_NAME.match(n)}
+    for agent_name, names in offered.items():
+        if len(set(names)) < len(names) or (refused and not refused.isdisjoint(names)):
             yield from _clashes(ctx, agent_name, ctx.offered(agent_name))
+    for agent_name, agent in agents.items():
         choice = analysis.settings(agent_name).get("tool_choice")
         if choice not in _UNFORCED or agent.tool_use_behavior.__class__ is StopAtTools:
-            yield from _choices(ctx, agent_name, agent, names)
+            yield from _choices(ctx, agent_name, agent, offered[agent_name])
 
 
-class _RefusedNames(dict[str, bool]):
-    """Whether the API refuses a tool name, matched once per name (agents share handoff names)."""
-
-    def __missing__(self, name: str) -> bool:
-        refused = self[name] = not _API_NAME.match(name)
-        return refused
+def all_api_names(names: Collection[str]) -> bool:
+    """Whether every name matches ^[a-zA-Z0-9_-]{1,64}$, decided for all of them at once with
+    string methods (a regular expression per name costs more than the rest of the check)."""
+    if not names:
+        return True
+    joined = "\n".join(names)
+    lengths = list(map(len, names))
+    if joined.count("\n") != len(names) - 1 or min(lengths) < 1 or max(lengths) > 64:
+        return False
+    letters = joined.replace("\n", "").replace("_", "").replace("-", "")
+    return letters.isascii() and (letters.isalnum() or not letters)
 
 
 def _clashes(ctx: CheckContext, agent_name: str, offered: list[OfferedTool]) -> Iterator[Diagnostic]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Span, did_you_mean
 from ..files import split_lines
+from ..spec import AgentSpec
 from .context import CheckContext
 
 if TYPE_CHECKING:
@@ -33,7 +34,10 @@ def template_environment() -> SandboxedEnvironment:
 
 def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
     fields = _context_fields(ctx)
-    for name, agent in ctx.spec.agents.items():
+    agents = ctx.spec.agents
+    if _all_inline_and_fine(agents.values(), fields):
+        return
+    for name, agent in agents.items():
         base = ("agents", name)
         if agent.instructions is not None and agent.instructions_file is not None:
             yield ctx.diag("AG003", "give either `instructions` or `instructions_file`, not both",
@@ -51,6 +55,23 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
                                hint=f"paths are relative to the spec's folder ({ctx.base_dir})")
                 continue
             yield from _check_source(ctx, text, fields, (*base, "instructions_file"), str(path))
+
+
+def _all_inline_and_fine(agents: Iterable[AgentSpec], fields: set[str] | None) -> bool:
+    """Whether every agent's instructions are inline, made only of text and simple
+    `{{ context.name }}` / `{{ agent.name }}` expressions, naming declared context fields: one
+    pass of the expression over all of them joined (no expression can span the NUL between two)."""
+    sources = []
+    for agent in agents:
+        if agent.instructions_file is not None:
+            return False
+        if agent.instructions is not None and "{" in agent.instructions:
+            sources.append(agent.instructions)
+    joined = "\0".join(sources)
+    if "{" in _SIMPLE_EXPRESSION.sub("", joined):
+        return False
+    used = {attr for kind, attr in _SIMPLE_EXPRESSION.findall(joined) if kind == "context"}
+    return fields is None or used <= fields
 
 
 def _context_fields(ctx: CheckContext) -> set[str] | None:
