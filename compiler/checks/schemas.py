@@ -22,9 +22,11 @@ def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
     if spec.context is not None and spec.context.json_schema is not None:
         yield from _check(ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False)
     for name, tool in spec.tools.items():
-        if isinstance(tool, FunctionToolSpec) and tool.parameters is not None:
-            yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
-                              strict=tool.strict, root_object=True)
+        if tool.__class__ is FunctionToolSpec and tool.parameters is not None:
+            invalid, refused = schema_problems(_cache_key(tool.parameters), tool.strict, True)
+            if invalid or refused:
+                yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
+                                  strict=tool.strict, root_object=True)
     used = _types_used(spec.agents.values())
     for name, schema in spec.types.items():
         if not isinstance(schema, PythonType):
@@ -70,7 +72,8 @@ def schema_problems(text: bytes, strict: bool, root_object: bool) -> tuple[list[
         return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
     invalid: list[_Problem] = []
     try:
-        errors = sorted(_meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
+        errors = [] if plainly_valid(schema) else sorted(
+            _meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
     except RecursionError:
         errors = []
         invalid.append(((), "the schema is nested too deeply to check"))
@@ -79,6 +82,46 @@ def schema_problems(text: bytes, strict: bool, root_object: bool) -> tuple[list[
     if root_object and isinstance(schema, dict) and schema.get("type") != "object":
         invalid.append(((), "the API needs a schema of `type: object` here"))
     return invalid, (list(_strict_problems(schema)) if strict and not invalid else [])
+
+
+_TYPES = frozenset(("string", "number", "integer", "boolean", "object", "array", "null"))
+_TEXT_KEYS = frozenset(("description", "title", "$comment"))
+
+
+def plainly_valid(schema: Any) -> bool:
+    """True for a schema made only of the keywords function tools mostly use (type, properties,
+    required, additionalProperties, items, enum, description, title, default), each holding
+    what the 2020-12 meta-schema allows: valid without asking jsonschema (slow to import).
+    False means "not decided here": jsonschema checks it."""
+    if schema is True or schema is False:
+        return True
+    if schema.__class__ is not dict:
+        return False
+    for key, value in schema.items():
+        if key == "type":
+            if not (value in _TYPES if value.__class__ is str else value.__class__ is list
+                    and value and all(v.__class__ is str and v in _TYPES for v in value)
+                    and len(set(value)) == len(value)):
+                return False
+        elif key == "properties":
+            if value.__class__ is not dict or not all(map(plainly_valid, value.values())):
+                return False
+        elif key == "required":
+            if value.__class__ is not list or not all(v.__class__ is str for v in value) \
+                    or len(set(value)) != len(value):
+                return False
+        elif key in ("additionalProperties", "items"):
+            if not plainly_valid(value):
+                return False
+        elif key in _TEXT_KEYS:
+            if value.__class__ is not str:
+                return False
+        elif key == "enum":
+            if value.__class__ is not list:
+                return False
+        elif key != "default":
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
