@@ -91,21 +91,39 @@ def _add_check_options(parser: argparse.ArgumentParser) -> None:
 
 def entry() -> None:
     """The console script: a one-shot process, so the cyclic GC is off (collecting the objects
-    of a large spec costs more than it frees)."""
+    of a large spec costs more than it frees), and the commands that only compute and write
+    their own files leave without freeing what they built (`os._exit` once the output is
+    flushed: tearing down a large compiled graph object by object takes longer than a
+    compile's checks)."""
     gc.disable()
+    args = build_parser().parse_args()
     try:
-        code = main()
+        code = _dispatch(args)
         sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:  # `agentgraph validate ... | head`: the reader left, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_ERRORS
+    if args.command in _COMPUTE_ONLY:
+        os._exit(code)
     raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line `argv` (default: sys.argv[1:]); returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        return _dispatch(build_parser().parse_args(argv))
+    finally:
+        _BUILT.clear()
+
+
+_COMPUTE_ONLY = frozenset(("validate", "compile", "schema", "explain"))
+_BUILT: list[object] = []
+"""What a command built and no longer needs, kept until the process ends (`entry` leaves with
+`os._exit`, so it is never freed piece by piece); cleared by `main` for in-process callers."""
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         handler = {"validate": _validate, "compile": _compile, "schema": _schema,
                    "explain": _explain, "run": run_command, "viz": viz_command,
@@ -130,6 +148,7 @@ def _validate(args: argparse.Namespace) -> int:
     everything: list[Diagnostic] = []
     for path in args.specs:
         checked = _check(path, args)
+        _BUILT.append(checked)
         everything.extend(checked.diagnostics)
         if args.format == "text":
             _print_text(checked)
@@ -159,6 +178,7 @@ def _compile(args: argparse.Namespace) -> int:
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
     graph = compile_checked(checked)
+    _BUILT.append((checked, graph))  # freed by the process's end, not object by object
     parts = graph.file_parts()
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())

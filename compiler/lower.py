@@ -101,23 +101,23 @@ class _Lowering:
             instructions = _instructions(agent, self.base_dir)
         settings = self.analysis.settings(name)
         behavior = agent.tool_use_behavior
-        return {
+        return {  # keys in sorted order, as in the file: the sorting serialiser then has no work
+            "agent_tools": agent_tools,
             "description": agent.description,
+            "functions": functions,
+            "handoffs": handoffs,
+            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails]
+            if agent.input_guardrails else [],
+            "instructions": instructions,
             "model": agent.model or spec.defaults.model,
             "model_settings": settings if "tool_choice" not in settings
             else _lowered_settings(settings, tools),
-            "instructions": instructions,
-            "tools": tools,
-            "functions": functions,
-            "agent_tools": agent_tools,
-            "handoffs": handoffs,
             "output": _output(spec, agent) if agent.output_type is not None else None,
-            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails]
-            if agent.input_guardrails else [],
             "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails]
             if agent.output_guardrails else [],
-            "tool_use_behavior": behavior if behavior.__class__ is str else _behavior(agent),
             "reset_tool_choice": agent.reset_tool_choice,
+            "tool_use_behavior": behavior if behavior.__class__ is str else _behavior(agent),
+            "tools": tools,
         }
 
     def _declare(self, ref: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -141,9 +141,9 @@ class _Lowering:
         tool_name, target = handoff_tool_name(handoff), handoff_target(handoff)
         long = handoff if isinstance(handoff, HandoffSpec) else None
         entry = {
-            "to": target,
             "input_filter": long.input_filter if long else None,
             "input_type": long.input_type if long else None,
+            "to": target,
         }
         description = (long.description if long else None) or (
             f"Handoff to the {target} agent to handle the request. "
@@ -163,10 +163,10 @@ def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> 
 
 
 def _function(name: str, description: str | None, parameters: Any, strict: bool) -> dict[str, Any]:
-    tool: dict[str, Any] = {"type": "function", "name": name, "parameters": parameters, "strict": strict}
-    if description is not None:
-        tool["description"] = description
-    return tool
+    if description is None:
+        return {"name": name, "parameters": parameters, "strict": strict, "type": "function"}
+    return {"description": description, "name": name, "parameters": parameters, "strict": strict,
+            "type": "function"}
 
 
 def _handoff_parameters(spec: GraphSpec, handoff: HandoffSpec | None) -> Any:
@@ -184,8 +184,8 @@ def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
         source, file = agent.instructions, None
     else:
         return None
-    return {"source": source, "template": "{{" in source or "{%" in source or "{#" in source,
-            "file": file}
+    return {"file": file, "source": source,
+            "template": "{{" in source or "{%" in source or "{#" in source}
 
 
 def _output(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any] | None:
