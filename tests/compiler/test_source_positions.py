@@ -354,4 +354,5 @@ def test_typod_handoff_target_is_pointed_at(spec: dict[str, Any], typo: str, sty
     assert len(found) == 1, found
     covered = span_text(text, found[0].span)
     quoted = covered[:1] in "\"'" and unquoted(covered, kind) == typo
-    assert covered == typo or quoted, (covered, typo)
+    folded = kind == "yaml" and " ".join(covered.split()) == typo  # a long plain scalar wraps
+    assert covered == typo or quoted or folded, (covered, typo)
