@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+import orjson
+from pydantic_core import from_json
+
 from .diagnostics import Diagnostic, Path, Span
 from .files import LINE_BREAK
 from .positions import JsonLocator, YamlLocator
@@ -42,6 +45,8 @@ class SourceFile:
     text: str = field(repr=False)
     kind: str
     data: Any = field(default=None, repr=False)
+    plain_json: bool = field(default=False, repr=False)
+    """Whether `data` is already known to be plain JSON (no need to check it again)."""
     _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
@@ -107,7 +112,7 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
     if source.data is None and not _has_content(text, kind):
         return source, [_syntax(name, "the file is empty", span=Span(1, 1, 1, 1),
                                 hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`")]
-    problem = not_json(source.data)
+    problem = None if source.plain_json else not_json(source.data)
     if problem is not None:
         path, reason = problem
         source.data = None
@@ -132,6 +137,32 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _parse_json(source: SourceFile) -> list[Diagnostic]:
+    data = _plain_json(source.text)
+    if data is not None:
+        source.data, source.plain_json = data, True
+        return []
+    return _parse_json_closely(source)
+
+
+def _plain_json(text: str) -> Any:
+    """The data of a JSON text that is plainly fine, or None when it may not be (a syntax error,
+    a duplicate key, NaN, a lone surrogate, deep nesting...): the close parse then says what
+    and where. pydantic-core's parser is quick and keeps big integers exact; duplicate keys,
+    which it drops silently, are found by counting colons: outside strings a colon ends a
+    member's key, and the compact re-encoding writes every string's colons as they were, so
+    the counts differ exactly when the text had members the data lost. (An escaped colon,
+    `\\u003a`, would upset the count: such texts take the close parse.)"""
+    if "\\u003" in text:
+        return None
+    try:
+        data = from_json(text, allow_inf_nan=False)
+        compact = orjson.dumps(data)  # also what `not_json` checks: plain, not too deep
+    except (ValueError, TypeError):  # orjson's errors are ValueError and TypeError subclasses
+        return None
+    return data if text.count(":") == compact.count(b":") else None
+
+
+def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
     duplicates: list[tuple[str, dict[str, Any]]] = []
 
     def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
