@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "OUT (or stdout) and a one-line summary is printed.")
     compile_.add_argument("spec", metavar="SPEC", help="the spec file")
     compile_.add_argument("-o", "--output", metavar="OUT", help="write the JSON here (atomically)")
+    compile_.add_argument("--indent", action="store_true",
+                          help="indent the JSON by two spaces, for reading and diffs (the default "
+                               "is the canonical form: sorted keys, no whitespace; both hold the "
+                               "same graph and digest)")
     _add_check_options(compile_)
 
     schema = commands.add_parser(
@@ -179,7 +183,7 @@ def _compile(args: argparse.Namespace) -> int:
         _print_text(checked, sys.stderr)
     graph = compile_checked(checked)
     _BUILT.append((checked, graph))  # freed by the process's end, not object by object
-    parts = graph.file_parts()
+    parts = graph.file_parts(indent=args.indent)
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())
     line = (f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "

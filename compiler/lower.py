@@ -211,7 +211,7 @@ def _behavior(agent: AgentSpec) -> Any:
 def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any]]:
     """Every edge of the machine, in an order that depends only on the spec's content."""
     edges: list[dict[str, Any]] = []
-    add = edges.append
+    add, extend = edges.append, edges.extend
     cycles = analysis.handoff_cycles
     targets = analysis.references.targets
     functions = {key for key, tool in spec.tools.items() if tool.__class__ is FunctionToolSpec}
@@ -225,8 +225,8 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
         handoffs = agent.handoffs
         names = (map(transfer_name, handoffs) if targets[name] == handoffs  # all in short form
                  else map(handoff_tool_name, handoffs))
-        for tool_name, target in sorted(zip(names, targets[name])):
-            add({"from": name, "on": "handoff:" + tool_name, "to": target, "tools": None})
+        extend([{"from": name, "on": "handoff:" + tool_name, "to": target, "tools": None}
+                for tool_name, target in sorted(zip(names, targets[name]))])
         refs = agent.tools
         calls_tools = bool(refs) and (not functions.isdisjoint(refs)
                                       or any(r.__class__ is AgentToolSpec for r in refs))

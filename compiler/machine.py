@@ -36,11 +36,11 @@ class CompiledGraphError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class CompiledGraph:
-    """A compiled agent graph. `digest` is the sha256 of its file form without the digest line
-    (`grep -v '^  "digest": ' graph.json | sha256sum` gives the same hex)."""
+    """A compiled agent graph. `digest` is the sha256 of its canonical JSON (sorted keys, no
+    whitespace, UTF-8) without the digest; the file is that JSON with the digest in its place."""
 
     data: dict[str, Any] = field(repr=False)
-    _file: tuple[bytes | memoryview, ...] | None = field(default=None, repr=False, compare=False)
+    _file: tuple[bytes, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, body: dict[str, Any]) -> CompiledGraph:
@@ -48,9 +48,9 @@ class CompiledGraph:
         the same step (one serialisation of a large graph, not two)."""
         body = {**body, "format": COMPILED_FORMAT}
         body.pop("digest", None)
-        without = _indented(body)
-        digest = _sha256(without, b"\n")
-        return cls({**body, "digest": digest}, (*_with_digest(without, body, digest), b"\n"))
+        before, after = _halves(body)
+        digest = _sha256(*_joined(before, after))
+        return cls({**body, "digest": digest}, _joined(before, after, digest))
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:
@@ -64,8 +64,7 @@ class CompiledGraph:
             CompiledGraphModel.model_validate(data)
         except (orjson.JSONDecodeError, ValidationError) as exc:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
-        body = {k: v for k, v in data.items() if k != "digest"}
-        digest = _sha256(file_form(body))
+        digest = graph_digest(data)
         if data["digest"] != digest:
             raise CompiledGraphError(f"{path}: digest mismatch: the file says {data['digest']}, its "
                                      f"content hashes to {digest} (edited by hand?)")
@@ -107,13 +106,18 @@ class CompiledGraph:
         """The file form: sorted keys, indented, byte-identical for the same spec."""
         return self.to_bytes().decode()
 
-    def to_bytes(self) -> bytes:
-        """The file form as UTF-8 bytes, ready to write."""
-        return b"".join(self.file_parts())
+    def to_bytes(self, *, indent: bool = False) -> bytes:
+        """The file form as UTF-8 bytes, ready to write; `indent` for reading and diffs (two
+        spaces; the same data, so the same digest)."""
+        return b"".join(self.file_parts(indent=indent))
 
-    def file_parts(self) -> tuple[bytes | memoryview, ...]:
+    def file_parts(self, *, indent: bool = False) -> tuple[bytes, ...]:
         """The file form in pieces that join to `to_bytes()`, for writing without a copy."""
-        return self._file if self._file is not None else (file_form(self.data),)
+        if indent:
+            return (_dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS), b"\n")
+        if self._file is None:
+            return (canonical_json(self.data), b"\n")
+        return self._file
 
 
 class _LazyStates(Mapping[str, "State"]):
@@ -145,18 +149,9 @@ def digest_of(data: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(data)).hexdigest()
 
 
-def file_form(data: dict[str, Any]) -> bytes:
-    """The file form of a compiled graph: sorted keys, two-space indent, UTF-8, final newline."""
-    return _indented(data) + b"\n"
-
-
-def _indented(data: dict[str, Any]) -> bytes:
-    return _dumps(data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
-
-
-def graph_digest(body: dict[str, Any]) -> str:
-    """The digest of a compiled graph's data without its `digest` key."""
-    return _sha256(file_form({k: v for k, v in body.items() if k != "digest"}))
+def graph_digest(data: dict[str, Any]) -> str:
+    """The digest of a compiled graph's data (its `digest` key, if any, left out)."""
+    return _sha256(canonical_json({k: v for k, v in data.items() if k != "digest"}))
 
 
 def _sha256(*parts: bytes) -> str:
@@ -166,15 +161,22 @@ def _sha256(*parts: bytes) -> str:
     return "sha256:" + hashed.hexdigest()
 
 
-def _with_digest(without: bytes, body: dict[str, Any], digest: str) -> tuple[bytes | memoryview, ...]:
-    """The file form of `body` plus its digest, from the file form without it: the digest line
-    goes before the first top-level key that sorts after `digest` (`format` at the latest).
-    Only top-level keys sit at a two-space indent, and JSON strings hold no raw newline, so
-    that key's line is found by a plain search. Returned in pieces: no copy of a large file."""
-    after = min(key for key in body if key > "digest")
-    at = without.index(b"\n  " + _dumps(after, 0) + b": ")
-    line = b'\n  "digest": "%b",' % digest.encode()
-    return without[:at], line, memoryview(without)[at:]
+def _halves(body: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical JSON of the members that sort before `digest` and of those after it."""
+    return (canonical_json({k: v for k, v in body.items() if k < "digest"}),
+            canonical_json({k: v for k, v in body.items() if k > "digest"}))
+
+
+def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[bytes, ...]:
+    """The two halves as one JSON object, in pieces (no copy of a large graph): without a
+    digest, the canonical JSON of the body; with one, the file, the digest in its sorted place."""
+    middle = b"," if digest is None else b',"digest":"%b",' % digest.encode()
+    if before == b"{}":
+        middle = middle[1:]
+    if after == b"{}":
+        middle = middle[:-1]
+    pieces = (before[:-1], middle, after[1:])
+    return pieces if digest is None else (*pieces, b"\n")
 
 
 def _dumps(data: Any, option: int) -> bytes:
@@ -182,6 +184,6 @@ def _dumps(data: Any, option: int) -> bytes:
         return orjson.dumps(data, option=option)
     except TypeError:  # integers beyond 64 bits: the standard library writes them too
         indent = 2 if option & orjson.OPT_INDENT_2 else None
-        separators = None if indent else (",", ":")
+        separators = None if indent else (",", ":")  # (a bare `{}` either way, as orjson)
         return json.dumps(data, sort_keys=True, indent=indent, separators=separators,
                           ensure_ascii=False).encode()

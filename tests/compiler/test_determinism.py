@@ -30,7 +30,7 @@ from agentgraph.compiler import (
     compile_checked,
     render_json,
 )
-from agentgraph.compiler.machine import _with_digest, file_form
+from agentgraph.compiler.machine import _halves, _joined, canonical_json
 
 try:
     from strategies import DUMP_STYLES, dump, valid_specs
@@ -151,11 +151,11 @@ def shuffled(value: Any, rnd: random.Random) -> Any:
 
 
 def canonical_digest(data: dict[str, Any]) -> str:
-    """The digest as the README defines it: sha256 of the file form (sorted keys, two-space
-    indent, final newline) without the digest, written here with the standard library."""
+    """The digest as the README defines it: sha256 of the canonical JSON (sorted keys, no
+    whitespace, UTF-8) without the digest, written here with the standard library."""
     body = {k: v for k, v in data.items() if k != "digest"}
-    form = json.dumps(body, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    return "sha256:" + hashlib.sha256(form.encode("utf-8")).hexdigest()
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --- the fixed spec ----------------------------------------------------------------------------
@@ -222,15 +222,20 @@ def test_comments_quoting_and_file_location_do_not_matter(baseline: CompiledGrap
 # --- the digest and the file form ---------------------------------------------------------------
 
 
-def test_digest_is_sha256_of_the_file_without_its_digest_line(baseline: CompiledGraph) -> None:
+def test_digest_is_sha256_of_the_canonical_json_without_the_digest(baseline: CompiledGraph) -> None:
     text = baseline.to_json()
     data = json.loads(text)
     assert data["format"] == "agentgraph.compiled/1"
     assert data["digest"] == baseline.digest == canonical_digest(data)
     assert data["digest"].startswith("sha256:") and len(data["digest"]) == len("sha256:") + 64
-    without = "".join(line for line in text.splitlines(keepends=True)
-                      if not line.startswith('  "digest": '))  # grep -v '^  "digest": '
-    assert "sha256:" + hashlib.sha256(without.encode()).hexdigest() == baseline.digest
+    assert text == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def test_the_indented_form_holds_the_same_graph_and_digest(baseline: CompiledGraph) -> None:
+    text = baseline.to_bytes(indent=True).decode()
+    assert text.startswith('{\n  "context": ') and text.endswith("}\n")
+    assert json.loads(text) == baseline.data
+    assert CompiledGraph.from_data(json.loads(text)).digest == baseline.digest
 
 
 def test_digest_changes_with_the_content() -> None:
@@ -382,10 +387,11 @@ _json_values = st.recursive(
 
 
 @given(body=st.dictionaries(st.text(max_size=10), _json_values, max_size=8), value=_json_values)
-def test_the_digest_line_lands_where_a_full_serialisation_puts_it(body: dict[str, Any],
-                                                                   value: Any) -> None:
+def test_the_file_splices_the_digest_where_a_full_serialisation_puts_it(body: dict[str, Any],
+                                                                        value: Any) -> None:
     body = {**body, "format": value}
     body.pop("digest", None)
     digest = "sha256:" + "ab" * 32
-    parts = _with_digest(file_form(body), body, digest)
-    assert b"".join(parts) == file_form({**body, "digest": digest})
+    before, after = _halves(body)
+    assert b"".join(_joined(before, after)) == canonical_json(body)
+    assert b"".join(_joined(before, after, digest)) == canonical_json({**body, "digest": digest}) + b"\n"

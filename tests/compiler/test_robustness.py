@@ -92,7 +92,8 @@ def assert_only_diagnostics(checked: Any, text: str | bytes, *,
             text = graph.to_json()
             data = json.loads(text)
             assert data["digest"] == graph_digest(data)
-            assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+            assert text == json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                      ensure_ascii=False) + "\n"
             assert set(data["states"]) == set(spec.agents)  # type: ignore[union-attr]
     return diagnostics
 
