@@ -24,8 +24,8 @@ class References:
         self.types: set[str] = set()
         """Types named by output_type and handoff input_type."""
         undescribed: list[list[str]] = []
-        self.mixed_tools: set[str] = set()
-        """Agents that use other agents as tools."""
+        self.mixed_tools: dict[str, None] = {}
+        """Agents that use other agents as tools, in spec order."""
         self.input_filters = False
         """Whether some handoff has an input filter."""
         for name, agent in spec.agents.items():
@@ -37,7 +37,7 @@ class References:
             else:
                 tools.append([r for r in refs if r.__class__ is str])
                 agents_as_tools.extend(r.agent for r in refs if r.__class__ is AgentToolSpec)
-                self.mixed_tools.add(name)
+                self.mixed_tools[name] = None
             guardrails.append(agent.input_guardrails)
             guardrails.append(agent.output_guardrails)
             if agent.output_type:
@@ -130,7 +130,8 @@ class GraphAnalysis:
         """The agents that use or are used as tools, with an edge per use between declared agents."""
         agents = self.spec.agents
         graph = nx.DiGraph()
-        graph.add_edges_from((name, ref.agent) for name, agent in agents.items() for ref in agent.tools
+        graph.add_edges_from((name, ref.agent) for name in self.references.mixed_tools
+                             for ref in agents[name].tools
                              if isinstance(ref, AgentToolSpec) and ref.agent in agents)
         return graph
 

@@ -40,7 +40,7 @@ class CompiledGraph:
     whitespace, UTF-8) without the digest; the file is that JSON with the digest in its place."""
 
     data: dict[str, Any] = field(repr=False)
-    _file: tuple[bytes, ...] | None = field(default=None, repr=False, compare=False)
+    _file: tuple[bytes | memoryview, ...] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, body: dict[str, Any]) -> CompiledGraph:
@@ -111,7 +111,7 @@ class CompiledGraph:
         spaces; the same data, so the same digest)."""
         return b"".join(self.file_parts(indent=indent))
 
-    def file_parts(self, *, indent: bool = False) -> tuple[bytes, ...]:
+    def file_parts(self, *, indent: bool = False) -> tuple[bytes | memoryview, ...]:
         """The file form in pieces that join to `to_bytes()`, for writing without a copy."""
         if indent:
             return (_dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS), b"\n")
@@ -154,7 +154,7 @@ def graph_digest(data: dict[str, Any]) -> str:
     return _sha256(canonical_json({k: v for k, v in data.items() if k != "digest"}))
 
 
-def _sha256(*parts: bytes) -> str:
+def _sha256(*parts: bytes | memoryview) -> str:
     hashed = hashlib.sha256()
     for part in parts:
         hashed.update(part)
@@ -167,7 +167,7 @@ def _halves(body: dict[str, Any]) -> tuple[bytes, bytes]:
             canonical_json({k: v for k, v in body.items() if k > "digest"}))
 
 
-def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[bytes, ...]:
+def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[bytes | memoryview, ...]:
     """The two halves as one JSON object, in pieces (no copy of a large graph): without a
     digest, the canonical JSON of the body; with one, the file, the digest in its sorted place."""
     middle = b"," if digest is None else b',"digest":"%b",' % digest.encode()
@@ -175,7 +175,7 @@ def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[byt
         middle = middle[1:]
     if after == b"{}":
         middle = middle[:-1]
-    pieces = (before[:-1], middle, after[1:])
+    pieces = (memoryview(before)[:-1], middle, memoryview(after)[1:])  # views: no copies
     return pieces if digest is None else (*pieces, b"\n")
 
 

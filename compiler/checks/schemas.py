@@ -10,7 +10,7 @@ import orjson
 
 from ..diagnostics import Diagnostic, Path
 from ..machine import canonical_json
-from ..spec import AgentSpec, FunctionToolSpec, HandoffSpec, PythonType
+from ..spec import FunctionToolSpec, PythonType
 from .context import CheckContext
 
 MAX_SCHEMA_DEPTH = 64
@@ -27,20 +27,10 @@ def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
             if invalid or refused:
                 yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
                                   strict=tool.strict, root_object=True)
-    used = _types_used(spec.agents.values())
+    used = ctx.analysis.references.types
     for name, schema in spec.types.items():
         if not isinstance(schema, PythonType):
             yield from _check(ctx, schema, ("types", name), strict=name in used, root_object=True)
-
-
-def _types_used(agents: Any) -> set[str]:
-    used: set[str] = set()
-    for agent in agents:
-        agent: AgentSpec
-        if agent.output_type:
-            used.add(agent.output_type)
-        used.update(h.input_type for h in agent.handoffs if isinstance(h, HandoffSpec) and h.input_type)
-    return used
 
 
 def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool,
