@@ -67,8 +67,8 @@ class _Lowering:
 
     def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
-        self._declared: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
-        self._short_handoffs: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+        self._declared = {ref: _declared(ref, tool) for ref, tool in spec.tools.items()}
+        self._short_handoffs = {target: self._long(target) for target in analysis.references.all_targets}
 
     def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
         spec = self.spec
@@ -83,7 +83,7 @@ class _Lowering:
                 tools.append(_function(tool_name, ref.description or spec.agents[ref.agent].description,
                                        AGENT_TOOL_PARAMETERS, True))
                 continue
-            tool, function = declared.get(ref) or self._declare(ref)
+            tool, function = declared[ref]
             tools.append(tool)
             if function is not None:
                 functions[ref] = function
@@ -91,7 +91,7 @@ class _Lowering:
         shorts = self._short_handoffs
         for handoff in agent.handoffs:
             if handoff.__class__ is str:
-                tool_name, entry, tool = shorts.get(handoff) or self._short(handoff)
+                tool_name, entry, tool = shorts[handoff]
             else:
                 tool_name, entry, tool = self._long(handoff)
             handoffs[tool_name] = entry
@@ -120,23 +120,6 @@ class _Lowering:
             "tools": tools,
         }
 
-    def _declare(self, ref: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        declared = self.spec.tools[ref]
-        if isinstance(declared, HostedToolSpec):
-            lowered: tuple[dict[str, Any], dict[str, Any] | None] = (
-                {**declared.options, "type": declared.hosted}, None)
-        else:
-            assert isinstance(declared, FunctionToolSpec)
-            lowered = (_function(ref, declared.description, declared.parameters, declared.strict),
-                       {"function": declared.function, "strict": declared.strict})
-        self._declared[ref] = lowered
-        return lowered
-
-    def _short(self, target: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        lowered = self._long(target)
-        self._short_handoffs[target] = lowered
-        return lowered
-
     def _long(self, handoff: str | HandoffSpec) -> tuple[str, dict[str, Any], dict[str, Any]]:
         tool_name, target = handoff_tool_name(handoff), handoff_target(handoff)
         long = handoff if isinstance(handoff, HandoffSpec) else None
@@ -150,6 +133,15 @@ class _Lowering:
             f"{self.spec.agents[target].description or ''}")
         tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
         return tool_name, entry, tool
+
+
+def _declared(ref: str, declared: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A declared tool as the API receives it, and (for a function tool) how to call it."""
+    if isinstance(declared, HostedToolSpec):
+        return {**declared.options, "type": declared.hosted}, None
+    assert isinstance(declared, FunctionToolSpec)
+    return (_function(ref, declared.description, declared.parameters, declared.strict),
+            {"function": declared.function, "strict": declared.strict})
 
 
 def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
