@@ -162,9 +162,15 @@ def _sha256(*parts: bytes | memoryview) -> str:
 
 
 def _halves(body: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The canonical JSON of the members that sort before `digest` and of those after it."""
-    return (canonical_json({k: v for k, v in body.items() if k < "digest"}),
-            canonical_json({k: v for k, v in body.items() if k > "digest"}))
+    """The canonical JSON of the members that sort before `digest` and of those after it,
+    written alike (a number beyond 64 bits in either sends both to the standard library)."""
+    before = {k: v for k, v in body.items() if k < "digest"}
+    after = {k: v for k, v in body.items() if k > "digest"}
+    try:
+        return orjson.dumps(before, option=orjson.OPT_SORT_KEYS), \
+            orjson.dumps(after, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return _standard(before), _standard(after)
 
 
 def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[bytes | memoryview, ...]:
@@ -183,7 +189,10 @@ def _dumps(data: Any, option: int) -> bytes:
     try:
         return orjson.dumps(data, option=option)
     except TypeError:  # integers beyond 64 bits: the standard library writes them too
-        indent = 2 if option & orjson.OPT_INDENT_2 else None
-        separators = None if indent else (",", ":")  # (a bare `{}` either way, as orjson)
-        return json.dumps(data, sort_keys=True, indent=indent, separators=separators,
-                          ensure_ascii=False).encode()
+        return _standard(data, indent=bool(option & orjson.OPT_INDENT_2))
+
+
+def _standard(data: Any, indent: bool = False) -> bytes:
+    if indent:
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode()
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
