@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -28,6 +29,10 @@ class References:
         """Agents that use other agents as tools, in spec order."""
         self.input_filters = False
         """Whether some handoff has an input filter."""
+        self.with_settings: list[str] = []
+        """Agents with model settings of their own."""
+        self.stop_at: list[str] = []
+        """Agents whose tool_use_behavior stops at named tools."""
         for name, agent in spec.agents.items():
             handoffs = agent.handoffs
             targets = self.targets[name] = [h if h.__class__ is str else h.to for h in handoffs]
@@ -38,6 +43,10 @@ class References:
                 tools.append([r for r in refs if r.__class__ is str])
                 agents_as_tools.extend(r.agent for r in refs if r.__class__ is AgentToolSpec)
                 self.mixed_tools[name] = None
+            if agent.model_settings is not None:
+                self.with_settings.append(name)
+            if agent.tool_use_behavior.__class__ is not str:
+                self.stop_at.append(name)
             guardrails.append(agent.input_guardrails)
             guardrails.append(agent.output_guardrails)
             if agent.output_type:
@@ -95,12 +104,26 @@ class GraphAnalysis:
         return {key for key, tool in self.spec.tools.items() if isinstance(tool, HostedToolSpec)}
 
     def settings(self, name: str) -> dict[str, Any]:
-        """An agent's model settings as sent (defaults overridden by its own), computed once."""
+        """An agent's model settings as sent (defaults overridden by its own), computed once;
+        agents with none of their own share the defaults' dict: read it, never change it."""
         settings = self._settings.get(name)
         if settings is None:
-            settings = settings_for(self.spec, self.spec.agents[name], self._default_settings)
+            agent = self.spec.agents[name]
+            if agent.model_settings is None:
+                return self._default_settings
+            settings = settings_for(self.spec, agent, self._default_settings)
             self._settings[name] = settings
         return settings
+
+    @cached_property
+    def forced(self) -> set[str]:
+        """Agents whose tool_choice forces a tool call (`required`, or a tool's name)."""
+        unforced = (None, "auto", "none")
+        if self._default_settings.get("tool_choice") in unforced:
+            candidates: Iterable[str] = self.references.with_settings
+        else:
+            candidates = self.spec.agents
+        return {name for name in candidates if self.settings(name).get("tool_choice") not in unforced}
 
     @cached_property
     def _default_settings(self) -> dict[str, Any]:

@@ -208,9 +208,10 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     targets = analysis.references.targets
     functions = {key for key, tool in spec.tools.items() if tool.__class__ is FunctionToolSpec}
     agents = spec.agents
+    forced = analysis.forced
     for name in sorted(agents):
         agent = agents[name]
-        if _may_answer(agent, analysis.settings(name)):
+        if name not in forced or agent.reset_tool_choice:  # a turn may end in a final output
             add({"from": name, "on": "final_output", "to": END, "tools": None})
         if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
             add({"from": name, "on": "guardrail_tripped", "to": GUARDRAIL_TRIPPED, "tools": None})
@@ -232,9 +233,3 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
             add({"from": name, "on": "tool_calls", "to": END if behavior == "stop_on_first_tool" else name,
                  "tools": None})
     return edges
-
-
-def _may_answer(agent: AgentSpec, settings: dict[str, Any]) -> bool:
-    """Whether a turn can end in a final output message: not when tool_choice forces a tool
-    call on every turn (an agent like that can only end through a tool that stops the run)."""
-    return (settings.get("tool_choice") or "auto") in ("auto", "none") or agent.reset_tool_choice

@@ -49,7 +49,9 @@ def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield ctx.diag("AG020", f"agent `{name}` is unreachable from the entry `{spec.entry}`",
                            ("agents", name), at_key=True,
                            hint="hand off to it or use it as a tool from a reachable agent, or remove it")
-    finishers = {name for name, agent in agents.items() if can_finish(agent, ctx.analysis.settings(name))}
+    analysis = ctx.analysis
+    stuck = {name for name in analysis.forced if not can_finish(agents[name], analysis.settings(name))}
+    finishers = agents.keys() - stuck if stuck else set(agents)
     able = ctx.analysis.able_to_reach(finishers)
     for name in agents if len(able) < len(agents) else ():
         if name in reachable and name not in able:

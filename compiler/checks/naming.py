@@ -12,7 +12,6 @@ from .context import CheckContext
 
 _API_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}\Z")  # \Z: `$` would let a final newline through
 _CHOICES = ("auto", "required", "none")
-_UNFORCED = (None, "auto", "none")
 
 
 def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -30,10 +29,9 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
     for agent_name, names in offered.items():
         if len(set(names)) < len(names) or (refused and not refused.isdisjoint(names)):
             yield from _clashes(ctx, agent_name, ctx.offered(agent_name))
-    for agent_name, agent in agents.items():
-        choice = analysis.settings(agent_name).get("tool_choice")
-        if choice not in _UNFORCED or agent.tool_use_behavior.__class__ is StopAtTools:
-            yield from _choices(ctx, agent_name, agent, offered[agent_name])
+    chosen = analysis.forced.union(analysis.references.stop_at)  # tool_choice or stop_at set
+    for agent_name in [name for name in agents if name in chosen] if chosen else ():
+        yield from _choices(ctx, agent_name, agents[agent_name], offered[agent_name])
 
 
 def all_api_names(names: Collection[str]) -> bool:
