@@ -8,8 +8,11 @@ SSE event per line, with time offsets) and by plain vcrpy (`vcr.use_cassette`, i
 serializer: the body as one string). The server is then stopped and both cassettes are
 replayed, alternately, `--repeat` times each, through the same `openai.OpenAI` client iterating
 `responses.create(stream=True)` to its end. Timed per replay: entering the cassette (loading
-it) plus the whole stream; then the stream alone, the cassette already entered. Also timed:
-`Cassette.load` of agentgraph's file alone. A full garbage collection precedes each timing.
+it) plus the whole stream; then the stream alone, the cassette already entered. Each round
+times both, and the one timed first changes from round to round: a replay runs measurably
+faster or slower depending on which ran just before it (about 1 %), so a fixed order would
+favour one side. Also timed: `Cassette.load` of agentgraph's file alone. A full garbage
+collection precedes each timing.
 
 Targets (issue 4): agentgraph's replay at least as fast as vcrpy's; loading under 100 ms.
 """
@@ -23,7 +26,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support: the scripted server
@@ -83,16 +88,19 @@ def main() -> None:
             with vcr.use_cassette(str(theirs), record_mode="none"):
                 assert stream_all(client) == args.events
 
+        sides: list[tuple[str, Callable[[], None], Callable[[], AbstractContextManager[Any]]]] = [
+            ("agentgraph", replay_ours, lambda: use_cassette(ours)),
+            ("vcrpy", replay_vcrpy, lambda: vcr.use_cassette(str(theirs), record_mode="none"))]
         replay_ours(), replay_vcrpy()  # warm up: imports, first-use caches
         whole: dict[str, list[float]] = {"agentgraph": [], "vcrpy": []}
         stream: dict[str, list[float]] = {"agentgraph": [], "vcrpy": []}
         for _ in range(args.repeat):
-            whole["agentgraph"].append(timed(replay_ours))
-            whole["vcrpy"].append(timed(replay_vcrpy))
-            with use_cassette(ours):
-                stream["agentgraph"].append(timed(lambda: stream_all(client)))
-            with vcr.use_cassette(str(theirs), record_mode="none"):
-                stream["vcrpy"].append(timed(lambda: stream_all(client)))
+            for name, replay, _ in sides:
+                whole[name].append(timed(replay))
+            for name, _, entered in sides:
+                with entered():
+                    stream[name].append(timed(lambda: stream_all(client)))
+            sides.reverse()  # each goes first in every other round: the order favours neither
         loads = [timed(lambda: Cassette.load(ours)) for _ in range(args.repeat)]
         size = ours.stat().st_size
     print(f"{args.events} SSE events through openai.OpenAI, median (best) of {args.repeat}:")

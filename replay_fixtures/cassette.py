@@ -32,6 +32,13 @@ from pydantic_core import from_json
 from agentgraph.compiler.gc_pause import gc_paused
 from agentgraph.compiler.positions import JsonLocator
 
+from .cassette_lines import read_lines
+from .sse_events import SseEvent, SseEvents
+
+__all__ = ["CASSETTE_VERSION", "Cassette", "CassetteError", "Close", "Frame", "GraphRef",
+           "HttpInteraction", "HttpRequest", "HttpResponse", "Interaction", "SseEvent",
+           "SseEvents", "WebSocketInteraction"]
+
 CASSETTE_VERSION = 1
 _ONE_PER_LINE = ("events", "frames")
 
@@ -64,32 +71,13 @@ class HttpRequest(_Model):
     text: str | None = None
 
 
-class SseEvent(_Model):
-    """One server-sent event: its `event:` name, its JSON data (or raw text), its time offset
-    (`at`, seconds from the start of the request); `id` and `retry` only when the server sent
-    those fields (the Responses API does not)."""
-
-    at: float = 0.0
-    event: str | None = None
-    data: Any = None
-    text: str | None = None
-    id: str | None = None
-    retry: int | None = None
-
-    def to_bytes(self) -> bytes:
-        """The event as it goes over the wire (`event:` line, `data:` lines, a blank line)."""
-        from .sse import encode_event  # sse builds on this module
-
-        return encode_event(self)
-
-
 class HttpResponse(_Model):
     status: int
     headers: dict[str, str] = {}
     body: Any = None
     text: str | None = None
     base64: str | None = None
-    events: list[SseEvent] | None = None
+    events: SseEvents | None = None
 
 
 class HttpInteraction(_Model):
@@ -145,6 +133,38 @@ class Cassette(_Model):
     @classmethod
     def from_text(cls, text: str, name: str = "<cassette>") -> Cassette:
         """Parse a cassette; CassetteError naming `name` and the line of the problem."""
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: only the standard parser reads it
+            return cls._read(text, name)
+        return cls.from_bytes(raw, name, text)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, name: str = "<cassette>", text: str | None = None) -> Cassette:
+        """`from_text` of UTF-8 bytes (`text`: the same, decoded, when the caller has it).
+        Events blocks in the writer's layout are read from their lines (`cassette_lines`);
+        a file that does not read that way is read whole, which explains its problem."""
+        data = read_lines(raw)
+        if data is not None and data.get("agentgraph_cassette") == CASSETTE_VERSION:
+            try:
+                return cls.model_validate(data)
+            except ValidationError:
+                pass  # the whole reading says where
+        if text is None:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CassetteError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        return cls._read(text, name)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Cassette:
+        """The cassette in the file at `path` (see `from_text`)."""
+        path = Path(path)
+        return cls.from_bytes(path.read_bytes(), str(path))
+
+    @classmethod
+    def _read(cls, text: str, name: str) -> Cassette:
         data = _parse_json(text, name)
         if not isinstance(data, dict) or "agentgraph_cassette" not in data:
             raise CassetteError(f"{name}: not an agentgraph cassette (no `agentgraph_cassette` "
@@ -158,15 +178,6 @@ class Cassette(_Model):
                 return cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, text, name)) from None
-
-    @classmethod
-    def load(cls, path: str | Path) -> Cassette:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise CassetteError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-        return cls.from_text(text, str(path))
 
 
 def _parse_json(text: str, name: str) -> Any:

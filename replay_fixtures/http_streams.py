@@ -27,9 +27,9 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType
 from typing import Any
 
-from .cassette import HttpResponse, SseEvent
+from .cassette import HttpResponse, SseEvent, SseEvents
 from .faults import CutStream, Fault, Stall
-from .sse import SseParser, encode_event
+from .sse import SseParser
 from .timing import ReplayTime
 
 __all__ = ["CHUNK", "CUT", "FaultError", "Recorder", "TeeBody", "body_class", "fault_steps",
@@ -67,19 +67,17 @@ def fault_steps(module: ModuleType, fault: Fault | None,
     return []
 
 
-def _event_steps(events: list[SseEvent], pace: float | None, limit: int | None) -> Iterator[Step]:
-    if limit is not None:
-        events = events[:limit]
+def _event_steps(events: SseEvents, pace: float | None, limit: int | None) -> Iterator[Step]:
     if pace is not None:
         previous = 0.0
-        for event in events:
-            delay = max(0.0, event.at - previous) * pace
-            previous = event.at
+        for at, chunk in events.timed(limit):
+            delay = max(0.0, at - previous) * pace
+            previous = at
             if delay:
                 yield delay
-            yield encode_event(event)
+            yield chunk
         return
-    stream = b"".join(map(encode_event, events))
+    stream = events.wire(limit)
     for start in range(0, len(stream), CHUNK):
         yield stream[start:start + CHUNK]
 
@@ -93,7 +91,7 @@ def played_body(module: ModuleType, response: HttpResponse, content: bytes | Non
 
     def steps() -> Iterator[Step]:
         if response.events is not None:
-            yield from _event_steps(response.events, pace, limit)
+            yield from _event_steps(SseEvents.of(response.events), pace, limit)
         elif content and ending:
             yield content[: len(content) // 2]  # a plain body breaks off half way
         elif content:

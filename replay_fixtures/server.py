@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from .cassette import Frame, HttpInteraction, HttpRequest
+from .cassette import Frame, HttpInteraction, HttpRequest, SseEvents
 from .faults import CloseAfterEvents, CloseBeforeFirstEvent, CutStream, ErrorFrame, FaultPlan, HttpStatus, Stall
 from .matching import differences, explain
 from .session import CassetteMismatch, Session
@@ -136,13 +136,11 @@ class ReplayServer:
 
         async def stream() -> AsyncIterator[bytes]:
             previous = 0.0
-            for index, event in enumerate(response.events or []):
-                if limit is not None and index >= limit:
-                    break
+            for at, chunk in SseEvents.of(response.events or []).timed(limit):
                 if self.pace:
-                    await asyncio.sleep(max(0.0, event.at - previous) * self.pace)
-                previous = event.at
-                yield event.to_bytes()
+                    await asyncio.sleep(max(0.0, at - previous) * self.pace)
+                previous = at
+                yield chunk
             if isinstance(fault, Stall):
                 await self._stall()
             if isinstance(fault, CutStream):

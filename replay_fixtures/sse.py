@@ -19,9 +19,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import orjson
-
-from .cassette import SseEvent
+from .sse_events import SseEvent, encode_event
 
 __all__ = ["SseParser", "encode_event", "encode_events", "parse_events"]
 
@@ -127,34 +125,6 @@ def parse_events(chunks: Iterable[bytes], at: float = 0.0) -> list[SseEvent]:
     """Every complete event of a stream given as chunks."""
     parser = SseParser()
     return [event for chunk in chunks for event, _ in parser.feed(chunk, at)]
-
-
-def encode_event(event: SseEvent) -> bytes:
-    """One event as SSE bytes, ending with its blank line."""
-    name, data = event.event, event.data
-    if data is not None and name is not None and event.id is None and event.retry is None:
-        return b"event: " + name.encode() + b"\ndata: " + _json(data) + b"\n\n"  # the usual event
-    parts: list[bytes] = []
-    if name is not None:
-        parts.append(b"event: " + name.encode())
-    if event.id is not None:
-        parts.append(b"id: " + event.id.encode())
-    if event.retry is not None:
-        parts.append(b"retry: " + str(event.retry).encode())
-    if data is not None:
-        parts.append(b"data: " + _json(data))
-    elif event.text is not None:
-        parts.extend(b"data: " + line.encode() for line in event.text.split("\n"))
-    if not parts:
-        return b"\n"  # an event of nothing but a blank line (after an id was set)
-    return b"\n".join(parts) + b"\n\n"
-
-
-def _json(value: object) -> bytes:
-    try:
-        return orjson.dumps(value)
-    except TypeError:  # an integer beyond 64 bits, loaded by the json fallback
-        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def encode_events(events: Iterable[SseEvent]) -> Iterator[bytes]:

@@ -33,7 +33,7 @@ from vcr.filters import decode_response
 from vcr.patch import CassettePatcherBuilder
 from vcr.record_mode import RecordMode as VcrRecordMode
 
-from .cassette import HttpRequest, HttpResponse
+from .cassette import HttpRequest, HttpResponse, SseEvents
 from .faults import Fault, FaultPlan, HttpStatus
 from .http_messages import body_bytes, body_fields, error_answer, headers_of, reason, request_of
 from .http_messages import scrubbed_interaction
@@ -158,7 +158,7 @@ def _vcr_response(status: int, headers: dict[str, str], content: bytes) -> dict[
 
 def _vcr_response_of(response: HttpResponse) -> dict[str, Any]:
     if response.events is not None:
-        content = b"".join(event.to_bytes() for event in response.events)
+        content = SseEvents.of(response.events).wire()
     else:
         content = body_bytes(response)
     headers = {**response.headers, "content-length": str(len(content))}
