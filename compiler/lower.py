@@ -67,8 +67,18 @@ class _Lowering:
 
     def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
-        self._declared = {ref: _declared(ref, tool) for ref, tool in spec.tools.items()}
-        self._short_handoffs = {target: self._long(target) for target in analysis.references.all_targets}
+        self._declared = {
+            ref: (_function(ref, tool.description, tool.parameters, tool.strict),
+                  {"function": tool.function, "strict": tool.strict})
+            if tool.__class__ is FunctionToolSpec else _declared(ref, tool)
+            for ref, tool in spec.tools.items()}
+        agents = spec.agents
+        self._short_handoffs = {
+            target: (name, {"input_filter": None, "input_type": None, "to": target},
+                     _function(name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA,
+                               True))
+            for target in analysis.references.all_targets
+            for name in (transfer_name(target),)}
 
     def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
         spec = self.spec
@@ -128,11 +138,15 @@ class _Lowering:
             "input_type": long.input_type if long else None,
             "to": target,
         }
-        description = (long.description if long else None) or (
-            f"Handoff to the {target} agent to handle the request. "
-            f"{self.spec.agents[target].description or ''}")
+        description = (long.description if long else None) or _handoff_description(
+            target, self.spec.agents[target])
         tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
         return tool_name, entry, tool
+
+
+def _handoff_description(target: str, agent: AgentSpec) -> str:
+    """The Agents SDK's description of a handoff tool that has none of its own."""
+    return f"Handoff to the {target} agent to handle the request. {agent.description or ''}"
 
 
 def _declared(ref: str, declared: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
