@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from functools import lru_cache
 from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema, from_json
@@ -33,15 +34,22 @@ from .sse_events import SseEvents
 __all__ = ["read_lines"]
 
 _OPEN = b'"events": [\n'
-_NUMBER = rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)"
-_LINE = rb' +\{"at":(' + _NUMBER + rb'),"event":"([^"\\\x00-\x1f]*)()","data":'
-_FIRST = re.compile(_LINE)
-"""The start of the first event line, up to its data: its at, its name, and an empty group
-where the wire form has `data: `."""
-_BETWEEN = re.compile(rb"\},\n" + _LINE)
-"""The end of one event line and the start of the next, up to its data."""
+_LINE = rb'\{"at":([-+.0-9eE]++),"event":"([^"\\\x00-\x1f]*+)()","data":'
+"""An event line up to its data: its at (checked as JSON by `_NUMBERS`), its name, and an
+empty group where the wire form has `data: `."""
+_FIRST = re.compile(rb"( +)" + _LINE)
+_BATCH = 1 << 18
+"""About how many bytes of event lines are read at a time."""
 _OBJECT = SchemaValidator(core_schema.typed_dict_schema({}, extra_behavior="ignore"))
 """Checks that bytes are one JSON object, keeping none of it."""
+_NUMBERS = SchemaValidator(core_schema.list_schema(core_schema.float_schema()))
+
+
+@lru_cache(maxsize=8)
+def _between(indent: bytes) -> re.Pattern[bytes]:
+    """The end of one event line and the start of the next (indented by `indent`), up to its
+    data. (The whole indent in the pattern makes the search for it faster.)"""
+    return re.compile(rb"\},\n" + re.escape(indent) + _LINE)
 
 
 def read_lines(raw: bytes) -> Any | None:
@@ -92,18 +100,44 @@ def _cut_out(raw: bytes) -> tuple[bytes, dict[str, SseEvents]]:
 
 
 def _events(raw: bytes, start: int, end: int) -> SseEvents | None:
-    """The events of the lines `raw[start:end]`, or None unless each has the writer's shape."""
+    """The events of the lines `raw[start:end]`, or None unless each has the writer's shape.
+    Read a batch of lines at a time (each batch's SSE bytes one part of the wire): what a
+    batch needs meanwhile is small, and the next batch reuses its memory."""
     head = _FIRST.match(raw, start, end)
     if head is None or raw.find(b"\r", start, end) >= 0:
         return None  # (a CR inside the data would end an SSE line)
-    pieces = [b"", *head.groups(), *_BETWEEN.split(memoryview(raw)[head.end():end])]
-    if pieces[-1][-1:] != b"}":  # pieces: "", then per line at, name, "", data
-        return None
-    pieces[-1] = pieces[-1][:-1]
-    at, names, data = pieces[1::4], pieces[2::4], pieces[4::4]
-    if raw.count(b"\n", start, end) != len(data) - 1:
+    indent, *fields = head.groups()
+    between, view = _between(indent), memoryview(raw)
+    parts: list[bytes] = []
+    at: list[bytes] = []
+    count = 0
+    low, pieces = head.end(), [b"", *fields]
+    while True:
+        high = raw.find(b"},\n", low + _BATCH, end)  # the end of a line, or -1: the last batch
+        pieces += between.split(view[low:high if high >= 0 else end])
+        batch = _batch(pieces, last=high < 0)
+        if batch is None:
+            return None
+        parts.append(batch[0])
+        at.append(batch[1])
+        count += batch[2]
+        if high < 0:
+            return SseEvents.of_wire(parts, b",".join(at), count)
+        low, pieces = high, []
+
+
+def _batch(pieces: list[bytes], last: bool) -> tuple[bytes, bytes, int] | None:
+    """The SSE bytes, the comma-separated `at` numbers and the count of a batch of event
+    lines split by `_between` (pieces: "", then per line at, name, "", data), or None."""
+    if pieces[0] or len(pieces) % 4 != 1 or (last and pieces[-1][-1:] != b"}"):
+        return None  # (a batch starts at a line's end; the last line ends in the block's "}")
+    if last:
+        pieces[-1] = pieces[-1][:-1]
+    at, names, data = b",".join(pieces[1::4]), pieces[2::4], pieces[4::4]
+    if b"\n" in b"".join(data):
         return None  # a line break inside the data (it would end an SSE line)
     try:
+        _NUMBERS.validate_json(b"[" + at + b"]")  # (no comma inside one: each is one number)
         deque(map(_OBJECT.validate_json, data), maxlen=0)
         b"\n".join(names).decode("utf-8")
     except (ValidationError, UnicodeDecodeError):
@@ -111,4 +145,4 @@ def _events(raw: bytes, start: int, end: int) -> SseEvents | None:
     pieces[1::4] = [b"event: "] + [b"\n\nevent: "] * (len(data) - 1)
     pieces[3::4] = [b"\ndata: "] * len(data)
     pieces.append(b"\n\n")
-    return SseEvents.of_wire(b"".join(pieces), b",".join(at), len(data))
+    return b"".join(pieces), at, len(data)

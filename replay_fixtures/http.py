@@ -39,6 +39,7 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 from unittest import mock
@@ -66,14 +67,17 @@ __all__ = ["HttpInterceptor"]
 _ACTIVE = threading.Lock()
 
 
-def _modules() -> list[ModuleType]:
+@lru_cache(maxsize=1)
+def _modules() -> tuple[ModuleType, ...]:
+    """httpx2 and httpx, those installed (looked up once: a failing import searches the whole
+    path each time)."""
     found = []
     for name in ("httpx2", "httpx"):
         try:
             found.append(__import__(name))
         except ImportError:
             continue
-    return found
+    return tuple(found)
 
 
 @dataclass

@@ -77,9 +77,26 @@ def _event_steps(events: SseEvents, pace: float | None, limit: int | None) -> It
                 yield delay
             yield chunk
         return
-    stream = events.wire(limit)
-    for start in range(0, len(stream), CHUNK):
-        yield stream[start:start + CHUNK]
+    yield from _chunked(events.wire_parts(limit), CHUNK)
+
+
+def _chunked(parts: list[bytes], size: int) -> Iterator[bytes]:
+    """The bytes of `parts`, back to back, in chunks of `size` (the last one may be shorter)."""
+    carry = b""
+    for part in parts:
+        start = 0
+        if carry:
+            start = size - len(carry)
+            carry += part[:start]
+            if len(carry) < size:
+                continue
+            yield carry
+        whole = start + (len(part) - start) // size * size
+        for at in range(start, whole, size):
+            yield part[at:at + size]
+        carry = part[whole:]
+    if carry:
+        yield carry
 
 
 def played_body(module: ModuleType, response: HttpResponse, content: bytes | None, *,

@@ -69,26 +69,27 @@ def _json(value: object) -> bytes:
 
 
 class _Wire:
-    """Events kept as two strings of bytes, so that nothing per event stays alive through a
-    replay: their SSE form (each an `event:` line, a `data:` line and a blank line; neither a
-    name nor a data holds a line break) and their `at` numbers as JSON, comma-separated."""
+    """Events kept as a few strings of bytes, so that nothing per event stays alive through a
+    replay: their SSE form in parts of whole events (each an `event:` line, a `data:` line and
+    a blank line; neither a name nor a data holds a line break) and their `at` numbers as
+    JSON, comma-separated."""
 
-    __slots__ = ("at", "count", "wire")
+    __slots__ = ("at", "count", "parts")
 
-    def __init__(self, wire: bytes, at: bytes, count: int) -> None:
-        self.wire, self.at, self.count = wire, at, count
+    def __init__(self, parts: list[bytes], at: bytes, count: int) -> None:
+        self.parts, self.at, self.count = parts, at, count
 
     def chunks(self) -> list[bytes]:
         """Each event's SSE bytes, without its blank line."""
-        return self.wire.split(b"\n\n")[:-1]
+        return b"".join(self.parts).split(b"\n\n")[:-1]
 
     def times(self) -> list[float]:
         return [float(from_json(at)) for at in self.at.split(b",")]
 
     def __getitem__(self, index: slice) -> _Wire:
         chunks = self.chunks()[index]
-        wire = b"\n\n".join(chunks) + b"\n\n" if chunks else b""
-        return _Wire(wire, b",".join(self.at.split(b",")[index]), len(chunks))
+        parts = [b"\n\n".join(chunks) + b"\n\n"] if chunks else []
+        return _Wire(parts, b",".join(self.at.split(b",")[index]), len(chunks))
 
     def models(self) -> list[SseEvent]:
         build = SseEvent.model_construct
@@ -109,12 +110,13 @@ class SseEvents(Sequence[SseEvent]):
         self._wire: _Wire | None = None
 
     @classmethod
-    def of_wire(cls, wire: bytes, at: bytes, count: int) -> SseEvents:
-        """`count` events read from a cassette's lines (`cassette_lines` checks them): `wire`,
-        their SSE bytes, each event an `event:` line, a `data:` line with a JSON object and a
-        blank line; `at`, their time offsets as JSON numbers, comma-separated."""
+    def of_wire(cls, parts: list[bytes], at: bytes, count: int) -> SseEvents:
+        """`count` events read from a cassette's lines (`cassette_lines` checks them): their
+        SSE bytes in `parts` of whole events, each event an `event:` line, a `data:` line with
+        a JSON object and a blank line; `at`, their time offsets as JSON numbers,
+        comma-separated."""
         made = cls.__new__(cls)
-        made._models, made._wire = None, _Wire(wire, at, count)
+        made._models, made._wire = None, _Wire(parts, at, count)
         return made
 
     @classmethod
@@ -165,10 +167,14 @@ class SseEvents(Sequence[SseEvent]):
 
     def wire(self, limit: int | None = None) -> bytes:
         """The SSE bytes of the first `limit` events (all of them by default)."""
+        return b"".join(self.wire_parts(limit))
+
+    def wire_parts(self, limit: int | None = None) -> list[bytes]:
+        """`wire` in parts, as they are held (joining them would copy them all)."""
         if limit is not None and limit < len(self):
-            return self[:limit].wire()
+            return self[:limit].wire_parts()
         wire = self._wire
-        return wire.wire if wire is not None else b"".join(map(encode_event, self._held()))
+        return wire.parts if wire is not None else list(map(encode_event, self._held()))
 
     def timed(self, limit: int | None = None) -> Iterator[tuple[float, bytes]]:
         """Each of the first `limit` events as (its time offset, its SSE bytes)."""

@@ -26,6 +26,8 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
 from typing import Any
 
 import vcr
@@ -63,7 +65,11 @@ class SessionCassette:
     """The cassette vcrpy's patchers use, backed by a Session."""
 
     custom_patches: tuple[Any, ...] = ()
-    skip_patchers: tuple[str, ...] = ()
+
+    @property
+    def skip_patchers(self) -> tuple[str, ...]:
+        """vcrpy's patcher groups for libraries not installed (each would try the import)."""
+        return _absent_groups()
     _match_on: tuple[Any, ...] = ()
 
     def __init__(self, session: Session, faults: FaultPlan) -> None:
@@ -163,6 +169,25 @@ def _vcr_response_of(response: HttpResponse) -> dict[str, Any]:
         content = body_bytes(response)
     headers = {**response.headers, "content-length": str(len(content))}
     return _vcr_response(response.status, headers, content)
+
+
+_GROUPS = {"boto3": ("botocore",), "httplib2": ("httplib2",), "tornado": ("tornado",),
+           "aiohttp": ("aiohttp",), "httpx": ("httpx", "httpx_curl_cffi", "pyreqwest")}
+"""vcrpy's patcher groups that import libraries which may be missing, and those libraries."""
+
+
+@lru_cache(maxsize=1)
+def _absent_groups() -> tuple[str, ...]:
+    """The groups none of whose libraries is installed: looked up once, as an import that
+    fails searches the whole path again each time (vcrpy tried them at every cassette)."""
+    return tuple(group for group, names in _GROUPS.items() if not any(map(_installed, names)))
+
+
+def _installed(name: str) -> bool:
+    try:
+        return find_spec(name) is not None
+    except (ImportError, ValueError):  # a module set up oddly: let vcrpy try it
+        return True
 
 
 def patchers(cassette: SessionCassette) -> Iterator[AbstractContextManager[Any]]:
