@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 import networkx as nx

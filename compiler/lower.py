@@ -233,7 +233,7 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
         names = (map(transfer_name, handoffs) if targets[name] == handoffs  # all in short form
                  else map(handoff_tool_name, handoffs))
         extend([{"from": name, "on": "handoff:" + tool_name, "to": target, "tools": None}
-                for tool_name, target in sorted(zip(names, targets[name]))])
+                for tool_name, target in sorted(zip(names, targets[name], strict=True))])
         refs = agent.tools
         calls_tools = bool(refs) and (not functions.isdisjoint(refs)
                                       or any(r.__class__ is AgentToolSpec for r in refs))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import networkx as nx
-
-from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..spec import AgentSpec, AgentToolSpec, StopAtTools
 from .context import CheckContext
+
 
 def can_finish(agent: AgentSpec, settings: dict[str, Any]) -> bool:
     """Whether a turn of this agent can end the run with a final output.

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path as FsPath
-
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Span, did_you_mean
