@@ -43,6 +43,7 @@ _BATCH = 1 << 18
 _OBJECT = SchemaValidator(core_schema.typed_dict_schema({}, extra_behavior="ignore"))
 """Checks that bytes are one JSON object, keeping none of it."""
 _NUMBERS = SchemaValidator(core_schema.list_schema(core_schema.float_schema()))
+"""Checks a JSON array of numbers (the `at` of a batch's lines), keeping only floats."""
 
 
 @lru_cache(maxsize=8)

@@ -5,14 +5,20 @@ the whole reading does it."""
 from __future__ import annotations
 
 import json
+import re
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
+import openai
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai._streaming import SSEDecoder
 
+from agentgraph.replay_fixtures import cassette_lines, http_streams
 from agentgraph.replay_fixtures.cassette import Cassette, CassetteError, SseEvent, SseEvents
+from agentgraph.replay_fixtures.use import use_cassette
 from tests.replay.built_cassettes import http_cassette
 from tests.support.script import function_call, text, turn
 
@@ -50,6 +56,45 @@ def test_events_in_the_writers_layout_are_read_from_their_lines(
         assert client_view(got.events.wire()) == [(e.event, e.data) for e in recorded.events]
         assert client_view(got.events.wire(3)) == [(e.event, e.data) for e in recorded.events[:3]]
     assert loaded == cassette and loaded.to_text() == text_
+
+
+def test_lines_read_in_many_batches_replay_in_chunks_across_them(
+        stored: tuple[Cassette, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cassette, text_ = stored
+    monkeypatch.setattr(cassette_lines, "_BATCH", 300)  # a batch or two of lines at a time
+    monkeypatch.setattr(http_streams, "CHUNK", 37)  # chunks that end anywhere, across parts
+    path = tmp_path / "session.json"
+    path.write_text(text_)
+    loaded = Cassette.load(path)
+    assert loaded == read_whole(text_) and loaded.to_text() == text_
+    with use_cassette(path):
+        client = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-test", max_retries=0)
+        events = list(client.responses.create(**HELLO, stream=True))
+    recorded = cassette.interactions[0].response.events  # type: ignore[union-attr]
+    assert [e.model_dump(mode="json", exclude_unset=True) for e in events] == \
+        [e.data for e in recorded]
+
+
+def test_a_bad_line_in_a_later_batch_is_found(stored: tuple[Cassette, str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _, text_ = stored
+    monkeypatch.setattr(cassette_lines, "_BATCH", 300)
+    lines = text_.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.lstrip().startswith('{"at":')][-2]
+    for bad in (lines[at].replace('"data":{', '"data":{\n', 1),  # still JSON, read the usual way
+                lines[at].replace('{"at":0', '{"at":+0', 1)):  # not JSON
+        edited = "".join([*lines[:at], bad, *lines[at + 1:]])
+        try:
+            expected: Any = read_whole(edited)
+        except CassetteError as exc:
+            expected = str(exc)
+        with pytest.raises(CassetteError, match=re.escape(str(expected))) \
+                if isinstance(expected, str) else nullcontext():
+            loaded = Cassette.from_text(edited)
+            events = loaded.interactions[0].response.events  # type: ignore[union-attr]
+            wire = SseEvents.of(events).wire()  # (before anything looks at the events)
+            assert loaded == expected
+            assert client_view(wire) == [(e.event, e.data) for e in events]
 
 
 def test_paced_replay_gets_each_event_with_its_offset(stored: tuple[Cassette, str]) -> None:
@@ -125,10 +170,10 @@ values = st.recursive(
 @given(st.lists(st.builds(SseEvent, at=st.floats(0, 1e4), event=names,
                           data=st.dictionaries(names, values, max_size=4)), min_size=1, max_size=5))
 def test_any_events_read_from_lines_are_the_events_written(events: list[SseEvent]) -> None:
-    cassette, _ = http_cassette(EXCHANGES[:1], stream=True), None
+    cassette = http_cassette(EXCHANGES[:1], stream=True)
     cassette.interactions[0].response.events = SseEvents(events)  # type: ignore[union-attr]
     text_ = cassette.to_text()
     loaded = Cassette.from_text(text_)
-    assert loaded == read_whole(text_) == cassette
     wire = loaded.interactions[0].response.events.wire()  # type: ignore[union-attr]
     assert client_view(wire) == [(e.event or None, e.data) for e in events]
+    assert loaded == read_whole(text_) == cassette
