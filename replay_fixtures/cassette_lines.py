@@ -23,7 +23,6 @@ usual way, which also explains what is wrong with it.
 from __future__ import annotations
 
 import re
-from collections import deque
 from functools import lru_cache
 from typing import Any
 
@@ -40,8 +39,10 @@ empty group where the wire form has `data: `."""
 _FIRST = re.compile(rb"( +)" + _LINE)
 _BATCH = 1 << 18
 """About how many bytes of event lines are read at a time."""
-_OBJECT = SchemaValidator(core_schema.typed_dict_schema({}, extra_behavior="ignore"))
-"""Checks that bytes are one JSON object, keeping none of it."""
+_OBJECTS = SchemaValidator(core_schema.list_schema(core_schema.json_schema(
+    core_schema.typed_dict_schema({}, extra_behavior="ignore"))))
+"""Checks that each of a list of bytes is one JSON object (each parsed on its own, so that
+one cannot borrow from the next), keeping none of them."""
 _NUMBERS = SchemaValidator(core_schema.list_schema(core_schema.float_schema()))
 """Checks a JSON array of numbers (the `at` of a batch's lines), keeping only floats."""
 
@@ -139,7 +140,7 @@ def _batch(pieces: list[bytes], last: bool) -> tuple[bytes, bytes, int] | None:
         return None  # a line break inside the data (it would end an SSE line)
     try:
         _NUMBERS.validate_json(b"[" + at + b"]")  # (no comma inside one: each is one number)
-        deque(map(_OBJECT.validate_json, data), maxlen=0)
+        _OBJECTS.validate_python(data)
         b"\n".join(names).decode("utf-8")
     except (ValidationError, UnicodeDecodeError):
         return None
