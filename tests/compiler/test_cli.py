@@ -128,6 +128,15 @@ def test_compile_writes_json_and_a_summary(tmp_path: Path, capsys: pytest.Captur
     assert summary.count("\n") == 0
 
 
+def test_compile_indent_writes_the_same_graph_for_reading(tmp_path: Path) -> None:
+    plain, indented = tmp_path / "plain.json", tmp_path / "indented.json"
+    assert main(["compile", str(EXAMPLE), "-o", str(plain)]) == 0
+    assert main(["compile", str(EXAMPLE), "-o", str(indented), "--indent"]) == 0
+    assert plain.read_text(encoding="utf-8").count("\n") == 1  # canonical: one line
+    assert indented.read_text(encoding="utf-8").startswith('{\n  "context": ')
+    assert CompiledGraph.load(indented).data == CompiledGraph.load(plain).data
+
+
 def test_compile_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compile", str(EXAMPLE)]) == 0
     captured = capsys.readouterr()
