@@ -108,8 +108,8 @@ def entry() -> None:
     except BrokenPipeError:  # `agentgraph validate ... | head`: the reader left, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_ERRORS
-    if args.command in _COMPUTE_ONLY:
-        os._exit(code)
+    if args.command in _COMPUTE_ONLY and not getattr(args, "resolve", False):
+        os._exit(code)  # (with --resolve, user modules were imported: their atexit hooks run)
     raise SystemExit(code)
 
 
