@@ -16,12 +16,11 @@ the client the same event (JSON is re-encoded compactly; its content is unchange
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .sse_events import SseEvent, encode_event
 
-__all__ = ["SseParser", "encode_event", "encode_events", "parse_events"]
+__all__ = ["SseParser", "encode_event"]
 
 _CR, _LF = 0x0D, 0x0A
 
@@ -119,14 +118,3 @@ def _event_of(fields: _Fields, id: str | None, at: float) -> SseEvent:
             data = None
     return SseEvent.model_construct(at=at, event=fields.event, id=id, retry=fields.retry,
                                     data=data, text=None if data is not None else text)
-
-
-def parse_events(chunks: Iterable[bytes], at: float = 0.0) -> list[SseEvent]:
-    """Every complete event of a stream given as chunks."""
-    parser = SseParser()
-    return [event for chunk in chunks for event, _ in parser.feed(chunk, at)]
-
-
-def encode_events(events: Iterable[SseEvent]) -> Iterator[bytes]:
-    """The SSE bytes of each event, in order."""
-    return map(encode_event, events)

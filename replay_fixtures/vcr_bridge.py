@@ -65,12 +65,12 @@ class SessionCassette:
     """The cassette vcrpy's patchers use, backed by a Session."""
 
     custom_patches: tuple[Any, ...] = ()
+    _match_on: tuple[Any, ...] = ()
 
     @property
     def skip_patchers(self) -> tuple[str, ...]:
         """vcrpy's patcher groups for libraries not installed (each would try the import)."""
         return _absent_groups()
-    _match_on: tuple[Any, ...] = ()
 
     def __init__(self, session: Session, faults: FaultPlan) -> None:
         self.session, self.faults = session, faults
