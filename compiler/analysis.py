@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from .spec import AgentToolSpec, GraphSpec, HandoffSpec, HostedToolSpec, settings_for
-from .toolset import OfferedTool, offered_tools, transfer_name
+from .toolset import OfferedTool, offered_tools
 
 
 class References:
@@ -19,7 +19,9 @@ class References:
     def __init__(self, spec: GraphSpec) -> None:
         self.targets: dict[str, list[str]] = {}
         """Handoff targets of each agent, in order."""
-        tools: list[list[str]] = []
+        self.tool_lists: list[list[str]] = []
+        """The tools each agent names (its agents as tools left out), agent by agent."""
+        tools = self.tool_lists
         agents_as_tools: list[str] = []
         guardrails: list[list[str]] = []
         self.types: set[str] = set()
@@ -27,6 +29,8 @@ class References:
         undescribed: list[list[str]] = []
         self.mixed_tools: dict[str, None] = {}
         """Agents that use other agents as tools, in spec order."""
+        self.long_handoffs: dict[str, None] = {}
+        """Agents with a handoff in long form, in spec order."""
         self.input_filters = False
         """Whether some handoff has an input filter."""
         self.with_settings: list[str] = []
@@ -54,6 +58,7 @@ class References:
             if targets == handoffs:  # all in short form (a long one never equals its target)
                 undescribed.append(targets)
                 continue
+            self.long_handoffs[name] = None
             undescribed.append([h if h.__class__ is str else h.to for h in handoffs
                                 if h.__class__ is str or not h.description])
             self.types.update(h.input_type for h in handoffs
@@ -86,21 +91,8 @@ class GraphAnalysis:
         return offered
 
     @cached_property
-    def tool_names(self) -> dict[str, list[str]]:
-        """The names of the tools each agent offers, as in `offered` (cheaper for an agent whose
-        tools are all declared function tools and whose handoffs are all in short form)."""
-        targets, mixed, hosted = self.references.targets, self.references.mixed_tools, self._hosted
-        names: dict[str, list[str]] = {}
-        for name, agent in self.spec.agents.items():
-            refs, handoffs = agent.tools, agent.handoffs
-            if targets[name] == handoffs and name not in mixed and hosted.isdisjoint(refs):
-                names[name] = [*refs, *map(transfer_name, handoffs)]
-            else:
-                names[name] = [tool.name for tool in self.offered(name)]
-        return names
-
-    @cached_property
-    def _hosted(self) -> set[str]:
+    def hosted_tools(self) -> set[str]:
+        """The keys of the declared hosted tools."""
         return {key for key, tool in self.spec.tools.items() if isinstance(tool, HostedToolSpec)}
 
     def settings(self, name: str) -> dict[str, Any]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..spec import AgentSpec, HostedToolSpec, StopAtTools
-from ..toolset import OfferedTool
+from ..toolset import OfferedTool, transfer_name
 from .context import CheckContext
 
 _API_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}\Z")  # \Z: `$` would let a final newline through
@@ -22,16 +22,41 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
             if not _API_NAME.match(name):
                 yield ctx.diag("AG031", f"tool name `{name}` is refused by the API: names must "
                                         "match ^[a-zA-Z0-9_-]{1,64}$", ("tools", name), at_key=True)
+    for agent_name in _to_examine(ctx):
+        yield from _clashes(ctx, agent_name, ctx.offered(agent_name))
     analysis = ctx.analysis
-    offered = analysis.tool_names
-    everything = set().union(*offered.values())
-    refused = set() if all_api_names(everything) else {n for n in everything if not _API_NAME.match(n)}
-    for agent_name, names in offered.items():
-        if len(set(names)) < len(names) or (refused and not refused.isdisjoint(names)):
-            yield from _clashes(ctx, agent_name, ctx.offered(agent_name))
     chosen = analysis.forced.union(analysis.references.stop_at)  # tool_choice or stop_at set
     for agent_name in [name for name in agents if name in chosen] if chosen else ():
-        yield from _choices(ctx, agent_name, agents[agent_name], offered[agent_name])
+        names = [tool.name for tool in ctx.offered(agent_name)]
+        yield from _choices(ctx, agent_name, agents[agent_name], names)
+
+
+def _to_examine(ctx: CheckContext) -> Collection[str]:
+    """The agents that may offer two tools of one name, or a generated name the API refuses.
+
+    Agents that name only declared function tools and hand off in short form are screened all
+    at once: no name repeats among one agent's tools or among its targets, the generated
+    `transfer_to_` names are distinct, unlike every tool's and all allowed. If the screen
+    passes, only the other agents (agents as tools, hosted tools, long-form handoffs) are
+    examined one by one; otherwise all of them are."""
+    spec, used = ctx.spec, ctx.analysis.references
+    transfers = {transfer_name(target) for target in used.all_targets}
+    if not (len(transfers) == len(used.all_targets) and transfers.isdisjoint(used.tools)
+            and _no_repeats(used.tool_lists) and _no_repeats(used.targets.values())
+            and all_api_names(transfers)):
+        return spec.agents
+    unusual = {**used.mixed_tools, **used.long_handoffs}
+    hosted = ctx.analysis.hosted_tools
+    if not hosted.isdisjoint(used.tools):
+        unusual.update((name, None) for name, agent in spec.agents.items()
+                       if not hosted.isdisjoint(agent.tools))
+    return [name for name in spec.agents if name in unusual] if unusual else ()
+
+
+def _no_repeats(lists: Iterable[list[str]]) -> bool:
+    """Whether no list holds a name twice (decided for all of them at once)."""
+    lists = list(lists)
+    return sum(map(len, lists)) == sum(map(len, map(set, lists)))
 
 
 def all_api_names(names: Collection[str]) -> bool:
