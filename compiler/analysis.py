@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from .spec import AgentToolSpec, GraphSpec, HandoffSpec, HostedToolSpec, settings_for
-from .toolset import OfferedTool, offered_tools
+from .toolset import OfferedTool, offered_tools, transfer_names
 
 
 class References:
@@ -89,6 +89,11 @@ class GraphAnalysis:
             offered = offered_tools(self.spec, name, self.spec.agents[name])
             self._offered[name] = offered
         return offered
+
+    @cached_property
+    def transfer_names(self) -> dict[str, str]:
+        """The generated handoff tool name (transfer_to_<agent>) of every handoff target."""
+        return transfer_names(self.references.all_targets)
 
     @cached_property
     def hosted_tools(self) -> set[str]:

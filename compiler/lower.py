@@ -17,7 +17,7 @@ from .spec import (
     PythonType,
     StopAtTools,
 )
-from .toolset import agent_tool_name, handoff_target, handoff_tool_name, transfer_name
+from .toolset import agent_tool_name, handoff_target, handoff_tool_name
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {
     "additionalProperties": False, "type": "object", "properties": {}, "required": [],
@@ -77,8 +77,7 @@ class _Lowering:
             target: (name, {"input_filter": None, "input_type": None, "to": target},
                      _function(name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA,
                                True))
-            for target in analysis.references.all_targets
-            for name in (transfer_name(target),)}
+            for target, name in analysis.transfer_names.items()}
 
     def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
         spec = self.spec
@@ -223,17 +222,23 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     functions = {key for key, tool in spec.tools.items() if tool.__class__ is FunctionToolSpec}
     agents = spec.agents
     forced = analysis.forced
+    entry = spec.entry
+    short = {target: ("handoff:" + tool_name, target)  # (label, target) of a short-form handoff
+             for target, tool_name in analysis.transfer_names.items()}
     for name in sorted(agents):
         agent = agents[name]
         if name not in forced or agent.reset_tool_choice:  # a turn may end in a final output
             add({"from": name, "on": "final_output", "to": END, "tools": None})
-        if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
+        if agent.output_guardrails or (name == entry and agent.input_guardrails):
             add({"from": name, "on": "guardrail_tripped", "to": GUARDRAIL_TRIPPED, "tools": None})
         handoffs = agent.handoffs
-        names = (map(transfer_name, handoffs) if targets[name] == handoffs  # all in short form
-                 else map(handoff_tool_name, handoffs))
-        extend([{"from": name, "on": "handoff:" + tool_name, "to": target, "tools": None}
-                for tool_name, target in sorted(zip(names, targets[name], strict=True))])
+        if targets[name] == handoffs:  # all in short form
+            labels = sorted(map(short.__getitem__, handoffs))
+        else:
+            tool_names = map(handoff_tool_name, handoffs)
+            labels = sorted(zip(["handoff:" + tool_name for tool_name in tool_names], targets[name],
+                                strict=True))
+        extend([{"from": name, "on": on, "to": target, "tools": None} for on, target in labels])
         refs = agent.tools
         calls_tools = bool(refs) and (not functions.isdisjoint(refs)
                                       or any(r.__class__ is AgentToolSpec for r in refs))

@@ -7,6 +7,7 @@ Order follows the OpenAI Agents SDK: the agent's `tools:` in order, then its han
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -39,6 +40,18 @@ def function_style(name: str) -> str:
 def transfer_name(target: str) -> str:
     """The name of the generated tool of a handoff to `target`: transfer_to_<agent>."""
     return f"transfer_to_{function_style(target)}"
+
+
+def transfer_names(targets: Collection[str]) -> dict[str, str]:
+    """`transfer_name` of each target, decided for all of them at once when all are plain
+    (ASCII letters, digits and `_`: the usual case)."""
+    joined = "\n".join(targets)
+    letters = joined.replace("_", "").replace("\n", "")
+    plain = joined.isascii() and (letters.isalnum() or not letters)
+    if plain and joined.count("\n") == len(targets) - 1:  # and no target holds a line break
+        names = ["transfer_to_" + name for name in joined.lower().split("\n")]
+        return dict(zip(targets, names, strict=True))
+    return {target: transfer_name(target) for target in targets}
 
 
 def handoff_tool_name(handoff: str | HandoffSpec) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..spec import AgentSpec, HostedToolSpec, StopAtTools
-from ..toolset import OfferedTool, transfer_name
+from ..toolset import OfferedTool
 from .context import CheckContext
 
 _API_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}\Z")  # \Z: `$` would let a final newline through
@@ -40,7 +40,7 @@ def _to_examine(ctx: CheckContext) -> Collection[str]:
     passes, only the other agents (agents as tools, hosted tools, long-form handoffs) are
     examined one by one; otherwise all of them are."""
     spec, used = ctx.spec, ctx.analysis.references
-    transfers = {transfer_name(target) for target in used.all_targets}
+    transfers = set(ctx.analysis.transfer_names.values())
     if not (len(transfers) == len(used.all_targets) and transfers.isdisjoint(used.tools)
             and _no_repeats(used.tool_lists) and _no_repeats(used.targets.values())
             and all_api_names(transfers)):

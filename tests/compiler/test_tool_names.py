@@ -9,13 +9,13 @@ from pathlib import Path as FsPath
 from typing import Any
 from unittest.mock import patch
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from agentgraph.compiler import check_text
 from agentgraph.compiler.checks import CheckContext, naming
 from agentgraph.compiler.checks.naming import all_api_names, check_naming
 from agentgraph.compiler.shape import check_shape
+from agentgraph.compiler.toolset import transfer_name, transfer_names
+from hypothesis import given
+from hypothesis import strategies as st
 
 RULE = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # the API's ^[a-zA-Z0-9_-]{1,64}$, as fullmatch
 
@@ -41,12 +41,10 @@ def test_a_tool_name_ending_in_a_newline_is_refused() -> None:
 AGENTS = ["billing", "Billing", "bill ing", "refunds", "triage", "shipping", "r" * 60]
 """Agent names, some of whose generated `transfer_to_` names collide (billing, Billing, bill ing)
 or are too long for the API (the last)."""
-TOOLS = {"lookup": {"function": "pkg.mod:lookup", "parameters": {"type": "object"}, "strict": False},
-         "transfer_to_refunds": {"function": "pkg.mod:t", "parameters": {"type": "object"},
-                                 "strict": False},
-         "search": {"hosted": "web_search"}, "web_search": {"function": "pkg.mod:w",
-                                                            "parameters": {"type": "object"},
-                                                            "strict": False}}
+LOOSE = {"parameters": {"type": "object"}, "strict": False}
+TOOLS = {"lookup": {"function": "pkg.mod:lookup", **LOOSE},
+         "transfer_to_refunds": {"function": "pkg.mod:t", **LOOSE},
+         "search": {"hosted": "web_search"}, "web_search": {"function": "pkg.mod:w", **LOOSE}}
 
 handoff = st.sampled_from(AGENTS) | st.builds(
     lambda to, name: {"to": to, **({"tool_name": name} if name else {})},
@@ -87,11 +85,10 @@ PLANTED = {
                                     "AG030"),
     "two targets with one generated name": ({"handoffs": ["billing", "Billing"]}, "AG030"),
     "a hosted tool named like a function tool": ({"tools": ["search", "web_search"]}, "AG030"),
-    "a long-form handoff named like a tool": ({"tools": ["lookup"],
-                                               "handoffs": [{"to": "refunds", "tool_name": "lookup"}]},
-                                              "AG030"),
-    "an agent tool named like a tool": ({"tools": ["lookup", {"agent": "refunds", "name": "lookup"}]},
-                                        "AG030"),
+    "a long-form handoff named like a tool": (
+        {"tools": ["lookup"], "handoffs": [{"to": "refunds", "tool_name": "lookup"}]}, "AG030"),
+    "an agent tool named like a tool": (
+        {"tools": ["lookup", {"agent": "refunds", "name": "lookup"}]}, "AG030"),
     "a generated name too long": ({"handoffs": ["r" * 60]}, "AG031"),
 }
 
@@ -113,3 +110,11 @@ def test_one_problem_among_plain_agents_is_found(kind: str, where: int) -> None:
     found = list(check_naming(CheckContext(spec, "spec.json", FsPath("."))))
     assert [d.code for d in found] == [code]
     assert found[0].path[:2] == ("agents", names[where])
+
+
+TARGETS = ["a", "B_c", "x y", "é", "", "a\nb", "ab9", "Z"]
+
+
+@given(st.lists(st.sampled_from(TARGETS) | st.text(max_size=5), max_size=6, unique=True))
+def test_generated_handoff_names_in_bulk_are_the_names_one_by_one(targets: list[str]) -> None:
+    assert transfer_names(targets) == {target: transfer_name(target) for target in targets}
