@@ -22,6 +22,7 @@ _EXPECTED = {
     "string_type": "a string", "int_type": "an integer", "int_from_float": "an integer",
     "float_type": "a number", "bool_type": "a boolean (true or false)",
     "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "is_instance_of": "a mapping",  # only JSON Schemas are checked by class
     "list_type": "a list",
 }
 
@@ -69,12 +70,21 @@ def _diagnostic(data: Any, error: Any, file: str) -> Diagnostic:
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
-    """The data path of a pydantic location, skipping union tags; and whether a key is at fault."""
+    """The data path of a pydantic location, skipping union tags; and whether a key is at fault.
+
+    The spec's annotations are followed alongside, so that a tag is known as one even where
+    the data has a key of the same name (a function tool's tag is `function`, and so is one
+    of its keys)."""
     path: list[str | int] = []
     node = data
+    annotation: Any = GraphSpec
     for segment in loc:
         if segment == "[key]":
             return tuple(path), node, True
+        tagged = _is_tagged_union(annotation)
+        annotation = _step(annotation, segment) if annotation is not None else None
+        if tagged:
+            continue
         if isinstance(node, dict) and segment in node:
             path.append(segment)
             node = node[segment]
@@ -95,6 +105,16 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [field.alias or name for name, field in current.model_fields.items()]
     return []
+
+
+def _is_tagged_union(annotation: Any) -> bool:
+    """Whether the annotation is one of the spec's unions decided by a tag (whose tag pydantic
+    puts in error locations)."""
+    annotation = _unwrap(annotation)
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    return any(getattr(m, "tag", None) for member in typing.get_args(annotation)
+               for m in getattr(member, "__metadata__", ()))
 
 
 def _unwrap(annotation: Any) -> Any:

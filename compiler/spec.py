@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, InstanceOf, Tag
 
 FORMAT_VERSION = 1
-JsonSchema = dict[str, Any]
+JsonSchema = InstanceOf[dict[str, Any]]
+"""A JSON Schema object, kept as written: checked to be a mapping, not copied (a loaded
+document's keys are strings already; the schema checks, AG032-AG033, judge its content)."""
 
 
 class _Model(BaseModel):

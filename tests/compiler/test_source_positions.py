@@ -94,9 +94,14 @@ agents:
     description: Answers billing questions
 tools:
   lookup: {description: a tool without its function}
+  search: {function: desk.tools:search, strict: maybe}
+  web: {hosted: web_search, vector_store: vs_1}
 """
 SHAPE_EXPECT = [("AG003", "many", "max_turns"), ("AG002", "descripton", "Routes requests"),
-                ("AG004", "lookup", "tools")]
+                ("AG004", "lookup", "tools"), ("AG003", "maybe", "strict"),
+                ("AG002", "vector_store", "web_search")]
+"""A function tool's union tag is `function`, like one of its keys: errors inside the tool must
+still point at their own keys and values, not at its `function`."""
 
 REFS_YAML = """\
 agentgraph: 1
