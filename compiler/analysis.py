@@ -8,70 +8,9 @@ from typing import Any
 
 import networkx as nx
 
-from .spec import AgentToolSpec, GraphSpec, HandoffSpec, HostedToolSpec, settings_for
+from .references import References
+from .spec import AgentToolSpec, GraphSpec, HostedToolSpec, settings_for
 from .toolset import OfferedTool, offered_tools, transfer_names
-
-
-class References:
-    """Every name the agents use, gathered in one pass: what the checks screen with set
-    operations before walking agent by agent (only when something is amiss)."""
-
-    def __init__(self, spec: GraphSpec) -> None:
-        self.targets: dict[str, list[str]] = {}
-        """Handoff targets of each agent, in order."""
-        self.tool_lists: list[list[str]] = []
-        """The tools each agent names (its agents as tools left out), agent by agent."""
-        tools = self.tool_lists
-        agents_as_tools: list[str] = []
-        guardrails: list[list[str]] = []
-        self.types: set[str] = set()
-        """Types named by output_type and handoff input_type."""
-        undescribed: list[list[str]] = []
-        self.mixed_tools: dict[str, None] = {}
-        """Agents that use other agents as tools, in spec order."""
-        self.long_handoffs: dict[str, None] = {}
-        """Agents with a handoff in long form, in spec order."""
-        self.input_filters = False
-        """Whether some handoff has an input filter."""
-        self.with_settings: list[str] = []
-        """Agents with model settings of their own."""
-        self.stop_at: list[str] = []
-        """Agents whose tool_use_behavior stops at named tools."""
-        for name, agent in spec.agents.items():
-            handoffs = agent.handoffs
-            targets = self.targets[name] = [h if h.__class__ is str else h.to for h in handoffs]
-            refs = agent.tools
-            if all(r.__class__ is str for r in refs):
-                tools.append(refs)
-            else:
-                tools.append([r for r in refs if r.__class__ is str])
-                agents_as_tools.extend(r.agent for r in refs if r.__class__ is AgentToolSpec)
-                self.mixed_tools[name] = None
-            if agent.model_settings is not None:
-                self.with_settings.append(name)
-            if agent.tool_use_behavior.__class__ is not str:
-                self.stop_at.append(name)
-            guardrails.append(agent.input_guardrails)
-            guardrails.append(agent.output_guardrails)
-            if agent.output_type:
-                self.types.add(agent.output_type)
-            if targets == handoffs:  # all in short form (a long one never equals its target)
-                undescribed.append(targets)
-                continue
-            self.long_handoffs[name] = None
-            undescribed.append([h if h.__class__ is str else h.to for h in handoffs
-                                if h.__class__ is str or not h.description])
-            self.types.update(h.input_type for h in handoffs
-                              if isinstance(h, HandoffSpec) and h.input_type)
-            self.input_filters = self.input_filters or any(
-                isinstance(h, HandoffSpec) and h.input_filter is not None for h in handoffs)
-        self.all_targets: set[str] = set().union(*self.targets.values())
-        self.tools: set[str] = set().union(*tools)
-        """Declared tools referenced by name."""
-        self.agents_as_tools: set[str] = set(agents_as_tools)
-        self.guardrails: set[str] = set().union(*guardrails)
-        self.undescribed_targets: set[str] = set().union(*undescribed)
-        """Targets of handoffs that leave the description to the target agent's own."""
 
 
 class GraphAnalysis:
