@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from .references import References
-from .spec import AgentToolSpec, GraphSpec, HostedToolSpec, settings_for
+from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, HostedToolSpec, settings_for
 from .toolset import OfferedTool, offered_tools, transfer_names
 
 
@@ -33,6 +33,12 @@ class GraphAnalysis:
     def transfer_names(self) -> dict[str, str]:
         """The generated handoff tool name (transfer_to_<agent>) of every handoff target."""
         return transfer_names(self.references.all_targets)
+
+    @cached_property
+    def function_tools(self) -> dict[str, FunctionToolSpec]:
+        """The declared function tools, by key, in spec order."""
+        return {key: tool for key, tool in self.spec.tools.items()
+                if tool.__class__ is FunctionToolSpec}
 
     @cached_property
     def hosted_tools(self) -> set[str]:

@@ -219,7 +219,7 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     add, extend = edges.append, edges.extend
     cycles = analysis.handoff_cycles
     targets = analysis.references.targets
-    functions = {key for key, tool in spec.tools.items() if tool.__class__ is FunctionToolSpec}
+    functions = analysis.function_tools.keys()
     agents = spec.agents
     forced = analysis.forced
     entry = spec.entry

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
 from .context import CheckContext
 
+_FUNCTION = attrgetter("function")
 INPUT_FILTERS = ("remove_all_tools",)
 """Input filters known by name; anything else must be an import path."""
 
@@ -70,7 +72,7 @@ def _all_function_paths_fine(ctx: CheckContext) -> bool:
         return False
     if ctx.analysis.references.input_filters:
         return False
-    functions = [tool.function for tool in spec.tools.values() if tool.__class__ is FunctionToolSpec]
+    functions = list(map(_FUNCTION, ctx.analysis.function_tools.values()))
     functions.extend(guard.function for guard in spec.guardrails.values())
     return all(map(IMPORT_PATH.match, functions))
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import orjson
 
 from ..diagnostics import Diagnostic, Path
 from ..machine import canonical_json
-from ..spec import FunctionToolSpec, PythonType
+from ..spec import PythonType
 from .context import CheckContext
 
 MAX_SCHEMA_DEPTH = 64
+_ABSENT = b"null"  # the key of a tool without parameters (derived from its function)
+_PARAMETERS = attrgetter("parameters")
+_STRICT = attrgetter("strict")
 _Problem = tuple[tuple[Any, ...], str]
 
 
@@ -21,16 +25,29 @@ def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
     spec = ctx.spec
     if spec.context is not None and spec.context.json_schema is not None:
         yield from _check(ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False)
-    for name, tool in spec.tools.items():
-        if tool.__class__ is FunctionToolSpec and tool.parameters is not None:
-            invalid, refused = schema_problems(_cache_key(tool.parameters), tool.strict, True)
-            if invalid or refused:
-                yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
-                                  strict=tool.strict, root_object=True)
+    yield from _tool_parameters(ctx)
     used = ctx.analysis.references.types
     for name, schema in spec.types.items():
         if not isinstance(schema, PythonType):
             yield from _check(ctx, schema, ("types", name), strict=name in used, root_object=True)
+
+
+def _tool_parameters(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG032-AG033 for the function tools' parameters: each distinct (schema, strict) pair is
+    judged once; the tools are walked one by one only when some schema has a problem."""
+    tools = ctx.analysis.function_tools
+    schemas = list(map(_PARAMETERS, tools.values()))
+    stricts = list(map(_STRICT, tools.values()))
+    try:  # a set: only distinct keys are kept (keeping each of many small outputs costs more)
+        pairs = set(zip(map(orjson.dumps, schemas), stricts, strict=True))
+    except TypeError:
+        pairs = set(zip(map(_cache_key, schemas), stricts, strict=True))
+    if all(key == _ABSENT or not any(schema_problems(key, strict, True)) for key, strict in pairs):
+        return
+    for name, tool in tools.items():
+        if tool.parameters is not None:
+            yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
+                              strict=tool.strict, root_object=True)
 
 
 def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool,
