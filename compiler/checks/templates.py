@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 _SIMPLE_EXPRESSION = re.compile(
     r"\{\{[-+]?[ \t]*(context|agent)[ \t]*\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[-+]?\}\}")
+_FILE = attrgetter("instructions_file")
+_INSTRUCTIONS = attrgetter("instructions")
 TEMPLATE_GLOBALS = ("context", "agent")
 """The variables an instructions template sees: the run context and the agent (name, description)."""
 
@@ -34,7 +37,7 @@ def template_environment() -> SandboxedEnvironment:
 def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
     fields = _context_fields(ctx)
     agents = ctx.spec.agents
-    if _all_inline_and_fine(agents.values(), fields):
+    if _all_inline_and_fine(list(agents.values()), fields):
         return
     for name, agent in agents.items():
         base = ("agents", name)
@@ -56,20 +59,18 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield from _check_source(ctx, text, fields, (*base, "instructions_file"), str(path))
 
 
-def _all_inline_and_fine(agents: Iterable[AgentSpec], fields: set[str] | None) -> bool:
+def _all_inline_and_fine(agents: Collection[AgentSpec], fields: set[str] | None) -> bool:
     """Whether every agent's instructions are inline, made only of text and simple
     `{{ context.name }}` / `{{ agent.name }}` expressions, naming declared context fields: one
-    pass of the expression over all of them joined (no expression can span the NUL between two)."""
-    sources = []
-    for agent in agents:
-        if agent.instructions_file is not None:
-            return False
-        if agent.instructions is not None and "{" in agent.instructions:
-            sources.append(agent.instructions)
-    joined = "\0".join(sources)
-    if "{" in _SIMPLE_EXPRESSION.sub("", joined):
+    pass of the expression over all of them joined (no expression can span the NUL between two;
+    each match holds two `{` and there may be no other)."""
+    if set(map(_FILE, agents)) - {None}:
         return False
-    used = {attr for kind, attr in _SIMPLE_EXPRESSION.findall(joined) if kind == "context"}
+    joined = "\0".join(filter(None, map(_INSTRUCTIONS, agents)))
+    found = _SIMPLE_EXPRESSION.findall(joined)
+    if joined.count("{") != 2 * len(found):
+        return False
+    used = {attr for kind, attr in found if kind == "context"}
     return fields is None or used <= fields
 
 
