@@ -4,9 +4,12 @@ agents with no model."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from ..diagnostics import Diagnostic
 from .context import CheckContext
+
+_DESCRIPTION = attrgetter("description")
 
 
 def check_hygiene(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -27,7 +30,10 @@ def check_hygiene(ctx: CheckContext) -> Iterator[Diagnostic]:
                     yield ctx.diag("AG070", f"{section} `{name}` is declared but no agent uses it",
                                    (f"{section}s", name), at_key=True, hint="use it or remove it")
     agents = spec.agents
-    for target in used.undescribed_targets:
+    targets = used.undescribed_targets & agents.keys()
+    if all(map(_DESCRIPTION, map(agents.__getitem__, targets))):  # all described: the usual case
+        return
+    for target in targets:
         agent = agents.get(target)
         if agent is not None and not agent.description:
             yield ctx.diag("AG071", f"agent `{target}` is a handoff target but has no `description`",
