@@ -42,13 +42,22 @@ class SourceFile:
     """A loaded spec: its display name, text, format and data, with lazy node positions."""
 
     name: str
-    text: str = field(repr=False)
+    _text: str | bytes = field(repr=False)
+    """The text, or until it is first read the UTF-8 bytes it decodes from."""
     kind: str
     data: Any = field(default=None, repr=False)
     plain_json: bool = field(default=False, repr=False)
     """Whether `data` is already known to be plain JSON (no need to check it again)."""
     _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The text of the file (a plain JSON spec is parsed from its bytes: the text is
+        decoded only if a diagnostic needs a position)."""
+        if isinstance(self._text, bytes):
+            self._text = self._text.decode("utf-8-sig")
+        return self._text
 
     @property
     def lines(self) -> list[str]:
@@ -94,6 +103,12 @@ def read_source(path: str | FsPath, *, max_bytes: int = MAX_BYTES) -> tuple[Sour
 
 def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[SourceFile, list[Diagnostic]]:
     """Decode and parse spec text (bytes must be UTF-8) into a SourceFile with its data."""
+    quick = kind == "json"
+    if quick and isinstance(raw, bytes):
+        quick = False  # tried here, on the bytes: not again on the text
+        data = _plain_json(raw)
+        if data is not None:
+            return SourceFile(name, raw, kind, data, plain_json=True), []
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")
@@ -106,7 +121,7 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
     else:
         text = raw.removeprefix("\ufeff")
     source = SourceFile(name, text, kind)
-    diagnostics = _parse_json(source) if kind == "json" else _parse_yaml(source)
+    diagnostics = _parse_json(source, quick) if kind == "json" else _parse_yaml(source)
     if diagnostics:
         return source, diagnostics
     if source.data is None and not _has_content(text, kind):
@@ -136,30 +151,32 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"`{name}` is not a number JSON allows")
 
 
-def _parse_json(source: SourceFile) -> list[Diagnostic]:
-    data = _plain_json(source.text)
+def _parse_json(source: SourceFile, quick: bool) -> list[Diagnostic]:
+    data = _plain_json(source.text) if quick else None
     if data is not None:
         source.data, source.plain_json = data, True
         return []
     return _parse_json_closely(source)
 
 
-def _plain_json(text: str) -> Any:
+def _plain_json(text: str | bytes) -> Any:
     """The data of a JSON text that is plainly fine, or None when it may not be (a syntax error,
     a duplicate key, NaN, a lone surrogate, deep nesting...): the close parse then says what
     and where. pydantic-core's parser is quick and keeps big integers exact; duplicate keys,
     which it drops silently, are found by counting colons: outside strings a colon ends a
     member's key, and the compact re-encoding writes every string's colons as they were, so
     the counts differ exactly when the text had members the data lost. (An escaped colon,
-    `\\u003a`, would upset the count: such texts take the close parse.)"""
-    if "\\u003" in text:
+    `\\u003a`, would upset the count: such texts take the close parse.) Bytes must be UTF-8
+    without a byte order mark; the parser refuses any other."""
+    if ("\\u003" if isinstance(text, str) else b"\\u003") in text:  # type: ignore[operator]
         return None
     try:
         data = from_json(text, allow_inf_nan=False)
         compact = orjson.dumps(data)  # also what `not_json` checks: plain, not too deep
     except (ValueError, TypeError):  # orjson's errors are ValueError and TypeError subclasses
         return None
-    return data if text.count(":") == compact.count(b":") else None
+    colons = text.count(":") if isinstance(text, str) else text.count(b":")
+    return data if colons == compact.count(b":") else None
 
 
 def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:

@@ -232,12 +232,15 @@ JSON_VARIANTS = {
     "escaped": lambda d: json.dumps({"description": "ünï 日本語 😀 \t \"quoted\"", **d}),
     "tabs-crlf": lambda d: json.dumps(d, indent="\t", ensure_ascii=False).replace("\n", "\r\n"),
 }
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
 @pytest.mark.parametrize("variant", sorted(JSON_VARIANTS))
-def test_json_reference_spans(variant: str) -> None:
+def test_json_reference_spans(variant: str, as_bytes: bool) -> None:
+    """From bytes, a plain JSON spec is parsed before its text is decoded: the text decoded
+    later for the positions must give the same ones."""
     text = JSON_VARIANTS[variant](REFS_DATA)
     if variant == "minified":
         assert "\n" not in text
-    found = check(text, "json")
+    found = check(text.encode() if as_bytes else text, "json")
     for code, needle, after in REFS_EXPECT:
         assert_points_at(found, text, code, needle, after, kind="json")
 
@@ -260,6 +263,7 @@ def test_json_unicode_escapes_count_as_written() -> None:
     assert "\\u00e9t\\u00e9" in escaped
     assert_points_at(check(escaped, "json"), escaped, "AG011", "\\u00e9t\\u00e9", kind="json")
     assert_points_at(check(raw, "json"), raw, "AG011", "\u00e9t\u00e9", kind="json")
+    assert_points_at(check(raw.encode(), "json"), raw, "AG011", "\u00e9t\u00e9", kind="json")
 
 
 def test_json_nested_arrays() -> None:
