@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Path, did_you_mean
-from .spec import GraphSpec
+from .spec import GraphSpec, Meant
 
 _EXPECTED = {
     "string_type": "a string", "int_type": "an integer", "int_from_float": "an integer",
@@ -33,7 +33,7 @@ def check_shape(data: Any, file: str) -> tuple[GraphSpec | None, list[Diagnostic
     try:
         return GraphSpec.model_validate(data), []
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors = [e for e in exc.errors(include_url=False) if _on_meant_member(data, e["loc"])]
     diagnostics = _merge_typos([_diagnostic(data, error, file) for error in errors])
     return _repair(data, errors), diagnostics
 
@@ -81,9 +81,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
     for segment in loc:
         if segment == "[key]":
             return tuple(path), node, True
-        tagged = _is_tagged_union(annotation)
+        union = _union(annotation) is not None
         annotation = _step(annotation, segment) if annotation is not None else None
-        if tagged:
+        if union:  # the segment names a member of the union, not a place in the data
             continue
         if isinstance(node, dict) and segment in node:
             path.append(segment)
@@ -107,14 +107,45 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
-def _is_tagged_union(annotation: Any) -> bool:
-    """Whether the annotation is one of the spec's unions decided by a tag (whose tag pydantic
-    puts in error locations)."""
+def _on_meant_member(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Whether an error location runs, at each ordered union, through the member the value
+    there is meant to be (pydantic reports a value that fits no member against every member;
+    only the errors of the meant one are worth showing)."""
+    node, annotation = data, GraphSpec
+    for segment in loc:
+        if annotation is None:
+            return True
+        union = _union(annotation)
+        if union is not None:
+            members, meant = union
+            if meant is not None and _label(members[meant.member(node)]) != segment:
+                return False
+        elif isinstance(node, dict | list) and segment != "[key]":
+            try:
+                node = node[segment]
+            except (KeyError, IndexError, TypeError):
+                return True
+        annotation = _step(annotation, segment)
+    return True
+
+
+def _union(annotation: Any) -> tuple[tuple[Any, ...], Meant | None] | None:
+    """The members of one of the spec's unions (whose member pydantic puts in error locations,
+    by tag or by name), and how to tell which one a value is meant to be (for the ordered
+    ones); None for any other annotation."""
+    meant = next((m for m in getattr(annotation, "__metadata__", ()) if isinstance(m, Meant)), None)
     annotation = _unwrap(annotation)
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
-        return False
-    return any(getattr(m, "tag", None) for member in typing.get_args(annotation)
-               for m in getattr(member, "__metadata__", ()))
+        return None
+    members = typing.get_args(annotation)
+    tagged = any(getattr(m, "tag", None) for member in members
+                 for m in getattr(member, "__metadata__", ()))
+    return (members, meant) if tagged or meant is not None else None
+
+
+def _label(member: Any) -> str:
+    """How pydantic names a member of an ordered union in error locations."""
+    return str(getattr(_unwrap(member), "__name__", member))
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -6,6 +6,8 @@ are the checks' business (so that one run reports all of them with their own cod
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, InstanceOf, Tag
@@ -31,8 +33,23 @@ def _empty_dict() -> dict[str, Any]:
     return {}
 
 
-def _short_or_long(value: Any) -> str:
-    return "long" if isinstance(value, dict) else "short"
+@dataclass(frozen=True)
+class Meant:
+    """Which member of an ordered union (`union_mode="left_to_right"`) a value is meant to be,
+    by its shape: a value that fits no member is reported against that member only (shape.py).
+    Validation tries the members in order and never calls it: for the many handoffs and tools
+    of a large spec, a Python call per value costs more than the try."""
+
+    member: Callable[[Any], int]
+    """The index of the member a value is meant to be."""
+
+
+def _mapping_is_second(value: Any) -> int:
+    return 1 if isinstance(value, dict) else 0
+
+
+def _hosted_is_second(value: Any) -> int:
+    return 1 if isinstance(value, dict) and "hosted" in value else 0
 
 
 class RetrySettings(_Model):
@@ -99,10 +116,8 @@ class HandoffSpec(_Model):
     input_type: str | None = Field(None, description="A type the model fills when handing off.")
 
 
-Handoff = Annotated[
-    Annotated[str, Tag("short")] | Annotated[HandoffSpec, Tag("long")],
-    Discriminator(_short_or_long),
-]
+Handoff = Annotated[str | HandoffSpec, Field(union_mode="left_to_right"), Meant(_mapping_is_second)]
+"""A handoff: a target agent's name (short form) or a HandoffSpec (long form)."""
 
 
 class AgentToolSpec(_Model):
@@ -113,10 +128,9 @@ class AgentToolSpec(_Model):
     description: str | None = Field(None, description="Defaults to the agent's description.")
 
 
-ToolRef = Annotated[
-    Annotated[str, Tag("short")] | Annotated[AgentToolSpec, Tag("long")],
-    Discriminator(_short_or_long),
-]
+ToolRef = Annotated[str | AgentToolSpec, Field(union_mode="left_to_right"),
+                    Meant(_mapping_is_second)]
+"""A tool of an agent: a declared tool's key, or another agent used as a tool."""
 
 
 class StopAtTools(_Model):
@@ -173,14 +187,9 @@ class HostedToolSpec(_Model):
     options: dict[str, Any] = Field({}, description="Extra fields of the tool, e.g. vector_store_ids.")
 
 
-def _tool_kind(value: Any) -> str:
-    return "hosted" if isinstance(value, dict) and "hosted" in value else "function"
-
-
-ToolSpec = Annotated[
-    Annotated[FunctionToolSpec, Tag("function")] | Annotated[HostedToolSpec, Tag("hosted")],
-    Discriminator(_tool_kind),
-]
+ToolSpec = Annotated[FunctionToolSpec | HostedToolSpec, Field(union_mode="left_to_right"),
+                     Meant(_hosted_is_second)]
+"""A declared tool: hosted if it names `hosted`, else a function tool."""
 
 
 class GuardrailSpec(_Model):
