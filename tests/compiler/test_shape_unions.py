@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-
 from agentgraph.compiler import check_text
 
 BASE: dict[str, Any] = {"agentgraph": 1, "name": "n", "entry": "a", "defaults": {"model": "m"},
