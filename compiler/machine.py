@@ -11,7 +11,6 @@ objects; typed views of states and transitions are built when first read.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,8 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
 import orjson
+
+from .sealing import canonical_json, indented_json, seal
 
 if TYPE_CHECKING:
     from .machine_schema import State, Transition
@@ -48,9 +49,8 @@ class CompiledGraph:
         the same step (one serialisation of a large graph, not two)."""
         body = {**body, "format": COMPILED_FORMAT}
         body.pop("digest", None)
-        before, after = _halves(body)
-        digest = _sha256(*_joined(before, after))
-        return cls({**body, "digest": digest}, _joined(before, after, digest))
+        digest, file = seal(body)
+        return cls({**body, "digest": digest}, file)
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:
@@ -114,7 +114,7 @@ class CompiledGraph:
     def file_parts(self, *, indent: bool = False) -> tuple[bytes | memoryview, ...]:
         """The file form in pieces that join to `to_bytes()`, for writing without a copy."""
         if indent:
-            return (_dumps(self.data, orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS), b"\n")
+            return (indented_json(self.data), b"\n")
         if self._file is None:
             return (canonical_json(self.data), b"\n")
         return self._file
@@ -139,11 +139,6 @@ class _LazyStates(Mapping[str, "State"]):
         return len(self._raw)
 
 
-def canonical_json(data: Any) -> bytes:
-    """Compact JSON with sorted keys, UTF-8: the form a state's digest is taken over."""
-    return _dumps(data, orjson.OPT_SORT_KEYS)
-
-
 def digest_of(data: Any) -> str:
     """The digest of one part of a graph (a state): sha256 of its canonical JSON."""
     return "sha256:" + hashlib.sha256(canonical_json(data)).hexdigest()
@@ -159,40 +154,3 @@ def _sha256(*parts: bytes | memoryview) -> str:
     for part in parts:
         hashed.update(part)
     return "sha256:" + hashed.hexdigest()
-
-
-def _halves(body: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The canonical JSON of the members that sort before `digest` and of those after it,
-    written alike (a number beyond 64 bits in either sends both to the standard library)."""
-    before = {k: v for k, v in body.items() if k < "digest"}
-    after = {k: v for k, v in body.items() if k > "digest"}
-    try:
-        return orjson.dumps(before, option=orjson.OPT_SORT_KEYS), \
-            orjson.dumps(after, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        return _standard(before), _standard(after)
-
-
-def _joined(before: bytes, after: bytes, digest: str | None = None) -> tuple[bytes | memoryview, ...]:
-    """The two halves as one JSON object, in pieces (no copy of a large graph): without a
-    digest, the canonical JSON of the body; with one, the file, the digest in its sorted place."""
-    middle = b"," if digest is None else b',"digest":"%b",' % digest.encode()
-    if before == b"{}":
-        middle = middle[1:]
-    if after == b"{}":
-        middle = middle[:-1]
-    pieces = (memoryview(before)[:-1], middle, memoryview(after)[1:])  # views: no copies
-    return pieces if digest is None else (*pieces, b"\n")
-
-
-def _dumps(data: Any, option: int) -> bytes:
-    try:
-        return orjson.dumps(data, option=option)
-    except TypeError:  # integers beyond 64 bits: the standard library writes them too
-        return _standard(data, indent=bool(option & orjson.OPT_INDENT_2))
-
-
-def _standard(data: Any, indent: bool = False) -> bytes:
-    if indent:
-        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode()
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -19,9 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from agentgraph.compiler import (
     CompiledGraph,
     CompiledGraphError,
@@ -30,7 +27,10 @@ from agentgraph.compiler import (
     compile_checked,
     render_json,
 )
-from agentgraph.compiler.machine import _halves, _joined, canonical_json
+from agentgraph.compiler.machine import canonical_json
+from agentgraph.compiler.sealing import seal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 try:
     from strategies import DUMP_STYLES, dump, valid_specs
@@ -386,12 +386,18 @@ _json_values = st.recursive(
 )
 
 
-@given(body=st.dictionaries(st.text(max_size=10), _json_values, max_size=8), value=_json_values)
-def test_the_file_splices_the_digest_where_a_full_serialisation_puts_it(body: dict[str, Any],
-                                                                        value: Any) -> None:
-    body = {**body, "format": value}
+_keys = st.sampled_from(["context", "dig", "digestive", "entry", "format", "states", "statesman",
+                         "terminals", "transitions"]) | st.text(max_size=10)
+"""Member names on both sides of the places the members are split at (`digest`, `states`)."""
+
+
+@given(body=st.dictionaries(_keys, _json_values, max_size=8))
+def test_the_file_splices_the_digest_where_a_full_serialisation_puts_it(
+        body: dict[str, Any]) -> None:
+    """The members are serialised in groups (split at `digest` and `states`, any of them
+    possibly empty) and hashed while the last group is written: the digest and the file must be
+    those of whole serialisations."""
     body.pop("digest", None)
-    digest = "sha256:" + "ab" * 32
-    before, after = _halves(body)
-    assert b"".join(_joined(before, after)) == canonical_json(body)
-    assert b"".join(_joined(before, after, digest)) == canonical_json({**body, "digest": digest}) + b"\n"
+    digest, pieces = seal(body)
+    assert digest == "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+    assert b"".join(pieces) == canonical_json({**body, "digest": digest}) + b"\n"
