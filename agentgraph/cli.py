@@ -20,13 +20,14 @@ from agentgraph.compiler import (
     Diagnostic,
     check_file,
     compile_checked,
+    compile_into,
     explain,
     render_json,
     render_sarif,
     render_text,
     spec_json_schema,
 )
-from agentgraph.compiler.files import write_atomic
+from agentgraph.compiler.files import atomic_file, write_atomic
 from agentgraph.compiler.render import file_lines, summary
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
@@ -181,19 +182,26 @@ def _compile(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
-    graph = compile_checked(checked)
+    if args.output and not args.indent:  # streamed into the file as it is sealed
+        try:
+            with atomic_file(args.output, durable=False) as handle:  # made again at will
+                graph = compile_into(checked, handle)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        graph = compile_checked(checked)
+        parts = graph.file_parts(indent=args.indent)
+        if args.output:
+            _write_atomic(args.output, parts, durable=False)
+        else:
+            _write_stdout(parts)
     _BUILT.append((checked, graph))  # freed by the process's end, not object by object
-    parts = graph.file_parts(indent=args.indent)
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())
     line = (f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "
             f"{len(graph.data['transitions'])} transitions, {graph.digest[:19]}")
-    if args.output:
-        _write_atomic(args.output, parts, durable=False)  # made again from the spec at will
-        print(f"{line} -> {args.output}")
-    else:
-        _write_stdout(parts)
-        print(line, file=sys.stderr)
+    print(f"{line} -> {args.output}" if args.output else line,
+          file=sys.stdout if args.output else sys.stderr)
     return EXIT_OK
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 from .codes import CODES, Code, Severity, explain
 from .diagnostics import Diagnostic, Span
 from .machine import CompiledGraph, CompiledGraphError
-from .pipeline import Checked, CompileError, check_file, check_text, compile_checked
+from .pipeline import (
+    Checked,
+    CompileError,
+    check_file,
+    check_text,
+    compile_checked,
+    compile_into,
+)
 from .render import render_json, render_sarif, render_text
 from .spec import GraphSpec
 
@@ -66,7 +73,8 @@ def _any_of(node: Any) -> Any:
 
 __all__ = [
     # validating and compiling
-    "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_spec",
+    "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_into",
+    "compile_spec",
     "load_spec", "validate",
     # diagnostics
     "CODES", "Code", "Diagnostic", "Severity", "Span", "explain",

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """What ends a line for positions and snippets: CR LF, CR or LF, as editors and SARIF viewers
@@ -25,16 +27,24 @@ def write_atomic(path: str | Path, data: str | bytes | Sequence[bytes | memoryvi
     `durable` also flushes it to disk first (fsync), so that the new file survives a power
     cut; what can be made again (a compiled graph) skips that. `data` may come in pieces,
     written one after the other. OSError on failure."""
+    with atomic_file(path, durable=durable) as handle:
+        if isinstance(data, str | bytes):
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        else:
+            handle.writelines(data)
+
+
+@contextmanager
+def atomic_file(path: str | Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A new file to write, put in place of `path` when the block ends (as `write_atomic`
+    does), and left out if it raises."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, str | bytes):
-                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            else:
-                handle.writelines(data)
+            yield handle
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

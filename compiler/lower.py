@@ -32,6 +32,12 @@ AGENT_TOOL_PARAMETERS: dict[str, Any] = {
 
 def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> CompiledGraph:
     """The compiled machine of a spec that passed the checks without errors."""
+    return CompiledGraph.from_data(lowered(spec, base_dir, analysis))
+
+
+def lowered(spec: GraphSpec, base_dir: FsPath,
+            analysis: GraphAnalysis | None = None) -> dict[str, Any]:
+    """The data of the compiled machine, not yet sealed (no format, no digest)."""
     analysis = analysis or GraphAnalysis(spec)
     lowering = _Lowering(spec, base_dir, analysis)
     states = {name: lowering.state(name, agent) for name, agent in spec.agents.items()}
@@ -52,7 +58,7 @@ def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = No
         "transitions": transitions,
         "terminals": list(TERMINALS),
     }
-    return CompiledGraph.from_data(data)
+    return data
 
 
 def _type(type_spec: Any) -> dict[str, Any]:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
-from .sealing import canonical_json, indented_json, seal
+from .sealing import canonical_json, indented_json, seal, write_sealed
 
 if TYPE_CHECKING:
     from .machine_schema import State, Transition
@@ -51,6 +51,14 @@ class CompiledGraph:
         body.pop("digest", None)
         digest, file = seal(body)
         return cls({**body, "digest": digest}, file)
+
+    @classmethod
+    def written(cls, body: dict[str, Any], handle: BinaryIO) -> CompiledGraph:
+        """Seal lowered data while writing its file to `handle` (new, empty, seekable): a
+        large graph is streamed, and no whole copy of its file is kept."""
+        body = {**body, "format": COMPILED_FORMAT}
+        body.pop("digest", None)
+        return cls({**body, "digest": write_sealed(body, handle)})
 
     @classmethod
     def load(cls, path: str | FsPath) -> CompiledGraph:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, Span, has_errors
 from .gc_pause import gc_paused
-from .lower import lower
+from .lower import lower, lowered
 from .machine import CompiledGraph
 from .shape import check_shape
 from .source import MAX_BYTES, SourceFile, parse_source, read_source
@@ -55,6 +55,16 @@ def check_text(text: str | bytes, name: str = "<spec>", *, kind: str = "yaml",
     with gc_paused():
         source, diagnostics = parse_source(text, name, kind=kind)
         return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
+
+
+def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
+    """Lower a checked spec and write its compiled file to `handle` (a new, empty, seekable
+    file), streamed; raises CompileError when it has errors."""
+    if not checked.ok or checked.spec is None:
+        raise CompileError(checked.diagnostics)
+    with gc_paused():
+        return CompiledGraph.written(lowered(checked.spec, checked.base_dir, checked.analysis),
+                                     handle)
 
 
 def compile_checked(checked: Checked) -> CompiledGraph:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import queue
 import threading
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -26,15 +28,15 @@ def seal(body: dict[str, Any]) -> tuple[str, tuple[Piece, ...]]:
               {k: v for k, v in body.items() if k > "states"}]
     hashed = hashlib.sha256()
     try:
-        early = [_members(orjson.dumps(g, option=orjson.OPT_SORT_KEYS)) for g in groups[:2]]
+        early = [_members(_sorted_json(g)) for g in groups[:2]]
         prefix = _opened(early)
         thread = threading.Thread(target=_update, args=(hashed, prefix), daemon=True)
         thread.start()
         try:
-            last = _members(orjson.dumps(groups[2], option=orjson.OPT_SORT_KEYS))
+            last = _members(_sorted_json(groups[2]))
         finally:
             thread.join()
-    except TypeError:  # integers beyond 64 bits: the standard library writes every group alike
+    except _BeyondOrjson:  # integers beyond 64 bits: the standard library writes every group
         early = [_members(_standard(g)) for g in groups[:2]]
         last = _members(_standard(groups[2]))
         hashed = hashlib.sha256()
@@ -60,6 +62,17 @@ def indented_json(data: Any) -> bytes:
         return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     except TypeError:
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode()
+
+
+class _BeyondOrjson(Exception):
+    """A value orjson does not write (an integer beyond 64 bits): the standard library does."""
+
+
+def _sorted_json(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        raise _BeyondOrjson from None
 
 
 def _standard(data: Any) -> bytes:
@@ -92,3 +105,102 @@ def _closed(before: list[Piece | None], last: Piece | None) -> list[Piece]:
 def _update(hashed: Any, pieces: list[Piece]) -> None:
     for piece in pieces:
         hashed.update(piece)
+
+
+STATES_PER_CHUNK = 512
+"""States serialised at a time when a graph is streamed to its file."""
+
+
+def write_sealed(body: dict[str, Any], handle: BinaryIO) -> str:
+    """Write the file form of `body` to `handle` (a new, empty, seekable file) and return the
+    digest. A graph with states is streamed: its states are serialised a chunk at a time, and
+    each chunk hashed and written in a thread while the next is serialised, then dropped (no
+    copy of a large graph is kept, nor memory taken for it); the digest, known last, is then
+    written into the place kept for it. Any other body is sealed whole and written."""
+    states = body.get("states")
+    if isinstance(states, dict) and states:
+        try:
+            return _streamed(body, states, handle)
+        except _BeyondOrjson:  # integers beyond 64 bits: the standard library writes it whole
+            handle.seek(0)
+            handle.truncate()
+    digest, pieces = seal(body)
+    handle.writelines(pieces)
+    return digest
+
+
+def _streamed(body: dict[str, Any], states: dict[str, Any], handle: BinaryIO) -> str:
+    head = _members(_sorted_json({k: v for k, v in body.items() if k < "digest"}))
+    middle = _members(_sorted_json({k: v for k, v in body.items() if "digest" < k < "states"}))
+    placeholder = b'"digest":"sha256:' + b"0" * 64 + b'"'
+    opening = b'"states":{'
+    canonical = _opened([head, middle, opening])
+    file = _opened([head, placeholder, middle, opening])
+    offset = sum(map(len, file[:file.index(placeholder)])) + len(b'"digest":"')
+    hashed = hashlib.sha256()
+    handle.flush()
+    with _Worker(hashed, handle.fileno()) as worker:
+        worker.hash(canonical)
+        worker.write(file)
+        names = sorted(states)
+        for start in range(0, len(names), STATES_PER_CHUNK):
+            chunk = {name: states[name] for name in names[start:start + STATES_PER_CHUNK]}
+            members = memoryview(_sorted_json(chunk))[1:-1]
+            pieces = [members] if start == 0 else [b",", members]
+            worker.hash(pieces)
+            worker.write(pieces)
+        tail = _members(_sorted_json({k: v for k, v in body.items() if k > "states"}))
+        closing = [b"}", *([b",", tail] if tail is not None else []), b"}"]
+        worker.hash(closing)
+        worker.write([*closing, b"\n"])
+    digest = "sha256:" + hashed.hexdigest()
+    os.pwrite(handle.fileno(), digest.encode(), offset)
+    handle.seek(0, os.SEEK_END)
+    return digest
+
+
+class _Worker:
+    """A thread that hashes and writes pieces, in order, while the caller serialises more
+    (both release the GIL). Exiting waits for it; an error it met is raised there."""
+
+    def __init__(self, hashed: Any, fd: int) -> None:
+        self._hashed, self._fd = hashed, fd
+        self._queue: queue.SimpleQueue[tuple[str, list[Piece]] | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Worker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+    def hash(self, pieces: list[Piece]) -> None:
+        self._queue.put(("hash", pieces))
+
+    def write(self, pieces: list[Piece]) -> None:
+        self._queue.put(("write", pieces))
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self._error is not None:
+                continue
+            action, pieces = job
+            try:
+                if action == "hash":
+                    _update(self._hashed, pieces)
+                else:
+                    for piece in pieces:
+                        _write_all(self._fd, piece)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                self._error = exc
+
+
+def _write_all(fd: int, piece: Piece) -> None:
+    view = memoryview(piece)
+    while view:
+        view = view[os.write(fd, view):]

@@ -23,7 +23,8 @@ def test_compiler_api() -> None:
     import agentgraph.compiler as compiler
 
     assert set(compiler.__all__) == {
-        "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_spec",
+        "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_into",
+        "compile_spec",
         "load_spec", "validate", "CODES", "Code", "Diagnostic", "Severity", "Span", "explain",
         "render_json", "render_sarif", "render_text", "CompiledGraph", "CompiledGraphError",
         "GraphSpec", "State", "Transition", "spec_json_schema",

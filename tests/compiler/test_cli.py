@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agentgraph.cli import main
-from agentgraph.compiler import CODES, CompiledGraph
+from agentgraph.compiler import CODES, CompiledGraph, compile_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "graphs" / "support_desk.yaml"
@@ -126,6 +126,16 @@ def test_compile_writes_json_and_a_summary(tmp_path: Path, capsys: pytest.Captur
     assert summary.startswith(f"compiled {graph.name}: {len(graph.states)} agents, ")
     assert summary.endswith(f"{graph.digest[:19]} -> {out}")
     assert summary.count("\n") == 0
+    assert out.read_bytes() == compile_spec(EXAMPLE).to_bytes()  # streamed: the same bytes
+
+
+def test_compile_to_a_place_it_cannot_write_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["compile", str(EXAMPLE), "-o", str(blocker / "desk.json")]) == 2
+    assert f"cannot write {blocker / 'desk.json'}" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
 
 
 def test_compile_indent_writes_the_same_graph_for_reading(tmp_path: Path) -> None:

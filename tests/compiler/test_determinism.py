@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from agentgraph.compiler import (
@@ -26,10 +27,11 @@ from agentgraph.compiler import (
     check_text,
     compile_checked,
     render_json,
+    sealing,
 )
 from agentgraph.compiler.machine import canonical_json
 from agentgraph.compiler.sealing import seal
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 try:
@@ -401,3 +403,27 @@ def test_the_file_splices_the_digest_where_a_full_serialisation_puts_it(
     digest, pieces = seal(body)
     assert digest == "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
     assert b"".join(pieces) == canonical_json({**body, "digest": digest}) + b"\n"
+
+
+_names = st.text(max_size=6)
+
+
+@settings(max_examples=60)
+@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1)  # past the first chunk
+@example(body={"entry": "a"}, states={"a": 1}, per_chunk=1)  # nothing after the states
+@example(body={"terminals": []}, states={"b": 1, "a": 2}, per_chunk=1)  # nothing before them
+@given(body=st.dictionaries(_keys, _json_values, max_size=6),
+       states=st.dictionaries(_names, _json_values, max_size=12) | _json_values,
+       per_chunk=st.integers(min_value=1, max_value=4))
+def test_a_graph_streamed_to_its_file_is_the_graph_sealed_whole(
+        tmp_path_factory: pytest.TempPathFactory, body: dict[str, Any], states: Any,
+        per_chunk: int) -> None:
+    """`compile -o` streams the states a chunk at a time and writes the digest last, into its
+    place: the file and the digest must be those of sealing the whole (numbers beyond 64 bits
+    included, which send it back to the whole)."""
+    body = {**body, "states": states}
+    body.pop("digest", None)
+    path = tmp_path_factory.mktemp("sealed") / "graph.json"
+    with patch.object(sealing, "STATES_PER_CHUNK", per_chunk), path.open("wb") as handle:
+        digest = sealing.write_sealed(body, handle)
+    assert (digest, path.read_bytes()) == (lambda d, p: (d, b"".join(p)))(*sealing.seal(body))
