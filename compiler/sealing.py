@@ -14,6 +14,7 @@ import json
 import os
 import queue
 import threading
+from collections import deque
 from typing import Any, BinaryIO
 
 import orjson
@@ -140,19 +141,19 @@ def _streamed(body: dict[str, Any], states: dict[str, Any], handle: BinaryIO) ->
     hashed = hashlib.sha256()
     handle.flush()
     with _Worker(hashed, handle.fileno()) as worker:
-        worker.hash(canonical)
-        worker.write(file)
+        worker.submit(canonical, file)
         names = sorted(states)
         for start in range(0, len(names), STATES_PER_CHUNK):
             chunk = {name: states[name] for name in names[start:start + STATES_PER_CHUNK]}
-            members = memoryview(_sorted_json(chunk))[1:-1]
+            serialised = _sorted_json(chunk)
+            members = memoryview(serialised)[1:-1]
             pieces = [members] if start == 0 else [b",", members]
-            worker.hash(pieces)
-            worker.write(pieces)
+            worker.submit(pieces, pieces, owner=serialised)
+            del serialised, members, pieces
+            worker.settle(1)
         tail = _members(_sorted_json({k: v for k, v in body.items() if k > "states"}))
         closing = [b"}", *([b",", tail] if tail is not None else []), b"}"]
-        worker.hash(closing)
-        worker.write([*closing, b"\n"])
+        worker.submit(closing, [*closing, b"\n"])
     digest = "sha256:" + hashed.hexdigest()
     os.pwrite(handle.fileno(), digest.encode(), offset)
     handle.seek(0, os.SEEK_END)
@@ -160,12 +161,19 @@ def _streamed(body: dict[str, Any], states: dict[str, Any], handle: BinaryIO) ->
 
 
 class _Worker:
-    """A thread that hashes and writes pieces, in order, while the caller serialises more
-    (both release the GIL). Exiting waits for it; an error it met is raised there."""
+    """A thread that hashes pieces and writes others, job after job, while the caller
+    serialises more (hashing and writing release the GIL). Exiting waits for it; an error it
+    met is raised there.
+
+    A job's pieces are views of a buffer its `owner` holds; the owner is dropped here, in the
+    caller's thread, once the job is done (`settle`). (Freed in the worker's thread, each
+    buffer went back to the system, and the next one cost as many page faults again.)"""
 
     def __init__(self, hashed: Any, fd: int) -> None:
         self._hashed, self._fd = hashed, fd
-        self._queue: queue.SimpleQueue[tuple[str, list[Piece]] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[list[Piece], list[Piece]] | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._owners: deque[object] = deque()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -174,30 +182,33 @@ class _Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._queue.put(None)
+        self._jobs.put(None)
         self._thread.join()
+        self._owners.clear()
         if self._error is not None and exc[0] is None:
             raise self._error
 
-    def hash(self, pieces: list[Piece]) -> None:
-        self._queue.put(("hash", pieces))
+    def submit(self, to_hash: list[Piece], to_write: list[Piece], owner: object = None) -> None:
+        self._jobs.put((to_hash, to_write))
+        self._owners.append(owner)
 
-    def write(self, pieces: list[Piece]) -> None:
-        self._queue.put(("write", pieces))
+    def settle(self, unfinished: int) -> None:
+        """Wait until at most `unfinished` jobs are left, dropping the owners of the done ones."""
+        while len(self._owners) > unfinished:
+            self._done.get()
+            self._owners.popleft()
 
     def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
-            if self._error is not None:
-                continue
-            action, pieces = job
-            try:
-                if action == "hash":
-                    _update(self._hashed, pieces)
-                else:
-                    for piece in pieces:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    _update(self._hashed, job[0])
+                    for piece in job[1]:
                         _write_all(self._fd, piece)
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-                self._error = exc
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                    self._error = exc
+            del job  # the views go before the caller may drop their buffer
+            self._done.put(None)
 
 
 def _write_all(fd: int, piece: Piece) -> None:
