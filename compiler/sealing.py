@@ -1,10 +1,12 @@
 """Canonical JSON (sorted keys, no whitespace, UTF-8) of a compiled graph, its sha256 digest,
 and its file form: the same JSON with the digest spliced into its sorted place.
 
-A large graph is serialised once. Its members go in three groups (those before `digest`, those
-up to `states`, the rest); the first two are hashed in a thread while the third is serialised
-(hashlib releases the GIL, so the hash of a large graph costs next to no time). The pieces are
-views of the serialised groups, joined by the writer: no copy of the whole.
+A graph is serialised once. `seal` gives the digest and the file in pieces: the members go in
+three groups (those before `digest`, those up to `states`, the rest), the first two hashed in a
+thread while the third is serialised (hashlib releases the GIL), and the pieces are views of
+the serialised groups, joined by the writer. `write_sealed` streams the file instead: the
+states a chunk at a time, each hashed and written by a worker thread while the next is
+serialised, the digest written into its place last; no copy of the whole is ever held.
 """
 
 from __future__ import annotations
