@@ -54,8 +54,8 @@ class CompiledGraph:
 
     @classmethod
     def written(cls, body: dict[str, Any], handle: BinaryIO) -> CompiledGraph:
-        """Seal lowered data while writing its file to `handle` (new, empty, seekable): a
-        large graph is streamed, and no whole copy of its file is kept."""
+        """Seal lowered data while writing its file to `handle` (binary, from its position):
+        to a real file, a large graph is streamed, and no whole copy of its file is kept."""
         body = {**body, "format": COMPILED_FORMAT}
         body.pop("digest", None)
         return cls({**body, "digest": write_sealed(body, handle)})

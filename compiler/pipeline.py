@@ -58,8 +58,9 @@ def check_text(text: str | bytes, name: str = "<spec>", *, kind: str = "yaml",
 
 
 def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
-    """Lower a checked spec and write its compiled file to `handle` (a new, empty, seekable
-    file), streamed; raises CompileError when it has errors."""
+    """Lower a checked spec and write its compiled file to `handle` (binary, from its
+    position; a real file is streamed, with no whole copy in memory); raises CompileError
+    when the spec has errors."""
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
     with gc_paused():

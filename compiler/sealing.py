@@ -115,41 +115,52 @@ STATES_PER_CHUNK = 512
 
 
 def write_sealed(body: dict[str, Any], handle: BinaryIO) -> str:
-    """Write the file form of `body` to `handle` (a new, empty, seekable file) and return the
-    digest. A graph with states is streamed: its states are serialised a chunk at a time, and
-    each chunk hashed and written in a thread while the next is serialised, then dropped (no
-    copy of a large graph is kept, nor memory taken for it); the digest, known last, is then
-    written into the place kept for it. Any other body is sealed whole and written."""
+    """Write the file form of `body` to `handle` (binary, from its position) and return the
+    digest. A graph with states going to a real file that can seek is streamed: its states are
+    serialised a chunk at a time, each chunk hashed and written by a worker thread while the
+    next is serialised, then dropped (no copy of a large graph is kept, nor memory taken for
+    it); the digest, known last, is written into the place kept for it. Anything else is
+    sealed whole and written."""
     states = body.get("states")
-    if isinstance(states, dict) and states:
+    fd = _descriptor(handle)
+    if fd is not None and isinstance(states, dict) and states:
+        handle.flush()
+        start = os.lseek(fd, 0, os.SEEK_CUR)
         try:
-            return _streamed(body, states, handle)
+            return _streamed(body, states, fd, start)
         except _BeyondOrjson:  # integers beyond 64 bits: the standard library writes it whole
-            handle.seek(0)
-            handle.truncate()
+            os.ftruncate(fd, start)
+            handle.seek(start)
     digest, pieces = seal(body)
     handle.writelines(pieces)
     return digest
 
 
-def _streamed(body: dict[str, Any], states: dict[str, Any], handle: BinaryIO) -> str:
+def _descriptor(handle: BinaryIO) -> int | None:
+    """The descriptor of a real file that can seek, else None (an in-memory buffer, a pipe)."""
+    try:
+        return handle.fileno() if handle.seekable() else None
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
+        return None
+
+
+def _streamed(body: dict[str, Any], states: dict[str, Any], fd: int, start: int) -> str:
     head = _members(_sorted_json({k: v for k, v in body.items() if k < "digest"}))
     middle = _members(_sorted_json({k: v for k, v in body.items() if "digest" < k < "states"}))
     placeholder = b'"digest":"sha256:' + b"0" * 64 + b'"'
     opening = b'"states":{'
     canonical = _opened([head, middle, opening])
     file = _opened([head, placeholder, middle, opening])
-    offset = sum(map(len, file[:file.index(placeholder)])) + len(b'"digest":"')
+    offset = start + sum(map(len, file[:file.index(placeholder)])) + len(b'"digest":"')
     hashed = hashlib.sha256()
-    handle.flush()
-    with _Worker(hashed, handle.fileno()) as worker:
+    with _Worker(hashed, fd) as worker:
         worker.submit(canonical, file)
         names = sorted(states)
-        for start in range(0, len(names), STATES_PER_CHUNK):
-            chunk = {name: states[name] for name in names[start:start + STATES_PER_CHUNK]}
+        for first in range(0, len(names), STATES_PER_CHUNK):
+            chunk = {name: states[name] for name in names[first:first + STATES_PER_CHUNK]}
             serialised = _sorted_json(chunk)
             members = memoryview(serialised)[1:-1]
-            pieces = [members] if start == 0 else [b",", members]
+            pieces = [members] if first == 0 else [b",", members]
             worker.submit(pieces, pieces, owner=serialised)
             del serialised, members, pieces
             worker.settle(1)
@@ -157,8 +168,7 @@ def _streamed(body: dict[str, Any], states: dict[str, Any], handle: BinaryIO) ->
         closing = [b"}", *([b",", tail] if tail is not None else []), b"}"]
         worker.submit(closing, [*closing, b"\n"])
     digest = "sha256:" + hashed.hexdigest()
-    os.pwrite(handle.fileno(), digest.encode(), offset)
-    handle.seek(0, os.SEEK_END)
+    os.pwrite(fd, digest.encode(), offset)
     return digest
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 import os
 import random
@@ -20,6 +21,9 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from agentgraph.compiler import (
     CompiledGraph,
     CompiledGraphError,
@@ -31,8 +35,6 @@ from agentgraph.compiler import (
 )
 from agentgraph.compiler.machine import canonical_json
 from agentgraph.compiler.sealing import seal
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 try:
     from strategies import DUMP_STYLES, dump, valid_specs
@@ -409,21 +411,30 @@ _names = st.text(max_size=6)
 
 
 @settings(max_examples=60)
-@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1)  # past the first chunk
-@example(body={"entry": "a"}, states={"a": 1}, per_chunk=1)  # nothing after the states
-@example(body={"terminals": []}, states={"b": 1, "a": 2}, per_chunk=1)  # nothing before them
+@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1, before=b"")  # 2nd chunk
+@example(body={"entry": "a"}, states={"a": 1}, per_chunk=1, before=b"")  # nothing after them
+@example(body={"terminals": []}, states={"b": 1, "a": 2}, per_chunk=1, before=b"")  # nor before
+@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1, before=b"[")
 @given(body=st.dictionaries(_keys, _json_values, max_size=6),
        states=st.dictionaries(_names, _json_values, max_size=12) | _json_values,
-       per_chunk=st.integers(min_value=1, max_value=4))
+       per_chunk=st.integers(min_value=1, max_value=4), before=st.sampled_from([b"", b"[\n"]))
 def test_a_graph_streamed_to_its_file_is_the_graph_sealed_whole(
         tmp_path_factory: pytest.TempPathFactory, body: dict[str, Any], states: Any,
-        per_chunk: int) -> None:
+        per_chunk: int, before: bytes) -> None:
     """`compile -o` streams the states a chunk at a time and writes the digest last, into its
     place: the file and the digest must be those of sealing the whole (numbers beyond 64 bits
-    included, which send it back to the whole)."""
+    included, which send it back to the whole), wherever in the file it starts. An in-memory
+    buffer, which cannot be streamed to, gets the same."""
     body = {**body, "states": states}
     body.pop("digest", None)
+    whole_digest, pieces = sealing.seal(body)
+    whole = b"".join(pieces)
     path = tmp_path_factory.mktemp("sealed") / "graph.json"
     with patch.object(sealing, "STATES_PER_CHUNK", per_chunk), path.open("wb") as handle:
+        handle.write(before)
         digest = sealing.write_sealed(body, handle)
-    assert (digest, path.read_bytes()) == (lambda d, p: (d, b"".join(p)))(*sealing.seal(body))
+        assert handle.tell() == len(before) + len(whole)
+        handle.write(b"]")
+    assert (digest, path.read_bytes()) == (whole_digest, before + whole + b"]")
+    buffer = io.BytesIO()
+    assert (sealing.write_sealed(body, buffer), buffer.getvalue()) == (whole_digest, whole)
