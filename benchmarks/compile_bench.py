@@ -1,9 +1,10 @@
 """`agentgraph compile` as a whole process vs the bare floor (bare_analysis.py), side by side.
 
-    python benchmarks/compile_bench.py [--sizes 1000,10000,100000] [--repeat 3] [--yaml 10000]
+    python benchmarks/compile_bench.py [--sizes 1000,10000,100000] [--repeat 5] [--yaml 10000]
 
 Prints, per size, the best wall time of each and the ratio (target: within 2x), and the growth
-from one size to the next (linear growth: about 10x per 10x agents).
+from one size to the next (linear growth: about 10x per 10x agents). The two sides run in
+alternating rounds, so that a machine that slows down or speeds up weighs on both alike.
 
 Both sides run as an installed tool runs: Python's bytecode cache on (PYTHONDONTWRITEBYTECODE is
 dropped from their environment), after one untimed run each, so neither pays for compiling its
@@ -33,28 +34,30 @@ HERE = Path(__file__).resolve().parent
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def best_time(command: list[str], repeat: int) -> float:
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=ENV)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return time.perf_counter() - start
 
 
 def measure(spec: Path, out: Path, repeat: int) -> tuple[float, float]:
-    compile_time = best_time([sys.executable, "-m", "agentgraph", "compile", str(spec), "-o", str(out)],
-                             repeat)
-    bare_time = best_time([sys.executable, str(HERE / "bare_analysis.py"), str(spec)], repeat)
-    return compile_time, bare_time
+    """The best time of each side. Rounds alternate which side runs first, so that a machine
+    that slows down or speeds up during the run weighs on both alike."""
+    ours = [sys.executable, "-m", "agentgraph", "compile", str(spec), "-o", str(out)]
+    bare = [sys.executable, str(HERE / "bare_analysis.py"), str(spec)]
+    timed(ours), timed(bare)  # untimed: caches warm, bytecode written
+    times: dict[str, list[float]] = {"ours": [], "bare": []}
+    for round_ in range(repeat):
+        order = [("ours", ours), ("bare", bare)]
+        for side, command in order if round_ % 2 == 0 else reversed(order):
+            times[side].append(timed(command))
+    return min(times["ours"]), min(times["bare"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--yaml", type=int, default=10000, help="also a YAML spec of this size (0: none)")
     args = parser.parse_args()
     print(f"{'spec':>22} {'MB':>6} {'agentgraph':>11} {'bare':>8} {'ratio':>6} {'growth':>7}")
