@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from .references import References
+from .references import References, presumed
 from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, HostedToolSpec, settings_for
 from .toolset import OfferedTool, offered_tools, transfer_names
 
@@ -102,14 +102,31 @@ class GraphAnalysis:
         return graph
 
     @cached_property
+    def presumed(self) -> dict[str, dict[str, str]]:
+        """What each name that resolves to nothing presumably means, by section (see
+        `references.presumed`); empty sections when every name resolves."""
+        return presumed(self.spec, self.references)
+
+    @cached_property
     def reachable(self) -> set[str]:
-        """Agents a run can reach from the entry, through handoffs and agents used as tools."""
+        """Agents a run can reach from the entry, through handoffs and agents used as tools (a
+        misspelt target taken as the agent it presumably means)."""
         entry = self.spec.entry
         if entry not in self.spec.agents:
             return set()
         graph = self.handoff_graph
         if self.agent_tool_graph.number_of_edges():
             graph = nx.compose(graph, self.agent_tool_graph)
+        used, agents = self.references, self.spec.agents
+        resolved = used.all_targets <= agents.keys() and used.agents_as_tools <= agents.keys()
+        meant = {} if resolved else self.presumed["agents"]
+        if meant:
+            graph = graph.copy()
+            graph.add_edges_from((name, meant[target]) for name, agent in agents.items()
+                                 for target in [*used.targets[name],
+                                                *(r.agent for r in agent.tools
+                                                  if isinstance(r, AgentToolSpec))]
+                                 if target in meant)
         return nx.descendants(graph, entry) | {entry}
 
     @cached_property

@@ -55,7 +55,8 @@ CODES: dict[str, Code] = _codes(
      "An agent-as-tool (`{agent: ...}` in `tools:`) names an agent that is not declared."),
     ("AG020", "unreachable-agent", W,
      "No chain of handoffs or agent-tools leads from the entry agent to this agent: it can never "
-     "run."),
+     "run. A misspelt handoff target or agent-tool (AG011, AG015) counts as leading to the agent "
+     "it is close to, so that one typo is reported once."),
     ("AG021", "cannot-finish", E,
      "This agent is reachable, but neither it nor any agent it can hand off to is able to "
      "produce a final output: a run through it can only end at max_turns. An agent cannot "
@@ -97,7 +98,9 @@ CODES: dict[str, Code] = _codes(
     ("AG060", "invalid-run-setting", E,
      "A run setting out of range: max_turns below 1, negative delays or retries, a temperature "
      "outside 0..2, max_delay below initial_delay, ..."),
-    ("AG070", "unused-declaration", W, "A tool, guardrail or type that no agent uses."),
+    ("AG070", "unused-declaration", W,
+     "A tool, guardrail or type that no agent uses. A misspelt use (AG012-AG014) counts as using "
+     "the declaration it is close to, so that one typo is reported once."),
     ("AG071", "undescribed-handoff-target", W,
      "An agent that others hand off to has no `description`: the model sees no explanation of "
      "when to hand off to it."),

@@ -77,8 +77,14 @@ class Diagnostic:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the candidate closest to `word`, if one is close enough."""
+    close = closest(word, candidates)
+    return f"did you mean `{close}`?" if close is not None else None
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, if one is close enough to be what it meant."""
     close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -7,6 +7,7 @@ from itertools import chain, compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
+from .diagnostics import closest
 from .spec import AgentSpec, AgentToolSpec, GraphSpec, HandoffSpec
 
 _HANDOFFS = attrgetter("handoffs")
@@ -99,3 +100,21 @@ class References:
 def _only_strings(lists: list[list[Any]]) -> bool:
     """Whether every item of every list is a string (decided in one C-level pass)."""
     return set(map(type, chain.from_iterable(lists))) <= {str}
+
+
+def presumed(spec: GraphSpec, used: References) -> dict[str, dict[str, str]]:
+    """For each name used that resolves to nothing, the declared name it presumably means (the
+    one `did you mean` suggests), by section: agents, tools, guardrails, types. Checks of what
+    follows from a reference (an agent unreachable, a declaration unused) take a typo as
+    meaning its suggestion, so that one typo is reported once, where it is."""
+    sections = {"agents": (used.all_targets | used.agents_as_tools, spec.agents),
+                "tools": (used.tools, spec.tools), "guardrails": (used.guardrails, spec.guardrails),
+                "types": (used.types, spec.types)}
+    found: dict[str, dict[str, str]] = {}
+    for section, (names, declared) in sections.items():
+        found[section] = {}
+        for name in sorted(names - declared.keys()):
+            meant = closest(name, declared)
+            if meant is not None:
+                found[section][name] = meant
+    return found

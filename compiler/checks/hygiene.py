@@ -25,8 +25,9 @@ def check_hygiene(ctx: CheckContext) -> Iterator[Diagnostic]:
                                      ("guardrail", spec.guardrails, used.guardrails),
                                      ("type", spec.types, used.types)):
         if len(declared) > len(names) or not declared.keys() <= names:
+            meant = set(ctx.analysis.presumed[f"{section}s"].values())  # misspelt uses count
             for name in declared:
-                if name not in names:
+                if name not in names and name not in meant:
                     yield ctx.diag("AG070", f"{section} `{name}` is declared but no agent uses it",
                                    (f"{section}s", name), at_key=True, hint="use it or remove it")
     agents = spec.agents
