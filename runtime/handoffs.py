@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import ValidationError
+
 from .errors import ModelBehaviorError
 from .events import RunItem
 from .functions import Functions, call_positional
@@ -18,9 +20,11 @@ _TOOL_ITEMS = {"function_call", "function_call_output", "web_search_call", "file
                "mcp_list_tools", "mcp_approval_request", "mcp_approval_response"}
 
 
-def handoff_items(calls: list[dict[str, Any]], state: Any, agent: str) -> list[RunItem]:
+def handoff_items(calls: list[dict[str, Any]], state: Any, agent: str, types: dict[str, Any],
+                  functions: Functions) -> list[RunItem]:
     """The output of each handoff call: the first hands off (its input checked against its
-    input_type), the others are refused, as in the Agents SDK."""
+    input_type: a JSON Schema, or a pydantic model for a `python:` type), the others are
+    refused, as in the Agents SDK."""
     first = calls[0]
     binding = state.handoffs[first["name"]]
     if binding.input_type is not None:
@@ -28,13 +32,26 @@ def handoff_items(calls: list[dict[str, Any]], state: Any, agent: str) -> list[R
             arguments = arguments_of(first)
         except ValueError as exc:
             raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}`: {exc}") from None
-        problem = invalid_arguments(state, first["name"], arguments)
+        python = (types.get(binding.input_type) or {}).get("python")
+        problem = (_unfit(functions.resolve(python), arguments) if python
+                   else invalid_arguments(state, first["name"], arguments))
         if problem:
             raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}` has an invalid "
                                      f"{binding.input_type}: {problem}")
     items = [tool_output(first, agent, json.dumps({"assistant": binding.to}), handoff=True)]
     items.extend(tool_output(call, agent, IGNORED_HANDOFF, handoff=True) for call in calls[1:])
     return items
+
+
+def _unfit(model: Any, arguments: dict[str, Any]) -> str | None:
+    """Why `arguments` do not validate as the pydantic model, or None."""
+    try:
+        model.model_validate(arguments)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = "/".join(map(str, error["loc"]))
+        return f"{error['msg']}{f' at {where}' if where else ''}"
+    return None
 
 
 async def filter_history(binding: Any, history: list[dict[str, Any]],

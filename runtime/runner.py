@@ -176,7 +176,8 @@ class Run:
         outputs = await self._run_tools(state, output.tool_calls) if output.tool_calls else []
         first = output.handoff_calls[0]
         binding = state.handoffs[first["name"]]
-        items = handoff_items(output.handoff_calls, state, self.agent)
+        items = handoff_items(output.handoff_calls, state, self.agent, self.graph.data["types"],
+                              self.options.functions)
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
         self.history = await filter_history(binding, self.history, self.options.functions)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from agentgraph.compiler import check_text, compile_checked
+from agentgraph.runtime.errors import ModelBehaviorError
 from agentgraph.runtime.runner import Run, RunOptions
 from tests.runtime.callers import ClientCaller
 from tests.runtime.toolbox import Verdict
@@ -69,3 +70,18 @@ async def test_schemas_come_from_signatures_and_models(server: ResponsesServer) 
     outputs = [i["output"] for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"]
     assert outputs == ["Oslo: sunny for 3 days"]
     assert run.result.final_output == Verdict(approved=False, note="stay in")
+
+
+async def test_a_python_handoff_input_is_checked_against_its_model(server: ResponsesServer) -> None:
+    """As the Agents SDK validates a handoff's input with its input_type, a `python:` one is
+    validated with the model (its JSON Schema is not known before the run)."""
+    graph = compile_checked(check_text(SPEC, "derived.yaml"))
+    server.script(turn(function_call("transfer_to_judge", {"urgent": "very"}, call_id="h")))
+    caller = ClientCaller(server.base_url)
+    run = Run(graph, caller, RunOptions(), "Trip to Oslo?")
+    with pytest.raises(ModelBehaviorError) as caught:
+        async for _ in run.events():
+            pass
+    await caller.aclose()
+    assert str(caught.value).startswith("handoff `transfer_to_judge` from `front` has an invalid "
+                                        "Escalation: Field required at reason")
