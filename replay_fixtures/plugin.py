@@ -89,9 +89,38 @@ def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
-    with CassetteFixture.open(path, mode=agentgraph_record_mode, faults=agentgraph_faults,
-                              graph=graph) as fixture:
-        yield fixture
+    try:
+        with CassetteFixture.open(path, mode=agentgraph_record_mode, faults=agentgraph_faults,
+                                  graph=graph) as fixture:
+            yield fixture
+    except AssertionError as mismatch:  # a mismatch, raised again when the cassette closes
+        if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
+            raise  # the code under test swallowed it: this is where the test learns of it
+
+
+_CALL_ERROR = pytest.StashKey[BaseException | None]()
+"""What the test itself raised, if anything."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep what the test raised: a cassette mismatch it already failed with is not reported
+    again when the cassette closes."""
+    if call.when == "call":
+        item.stash[_CALL_ERROR] = call.excinfo.value if call.excinfo is not None else None
+    return (yield)
+
+
+def _reported(raised: BaseException | None, mismatch: BaseException) -> bool:
+    """Whether `mismatch` is what the test failed with, or what caused it (its chain of causes
+    and contexts)."""
+    seen: set[int] = set()
+    while raised is not None and id(raised) not in seen:
+        if raised is mismatch:
+            return True
+        seen.add(id(raised))
+        raised = raised.__cause__ or raised.__context__
+    return False
 
 
 def _file_name(test_name: str) -> str:
