@@ -18,9 +18,18 @@ from typing import Any
 import pytest
 
 from agentgraph.cli import main
+from agentgraph.compiler import check_text, compile_checked
 from agentgraph.replay_fixtures.assertions import assert_path
-from agentgraph.replay_fixtures.cassette import Cassette, HttpInteraction, WebSocketInteraction
+from agentgraph.replay_fixtures.cassette import (
+    Cassette,
+    HttpInteraction,
+    HttpRequest,
+    HttpResponse,
+    WebSocketInteraction,
+)
 from agentgraph.replay_fixtures.fixture import CassetteFixture
+from agentgraph.replay_fixtures.staleness import graph_ref
+from agentgraph.replay_fixtures.transcript import render_transcript
 from agentgraph.runtime import FakeClock, run
 from tests.support.record_examples import EXAMPLES, EXAMPLES_FILE, PLANTED_KEY, ROOT, Example
 
@@ -220,3 +229,22 @@ def test_cassette_show_names_the_tools_the_agents_called(
     assert called == ["search_sources", "search_corpus", "search_corpus", "summarise_documents",
                       "fetch_document", "fetch_document", "submit_summary"]
     assert "over sse" in out
+
+
+def test_one_handoff_tool_name_with_two_targets_keeps_both() -> None:
+    """Two agents may name their handoffs alike and send them to different agents: the graph
+    a cassette notes keeps both targets, and the transcript says so."""
+    spec = {"agentgraph": 1, "name": "desk", "entry": "front", "defaults": {"model": "m"},
+            "agents": {"front": {"description": "F", "handoffs": [
+                           {"to": "billing", "tool_name": "escalate"}, "back"]},
+                       "back": {"description": "B", "handoffs": [
+                           {"to": "refunds", "tool_name": "escalate"}]},
+                       "billing": {"description": "Bills"}, "refunds": {"description": "Refunds"}}}
+    graph = compile_checked(check_text(json.dumps(spec), "desk.json", kind="json"))
+    ref = graph_ref(graph)
+    assert ref.handoffs == {"escalate": "billing or refunds", "transfer_to_back": "back"}
+    call = {"type": "function_call", "name": "escalate", "arguments": "{}", "call_id": "e"}
+    answer = HttpResponse(status=200, body={"output": [call]})
+    asked = HttpRequest(method="POST", path="/v1/responses", body={"model": "m", "input": "hi"})
+    cassette = Cassette(graph=ref, interactions=[HttpInteraction(request=asked, response=answer)])
+    assert "  hands off to billing or refunds: escalate({})" in render_transcript(cassette, "c")
