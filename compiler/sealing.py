@@ -137,7 +137,10 @@ def write_sealed(body: dict[str, Any], handle: BinaryIO) -> str:
 
 
 def _descriptor(handle: BinaryIO) -> int | None:
-    """The descriptor of a real file that can seek, else None (an in-memory buffer, a pipe)."""
+    """The descriptor of a real file that can seek, else None (an in-memory buffer, a pipe;
+    and any file where the system has no `pwrite`, as on Windows)."""
+    if not hasattr(os, "pwrite"):
+        return None
     try:
         return handle.fileno() if handle.seekable() else None
     except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both
