@@ -123,3 +123,12 @@ def test_readme_spec_example_is_valid(tmp_path: Path) -> None:
     (tmp_path / "prompts" / "billing.md.j2").write_text("Answer billing questions.\\n")
     checked = check_text(spec, "readme.yaml", base_dir=tmp_path)
     assert [d.code for d in checked.diagnostics] == []
+
+
+def test_readme_counts_the_problems_of_its_validate_example() -> None:
+    claimed = re.search(r"agentgraph validate (\S+)\n```\n\nprints every problem in one pass "
+                        r"\((\d+) of them in this file\)", README)
+    assert claimed, "the README's validate example and its count"
+    from agentgraph.compiler import validate
+
+    assert len(validate(ROOT / claimed.group(1))) == int(claimed.group(2))
