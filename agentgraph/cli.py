@@ -10,7 +10,8 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
@@ -183,11 +184,8 @@ def _compile(args: argparse.Namespace) -> int:
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
     if args.output and not args.indent:  # streamed into the file as it is sealed
-        try:
-            with atomic_file(args.output, durable=False) as handle:  # made again at will
-                graph = compile_into(checked, handle)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        with _writing(args.output), atomic_file(args.output, durable=False) as handle:
+            graph = compile_into(checked, handle)  # made again from the spec at will: no fsync
     else:
         graph = compile_checked(checked)
         parts = graph.file_parts(indent=args.indent)
@@ -234,7 +232,14 @@ def _write_stdout(parts: Sequence[bytes | memoryview]) -> None:
 
 def _write_atomic(path: str, text: str | bytes | Sequence[bytes | memoryview], *,
                   durable: bool = True) -> None:
-    try:
+    with _writing(path):
         write_atomic(path, text, durable=durable)
+
+
+@contextmanager
+def _writing(path: str) -> Iterator[None]:
+    """A failure to write `path` becomes a usage error naming it."""
+    try:
+        yield
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -52,8 +52,8 @@ class GraphAnalysis:
         if settings is None:
             agent = self.spec.agents[name]
             if agent.model_settings is None:
-                return self.settings_of_defaults
-            settings = settings_for(self.spec, agent, self.settings_of_defaults)
+                return self._default_settings
+            settings = settings_for(self.spec, agent, self._default_settings)
             self._settings[name] = settings
         return settings
 
@@ -61,15 +61,14 @@ class GraphAnalysis:
     def forced(self) -> set[str]:
         """Agents whose tool_choice forces a tool call (`required`, or a tool's name)."""
         unforced = (None, "auto", "none")
-        if self.settings_of_defaults.get("tool_choice") in unforced:
+        if self._default_settings.get("tool_choice") in unforced:
             candidates: Iterable[str] = self.references.with_settings
         else:
             candidates = self.spec.agents
         return {name for name in candidates if self.settings(name).get("tool_choice") not in unforced}
 
     @cached_property
-    def settings_of_defaults(self) -> dict[str, Any]:
-        """The model settings of an agent with none of its own (read it, never change it)."""
+    def _default_settings(self) -> dict[str, Any]:
         return self.spec.defaults.model_settings.model_dump(exclude_none=True)
 
     @cached_property

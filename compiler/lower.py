@@ -84,7 +84,6 @@ class _Lowering:
                      _function(name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA,
                                True))
             for target, name in analysis.transfer_names.items()}
-        self._default_settings = analysis.settings_of_defaults
 
     def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
         spec = self.spec
@@ -112,14 +111,10 @@ class _Lowering:
                 tool_name, entry, tool = self._long(handoff)
             handoffs[tool_name] = entry
             tools.append(tool)
-        source = agent.instructions
-        if agent.instructions_file is not None:
+        instructions = None
+        if agent.instructions is not None or agent.instructions_file is not None:
             instructions = _instructions(agent, self.base_dir)
-        else:  # inline or none: the usual case, lowered here without a call
-            instructions = None if source is None else {"file": None, "source": source,
-                                                        "template": _is_template(source)}
-        settings = (self._default_settings if agent.model_settings is None
-                    else self.analysis.settings(name))
+        settings = self.analysis.settings(name)
         behavior = agent.tool_use_behavior
         return {  # keys in sorted order, as in the file: the sorting serialiser then has no work
             "agent_tools": agent_tools,
@@ -200,12 +195,8 @@ def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
         source, file = agent.instructions, None
     else:
         return None
-    return {"file": file, "source": source, "template": _is_template(source)}
-
-
-def _is_template(source: str) -> bool:
-    """Whether instructions hold jinja2 syntax (else they are sent as written)."""
-    return "{{" in source or "{%" in source or "{#" in source
+    return {"file": file, "source": source,
+            "template": "{{" in source or "{%" in source or "{#" in source}
 
 
 def _output(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any] | None:

@@ -154,11 +154,4 @@ def digest_of(data: Any) -> str:
 
 def graph_digest(data: dict[str, Any]) -> str:
     """The digest of a compiled graph's data (its `digest` key, if any, left out)."""
-    return _sha256(canonical_json({k: v for k, v in data.items() if k != "digest"}))
-
-
-def _sha256(*parts: bytes | memoryview) -> str:
-    hashed = hashlib.sha256()
-    for part in parts:
-        hashed.update(part)
-    return "sha256:" + hashed.hexdigest()
+    return digest_of({k: v for k, v in data.items() if k != "digest"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,7 +33,7 @@ def check_shape(data: Any, file: str) -> tuple[GraphSpec | None, list[Diagnostic
     try:
         return GraphSpec.model_validate(data), []
     except ValidationError as exc:
-        errors = [e for e in exc.errors(include_url=False) if _on_meant_member(data, e["loc"])]
+        errors = [e for e in exc.errors(include_url=False) if _place(data, e["loc"]).meant]
     diagnostics = _merge_typos([_diagnostic(data, error, file) for error in errors])
     return _repair(data, errors), diagnostics
 
@@ -70,20 +70,38 @@ def _diagnostic(data: Any, error: Any, file: str) -> Diagnostic:
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
-    """The data path of a pydantic location, skipping union tags; and whether a key is at fault.
+    """The data path of a pydantic location, skipping union tags; and whether a key is at fault."""
+    place = _place(data, loc)
+    return place.path, place.node, place.key_error
 
-    The spec's annotations are followed alongside, so that a tag is known as one even where
-    the data has a key of the same name (a function tool's tag is `function`, and so is one
-    of its keys)."""
+
+class _Place(NamedTuple):
+    path: Path
+    node: Any
+    key_error: bool
+    meant: bool
+    """Whether the location runs, at each ordered union, through the member the value there is
+    meant to be (pydantic reports a value that fits no member against every member; only the
+    errors of the meant one are worth showing)."""
+
+
+def _place(data: Any, loc: tuple[Any, ...]) -> _Place:
+    """Where a pydantic location is in the data. The spec's annotations are followed alongside,
+    so that a union's tag or member name is known as one even where the data has a key of the
+    same name (a function tool's tag is `function`, and so is one of its keys)."""
     path: list[str | int] = []
     node = data
     annotation: Any = GraphSpec
+    lost = False  # a segment the data does not have: the node no longer tells the meant member
     for segment in loc:
         if segment == "[key]":
-            return tuple(path), node, True
-        union = _union(annotation) is not None
+            return _Place(tuple(path), node, True, True)
+        union = _union(annotation)
         annotation = _step(annotation, segment) if annotation is not None else None
-        if union:  # the segment names a member of the union, not a place in the data
+        if union is not None:  # the segment names a member of the union, not a place in the data
+            members, meant = union
+            if meant is not None and not lost and _label(members[meant.member(node)]) != segment:
+                return _Place(tuple(path), node, False, False)
             continue
         if isinstance(node, dict) and segment in node:
             path.append(segment)
@@ -91,7 +109,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
         elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
             path.append(segment)
             node = node[segment]
-    return tuple(path), node, False
+        else:
+            lost = True
+    return _Place(tuple(path), node, False, True)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -105,28 +125,6 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [field.alias or name for name, field in current.model_fields.items()]
     return []
-
-
-def _on_meant_member(data: Any, loc: tuple[Any, ...]) -> bool:
-    """Whether an error location runs, at each ordered union, through the member the value
-    there is meant to be (pydantic reports a value that fits no member against every member;
-    only the errors of the meant one are worth showing)."""
-    node, annotation = data, GraphSpec
-    for segment in loc:
-        if annotation is None:
-            return True
-        union = _union(annotation)
-        if union is not None:
-            members, meant = union
-            if meant is not None and _label(members[meant.member(node)]) != segment:
-                return False
-        elif isinstance(node, dict | list) and segment != "[key]":
-            try:
-                node = node[segment]
-            except (KeyError, IndexError, TypeError):
-                return True
-        annotation = _step(annotation, segment)
-    return True
 
 
 def _union(annotation: Any) -> tuple[tuple[Any, ...], Meant | None] | None:
