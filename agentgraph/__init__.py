@@ -24,8 +24,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "CompileError", "CompiledGraph", "Diagnostic", "GraphSpec", "__version__",
-    "check_file", "compile_spec", "load_spec", "validate",
+    "CompileError",
+    "CompiledGraph",
+    "Diagnostic",
+    "GraphSpec",
+    "__version__",
+    "check_file",
+    "compile_spec",
+    "load_spec",
+    "validate",
 ]
 
 

@@ -11,37 +11,65 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def add_cassette_parsers(commands: Any) -> None:
     cassette = commands.add_parser(
-        "cassette", help="show or re-scrub a recorded session",
+        "cassette",
+        help="show or re-scrub a recorded session",
         description="Work with cassettes (recorded sessions): `show` prints a readable transcript, "
-                    "`scrub` removes secrets from an old file, in place and atomically.")
+        "`scrub` removes secrets from an old file, in place and atomically.",
+    )
     actions = cassette.add_subparsers(dest="action", required=True, metavar="ACTION")
-    show = actions.add_parser("show", help="print a readable transcript of a cassette",
-                              description="Print each model call of a cassette: the model, the "
-                                          "instructions, the last input, and what the model "
-                                          "answered (text, tool calls, handoffs).")
+    show = actions.add_parser(
+        "show",
+        help="print a readable transcript of a cassette",
+        description="Print each model call of a cassette: the model, the "
+        "instructions, the last input, and what the model "
+        "answered (text, tool calls, handoffs).",
+    )
     show.add_argument("cassette", metavar="CASSETTE")
-    scrub = actions.add_parser("scrub", help="remove secrets from a cassette, in place",
-                               description="Re-scrub a cassette with the default rules "
-                                           "(credential headers, API-key-shaped strings) and any "
-                                           "extra ones, writing it back atomically.")
+    scrub = actions.add_parser(
+        "scrub",
+        help="remove secrets from a cassette, in place",
+        description="Re-scrub a cassette with the default rules "
+        "(credential headers, API-key-shaped strings) and any "
+        "extra ones, writing it back atomically.",
+    )
     scrub.add_argument("cassette", metavar="CASSETTE")
-    scrub.add_argument("--pattern", action="append", default=[], metavar="REGEX",
-                       help="also replace what this regular expression matches (repeatable)")
-    scrub.add_argument("--header", action="append", default=[], metavar="NAME",
-                       help="also replace this header's value (repeatable)")
+    scrub.add_argument(
+        "--pattern",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="also replace what this regular expression matches (repeatable)",
+    )
+    scrub.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also replace this header's value (repeatable)",
+    )
 
     replay = commands.add_parser(
-        "replay", help="serve a recorded session over loopback",
+        "replay",
+        help="serve a recorded session over loopback",
         description="Serve a cassette on 127.0.0.1 over HTTP, SSE and websocket at /v1/responses, "
-                    "so that a client in any language can be tested against a recorded session. "
-                    "Requests must match the recording (a mismatch answers 400 with a diff).")
+        "so that a client in any language can be tested against a recorded session. "
+        "Requests must match the recording (a mismatch answers 400 with a diff).",
+    )
     replay_actions = replay.add_subparsers(dest="action", required=True, metavar="ACTION")
-    serve = replay_actions.add_parser("serve", help="serve a cassette until interrupted",
-                                      description="Serve CASSETTE until Ctrl-C; prints the base URL.")
+    serve = replay_actions.add_parser(
+        "serve",
+        help="serve a cassette until interrupted",
+        description="Serve CASSETTE until Ctrl-C; prints the base URL.",
+    )
     serve.add_argument("cassette", metavar="CASSETTE")
     serve.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
-    serve.add_argument("--pace", type=float, default=None, metavar="SCALE",
-                       help="pace SSE events by their recorded offsets times SCALE (default: at once)")
+    serve.add_argument(
+        "--pace",
+        type=float,
+        default=None,
+        metavar="SCALE",
+        help="pace SSE events by their recorded offsets times SCALE (default: at once)",
+    )
 
 
 def cassette_command(args: argparse.Namespace) -> int:
@@ -50,7 +78,10 @@ def cassette_command(args: argparse.Namespace) -> int:
     try:
         cassette = Cassette.load(args.cassette)
     except OSError as exc:
-        print(f"agentgraph: error: cannot read {args.cassette}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"agentgraph: error: cannot read {args.cassette}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except CassetteError as exc:
         print(f"agentgraph: error: {exc}", file=sys.stderr)
@@ -81,7 +112,9 @@ def replay_command(args: argparse.Namespace) -> int:
     except (OSError, CassetteError, AssertionError) as exc:
         print(f"agentgraph: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"serving {args.cassette} at {server.base_url} (OPENAI_BASE_URL); Ctrl-C stops", flush=True)
+    print(
+        f"serving {args.cassette} at {server.base_url} (OPENAI_BASE_URL); Ctrl-C stops", flush=True
+    )
     try:
         import threading
 

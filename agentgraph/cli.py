@@ -44,55 +44,75 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agentgraph",
         description="Validate, compile and test agent graphs for the OpenAI Responses API.",
-        epilog="Run `agentgraph COMMAND --help` for the options of a command.")
+        epilog="Run `agentgraph COMMAND --help` for the options of a command.",
+    )
     parser.add_argument("--version", action="version", version=f"agentgraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check graph specs and report every problem",
+        "validate",
+        help="check graph specs and report every problem",
         description="Check graph specs (YAML or JSON) like a compiler: every problem at once, "
-                    "with its code, file, line and column. Exit 0 when clean, 1 on errors, "
-                    "2 on usage or I/O errors.")
+        "with its code, file, line and column. Exit 0 when clean, 1 on errors, "
+        "2 on usage or I/O errors.",
+    )
     validate.add_argument("specs", nargs="+", metavar="SPEC", help="spec files to check")
     _add_check_options(validate)
-    validate.add_argument("--format", choices=("text", "json", "sarif"), default="text",
-                          help="text (default), a JSON list, or SARIF 2.1.0 for code scanning")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default), a JSON list, or SARIF 2.1.0 for code scanning",
+    )
 
     compile_ = commands.add_parser(
-        "compile", help="compile a graph spec into its state machine (JSON)",
+        "compile",
+        help="compile a graph spec into its state machine (JSON)",
         description="Validate a spec and lower it into the compiled state machine the runtime "
-                    "executes. Diagnostics and exit 1 on errors; on success the JSON goes to "
-                    "OUT (or stdout) and a one-line summary is printed.")
+        "executes. Diagnostics and exit 1 on errors; on success the JSON goes to "
+        "OUT (or stdout) and a one-line summary is printed.",
+    )
     compile_.add_argument("spec", metavar="SPEC", help="the spec file")
     compile_.add_argument("-o", "--output", metavar="OUT", help="write the JSON here (atomically)")
-    compile_.add_argument("--indent", action="store_true",
-                          help="indent the JSON by two spaces, for reading and diffs (the default "
-                               "is the canonical form: sorted keys, no whitespace; both hold the "
-                               "same graph and digest)")
+    compile_.add_argument(
+        "--indent",
+        action="store_true",
+        help="indent the JSON by two spaces, for reading and diffs (the default "
+        "is the canonical form: sorted keys, no whitespace; both hold the "
+        "same graph and digest)",
+    )
     _add_check_options(compile_)
 
     schema = commands.add_parser(
-        "schema", help="print the JSON Schema of the spec format",
+        "schema",
+        help="print the JSON Schema of the spec format",
         description="Print the JSON Schema of graph specs (format 1), for editors: point "
-                    "yaml-language-server at it with a `# yaml-language-server: $schema=PATH` "
-                    "line at the top of a spec.")
+        "yaml-language-server at it with a `# yaml-language-server: $schema=PATH` "
+        "line at the top of a spec.",
+    )
     schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
 
     add_run_parser(commands)
     add_cassette_parsers(commands)
     add_viz_parser(commands)
 
-    explain_ = commands.add_parser("explain", help="explain a diagnostic code",
-                                   description="Explain a diagnostic code such as AG011.")
+    explain_ = commands.add_parser(
+        "explain",
+        help="explain a diagnostic code",
+        description="Explain a diagnostic code such as AG011.",
+    )
     explain_.add_argument("code", metavar="CODE", help=f"one of {min(CODES)}..{max(CODES)}")
     return parser
 
 
 def _add_check_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("--resolve", action="store_true",
-                        help="also import the Python functions and models the spec names "
-                             "(runs their modules' code; the spec's folder is on sys.path)")
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="also import the Python functions and models the spec names "
+        "(runs their modules' code; the spec's folder is on sys.path)",
+    )
 
 
 def entry() -> None:
@@ -131,9 +151,16 @@ _BUILT: list[object] = []
 
 def _dispatch(args: argparse.Namespace) -> int:
     try:
-        handler = {"validate": _validate, "compile": _compile, "schema": _schema,
-                   "explain": _explain, "run": run_command, "viz": viz_command,
-                   "cassette": cassette_command, "replay": replay_command}[args.command]
+        handler = {
+            "validate": _validate,
+            "compile": _compile,
+            "schema": _schema,
+            "explain": _explain,
+            "run": run_command,
+            "viz": viz_command,
+            "cassette": cassette_command,
+            "replay": replay_command,
+        }[args.command]
         return handler(args)
     except UsageError as exc:
         print(f"agentgraph: error: {exc}", file=sys.stderr)
@@ -196,10 +223,14 @@ def _compile(args: argparse.Namespace) -> int:
     _BUILT.append((checked, graph))  # freed by the process's end, not object by object
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())
-    line = (f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "
-            f"{len(graph.data['transitions'])} transitions, {graph.digest[:19]}")
-    print(f"{line} -> {args.output}" if args.output else line,
-          file=sys.stdout if args.output else sys.stderr)
+    line = (
+        f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "
+        f"{len(graph.data['transitions'])} transitions, {graph.digest[:19]}"
+    )
+    print(
+        f"{line} -> {args.output}" if args.output else line,
+        file=sys.stdout if args.output else sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -230,8 +261,9 @@ def _write_stdout(parts: Sequence[bytes | memoryview]) -> None:
         buffer.flush()
 
 
-def _write_atomic(path: str, text: str | bytes | Sequence[bytes | memoryview], *,
-                  durable: bool = True) -> None:
+def _write_atomic(
+    path: str, text: str | bytes | Sequence[bytes | memoryview], *, durable: bool = True
+) -> None:
     with _writing(path):
         write_atomic(path, text, durable=durable)
 

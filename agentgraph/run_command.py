@@ -19,28 +19,48 @@ _SHOWN = 200
 
 def add_run_parser(commands: Any) -> None:
     parser = commands.add_parser(
-        "run", help="run a graph against the Responses API",
+        "run",
+        help="run a graph against the Responses API",
         description="Compile SPEC (or load a compiled JSON file) and run it on one input against "
-                    "the OpenAI Responses API or any compatible server (OPENAI_BASE_URL, "
-                    "OPENAI_API_KEY). Handoffs and tool calls are shown on stderr as they happen; "
-                    "the final output goes to stdout. Exit 0 on success, 1 when the run fails "
-                    "(with a one-line reason), 2 on usage errors.")
+        "the OpenAI Responses API or any compatible server (OPENAI_BASE_URL, "
+        "OPENAI_API_KEY). Handoffs and tool calls are shown on stderr as they happen; "
+        "the final output goes to stdout. Exit 0 on success, 1 when the run fails "
+        "(with a one-line reason), 2 on usage errors.",
+    )
     parser.add_argument("spec", metavar="SPEC", help="a graph spec, or a compiled JSON file")
     parser.add_argument("--input", required=True, metavar="TEXT", help="the user's message")
-    parser.add_argument("--context", metavar="JSON", default=None,
-                        help="the run context as a JSON object (checked against the context schema)")
-    parser.add_argument("--transport", choices=("http", "websocket"), default="http",
-                        help="http (default; SSE with --stream) or a persistent websocket")
-    parser.add_argument("--stream", action="store_true",
-                        help="stream model calls and print the answer as it is generated")
+    parser.add_argument(
+        "--context",
+        metavar="JSON",
+        default=None,
+        help="the run context as a JSON object (checked against the context schema)",
+    )
+    parser.add_argument(
+        "--transport",
+        choices=("http", "websocket"),
+        default="http",
+        help="http (default; SSE with --stream) or a persistent websocket",
+    )
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream model calls and print the answer as it is generated",
+    )
     parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
-    parser.add_argument("--json", action="store_true",
-                        help="print the whole result (path, items, usage) as JSON")
+    parser.add_argument(
+        "--json", action="store_true", help="print the whole result (path, items, usage) as JSON"
+    )
     cassette = parser.add_mutually_exclusive_group()
-    cassette.add_argument("--record", metavar="CASSETTE",
-                          help="record the session (HTTP, SSE and websocket) to CASSETTE")
-    cassette.add_argument("--replay", metavar="CASSETTE",
-                          help="replay a recorded session from CASSETTE: offline, no key needed")
+    cassette.add_argument(
+        "--record",
+        metavar="CASSETTE",
+        help="record the session (HTTP, SSE and websocket) to CASSETTE",
+    )
+    cassette.add_argument(
+        "--replay",
+        metavar="CASSETTE",
+        help="replay a recorded session from CASSETTE: offline, no key needed",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -99,13 +119,19 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
             os.environ.pop("OPENAI_API_KEY", None)
 
 
-async def _run(args: argparse.Namespace, graph: Any, folders: list[str], context: Any,
-               out: TextIO, err: TextIO) -> Any:
+async def _run(
+    args: argparse.Namespace, graph: Any, folders: list[str], context: Any, out: TextIO, err: TextIO
+) -> Any:
     from agentgraph.runtime import run_streamed
 
-    streamed = run_streamed(graph, args.input, context=context, transport=args.transport,
-                            search_path=folders,
-                            max_turns=args.max_turns)
+    streamed = run_streamed(
+        graph,
+        args.input,
+        context=context,
+        transport=args.transport,
+        search_path=folders,
+        max_turns=args.max_turns,
+    )
     show = _Show(out, err, live_text=args.stream and not args.json)
     async with streamed:
         async for event in streamed:
@@ -135,8 +161,10 @@ class _Show:
         elif event.type == "run_item":
             item = event.item
             if item.kind == "tool_call":
-                self.err.write(f"   {item.agent} calls {item.raw.get('name')}"
-                               f"({_short(item.raw.get('arguments', ''))})\n")
+                self.err.write(
+                    f"   {item.agent} calls {item.raw.get('name')}"
+                    f"({_short(item.raw.get('arguments', ''))})\n"
+                )
             elif item.kind == "tool_output":
                 self.err.write(f"   <- {_short(item.raw.get('output', ''))}\n")
             elif item.kind == "message" and self.streamed_text:

@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from specgen import generate
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +35,9 @@ ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRIT
 
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
     return time.perf_counter() - start
 
 
@@ -55,10 +56,14 @@ def measure(spec: Path, out: Path, repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--yaml", type=int, default=10000, help="also a YAML spec of this size (0: none)")
+    parser.add_argument(
+        "--yaml", type=int, default=10000, help="also a YAML spec of this size (0: none)"
+    )
     args = parser.parse_args()
     print(f"{'spec':>22} {'MB':>6} {'agentgraph':>11} {'bare':>8} {'ratio':>6} {'growth':>7}")
     previous = None
@@ -71,10 +76,14 @@ def main() -> None:
             growth = f"{ours / previous:6.1f}x" if previous else ""
             previous = ours
             mb = spec.stat().st_size / 2**20
-            print(f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x {growth:>7}")
+            print(
+                f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x {growth:>7}"
+            )
         if args.yaml:
             spec = tmp / f"spec-{args.yaml}.yaml"
-            spec.write_text(yaml.dump(generate(args.yaml), Dumper=yaml.CSafeDumper, sort_keys=False))
+            spec.write_text(
+                yaml.dump(generate(args.yaml), Dumper=yaml.CSafeDumper, sort_keys=False)
+            )
             ours, bare = measure(spec, tmp / "out.json", args.repeat)
             mb = spec.stat().st_size / 2**20
             print(f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x")

@@ -74,11 +74,17 @@ def timed(run: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=15,
-                        help="rounds (the two differ by about 1 %%, one replay varies by 2 %%)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=15,
+        help="rounds (the two differ by about 1 %%, one replay varies by 2 %%)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, \
-            openai.OpenAI(api_key="sk-bench", max_retries=0) as client:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        openai.OpenAI(api_key="sk-bench", max_retries=0) as client,
+    ):
         ours, theirs = record(Path(folder), args.events, client)
 
         def replay_ours() -> None:
@@ -91,7 +97,8 @@ def main() -> None:
 
         sides: list[tuple[str, Callable[[], None], Callable[[], AbstractContextManager[Any]]]] = [
             ("agentgraph", replay_ours, lambda: use_cassette(ours)),
-            ("vcrpy", replay_vcrpy, lambda: vcr.use_cassette(str(theirs), record_mode="none"))]
+            ("vcrpy", replay_vcrpy, lambda: vcr.use_cassette(str(theirs), record_mode="none")),
+        ]
         replay_ours(), replay_vcrpy()  # warm up: imports, first-use caches
         whole: dict[str, list[float]] = {"agentgraph": [], "vcrpy": []}
         stream: dict[str, list[float]] = {"agentgraph": [], "vcrpy": []}
@@ -105,18 +112,26 @@ def main() -> None:
         loads = [timed(lambda: Cassette.load(ours)) for _ in range(args.repeat)]
         size = ours.stat().st_size
     print(f"{args.events} SSE events through openai.OpenAI, median (best) of {args.repeat}:")
-    for title, times in (("cassette entered + stream read to the end", whole),
-                         ("stream only (cassette already entered)", stream)):
+    for title, times in (
+        ("cassette entered + stream read to the end", whole),
+        ("stream only (cassette already entered)", stream),
+    ):
         ag, vc = statistics.median(times["agentgraph"]), statistics.median(times["vcrpy"])
         print(f"  {title}:")
-        print(f"    vcrpy 9.4 plain replay : {vc * 1000:7.1f} ms ({min(times['vcrpy']) * 1000:.1f})"
-              f"  {args.events / vc:7.0f} events/s")
-        print(f"    agentgraph replay      : {ag * 1000:7.1f} ms "
-              f"({min(times['agentgraph']) * 1000:.1f})  {args.events / ag:7.0f} events/s  "
-              f"{vc / ag:.3f}x vcrpy [{'ok' if ag <= vc else 'SLOWER'}]")
+        print(
+            f"    vcrpy 9.4 plain replay : {vc * 1000:7.1f} ms ({min(times['vcrpy']) * 1000:.1f})"
+            f"  {args.events / vc:7.0f} events/s"
+        )
+        print(
+            f"    agentgraph replay      : {ag * 1000:7.1f} ms "
+            f"({min(times['agentgraph']) * 1000:.1f})  {args.events / ag:7.0f} events/s  "
+            f"{vc / ag:.3f}x vcrpy [{'ok' if ag <= vc else 'SLOWER'}]"
+        )
     load = statistics.median(loads)
-    print(f"Cassette.load of the agentgraph cassette ({size / 1e6:.1f} MB): {load * 1000:.1f} ms "
-          f"median, {min(loads) * 1000:.1f} ms best  [{'ok' if load < 0.1 else 'OVER 100 ms'}]")
+    print(
+        f"Cassette.load of the agentgraph cassette ({size / 1e6:.1f} MB): {load * 1000:.1f} ms "
+        f"median, {min(loads) * 1000:.1f} ms best  [{'ok' if load < 0.1 else 'OVER 100 ms'}]"
+    )
 
 
 if __name__ == "__main__":

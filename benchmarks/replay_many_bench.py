@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
 import socket
@@ -79,21 +78,26 @@ async def test_session(agentgraph_cassette, n):
     agentgraph_cassette.assert_path(result, PATH)
 """
 
-SHARED_TLS = MODULE.replace("""from agentgraph.runtime import FakeClock, run
-""", """import ssl
+SHARED_TLS = MODULE.replace(
+    """from agentgraph.runtime import FakeClock, run
+""",
+    """import ssl
 
 import openai
 
 from agentgraph.runtime import FakeClock, run
 
 TLS = ssl.create_default_context()
-""").replace(
+""",
+).replace(
     """    result = await run(SPEC, QUESTION, context=CONTEXT, stream=True, clock=FakeClock())
-""", """    http = openai.DefaultAsyncHttpxClient(verify=TLS)
+""",
+    """    http = openai.DefaultAsyncHttpxClient(verify=TLS)
     async with openai.AsyncOpenAI(http_client=http) as client:
         result = await run(SPEC, QUESTION, context=CONTEXT, stream=True, clock=FakeClock(),
                            client=client)
-""")
+""",
+)
 assert SHARED_TLS != MODULE
 
 EMPTY = """\
@@ -108,8 +112,14 @@ def test_session(n):
 
 async def _record_session(base_url: str) -> None:
     async with openai.AsyncOpenAI(base_url=base_url, api_key="sk-bench-0123456789abcdef") as client:
-        result = await run(SPEC, EXAMPLE.input, context=EXAMPLE.context, stream=True,
-                           client=client, clock=FakeClock())
+        result = await run(
+            SPEC,
+            EXAMPLE.input,
+            context=EXAMPLE.context,
+            stream=True,
+            client=client,
+            clock=FakeClock(),
+        )
     assert result.final_output == EXAMPLE.final_output, result.final_output
 
 
@@ -126,9 +136,16 @@ def project(folder: Path, cassette: Path, sessions: int, module: str = MODULE) -
     """The generated project: pytest.ini, the test module, one cassette per test."""
     folder.mkdir()
     (folder / "pytest.ini").write_text(INI)
-    (folder / "test_sessions.py").write_text(module.format(
-        spec=str(SPEC), question=EXAMPLE.input, context=EXAMPLE.context,
-        answer=EXAMPLE.final_output, path=EXAMPLE.path, sessions=sessions))
+    (folder / "test_sessions.py").write_text(
+        module.format(
+            spec=str(SPEC),
+            question=EXAMPLE.input,
+            context=EXAMPLE.context,
+            answer=EXAMPLE.final_output,
+            path=EXAMPLE.path,
+            sessions=sessions,
+        )
+    )
     target = folder / "cassettes" / "test_sessions"
     target.mkdir(parents=True)
     for n in range(sessions):
@@ -146,8 +163,14 @@ def pytest_run(folder: Path, sessions: int) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env["OPENAI_BASE_URL"] = f"http://127.0.0.1:{closed_port()}/v1"
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - started
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     if done.returncode != 0 or f"{sessions} passed" not in summary:
@@ -166,8 +189,9 @@ def breakdown(cassette: Path, sessions: int = 20) -> dict[str, float]:
 
     async def session() -> None:
         with CassetteFixture.open(cassette, graph=SPEC):
-            result = await run(SPEC, EXAMPLE.input, context=EXAMPLE.context, stream=True,
-                               clock=FakeClock())
+            result = await run(
+                SPEC, EXAMPLE.input, context=EXAMPLE.context, stream=True, clock=FakeClock()
+            )
         assert result.final_output == EXAMPLE.final_output
 
     def per(action: object, count: int) -> float:
@@ -190,9 +214,11 @@ def breakdown(cassette: Path, sessions: int = 20) -> dict[str, float]:
     recorded = Cassette.load(cassette).interactions
     bodies = [i.request.body for i in recorded]  # type: ignore[union-attr]
     asyncio.run(session())  # warm up: imports, the graph's Python package
-    parts = {"session": per(lambda: asyncio.run(session()), sessions),
-             "compile": per(lambda: load_graph(SPEC), sessions) * 2,
-             "client": per(lambda: openai.AsyncOpenAI(), sessions)}
+    parts = {
+        "session": per(lambda: asyncio.run(session()), sessions),
+        "compile": per(lambda: load_graph(SPEC), sessions) * 2,
+        "client": per(lambda: openai.AsyncOpenAI(), sessions),
+    }
     try:
         parts["transform"] = per(lambda: asyncio.run(transform()), sessions)
     except ImportError:
@@ -211,11 +237,15 @@ def main() -> int:
         cassette = base / "session.json"
         recorded = record(cassette)
         calls = len(recorded.interactions)
-        events = sum(len(i.response.events or [])  # type: ignore[union-attr]
-                     for i in recorded.interactions)
-        print(f"recorded: {EXAMPLE.spec}, {calls} streamed model calls, {events} SSE events, "
-              f"{cassette.stat().st_size / 1024:.0f} KiB per cassette; "
-              f"{args.sessions} copies, one per test")
+        events = sum(
+            len(i.response.events or [])  # type: ignore[union-attr]
+            for i in recorded.interactions
+        )
+        print(
+            f"recorded: {EXAMPLE.spec}, {calls} streamed model calls, {events} SSE events, "
+            f"{cassette.stat().st_size / 1024:.0f} KiB per cassette; "
+            f"{args.sessions} copies, one per test"
+        )
 
         modules = {"as documented": MODULE, "shared TLS context": SHARED_TLS}
         for n, module in enumerate(modules.values()):
@@ -236,25 +266,37 @@ def main() -> int:
         parts = breakdown(cassette)
 
     baseline = min(walls["empty"])
-    print(f"pytest, {args.sessions} empty tests (startup, plugins, collection): "
-          f"{', '.join(f'{w:.2f}' for w in walls['empty'])} s (best {baseline:.2f} s)")
+    print(
+        f"pytest, {args.sessions} empty tests (startup, plugins, collection): "
+        f"{', '.join(f'{w:.2f}' for w in walls['empty'])} s (best {baseline:.2f} s)"
+    )
     for name in modules:
         best = min(walls[name])
         per_session = (best - baseline) / args.sessions
-        print(f"pytest, {args.sessions} tests replaying a session each, {name}: "
-              f"{', '.join(f'{w:.2f}' for w in walls[name])} s (best {best:.2f} s, median "
-              f"{statistics.median(walls[name]):.2f} s); "
-              f"per session {per_session * 1000:.1f} ms")
+        print(
+            f"pytest, {args.sessions} tests replaying a session each, {name}: "
+            f"{', '.join(f'{w:.2f}' for w in walls[name])} s (best {best:.2f} s, median "
+            f"{statistics.median(walls[name]):.2f} s); "
+            f"per session {per_session * 1000:.1f} ms"
+        )
     print(f"  (pytest's own summary of the first run: {summary})")
-    transform = (f", the openai client's transform of the {calls} request bodies "
-                 f"{parts['transform'] * 1000:.1f} ms" if "transform" in parts else "")
-    print(f"one session in-process: {parts['session'] * 1000:.1f} ms, of which compiling the "
-          f"spec twice {parts['compile'] * 1000:.1f} ms, making the openai client "
-          f"{parts['client'] * 1000:.1f} ms{transform}")
+    transform = (
+        f", the openai client's transform of the {calls} request bodies "
+        f"{parts['transform'] * 1000:.1f} ms"
+        if "transform" in parts
+        else ""
+    )
+    print(
+        f"one session in-process: {parts['session'] * 1000:.1f} ms, of which compiling the "
+        f"spec twice {parts['compile'] * 1000:.1f} ms, making the openai client "
+        f"{parts['client'] * 1000:.1f} ms{transform}"
+    )
     best = min(walls["as documented"])
     verdict = "met" if best < TARGET_SECONDS else "MISSED"
-    print(f"target: {args.sessions} sessions in under {TARGET_SECONDS:.0f} s: {verdict} "
-          f"({best:.2f} s as documented)")
+    print(
+        f"target: {args.sessions} sessions in under {TARGET_SECONDS:.0f} s: {verdict} "
+        f"({best:.2f} s as documented)"
+    )
     return 0
 
 

@@ -61,6 +61,7 @@ def lookup(query: str) -> str:
 
 # -- the script ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Step:
     """One model turn: a call of `tool` with `query`, or (tool None) the final answer."""
@@ -77,9 +78,13 @@ def script(turns: int, tool: str) -> list[Step]:
 
 def _usage(turn: int) -> dict[str, Any]:
     prompt = 200 + 40 * turn
-    return {"input_tokens": prompt, "output_tokens": 20, "total_tokens": prompt + 20,
-            "input_tokens_details": {"cached_tokens": 128, "cache_write_tokens": 0},
-            "output_tokens_details": {"reasoning_tokens": 0}}
+    return {
+        "input_tokens": prompt,
+        "output_tokens": 20,
+        "total_tokens": prompt + 20,
+        "input_tokens_details": {"cached_tokens": 128, "cache_write_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": 0},
+    }
 
 
 def _arguments(step: Step) -> str:
@@ -91,18 +96,40 @@ def api_responses(steps: Sequence[Step]) -> list[Response]:
     responses = []
     for turn, step in enumerate(steps):
         if step.tool is not None:
-            item: dict[str, Any] = {"type": "function_call", "id": f"fc_{step.call_id}",
-                                    "call_id": step.call_id, "name": step.tool,
-                                    "arguments": _arguments(step), "status": "completed"}
+            item: dict[str, Any] = {
+                "type": "function_call",
+                "id": f"fc_{step.call_id}",
+                "call_id": step.call_id,
+                "name": step.tool,
+                "arguments": _arguments(step),
+                "status": "completed",
+            }
         else:
-            item = {"type": "message", "id": "msg_final", "role": "assistant", "status": "completed",
-                    "content": [{"type": "output_text", "text": ANSWER, "annotations": [],
-                                 "logprobs": []}]}
-        responses.append(Response.model_validate({
-            "id": f"resp_{turn}", "object": "response", "created_at": 1_700_000_000,
-            "model": "gpt-4.1-mini", "status": "completed", "output": [item],
-            "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
-            "usage": _usage(turn)}))
+            item = {
+                "type": "message",
+                "id": "msg_final",
+                "role": "assistant",
+                "status": "completed",
+                "content": [
+                    {"type": "output_text", "text": ANSWER, "annotations": [], "logprobs": []}
+                ],
+            }
+        responses.append(
+            Response.model_validate(
+                {
+                    "id": f"resp_{turn}",
+                    "object": "response",
+                    "created_at": 1_700_000_000,
+                    "model": "gpt-4.1-mini",
+                    "status": "completed",
+                    "output": [item],
+                    "parallel_tool_calls": True,
+                    "tool_choice": "auto",
+                    "tools": [],
+                    "usage": _usage(turn),
+                }
+            )
+        )
     return responses
 
 
@@ -111,21 +138,26 @@ def sdk_outputs(steps: Sequence[Step]) -> list[tuple[list[Any], agents.Usage]]:
     out: list[tuple[list[Any], agents.Usage]] = []
     for turn, step in enumerate(steps):
         if step.tool is not None:
-            item = sdk_function_call(step.tool, _arguments(step), call_id=step.call_id,
-                                     item_id=f"fc_{step.call_id}")
+            item = sdk_function_call(
+                step.tool, _arguments(step), call_id=step.call_id, item_id=f"fc_{step.call_id}"
+            )
         else:
             item = assistant_message(ANSWER, item_id="msg_final")
         raw = _usage(turn)
         usage = agents.Usage(
-            requests=1, input_tokens=raw["input_tokens"], output_tokens=raw["output_tokens"],
+            requests=1,
+            input_tokens=raw["input_tokens"],
+            output_tokens=raw["output_tokens"],
             total_tokens=raw["total_tokens"],
             input_tokens_details=InputTokensDetails(**raw["input_tokens_details"]),
-            output_tokens_details=OutputTokensDetails(**raw["output_tokens_details"]))
+            output_tokens_details=OutputTokensDetails(**raw["output_tokens_details"]),
+        )
         out.append(([item], usage))
     return out
 
 
 # -- instant models -----------------------------------------------------------------------------
+
 
 class InstantCaller:
     """agentgraph's ModelCaller: the next prebuilt Response, at once."""
@@ -147,8 +179,10 @@ class BareSdkModel(agents.Model):
     """An SDK Model returning prebuilt ModelResponses, without ScriptedModel's copies."""
 
     def __init__(self, outputs: Sequence[tuple[list[Any], agents.Usage]]) -> None:
-        self._responses = [agents.ModelResponse(output=items, usage=usage, response_id=f"resp_{i}")
-                           for i, (items, usage) in enumerate(outputs)]
+        self._responses = [
+            agents.ModelResponse(output=items, usage=usage, response_id=f"resp_{i}")
+            for i, (items, usage) in enumerate(outputs)
+        ]
         self._next = 0
 
     async def get_response(self, *args: Any, **kwargs: Any) -> agents.ModelResponse:
@@ -161,6 +195,7 @@ class BareSdkModel(agents.Model):
 
 
 # -- graphs for both --------------------------------------------------------------------------
+
 
 def tool_names(agent: int) -> list[str]:
     return [f"lookup_{agent:04d}_{k}" for k in range(2)]
@@ -178,10 +213,15 @@ def _sdk_tool(name: str) -> agents.FunctionTool:
 
 def build_sdk(size: int) -> agents.Agent[Any]:
     """`size` SDK agents, each with its own tools, wired by handoffs; returns the entry."""
-    built = [agents.Agent(name=f"agent_{i:04d}", instructions=f"You are desk {i}.",
-                          handoff_description=f"Desk {i}",
-                          tools=[_sdk_tool(t) for t in tool_names(i)])
-             for i in range(size)]
+    built = [
+        agents.Agent(
+            name=f"agent_{i:04d}",
+            instructions=f"You are desk {i}.",
+            handoff_description=f"Desk {i}",
+            tools=[_sdk_tool(t) for t in tool_names(i)],
+        )
+        for i in range(size)
+    ]
     for i, agent in enumerate(built):
         agent.handoffs = [built[j] for j in handoff_targets(i, size)]
     return built[0]
@@ -190,20 +230,30 @@ def build_sdk(size: int) -> agents.Agent[Any]:
 def build_agentgraph(size: int) -> tuple[CompiledGraph, Functions]:
     """The same topology as a compiled agentgraph graph, tool schemas taken from the SDK."""
     schema_tool = _sdk_tool("lookup")
-    spec: dict[str, Any] = {"agentgraph": 1, "name": f"bench-{size}", "entry": "agent_0000",
-                            "defaults": {"model": "gpt-4.1-mini", "max_turns": 200},
-                            "agents": {}, "tools": {}}
+    spec: dict[str, Any] = {
+        "agentgraph": 1,
+        "name": f"bench-{size}",
+        "entry": "agent_0000",
+        "defaults": {"model": "gpt-4.1-mini", "max_turns": 200},
+        "agents": {},
+        "tools": {},
+    }
     overrides: dict[str, Callable[..., Any]] = {}
     for i in range(size):
         for name in tool_names(i):
-            spec["tools"][name] = {"function": TOOL_PATH.format(name=name),
-                                   "description": "Look up",
-                                   "parameters": schema_tool.params_json_schema,
-                                   "strict": schema_tool.strict_json_schema}
+            spec["tools"][name] = {
+                "function": TOOL_PATH.format(name=name),
+                "description": "Look up",
+                "parameters": schema_tool.params_json_schema,
+                "strict": schema_tool.strict_json_schema,
+            }
             overrides[TOOL_PATH.format(name=name)] = lookup
         spec["agents"][f"agent_{i:04d}"] = {
-            "description": f"Desk {i}", "instructions": f"You are desk {i}.",
-            "tools": tool_names(i), "handoffs": [f"agent_{j:04d}" for j in handoff_targets(i, size)]}
+            "description": f"Desk {i}",
+            "instructions": f"You are desk {i}.",
+            "tools": tool_names(i),
+            "handoffs": [f"agent_{j:04d}" for j in handoff_targets(i, size)],
+        }
     checked = check_text(json.dumps(spec), f"bench-{size}.json", kind="json")
     return compile_checked(checked), Functions(overrides=overrides)
 
@@ -214,8 +264,9 @@ Prepared = Callable[[], Awaitable[Any]]
 """A run, ready to go: everything it needs was built before it is called."""
 
 
-def agentgraph_run(graph: CompiledGraph, functions: Functions, responses: Sequence[Response],
-                   turns: int) -> Prepared:
+def agentgraph_run(
+    graph: CompiledGraph, functions: Functions, responses: Sequence[Response], turns: int
+) -> Prepared:
     caller, options = InstantCaller(responses), RunOptions(max_turns=turns + 2, functions=functions)
 
     async def go() -> Any:
@@ -223,6 +274,7 @@ def agentgraph_run(graph: CompiledGraph, functions: Functions, responses: Sequen
         async for _ in run.events():
             pass
         return run.result.final_output
+
     return go
 
 
@@ -232,11 +284,13 @@ def sdk_run(entry: agents.Agent[Any], model: agents.Model, turns: int) -> Prepar
     async def go() -> Any:
         result = await agents.Runner.run(entry, PROMPT, max_turns=turns + 2, run_config=config)
         return result.final_output
+
     return go
 
 
-async def best_time(prepare: Callable[[], Prepared], turns: int, repeat: int,
-                    budget: float = 0.3) -> float:
+async def best_time(
+    prepare: Callable[[], Prepared], turns: int, repeat: int, budget: float = 0.3
+) -> float:
     """Best wall time of at least `repeat` runs (more while under `budget` seconds) after a
     warm-up; each run is prepared untimed. The collector runs before the batch and is off
     during it, as in `timeit` (which spares the SDK its extra collections)."""
@@ -272,9 +326,16 @@ class Contenders:
 
     def sdk(self, turns: int) -> Callable[[], Prepared]:
         outputs = sdk_outputs(script(turns, tool_names(0)[0]))
-        return lambda: sdk_run(self.sdk_entry, ScriptedModel(
-            [agents.ModelResponse(output=o, usage=u, response_id=f"resp_{i}")
-             for i, (o, u) in enumerate(outputs)]), turns)
+        return lambda: sdk_run(
+            self.sdk_entry,
+            ScriptedModel(
+                [
+                    agents.ModelResponse(output=o, usage=u, response_id=f"resp_{i}")
+                    for i, (o, u) in enumerate(outputs)
+                ]
+            ),
+            turns,
+        )
 
     def sdk_bare(self, turns: int) -> Callable[[], Prepared]:
         outputs = sdk_outputs(script(turns, tool_names(0)[0]))
@@ -288,11 +349,16 @@ def contenders(size: int) -> Contenders:
 
 # -- the report ---------------------------------------------------------------------------------
 
+
 async def per_turn_table(small: Contenders, turn_counts: list[int], repeat: int) -> None:
-    print("Per-turn overhead (3-agent graph, instant model; best of at least "
-          f"{repeat}, µs per turn = run time / turns)")
-    print(f"{'turns':>5}  {'agentgraph µs/turn':>18}  {'sdk µs/turn':>11}  {'sdk/agentgraph':>14}"
-          f"  {'sdk-bare µs/turn':>16}  {'sdk-bare/agentgraph':>19}")
+    print(
+        "Per-turn overhead (3-agent graph, instant model; best of at least "
+        f"{repeat}, µs per turn = run time / turns)"
+    )
+    print(
+        f"{'turns':>5}  {'agentgraph µs/turn':>18}  {'sdk µs/turn':>11}  {'sdk/agentgraph':>14}"
+        f"  {'sdk-bare µs/turn':>16}  {'sdk-bare/agentgraph':>19}"
+    )
     ours: dict[int, float] = {}  # best run time in µs, by turns
     sdk: dict[int, float] = {}
     for turns in turn_counts:
@@ -301,10 +367,14 @@ async def per_turn_table(small: Contenders, turn_counts: list[int], repeat: int)
         sdk[turns] = await best_time(small.sdk(turns), turns, reps) * 1e6
         bare = await best_time(small.sdk_bare(turns), turns, reps) * 1e6
         a, b = ours[turns] / turns, sdk[turns] / turns
-        print(f"{turns:>5}  {a:>18.1f}  {b:>11.1f}  {b / a:>13.1f}x"
-              f"  {bare / turns:>16.1f}  {bare / ours[turns]:>18.1f}x")
-    print("\nMarginal cost of a turn (extra run time / extra turns between rows): flat means it "
-          "does not grow with the history")
+        print(
+            f"{turns:>5}  {a:>18.1f}  {b:>11.1f}  {b / a:>13.1f}x"
+            f"  {bare / turns:>16.1f}  {bare / ours[turns]:>18.1f}x"
+        )
+    print(
+        "\nMarginal cost of a turn (extra run time / extra turns between rows): flat means it "
+        "does not grow with the history"
+    )
     print(f"{'turns':>9}  {'agentgraph µs/turn':>18}  {'sdk µs/turn':>11}")
     marginal: list[tuple[float, float]] = []
     for low, high in zip(turn_counts, turn_counts[1:]):
@@ -314,8 +384,10 @@ async def per_turn_table(small: Contenders, turn_counts: list[int], repeat: int)
     if marginal:
         growth, sdk_growth = (marginal[-1][i] / marginal[0][i] for i in (0, 1))
         flat = "flat" if growth <= 1.25 else "NOT flat"
-        print(f"marginal turn cost, last row / first row: agentgraph {growth:.2f}x ({flat}), "
-              f"sdk {sdk_growth:.2f}x")
+        print(
+            f"marginal turn cost, last row / first row: agentgraph {growth:.2f}x ({flat}), "
+            f"sdk {sdk_growth:.2f}x"
+        )
     worst = min(sdk[t] / ours[t] for t in turn_counts)
     verdict = "meets" if worst >= 5 else "MISSES"
     print(f"smallest sdk/agentgraph ratio: {worst:.1f}x ({verdict} the 5x target)\n")
@@ -323,8 +395,10 @@ async def per_turn_table(small: Contenders, turn_counts: list[int], repeat: int)
 
 async def size_table(sizes: list[int], repeat: int, turns: int = 3) -> None:
     print(f"Graph size ({turns}-turn run from the entry; best of at least {repeat}, µs per run)")
-    print(f"{'agents':>6}  {'agentgraph µs/run':>17}  {'sdk µs/run':>10}  {'sdk/agentgraph':>14}"
-          f"  {'sdk-bare µs/run':>15}")
+    print(
+        f"{'agents':>6}  {'agentgraph µs/run':>17}  {'sdk µs/run':>10}  {'sdk/agentgraph':>14}"
+        f"  {'sdk-bare µs/run':>15}"
+    )
     results: dict[int, tuple[float, float]] = {}
     for size in sizes:
         built = contenders(size)
@@ -337,8 +411,10 @@ async def size_table(sizes: list[int], repeat: int, turns: int = 3) -> None:
     ours_ratio = results[large][0] / results[small][0]
     sdk_ratio = results[large][1] / results[small][1]
     same = "unchanged" if ours_ratio <= 1.25 else "GROWS"
-    print(f"{large}-agent / {small}-agent run cost: agentgraph {ours_ratio:.2f}x ({same}), "
-          f"sdk {sdk_ratio:.2f}x\n")
+    print(
+        f"{large}-agent / {small}-agent run cost: agentgraph {ours_ratio:.2f}x ({same}), "
+        f"sdk {sdk_ratio:.2f}x\n"
+    )
 
 
 def profile(prepare: Callable[[], Prepared], title: str, runs: int = 20) -> None:
@@ -358,8 +434,9 @@ def profile(prepare: Callable[[], Prepared], title: str, runs: int = 20) -> None
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--turns", default="3,10,30,100")
     parser.add_argument("--agents", default="3,1000")
     parser.add_argument("--repeat", type=int, default=7)

@@ -35,41 +35,77 @@ def wire_events(count: int) -> list[dict[str, Any]]:
     deltas = [f" word{i}" for i in range(count - 8)]
     text = "".join(deltas)
     part = {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
-    item = {"id": ITEM, "type": "message", "status": "completed", "role": "assistant",
-            "content": [part]}
-    shell = {"id": "resp_" + "1" * 48, "object": "response", "created_at": 1_700_000_000,
-             "status": "in_progress", "model": "gpt-4.1", "output": [], "parallel_tool_calls": True,
-             "tool_choice": "auto", "tools": [], "error": None, "incomplete_details": None,
-             "instructions": None, "metadata": {}, "temperature": 1.0, "top_p": 1.0,
-             "usage": None}
-    usage = {"input_tokens": 12, "input_tokens_details": {"cached_tokens": 0,
-                                                          "cache_write_tokens": 0},
-             "output_tokens": count, "output_tokens_details": {"reasoning_tokens": 0},
-             "total_tokens": count + 12}
+    item = {
+        "id": ITEM,
+        "type": "message",
+        "status": "completed",
+        "role": "assistant",
+        "content": [part],
+    }
+    shell = {
+        "id": "resp_" + "1" * 48,
+        "object": "response",
+        "created_at": 1_700_000_000,
+        "status": "in_progress",
+        "model": "gpt-4.1",
+        "output": [],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "error": None,
+        "incomplete_details": None,
+        "instructions": None,
+        "metadata": {},
+        "temperature": 1.0,
+        "top_p": 1.0,
+        "usage": None,
+    }
+    usage = {
+        "input_tokens": 12,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": count,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": count + 12,
+    }
     events: list[dict[str, Any]] = [
         {"type": "response.created", "response": shell},
         {"type": "response.in_progress", "response": shell},
-        {"type": "response.output_item.added", "output_index": 0,
-         "item": {**item, "status": "in_progress", "content": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {**item, "status": "in_progress", "content": []},
+        },
         {"type": "response.content_part.added", **where, "part": {**part, "text": ""}},
-        *({"type": "response.output_text.delta", **where, "delta": d, "logprobs": [],
-           "obfuscation": "x" * max(1, 16 - len(d))} for d in deltas),
+        *(
+            {
+                "type": "response.output_text.delta",
+                **where,
+                "delta": d,
+                "logprobs": [],
+                "obfuscation": "x" * max(1, 16 - len(d)),
+            }
+            for d in deltas
+        ),
         {"type": "response.output_text.done", **where, "text": text, "logprobs": []},
         {"type": "response.content_part.done", **where, "part": part},
         {"type": "response.output_item.done", "output_index": 0, "item": item},
-        {"type": "response.completed",
-         "response": {**shell, "status": "completed", "output": [item], "usage": usage}},
+        {
+            "type": "response.completed",
+            "response": {**shell, "status": "completed", "output": [item], "usage": usage},
+        },
     ]
     return [{**event, "sequence_number": i} for i, event in enumerate(events)]
 
 
 def sse(events: list[dict[str, Any]]) -> bytes:
-    return b"".join(f"event: {e['type']}\ndata: {json.dumps(e, separators=(',', ':'))}\n\n"
-                    .encode() for e in events)
+    return b"".join(
+        f"event: {e['type']}\ndata: {json.dumps(e, separators=(',', ':'))}\n\n".encode()
+        for e in events
+    )
 
 
 def chunked(data: bytes, size: int) -> list[bytes]:
-    return [data[i:i + size] for i in range(0, len(data), size)]
+    return [data[i : i + size] for i in range(0, len(data), size)]
 
 
 def mock_client(chunks: list[bytes]) -> openai.AsyncOpenAI:
@@ -78,12 +114,12 @@ def mock_client(chunks: list[bytes]) -> openai.AsyncOpenAI:
             yield chunk
 
     def handle(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"},
-                               content=body())
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
 
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(handle))
-    return openai.AsyncOpenAI(base_url="http://bench.invalid/v1", api_key="sk-bench",
-                              max_retries=0, http_client=http)
+    return openai.AsyncOpenAI(
+        base_url="http://bench.invalid/v1", api_key="sk-bench", max_retries=0, http_client=http
+    )
 
 
 def loopback_server(chunks: list[bytes]) -> tuple[str, Callable[[], None]]:
@@ -100,11 +136,16 @@ def loopback_server(chunks: list[bytes]) -> tuple[str, Callable[[], None]]:
             except asyncio.IncompleteReadError:
                 writer.close()
                 return
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
             await reader.readexactly(length)
-            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                         b"transfer-encoding: chunked\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                b"transfer-encoding: chunked\r\n\r\n"
+            )
             for chunk in chunks:
                 writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                 await writer.drain()
@@ -170,13 +211,19 @@ async def main(args: argparse.Namespace) -> None:
     assert [e.to_dict() for e in plain_events] == [e.to_dict() for e in our_events]
     assert len(our_events) == args.events
     where = "loopback 127.0.0.1" if args.loopback else "httpx2 MockTransport"
-    print(f"{args.events} SSE events ({sum(map(len, chunks)) / 2**20:.1f} MiB in "
-          f"{len(chunks)} chunks of {args.chunk} bytes) over {where}, best of {args.repeat}:")
+    print(
+        f"{args.events} SSE events ({sum(map(len, chunks)) / 2**20:.1f} MiB in "
+        f"{len(chunks)} chunks of {args.chunk} bytes) over {where}, best of {args.repeat}:"
+    )
     plain_rate, our_rate = args.events / plain_time, args.events / ours_time
-    print(f"  openai client typed stream : {plain_rate:>11,.0f} events/s "
-          f"({plain_time * 1e6 / args.events:.1f} µs/event)")
-    print(f"  agentgraph HttpTransport   : {our_rate:>11,.0f} events/s "
-          f"({ours_time * 1e6 / args.events:.1f} µs/event)")
+    print(
+        f"  openai client typed stream : {plain_rate:>11,.0f} events/s "
+        f"({plain_time * 1e6 / args.events:.1f} µs/event)"
+    )
+    print(
+        f"  agentgraph HttpTransport   : {our_rate:>11,.0f} events/s "
+        f"({ours_time * 1e6 / args.events:.1f} µs/event)"
+    )
     print(f"  ratio                      : {our_rate / plain_rate:.1f}x (target >= 5x)")
 
 

@@ -22,9 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from specgen import generate  # noqa: E402
+
 from agentgraph.compiler import CompiledGraph, check_text, compile_checked  # noqa: E402
 from agentgraph.compiler.emit import diagram, to_dot, to_mermaid  # noqa: E402
-from specgen import generate  # noqa: E402
 
 
 def chain(agents: int) -> dict[str, Any]:

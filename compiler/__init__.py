@@ -1,7 +1,7 @@
 """The agentgraph compiler: graph spec -> diagnostics -> compiled machine.
 
-    checked = check_file("graphs/support_desk.yaml")      # every diagnostic, with positions
-    graph = compile_checked(checked)                       # CompiledGraph, or CompileError
+checked = check_file("graphs/support_desk.yaml")      # every diagnostic, with positions
+graph = compile_checked(checked)                       # CompiledGraph, or CompileError
 """
 
 from __future__ import annotations
@@ -73,12 +73,30 @@ def _any_of(node: Any) -> Any:
 
 __all__ = [
     # validating and compiling
-    "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_into",
+    "Checked",
+    "CompileError",
+    "check_file",
+    "check_text",
+    "compile_checked",
+    "compile_into",
     "compile_spec",
-    "load_spec", "validate",
+    "load_spec",
+    "validate",
     # diagnostics
-    "CODES", "Code", "Diagnostic", "Severity", "Span", "explain",
-    "render_json", "render_sarif", "render_text",
+    "CODES",
+    "Code",
+    "Diagnostic",
+    "Severity",
+    "Span",
+    "explain",
+    "render_json",
+    "render_sarif",
+    "render_text",
     # the spec and the machine
-    "CompiledGraph", "CompiledGraphError", "GraphSpec", "State", "Transition", "spec_json_schema",
+    "CompiledGraph",
+    "CompiledGraphError",
+    "GraphSpec",
+    "State",
+    "Transition",
+    "spec_json_schema",
 ]

@@ -37,8 +37,9 @@ class GraphAnalysis:
     @cached_property
     def function_tools(self) -> dict[str, FunctionToolSpec]:
         """The declared function tools, by key, in spec order."""
-        return {key: tool for key, tool in self.spec.tools.items()
-                if tool.__class__ is FunctionToolSpec}
+        return {
+            key: tool for key, tool in self.spec.tools.items() if tool.__class__ is FunctionToolSpec
+        }
 
     @cached_property
     def hosted_tools(self) -> set[str]:
@@ -65,7 +66,9 @@ class GraphAnalysis:
             candidates: Iterable[str] = self.references.with_settings
         else:
             candidates = self.spec.agents
-        return {name for name in candidates if self.settings(name).get("tool_choice") not in unforced}
+        return {
+            name for name in candidates if self.settings(name).get("tool_choice") not in unforced
+        }
 
     @cached_property
     def _default_settings(self) -> dict[str, Any]:
@@ -86,8 +89,9 @@ class GraphAnalysis:
         if self.references.all_targets <= agents.keys():
             graph.add_edges_from((name, target) for name in agents for target in targets[name])
         else:
-            graph.add_edges_from((name, target) for name in agents for target in targets[name]
-                                 if target in agents)
+            graph.add_edges_from(
+                (name, target) for name in agents for target in targets[name] if target in agents
+            )
         return graph
 
     @cached_property
@@ -95,9 +99,12 @@ class GraphAnalysis:
         """The agents that use or are used as tools, with an edge per use between declared agents."""
         agents = self.spec.agents
         graph = nx.DiGraph()
-        graph.add_edges_from((name, ref.agent) for name in self.references.mixed_tools
-                             for ref in agents[name].tools
-                             if isinstance(ref, AgentToolSpec) and ref.agent in agents)
+        graph.add_edges_from(
+            (name, ref.agent)
+            for name in self.references.mixed_tools
+            for ref in agents[name].tools
+            if isinstance(ref, AgentToolSpec) and ref.agent in agents
+        )
         return graph
 
     @cached_property
@@ -121,11 +128,15 @@ class GraphAnalysis:
         meant = {} if resolved else self.presumed["agents"]
         if meant:
             graph = graph.copy()
-            graph.add_edges_from((name, meant[target]) for name, agent in agents.items()
-                                 for target in [*used.targets[name],
-                                                *(r.agent for r in agent.tools
-                                                  if isinstance(r, AgentToolSpec))]
-                                 if target in meant)
+            graph.add_edges_from(
+                (name, meant[target])
+                for name, agent in agents.items()
+                for target in [
+                    *used.targets[name],
+                    *(r.agent for r in agent.tools if isinstance(r, AgentToolSpec)),
+                ]
+                if target in meant
+            )
         return nx.descendants(graph, entry) | {entry}
 
     @cached_property

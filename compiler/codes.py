@@ -30,83 +30,191 @@ def _codes(*rows: tuple[str, str, Severity, str]) -> dict[str, Code]:
 E, W = Severity.ERROR, Severity.WARNING
 
 CODES: dict[str, Code] = _codes(
-    ("AG001", "syntax-error", E,
-     "The file is not valid YAML or JSON (or is not UTF-8, is empty, too large, too deeply "
-     "nested, or expands YAML aliases beyond the limit). Fix the text at the position shown."),
-    ("AG002", "unknown-key", E,
-     "A key that the spec format does not know. Usually a typo: the hint names the closest "
-     "known key. `agentgraph schema` prints every key the format accepts."),
-    ("AG003", "invalid-value", E,
-     "A value of the wrong type or outside the allowed values, e.g. a string where a list is "
-     "expected, or an unknown hosted tool."),
-    ("AG004", "missing-key", E,
-     "A required key is absent, e.g. an agent with no model while `defaults.model` is unset."),
-    ("AG005", "unsupported-version", E,
-     "The `agentgraph:` format version is missing or not one this agentgraph reads (1)."),
+    (
+        "AG001",
+        "syntax-error",
+        E,
+        "The file is not valid YAML or JSON (or is not UTF-8, is empty, too large, too deeply "
+        "nested, or expands YAML aliases beyond the limit). Fix the text at the position shown.",
+    ),
+    (
+        "AG002",
+        "unknown-key",
+        E,
+        "A key that the spec format does not know. Usually a typo: the hint names the closest "
+        "known key. `agentgraph schema` prints every key the format accepts.",
+    ),
+    (
+        "AG003",
+        "invalid-value",
+        E,
+        "A value of the wrong type or outside the allowed values, e.g. a string where a list is "
+        "expected, or an unknown hosted tool.",
+    ),
+    (
+        "AG004",
+        "missing-key",
+        E,
+        "A required key is absent, e.g. an agent with no model while `defaults.model` is unset.",
+    ),
+    (
+        "AG005",
+        "unsupported-version",
+        E,
+        "The `agentgraph:` format version is missing or not one this agentgraph reads (1).",
+    ),
     ("AG010", "unknown-entry", E, "`entry` names an agent that is not declared under `agents:`."),
-    ("AG011", "unknown-handoff-target", E,
-     "A handoff names an agent that is not declared under `agents:`."),
+    (
+        "AG011",
+        "unknown-handoff-target",
+        E,
+        "A handoff names an agent that is not declared under `agents:`.",
+    ),
     ("AG012", "unknown-tool", E, "An agent lists a tool that is not declared under `tools:`."),
-    ("AG013", "unknown-guardrail", E,
-     "An agent lists a guardrail that is not declared under `guardrails:`."),
-    ("AG014", "unknown-type", E,
-     "An `output_type` or `input_type` names a type that is not declared under `types:`."),
-    ("AG015", "unknown-agent-tool", E,
-     "An agent-as-tool (`{agent: ...}` in `tools:`) names an agent that is not declared."),
-    ("AG020", "unreachable-agent", W,
-     "No chain of handoffs or agent-tools leads from the entry agent to this agent: it can never "
-     "run. A misspelt handoff target or agent-tool (AG011, AG015) counts as leading to the agent "
-     "it is close to, so that one typo is reported once."),
-    ("AG021", "cannot-finish", E,
-     "This agent is reachable, but neither it nor any agent it can hand off to is able to "
-     "produce a final output: a run through it can only end at max_turns. An agent cannot "
-     "finish when its tool_choice forces a tool call, reset_tool_choice is false and its "
-     "tool_use_behavior never stops on a tool call."),
+    (
+        "AG013",
+        "unknown-guardrail",
+        E,
+        "An agent lists a guardrail that is not declared under `guardrails:`.",
+    ),
+    (
+        "AG014",
+        "unknown-type",
+        E,
+        "An `output_type` or `input_type` names a type that is not declared under `types:`.",
+    ),
+    (
+        "AG015",
+        "unknown-agent-tool",
+        E,
+        "An agent-as-tool (`{agent: ...}` in `tools:`) names an agent that is not declared.",
+    ),
+    (
+        "AG020",
+        "unreachable-agent",
+        W,
+        "No chain of handoffs or agent-tools leads from the entry agent to this agent: it can never "
+        "run. A misspelt handoff target or agent-tool (AG011, AG015) counts as leading to the agent "
+        "it is close to, so that one typo is reported once.",
+    ),
+    (
+        "AG021",
+        "cannot-finish",
+        E,
+        "This agent is reachable, but neither it nor any agent it can hand off to is able to "
+        "produce a final output: a run through it can only end at max_turns. An agent cannot "
+        "finish when its tool_choice forces a tool call, reset_tool_choice is false and its "
+        "tool_use_behavior never stops on a tool call.",
+    ),
     ("AG022", "self-handoff", E, "An agent hands off to itself: the handoff changes nothing."),
-    ("AG023", "agent-tool-cycle", E,
-     "Agents used as tools call each other in a cycle: each call nests another run, forever."),
-    ("AG030", "duplicate-tool-name", E,
-     "Two tools an agent offers the model have the same name, counting the generated handoff "
-     "tools `transfer_to_<agent>` and agents used as tools. The API rejects the request."),
-    ("AG031", "invalid-tool-name", E,
-     "A tool name the Responses API refuses: it must match ^[a-zA-Z0-9_-]{1,64}$."),
-    ("AG032", "invalid-json-schema", E,
-     "A tool's parameters, a type or the context schema is not a valid JSON Schema."),
-    ("AG033", "not-strict-schema", E,
-     "A schema used in strict mode (tools with strict: true, output types) that strict mode "
-     "refuses: every object needs `additionalProperties: false` and every property listed in "
-     "`required`."),
-    ("AG034", "bad-tool-choice", E,
-     "`model_settings.tool_choice` names a tool the agent does not have, or forces a tool call "
-     "on an agent with no tools."),
-    ("AG035", "bad-stop-at-tool", E,
-     "`tool_use_behavior.stop_at_tool_names` names a tool the agent does not have."),
+    (
+        "AG023",
+        "agent-tool-cycle",
+        E,
+        "Agents used as tools call each other in a cycle: each call nests another run, forever.",
+    ),
+    (
+        "AG030",
+        "duplicate-tool-name",
+        E,
+        "Two tools an agent offers the model have the same name, counting the generated handoff "
+        "tools `transfer_to_<agent>` and agents used as tools. The API rejects the request.",
+    ),
+    (
+        "AG031",
+        "invalid-tool-name",
+        E,
+        "A tool name the Responses API refuses: it must match ^[a-zA-Z0-9_-]{1,64}$.",
+    ),
+    (
+        "AG032",
+        "invalid-json-schema",
+        E,
+        "A tool's parameters, a type or the context schema is not a valid JSON Schema.",
+    ),
+    (
+        "AG033",
+        "not-strict-schema",
+        E,
+        "A schema used in strict mode (tools with strict: true, output types) that strict mode "
+        "refuses: every object needs `additionalProperties: false` and every property listed in "
+        "`required`.",
+    ),
+    (
+        "AG034",
+        "bad-tool-choice",
+        E,
+        "`model_settings.tool_choice` names a tool the agent does not have, or forces a tool call "
+        "on an agent with no tools.",
+    ),
+    (
+        "AG035",
+        "bad-stop-at-tool",
+        E,
+        "`tool_use_behavior.stop_at_tool_names` names a tool the agent does not have.",
+    ),
     ("AG040", "template-syntax", E, "The instructions are not a valid jinja2 template."),
-    ("AG041", "undeclared-template-variable", E,
-     "The instructions use a variable that the context schema does not declare. Templates see "
-     "`context` (the run context) and `agent` (name and description)."),
-    ("AG042", "missing-instructions-file", E,
-     "`instructions_file` names a file that does not exist (paths are relative to the spec)."),
-    ("AG050", "malformed-import-path", E,
-     "An import path must look like `package.module:attribute`."),
-    ("AG051", "unresolved-import", E,
-     "With --resolve: the import path could not be imported (the module or attribute is "
-     "missing, or importing it raised)."),
-    ("AG052", "wrong-import-kind", E,
-     "With --resolve: the import path resolves to the wrong kind of object (tools, guardrails "
-     "and input filters must be callable; `python:` types must be pydantic models)."),
-    ("AG060", "invalid-run-setting", E,
-     "A run setting out of range: max_turns below 1, negative delays or retries, a temperature "
-     "outside 0..2, max_delay below initial_delay, ..."),
-    ("AG070", "unused-declaration", W,
-     "A tool, guardrail or type that no agent uses. A misspelt use (AG012-AG014) counts as using "
-     "the declaration it is close to, so that one typo is reported once."),
-    ("AG071", "undescribed-handoff-target", W,
-     "An agent that others hand off to has no `description`: the model sees no explanation of "
-     "when to hand off to it."),
-    ("AG072", "unknown-input-filter", E,
-     "A handoff's `input_filter` is neither a known filter (remove_all_tools) nor an import "
-     "path."),
+    (
+        "AG041",
+        "undeclared-template-variable",
+        E,
+        "The instructions use a variable that the context schema does not declare. Templates see "
+        "`context` (the run context) and `agent` (name and description).",
+    ),
+    (
+        "AG042",
+        "missing-instructions-file",
+        E,
+        "`instructions_file` names a file that does not exist (paths are relative to the spec).",
+    ),
+    (
+        "AG050",
+        "malformed-import-path",
+        E,
+        "An import path must look like `package.module:attribute`.",
+    ),
+    (
+        "AG051",
+        "unresolved-import",
+        E,
+        "With --resolve: the import path could not be imported (the module or attribute is "
+        "missing, or importing it raised).",
+    ),
+    (
+        "AG052",
+        "wrong-import-kind",
+        E,
+        "With --resolve: the import path resolves to the wrong kind of object (tools, guardrails "
+        "and input filters must be callable; `python:` types must be pydantic models).",
+    ),
+    (
+        "AG060",
+        "invalid-run-setting",
+        E,
+        "A run setting out of range: max_turns below 1, negative delays or retries, a temperature "
+        "outside 0..2, max_delay below initial_delay, ...",
+    ),
+    (
+        "AG070",
+        "unused-declaration",
+        W,
+        "A tool, guardrail or type that no agent uses. A misspelt use (AG012-AG014) counts as using "
+        "the declaration it is close to, so that one typo is reported once.",
+    ),
+    (
+        "AG071",
+        "undescribed-handoff-target",
+        W,
+        "An agent that others hand off to has no `description`: the model sees no explanation of "
+        "when to hand off to it.",
+    ),
+    (
+        "AG072",
+        "unknown-input-filter",
+        E,
+        "A handoff's `input_filter` is neither a known filter (remove_all_tools) nor an import "
+        "path.",
+    ),
 )
 
 

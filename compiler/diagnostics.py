@@ -56,8 +56,17 @@ class Diagnostic:
         line_in_value: int | None = None,
     ) -> Diagnostic:
         """A diagnostic whose severity is the code's own."""
-        return cls(code, message, file, tuple(path), at_key, hint, span, CODES[code].severity,
-                   line_in_value)
+        return cls(
+            code,
+            message,
+            file,
+            tuple(path),
+            at_key,
+            hint,
+            span,
+            CODES[code].severity,
+            line_in_value,
+        )
 
     @property
     def is_error(self) -> bool:

@@ -20,8 +20,9 @@ def split_lines(text: str) -> list[str]:
     return LINE_BREAK.split(text)
 
 
-def write_atomic(path: str | Path, data: str | bytes | Sequence[bytes | memoryview], *,
-                 durable: bool = True) -> None:
+def write_atomic(
+    path: str | Path, data: str | bytes | Sequence[bytes | memoryview], *, durable: bool = True
+) -> None:
     """Write through a temporary file in the same folder, then rename it over the target:
     readers, and a process killed at any moment, see the old file or the new one, whole.
     `durable` also flushes it to disk first (fsync), so that the new file survives a power

@@ -20,23 +20,31 @@ from .spec import (
 from .toolset import agent_tool_name, handoff_target, handoff_tool_name
 
 EMPTY_OBJECT_SCHEMA: dict[str, Any] = {
-    "additionalProperties": False, "type": "object", "properties": {}, "required": [],
+    "additionalProperties": False,
+    "type": "object",
+    "properties": {},
+    "required": [],
 }
 AGENT_TOOL_PARAMETERS: dict[str, Any] = {
     "description": "Default input schema for agent-as-tool calls.",
     "properties": {"input": {"title": "Input", "type": "string"}},
-    "required": ["input"], "title": "AgentAsToolInput", "type": "object",
+    "required": ["input"],
+    "title": "AgentAsToolInput",
+    "type": "object",
     "additionalProperties": False,
 }
 
 
-def lower(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> CompiledGraph:
+def lower(
+    spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None
+) -> CompiledGraph:
     """The compiled machine of a spec that passed the checks without errors."""
     return CompiledGraph.from_data(lowered(spec, base_dir, analysis))
 
 
-def lowered(spec: GraphSpec, base_dir: FsPath,
-            analysis: GraphAnalysis | None = None) -> dict[str, Any]:
+def lowered(
+    spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None
+) -> dict[str, Any]:
     """The data of the compiled machine, not yet sealed (no format, no digest)."""
     analysis = analysis or GraphAnalysis(spec)
     lowering = _Lowering(spec, base_dir, analysis)
@@ -74,16 +82,25 @@ class _Lowering:
     def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
         self._declared = {
-            ref: (_function(ref, tool.description, tool.parameters, tool.strict),
-                  {"function": tool.function, "strict": tool.strict})
-            if tool.__class__ is FunctionToolSpec else _declared(ref, tool)
-            for ref, tool in spec.tools.items()}
+            ref: (
+                _function(ref, tool.description, tool.parameters, tool.strict),
+                {"function": tool.function, "strict": tool.strict},
+            )
+            if tool.__class__ is FunctionToolSpec
+            else _declared(ref, tool)
+            for ref, tool in spec.tools.items()
+        }
         agents = spec.agents
         self._short_handoffs = {
-            target: (name, {"input_filter": None, "input_type": None, "to": target},
-                     _function(name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA,
-                               True))
-            for target, name in analysis.transfer_names.items()}
+            target: (
+                name,
+                {"input_filter": None, "input_type": None, "to": target},
+                _function(
+                    name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA, True
+                ),
+            )
+            for target, name in analysis.transfer_names.items()
+        }
 
     def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
         spec = self.spec
@@ -95,8 +112,14 @@ class _Lowering:
             if ref.__class__ is AgentToolSpec:
                 tool_name = agent_tool_name(ref)
                 agent_tools[tool_name] = ref.agent
-                tools.append(_function(tool_name, ref.description or spec.agents[ref.agent].description,
-                                       AGENT_TOOL_PARAMETERS, True))
+                tools.append(
+                    _function(
+                        tool_name,
+                        ref.description or spec.agents[ref.agent].description,
+                        AGENT_TOOL_PARAMETERS,
+                        True,
+                    )
+                )
                 continue
             tool, function = declared[ref]
             tools.append(tool)
@@ -122,14 +145,17 @@ class _Lowering:
             "functions": functions,
             "handoffs": handoffs,
             "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails]
-            if agent.input_guardrails else [],
+            if agent.input_guardrails
+            else [],
             "instructions": instructions,
             "model": agent.model or spec.defaults.model,
-            "model_settings": settings if "tool_choice" not in settings
+            "model_settings": settings
+            if "tool_choice" not in settings
             else _lowered_settings(settings, tools),
             "output": _output(spec, agent) if agent.output_type is not None else None,
             "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails]
-            if agent.output_guardrails else [],
+            if agent.output_guardrails
+            else [],
             "reset_tool_choice": agent.reset_tool_choice,
             "tool_use_behavior": behavior if behavior.__class__ is str else _behavior(agent),
             "tools": tools,
@@ -144,7 +170,8 @@ class _Lowering:
             "to": target,
         }
         description = (long.description if long else None) or _handoff_description(
-            target, self.spec.agents[target])
+            target, self.spec.agents[target]
+        )
         tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
         return tool_name, entry, tool
 
@@ -159,8 +186,10 @@ def _declared(ref: str, declared: Any) -> tuple[dict[str, Any], dict[str, Any] |
     if isinstance(declared, HostedToolSpec):
         return {**declared.options, "type": declared.hosted}, None
     assert isinstance(declared, FunctionToolSpec)
-    return (_function(ref, declared.description, declared.parameters, declared.strict),
-            {"function": declared.function, "strict": declared.strict})
+    return (
+        _function(ref, declared.description, declared.parameters, declared.strict),
+        {"function": declared.function, "strict": declared.strict},
+    )
 
 
 def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
@@ -176,8 +205,13 @@ def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> 
 def _function(name: str, description: str | None, parameters: Any, strict: bool) -> dict[str, Any]:
     if description is None:
         return {"name": name, "parameters": parameters, "strict": strict, "type": "function"}
-    return {"description": description, "name": name, "parameters": parameters, "strict": strict,
-            "type": "function"}
+    return {
+        "description": description,
+        "name": name,
+        "parameters": parameters,
+        "strict": strict,
+        "type": "function",
+    }
 
 
 def _handoff_parameters(spec: GraphSpec, handoff: HandoffSpec | None) -> Any:
@@ -195,8 +229,11 @@ def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
         source, file = agent.instructions, None
     else:
         return None
-    return {"file": file, "source": source,
-            "template": "{{" in source or "{%" in source or "{#" in source}
+    return {
+        "file": file,
+        "source": source,
+        "template": "{{" in source or "{%" in source or "{#" in source,
+    }
 
 
 def _output(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any] | None:
@@ -229,8 +266,10 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
     agents = spec.agents
     forced = analysis.forced
     entry = spec.entry
-    short = {target: ("handoff:" + tool_name, target)  # (label, target) of a short-form handoff
-             for target, tool_name in analysis.transfer_names.items()}
+    short = {
+        target: ("handoff:" + tool_name, target)  # (label, target) of a short-form handoff
+        for target, tool_name in analysis.transfer_names.items()
+    }
     for name in sorted(agents):
         agent = agents[name]
         if name not in forced or agent.reset_tool_choice:  # a turn may end in a final output
@@ -242,19 +281,35 @@ def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any
             labels = sorted(map(short.__getitem__, handoffs))
         else:
             tool_names = map(handoff_tool_name, handoffs)
-            labels = sorted(zip(["handoff:" + tool_name for tool_name in tool_names], targets[name],
-                                strict=True))
+            labels = sorted(
+                zip(
+                    ["handoff:" + tool_name for tool_name in tool_names], targets[name], strict=True
+                )
+            )
         extend([{"from": name, "on": on, "to": target, "tools": None} for on, target in labels])
         refs = agent.tools
-        calls_tools = bool(refs) and (not functions.isdisjoint(refs)
-                                      or any(r.__class__ is AgentToolSpec for r in refs))
+        calls_tools = bool(refs) and (
+            not functions.isdisjoint(refs) or any(r.__class__ is AgentToolSpec for r in refs)
+        )
         behavior = agent.tool_use_behavior
         if (calls_tools and behavior != "stop_on_first_tool") or name in cycles:
             add({"from": name, "on": "max_turns", "to": MAX_TURNS, "tools": None})
         if calls_tools:
             if isinstance(behavior, StopAtTools):
-                add({"from": name, "on": "tool_calls", "to": END,
-                     "tools": sorted(behavior.stop_at_tool_names)})
-            add({"from": name, "on": "tool_calls", "to": END if behavior == "stop_on_first_tool" else name,
-                 "tools": None})
+                add(
+                    {
+                        "from": name,
+                        "on": "tool_calls",
+                        "to": END,
+                        "tools": sorted(behavior.stop_at_tool_names),
+                    }
+                )
+            add(
+                {
+                    "from": name,
+                    "on": "tool_calls",
+                    "to": END if behavior == "stop_on_first_tool" else name,
+                    "tools": None,
+                }
+            )
     return edges

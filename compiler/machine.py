@@ -74,8 +74,10 @@ class CompiledGraph:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
         digest = graph_digest(data)
         if data["digest"] != digest:
-            raise CompiledGraphError(f"{path}: digest mismatch: the file says {data['digest']}, its "
-                                     f"content hashes to {digest} (edited by hand?)")
+            raise CompiledGraphError(
+                f"{path}: digest mismatch: the file says {data['digest']}, its "
+                f"content hashes to {digest} (edited by hand?)"
+            )
         return cls(data)
 
     @property

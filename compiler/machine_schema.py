@@ -72,7 +72,9 @@ class Transition(_Frozen):
     """An edge of the machine: from a state, on what a turn produced, to the next state."""
 
     source: str = Field(alias="from")
-    on: str = Field(description="final_output, tool_calls, handoff:<tool>, guardrail_tripped, max_turns")
+    on: str = Field(
+        description="final_output, tool_calls, handoff:<tool>, guardrail_tripped, max_turns"
+    )
     to: str
     tools: list[str] | None = Field(None, description="Only these tool calls take this edge.")
 

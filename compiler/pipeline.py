@@ -49,8 +49,14 @@ def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MA
         return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
 
 
-def check_text(text: str | bytes, name: str = "<spec>", *, kind: str = "yaml",
-               base_dir: str | FsPath = ".", resolve: bool = False) -> Checked:
+def check_text(
+    text: str | bytes,
+    name: str = "<spec>",
+    *,
+    kind: str = "yaml",
+    base_dir: str | FsPath = ".",
+    resolve: bool = False,
+) -> Checked:
     """Validate spec text (YAML or JSON) as if it were a file called `name` in `base_dir`."""
     with gc_paused():
         source, diagnostics = parse_source(text, name, kind=kind)
@@ -64,8 +70,9 @@ def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
     with gc_paused():
-        return CompiledGraph.written(lowered(checked.spec, checked.base_dir, checked.analysis),
-                                     handle)
+        return CompiledGraph.written(
+            lowered(checked.spec, checked.base_dir, checked.analysis), handle
+        )
 
 
 def compile_checked(checked: Checked) -> CompiledGraph:
@@ -76,8 +83,9 @@ def compile_checked(checked: Checked) -> CompiledGraph:
         return lower(checked.spec, checked.base_dir, checked.analysis)
 
 
-def _check(source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath,
-           resolve: bool) -> Checked:
+def _check(
+    source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath, resolve: bool
+) -> Checked:
     spec, analysis = None, None
     if source.data is not None:  # parse problems that leave data (duplicate keys) do not stop here
         version = _version(source.data, source.name)
@@ -95,15 +103,34 @@ def _check(source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath,
 
 def _version(data: Any, file: str) -> list[Diagnostic]:
     if not isinstance(data, dict):
-        return [Diagnostic.make("AG003", "a spec must be a mapping at its top level", file,
-                                hint="start with `agentgraph: 1`")]
+        return [
+            Diagnostic.make(
+                "AG003",
+                "a spec must be a mapping at its top level",
+                file,
+                hint="start with `agentgraph: 1`",
+            )
+        ]
     if "agentgraph" not in data:
-        return [Diagnostic.make("AG005", "missing the format version `agentgraph: 1`", file,
-                                hint="add `agentgraph: 1` as the first line")]
+        return [
+            Diagnostic.make(
+                "AG005",
+                "missing the format version `agentgraph: 1`",
+                file,
+                hint="add `agentgraph: 1` as the first line",
+            )
+        ]
     version = data["agentgraph"]
     if type(version) is not int or version != FORMAT_VERSION:
-        return [Diagnostic.make("AG005", f"unsupported format version `{version}`", file,
-                                ("agentgraph",), hint=f"this agentgraph reads format {FORMAT_VERSION}")]
+        return [
+            Diagnostic.make(
+                "AG005",
+                f"unsupported format version `{version}`",
+                file,
+                ("agentgraph",),
+                hint=f"this agentgraph reads format {FORMAT_VERSION}",
+            )
+        ]
     return []
 
 

@@ -32,7 +32,9 @@ class YamlLocator:
 
             self._composed = True
             try:
-                self._root = yaml.compose(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                self._root = yaml.compose(
+                    self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                )
             except (yaml.YAMLError, RecursionError):
                 self._root = None
         node, key = self._root, None
@@ -46,7 +48,6 @@ class YamlLocator:
         target = key if at_key and key is not None else node
         return int(target.start_mark.index), int(target.end_mark.index)
 
-
     def _child(self, node: Any, segment: str | int) -> tuple[Any, Any] | None:
         """The (key, value) nodes under `segment`; a mapping's keys are indexed once."""
         import yaml
@@ -54,8 +55,9 @@ class YamlLocator:
         if isinstance(node, yaml.MappingNode):
             keys = self._keys.get(id(node))
             if keys is None:  # the last of duplicate keys wins, as when loading
-                keys = self._keys[id(node)] = {k.value: (k, v) for k, v in node.value
-                                               if isinstance(k, yaml.ScalarNode)}
+                keys = self._keys[id(node)] = {
+                    k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)
+                }
             return keys.get(str(segment))
         if isinstance(node, yaml.SequenceNode) and isinstance(segment, int):
             if 0 <= segment < len(node.value):

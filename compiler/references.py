@@ -51,8 +51,9 @@ class References:
         self.agents_as_tools: set[str] = set()
         if not _only_strings(self.tool_lists):
             self._agent_tools(agents)
-        self.with_settings: list[str] = list(compress(agents, map(is_not, map(_SETTINGS, bodies),
-                                                                 repeat(None))))
+        self.with_settings: list[str] = list(
+            compress(agents, map(is_not, map(_SETTINGS, bodies), repeat(None)))
+        )
         """Agents with model settings of their own."""
         behaviors = map(type, map(_BEHAVIOR, bodies))
         self.stop_at: list[str] = list(compress(agents, map(is_not, behaviors, repeat(str))))
@@ -63,7 +64,8 @@ class References:
         self.guardrails: set[str] = set(chain.from_iterable(map(_INPUT_GUARDRAILS, bodies)))
         self.guardrails.update(chain.from_iterable(map(_OUTPUT_GUARDRAILS, bodies)))
         self.undescribed_targets: set[str] = (
-            self.all_targets if undescribed is None else set(chain.from_iterable(undescribed)))
+            self.all_targets if undescribed is None else set(chain.from_iterable(undescribed))
+        )
         """Targets of handoffs that leave the description to the target agent's own (read only:
         when all handoffs are short, the same set as `all_targets`)."""
 
@@ -78,12 +80,19 @@ class References:
                 undescribed.append(targets)
                 continue
             self.long_handoffs[name] = None
-            undescribed.append([h if h.__class__ is str else h.to for h in handoffs
-                                if h.__class__ is str or not h.description])
-            self.types.update(h.input_type for h in handoffs
-                              if isinstance(h, HandoffSpec) and h.input_type)
+            undescribed.append(
+                [
+                    h if h.__class__ is str else h.to
+                    for h in handoffs
+                    if h.__class__ is str or not h.description
+                ]
+            )
+            self.types.update(
+                h.input_type for h in handoffs if isinstance(h, HandoffSpec) and h.input_type
+            )
             self.input_filters = self.input_filters or any(
-                isinstance(h, HandoffSpec) and h.input_filter is not None for h in handoffs)
+                isinstance(h, HandoffSpec) and h.input_filter is not None for h in handoffs
+            )
         return undescribed
 
     def _agent_tools(self, agents: dict[str, AgentSpec]) -> None:
@@ -107,9 +116,12 @@ def presumed(spec: GraphSpec, used: References) -> dict[str, dict[str, str]]:
     one `did you mean` suggests), by section: agents, tools, guardrails, types. Checks of what
     follows from a reference (an agent unreachable, a declaration unused) take a typo as
     meaning its suggestion, so that one typo is reported once, where it is."""
-    sections = {"agents": (used.all_targets | used.agents_as_tools, spec.agents),
-                "tools": (used.tools, spec.tools), "guardrails": (used.guardrails, spec.guardrails),
-                "types": (used.types, spec.types)}
+    sections = {
+        "agents": (used.all_targets | used.agents_as_tools, spec.agents),
+        "tools": (used.tools, spec.tools),
+        "guardrails": (used.guardrails, spec.guardrails),
+        "types": (used.types, spec.types),
+    }
     found: dict[str, dict[str, str]] = {}
     for section, (names, declared) in sections.items():
         found[section] = {}

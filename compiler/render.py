@@ -79,12 +79,19 @@ def to_json_list(diagnostics: Iterable[Diagnostic]) -> list[dict[str, Any]]:
     rows = []
     for d in diagnostics:
         span = d.span
-        rows.append({
-            "severity": d.severity.value, "code": d.code, "message": d.message, "file": d.file,
-            "line": span.line if span else None, "column": span.column if span else None,
-            "end_line": span.end_line if span else None,
-            "end_column": span.end_column if span else None, "hint": d.hint,
-        })
+        rows.append(
+            {
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+                "file": d.file,
+                "line": span.line if span else None,
+                "column": span.column if span else None,
+                "end_line": span.end_line if span else None,
+                "end_column": span.end_column if span else None,
+                "hint": d.hint,
+            }
+        )
     return rows
 
 
@@ -95,28 +102,47 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
 def render_sarif(diagnostics: Iterable[Diagnostic], version: str = "0") -> str:
     """A SARIF 2.1.0 log with one run; every code is a rule, every diagnostic a result."""
     codes = sorted(CODES)
-    rules = [{
-        "id": code, "name": _pascal(CODES[code].name),
-        "shortDescription": {"text": CODES[code].name.replace("-", " ")},
-        "fullDescription": {"text": CODES[code].explanation},
-        "defaultConfiguration": {"level": CODES[code].severity.value},
-        "help": {"text": f"agentgraph explain {code}"},
-    } for code in codes]
+    rules = [
+        {
+            "id": code,
+            "name": _pascal(CODES[code].name),
+            "shortDescription": {"text": CODES[code].name.replace("-", " ")},
+            "fullDescription": {"text": CODES[code].explanation},
+            "defaultConfiguration": {"level": CODES[code].severity.value},
+            "help": {"text": f"agentgraph explain {code}"},
+        }
+        for code in codes
+    ]
     results = []
     for d in diagnostics:
         location: dict[str, Any] = {"artifactLocation": {"uri": _uri(d.file)}}
         if d.span:
-            location["region"] = {"startLine": d.span.line, "startColumn": d.span.column,
-                                  "endLine": d.span.end_line, "endColumn": d.span.end_column}
+            location["region"] = {
+                "startLine": d.span.line,
+                "startColumn": d.span.column,
+                "endLine": d.span.end_line,
+                "endColumn": d.span.end_column,
+            }
         text = f"{d.message} ({d.hint})" if d.hint else d.message
-        results.append({"ruleId": d.code, "ruleIndex": codes.index(d.code),
-                        "level": d.severity.value, "message": {"text": text},
-                        "locations": [{"physicalLocation": location}]})
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": codes.index(d.code),
+                "level": d.severity.value,
+                "message": {"text": text},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "agentgraph", "version": version, "rules": rules}},
-                  "columnKind": "unicodeCodePoints", "results": results}],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "agentgraph", "version": version, "rules": rules}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 

@@ -32,8 +32,10 @@ def check_expansion(data: Any, limit: int = MAX_EXPANDED_SIZE) -> str | None:
             in_progress.discard(ident)
             total = 1 + sum(len(c) if isinstance(c, str) else sizes.get(id(c), 1) for c in children)
             if total > limit:
-                return (f"YAML aliases expand this document beyond {limit:,} nodes and "
-                        "characters (an alias bomb?)")
+                return (
+                    f"YAML aliases expand this document beyond {limit:,} nodes and "
+                    "characters (an alias bomb?)"
+                )
             sizes[ident] = total
             continue
         if ident in sizes:
@@ -96,7 +98,10 @@ def not_json(data: Any) -> tuple[tuple[str | int, ...], str] | None:
             return path[:MAX_DEPTH], f"the document nests deeper than {MAX_DEPTH} levels"
         if isinstance(node, str):
             if not _is_utf8(node):
-                return path, "a string holds half of a UTF-16 surrogate pair, which is not a character"
+                return (
+                    path,
+                    "a string holds half of a UTF-16 surrogate pair, which is not a character",
+                )
         elif isinstance(node, dict):
             for key, value in node.items():
                 if not isinstance(key, str) or not _is_utf8(key):

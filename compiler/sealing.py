@@ -26,9 +26,11 @@ Piece = bytes | memoryview
 
 def seal(body: dict[str, Any]) -> tuple[str, tuple[Piece, ...]]:
     """("sha256:" + hex of the canonical JSON of `body`, the pieces of the file form)."""
-    groups = [{k: v for k, v in body.items() if k < "digest"},
-              {k: v for k, v in body.items() if "digest" < k <= "states"},
-              {k: v for k, v in body.items() if k > "states"}]
+    groups = [
+        {k: v for k, v in body.items() if k < "digest"},
+        {k: v for k, v in body.items() if "digest" < k <= "states"},
+        {k: v for k, v in body.items() if k > "states"},
+    ]
     hashed = hashlib.sha256()
     try:
         early = [_members(_sorted_json(g)) for g in groups[:2]]
@@ -154,13 +156,13 @@ def _streamed(body: dict[str, Any], states: dict[str, Any], fd: int, start: int)
     opening = b'"states":{'
     canonical = _opened([head, middle, opening])
     file = _opened([head, placeholder, middle, opening])
-    offset = start + sum(map(len, file[:file.index(placeholder)])) + len(b'"digest":"')
+    offset = start + sum(map(len, file[: file.index(placeholder)])) + len(b'"digest":"')
     hashed = hashlib.sha256()
     with _Worker(hashed, fd) as worker:
         worker.submit(canonical, file)
         names = sorted(states)
         for first in range(0, len(names), STATES_PER_CHUNK):
-            chunk = {name: states[name] for name in names[first:first + STATES_PER_CHUNK]}
+            chunk = {name: states[name] for name in names[first : first + STATES_PER_CHUNK]}
             serialised = _sorted_json(chunk)
             members = memoryview(serialised)[1:-1]
             pieces = [members] if first == 0 else [b",", members]
@@ -229,4 +231,4 @@ class _Worker:
 def _write_all(fd: int, piece: Piece) -> None:
     view = memoryview(piece)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]

@@ -19,9 +19,14 @@ from .diagnostics import Diagnostic, Path, did_you_mean
 from .spec import GraphSpec, Meant
 
 _EXPECTED = {
-    "string_type": "a string", "int_type": "an integer", "int_from_float": "an integer",
-    "float_type": "a number", "bool_type": "a boolean (true or false)",
-    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "float_type": "a number",
+    "bool_type": "a boolean (true or false)",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
     "is_instance_of": "a mapping",  # only JSON Schemas are checked by class
     "list_type": "a list",
 }
@@ -44,28 +49,44 @@ def _diagnostic(data: Any, error: Any, file: str) -> Diagnostic:
     value = error.get("input")
     if kind == "missing":
         name = loc[-1]
-        return Diagnostic.make("AG004", f"missing required key `{name}`", file, path, at_key=True,
-                               hint=_where(path))
+        return Diagnostic.make(
+            "AG004", f"missing required key `{name}`", file, path, at_key=True, hint=_where(path)
+        )
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         hint = did_you_mean(str(loc[-1]), allowed) or (
-            f"known keys here: {', '.join(sorted(allowed))}" if allowed else None)
-        return Diagnostic.make("AG002", f"unknown key `{loc[-1]}`", file, path, at_key=True, hint=hint)
+            f"known keys here: {', '.join(sorted(allowed))}" if allowed else None
+        )
+        return Diagnostic.make(
+            "AG002", f"unknown key `{loc[-1]}`", file, path, at_key=True, hint=hint
+        )
     if key_error:
-        return Diagnostic.make("AG003", f"keys here must be strings, got {_kind(value)} `{value}`",
-                               file, path, at_key=True)
+        return Diagnostic.make(
+            "AG003",
+            f"keys here must be strings, got {_kind(value)} `{value}`",
+            file,
+            path,
+            at_key=True,
+        )
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'|(\d+)", error.get("ctx", {}).get("expected", ""))
         options = [a or b for a, b in choices]
-        return Diagnostic.make("AG003", f"`{value}` is not one of {', '.join(options)}", file, path,
-                               hint=did_you_mean(str(value), options))
+        return Diagnostic.make(
+            "AG003",
+            f"`{value}` is not one of {', '.join(options)}",
+            file,
+            path,
+            hint=did_you_mean(str(value), options),
+        )
     if kind == "too_short" and isinstance(value, dict | list):
-        return Diagnostic.make("AG003", f"`{path[-1] if path else 'value'}` must not be empty",
-                               file, path)
+        return Diagnostic.make(
+            "AG003", f"`{path[-1] if path else 'value'}` must not be empty", file, path
+        )
     expected = _EXPECTED.get(kind)
     if expected:
-        return Diagnostic.make("AG003", f"expected {expected}, got {_kind(value)}{_shown(value)}",
-                               file, path)
+        return Diagnostic.make(
+            "AG003", f"expected {expected}, got {_kind(value)}{_shown(value)}", file, path
+        )
     return Diagnostic.make("AG003", error["msg"][0].lower() + error["msg"][1:], file, path)
 
 
@@ -136,8 +157,9 @@ def _union(annotation: Any) -> tuple[tuple[Any, ...], Meant | None] | None:
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
         return None
     members = typing.get_args(annotation)
-    tagged = any(getattr(m, "tag", None) for member in members
-                 for m in getattr(member, "__metadata__", ()))
+    tagged = any(
+        getattr(m, "tag", None) for member in members for m in getattr(member, "__metadata__", ())
+    )
     return (members, meant) if tagged or meant is not None else None
 
 
@@ -177,7 +199,8 @@ def _merge_typos(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """An unknown key that is a typo of a missing key is one problem, not two."""
     unknown = {(d.path[:-1], d.hint) for d in diagnostics if d.code == "AG002"}
     return [
-        d for d in diagnostics
+        d
+        for d in diagnostics
         if not (d.code == "AG004" and (d.path, _typo_hint(d.message)) in unknown)
     ]
 
@@ -204,7 +227,9 @@ def _repair(data: Any, errors: list[Any]) -> GraphSpec | None:
                 return None
         removals.append(path)
     repaired = data
-    for path in sorted(set(removals), key=lambda p: [(isinstance(s, str), s) for s in p], reverse=True):
+    for path in sorted(
+        set(removals), key=lambda p: [(isinstance(s, str), s) for s in p], reverse=True
+    ):
         repaired = _without(repaired, path)
     try:
         return GraphSpec.model_validate(repaired)
@@ -242,16 +267,24 @@ def _is_optional_field(loc: tuple[Any, ...], key: str | int) -> bool:
             return False
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return any(key in (name, field.alias) and not field.is_required()
-                   for name, field in current.model_fields.items())
+        return any(
+            key in (name, field.alias) and not field.is_required()
+            for name, field in current.model_fields.items()
+        )
     return False
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            dict: "a mapping", list: "a list"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        dict: "a mapping",
+        list: "a list",
+    }.get(type(value), type(value).__name__)
 
 
 def _shown(value: Any) -> str:

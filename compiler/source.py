@@ -85,7 +85,9 @@ class SourceFile:
         return line + 1, offset - self._line_starts[line] + 1
 
 
-def read_source(path: str | FsPath, *, max_bytes: int = MAX_BYTES) -> tuple[SourceFile, list[Diagnostic]]:
+def read_source(
+    path: str | FsPath, *, max_bytes: int = MAX_BYTES
+) -> tuple[SourceFile, list[Diagnostic]]:
     """Read and parse a spec file. Problems come back as AG001 diagnostics, never raised.
 
     An OSError (missing file, permission) is raised: the CLI reports it as a usage error.
@@ -96,12 +98,19 @@ def read_source(path: str | FsPath, *, max_bytes: int = MAX_BYTES) -> tuple[Sour
     kind = "json" if name.lower().endswith(".json") else "yaml"
     if len(raw) > max_bytes:
         source = SourceFile(name, "", kind)
-        return source, [_syntax(name, f"the file is larger than the {max_bytes // 2**20} MiB "
-                                      "a spec may have", hint="split the spec or raise max_bytes")]
+        return source, [
+            _syntax(
+                name,
+                f"the file is larger than the {max_bytes // 2**20} MiB a spec may have",
+                hint="split the spec or raise max_bytes",
+            )
+        ]
     return parse_source(raw, name, kind=kind)
 
 
-def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[SourceFile, list[Diagnostic]]:
+def parse_source(
+    raw: bytes | str, name: str, *, kind: str = "yaml"
+) -> tuple[SourceFile, list[Diagnostic]]:
     """Decode and parse spec text (bytes must be UTF-8) into a SourceFile with its data."""
     quick = kind == "json"
     if quick and isinstance(raw, bytes):
@@ -115,9 +124,14 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
         except UnicodeDecodeError as exc:
             source = SourceFile(name, raw[: exc.start].decode("utf-8", "replace"), kind)
             line, column = source.position(len(source.text))
-            return source, [_syntax(name, f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} "
-                                          "cannot be decoded", span=Span(line, column, line, column + 1),
-                                    hint="save the file as UTF-8")]
+            return source, [
+                _syntax(
+                    name,
+                    f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    span=Span(line, column, line, column + 1),
+                    hint="save the file as UTF-8",
+                )
+            ]
     else:
         text = raw.removeprefix("\ufeff")
     source = SourceFile(name, text, kind)
@@ -125,17 +139,29 @@ def parse_source(raw: bytes | str, name: str, *, kind: str = "yaml") -> tuple[So
     if diagnostics:
         return source, diagnostics
     if source.data is None and not _has_content(text, kind):
-        return source, [_syntax(name, "the file is empty", span=Span(1, 1, 1, 1),
-                                hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`")]
+        return source, [
+            _syntax(
+                name,
+                "the file is empty",
+                span=Span(1, 1, 1, 1),
+                hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`",
+            )
+        ]
     problem = None if source.plain_json else not_json(source.data)
     if problem is not None:
         path, reason = problem
         source.data = None
         return source, [Diagnostic.make("AG001", reason, name, path)]
     if source.data is None:
-        return source, [Diagnostic.make("AG003", "a spec must be a mapping at its top level, got null",
-                                        name, span=Span(1, 1, 1, 1),
-                                        hint="start with `agentgraph: 1`")]
+        return source, [
+            Diagnostic.make(
+                "AG003",
+                "a spec must be a mapping at its top level, got null",
+                name,
+                span=Span(1, 1, 1, 1),
+                hint="start with `agentgraph: 1`",
+            )
+        ]
     return source, []
 
 
@@ -143,8 +169,10 @@ def _has_content(text: str, kind: str) -> bool:
     """Whether the text holds more than whitespace (and, in YAML, comments and markers)."""
     if kind == "json":
         return bool(text.strip())
-    return any(line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
-               for line in _LINE_BREAK.split(text))
+    return any(
+        line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
+        for line in _LINE_BREAK.split(text)
+    )
 
 
 def _refuse_constant(name: str) -> Any:
@@ -190,13 +218,18 @@ def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
         return mapping
 
     try:
-        source.data = json.loads(source.text, object_pairs_hook=pairs_to_dict,
-                                 parse_constant=_refuse_constant)
+        source.data = json.loads(
+            source.text, object_pairs_hook=pairs_to_dict, parse_constant=_refuse_constant
+        )
     except json.JSONDecodeError as exc:
         if not source.text.strip():
             return []
         line, column = source.position(exc.pos)
-        return [_syntax(source.name, f"invalid JSON: {exc.msg}", span=Span(line, column, line, column + 1))]
+        return [
+            _syntax(
+                source.name, f"invalid JSON: {exc.msg}", span=Span(line, column, line, column + 1)
+            )
+        ]
     except ValueError as exc:  # NaN/Infinity, or an integer too long to convert
         return [_syntax(source.name, f"invalid JSON: {exc}", span=Span(1, 1, 1, 1))]
     except RecursionError:
@@ -204,10 +237,18 @@ def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
     if not duplicates:
         return []
     owners = _paths_of({id(mapping) for _, mapping in duplicates}, source.data)
-    return [Diagnostic.make("AG003", f"duplicate key `{key}`: JSON readers would silently keep "
-                                     "only the last one", source.name, (*owners[id(mapping)], key),
-                            at_key=True, hint="remove or rename one of them")
-            for key, mapping in duplicates if id(mapping) in owners]
+    return [
+        Diagnostic.make(
+            "AG003",
+            f"duplicate key `{key}`: JSON readers would silently keep only the last one",
+            source.name,
+            (*owners[id(mapping)], key),
+            at_key=True,
+            hint="remove or rename one of them",
+        )
+        for key, mapping in duplicates
+        if id(mapping) in owners
+    ]
 
 
 def _paths_of(wanted: set[int], data: Any) -> dict[int, tuple[str | int, ...]]:
@@ -229,8 +270,13 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
     deep = deep_nesting_offset(source.text)
     if deep is not None:
         line, column = source.position(deep)
-        return [_syntax(source.name, f"the document nests deeper than {MAX_NESTING} levels",
-                        span=Span(line, column, line, column + 1))]
+        return [
+            _syntax(
+                source.name,
+                f"the document nests deeper than {MAX_NESTING} levels",
+                span=Span(line, column, line, column + 1),
+            )
+        ]
     import yaml  # here: a JSON spec is read without it
 
     from .yaml_loader import SpecLoader
@@ -255,9 +301,13 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
     finally:
         loader.dispose()
     diagnostics = [
-        Diagnostic.make("AG003", f"duplicate key `{key}`: YAML would silently keep only the last one",
-                        source.name, span=_mark_span(source, node.start_mark, node.end_mark),
-                        hint="remove or rename one of them")
+        Diagnostic.make(
+            "AG003",
+            f"duplicate key `{key}`: YAML would silently keep only the last one",
+            source.name,
+            span=_mark_span(source, node.start_mark, node.end_mark),
+            hint="remove or rename one of them",
+        )
         for node, key in loader.duplicates
     ]
     alias = _MAYBE_ALIAS.search(source.text)
@@ -265,9 +315,15 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         problem = check_expansion(source.data, max(MAX_EXPANDED_SIZE, 10 * len(source.text)))
         if problem:
             line, column = source.position(alias.start())
-            diagnostics.append(_syntax(source.name, problem, span=Span(line, column, line, column + 1),
-                                       hint="YAML anchors and aliases may not expand to more "
-                                            "than the limit, nor refer to themselves"))
+            diagnostics.append(
+                _syntax(
+                    source.name,
+                    problem,
+                    span=Span(line, column, line, column + 1),
+                    hint="YAML anchors and aliases may not expand to more "
+                    "than the limit, nor refer to themselves",
+                )
+            )
             source.data = None
     return diagnostics
 
@@ -279,5 +335,7 @@ def _mark_span(source: SourceFile, start: Any, end: Any) -> Span:
     return Span(line, column, end_line, end_column)
 
 
-def _syntax(name: str, message: str, *, span: Span | None = None, hint: str | None = None) -> Diagnostic:
+def _syntax(
+    name: str, message: str, *, span: Span | None = None, hint: str | None = None
+) -> Diagnostic:
     return Diagnostic.make("AG001", message, name, span=span or Span(1, 1, 1, 1), hint=hint)

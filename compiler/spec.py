@@ -76,8 +76,10 @@ class ModelSettings(_Model):
     top_p: float | None = None
     max_output_tokens: int | None = None
     tool_choice: str | None = Field(
-        None, description="auto, required, none, or the name of one of the agent's tools "
-                          "(a hosted tool by its type, e.g. file_search).")
+        None,
+        description="auto, required, none, or the name of one of the agent's tools "
+        "(a hosted tool by its type, e.g. file_search).",
+    )
     parallel_tool_calls: bool | None = None
     truncation: Literal["auto", "disabled"] | None = None
     reasoning: Reasoning | None = None
@@ -95,7 +97,8 @@ class Defaults(_Model):
     retry: RetrySettings = RetrySettings()
     tool_error: str = Field(
         "An error occurred while running the tool. Please try again. Error: {error}",
-        description="What the model sees when a tool raises; {error} is the exception text.")
+        description="What the model sees when a tool raises; {error} is the exception text.",
+    )
 
 
 class ContextSpec(_Model):
@@ -112,7 +115,8 @@ class HandoffSpec(_Model):
     tool_name: str | None = Field(None, description="Overrides transfer_to_<agent>.")
     description: str | None = Field(None, description="Overrides the generated description.")
     input_filter: str | None = Field(
-        None, description="remove_all_tools, or an import path package.module:function.")
+        None, description="remove_all_tools, or an import path package.module:function."
+    )
     input_type: str | None = Field(None, description="A type the model fills when handing off.")
 
 
@@ -128,8 +132,9 @@ class AgentToolSpec(_Model):
     description: str | None = Field(None, description="Defaults to the agent's description.")
 
 
-ToolRef = Annotated[str | AgentToolSpec, Field(union_mode="left_to_right"),
-                    Meant(_mapping_is_second)]
+ToolRef = Annotated[
+    str | AgentToolSpec, Field(union_mode="left_to_right"), Meant(_mapping_is_second)
+]
 """A tool of an agent: a declared tool's key, or another agent used as a tool."""
 
 
@@ -153,9 +158,13 @@ ToolUseBehavior = Annotated[
 class AgentSpec(_Model):
     """One agent of the graph."""
 
-    description: str | None = Field(None, description="What the agent does; the handoff description.")
+    description: str | None = Field(
+        None, description="What the agent does; the handoff description."
+    )
     instructions: str | None = Field(None, description="A jinja2 template over `context`.")
-    instructions_file: str | None = Field(None, description="A template file, relative to the spec.")
+    instructions_file: str | None = Field(
+        None, description="A template file, relative to the spec."
+    )
     model: str | None = None
     model_settings: ModelSettings | None = None
     handoffs: list[Handoff] = Field(default_factory=_empty_list)
@@ -173,7 +182,8 @@ class FunctionToolSpec(_Model):
     function: str = Field(description="Import path package.module:function, resolved at run time.")
     description: str | None = None
     parameters: JsonSchema | None = Field(
-        None, description="JSON Schema of the arguments; derived from the signature if absent.")
+        None, description="JSON Schema of the arguments; derived from the signature if absent."
+    )
     strict: bool = True
 
 
@@ -181,14 +191,23 @@ class HostedToolSpec(_Model):
     """A tool the API runs itself, passed through as is."""
 
     hosted: Literal[
-        "web_search", "web_search_preview", "file_search", "code_interpreter",
-        "image_generation", "computer_use_preview", "local_shell", "mcp",
+        "web_search",
+        "web_search_preview",
+        "file_search",
+        "code_interpreter",
+        "image_generation",
+        "computer_use_preview",
+        "local_shell",
+        "mcp",
     ]
-    options: dict[str, Any] = Field({}, description="Extra fields of the tool, e.g. vector_store_ids.")
+    options: dict[str, Any] = Field(
+        {}, description="Extra fields of the tool, e.g. vector_store_ids."
+    )
 
 
-ToolSpec = Annotated[FunctionToolSpec | HostedToolSpec, Field(union_mode="left_to_right"),
-                     Meant(_hosted_is_second)]
+ToolSpec = Annotated[
+    FunctionToolSpec | HostedToolSpec, Field(union_mode="left_to_right"), Meant(_hosted_is_second)
+]
 """A declared tool: hosted if it names `hosted`, else a function tool."""
 
 
@@ -221,7 +240,8 @@ class GraphSpec(_Model):
     model_config = ConfigDict(title="agentgraph graph spec, format 1")
 
     schema_uri: str | None = Field(
-        None, alias="$schema", description="The JSON Schema editors check this file with.")
+        None, alias="$schema", description="The JSON Schema editors check this file with."
+    )
     agentgraph: Literal[1] = Field(description="The format version.")
     name: str
     description: str | None = None
@@ -234,8 +254,9 @@ class GraphSpec(_Model):
     types: dict[str, TypeSpec] = Field(default_factory=_empty_dict)
 
 
-def settings_for(spec: GraphSpec, agent: AgentSpec,
-                 defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+def settings_for(
+    spec: GraphSpec, agent: AgentSpec, defaults: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """An agent's model settings as sent: the defaults, overridden key by key by its own.
     `defaults`, when given, is `spec.defaults.model_settings` already dumped (it is the same
     for every agent)."""

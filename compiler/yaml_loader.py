@@ -40,14 +40,18 @@ class SpecLoader(_Loader):  # type: ignore[misc, valid-type]
     def refuse(self, node: Any) -> Any:
         kind = node.tag.rsplit(":", 1)[-1]
         raise yaml.constructor.ConstructorError(
-            None, None, f"a YAML {kind} cannot be part of a spec (specs hold JSON values only)",
-            node.start_mark)
+            None,
+            None,
+            f"a YAML {kind} cannot be part of a spec (specs hold JSON values only)",
+            node.start_mark,
+        )
 
     def construct_finite_float(self, node: Any) -> float:
         value = self.construct_yaml_float(node)
         if value != value or value in (float("inf"), float("-inf")):
             raise yaml.constructor.ConstructorError(
-                None, None, f"`{node.value}` is not a number JSON can hold", node.start_mark)
+                None, None, f"`{node.value}` is not a number JSON can hold", node.start_mark
+            )
         return float(value)
 
 

@@ -11,8 +11,10 @@ StepLike = tuple[str, str, str] | str
 def path_of(result: Any) -> list[tuple[str, str, str]]:
     """(agent, on, to) for each transition of a RunResult (or its `to_dict()`)."""
     steps = result["path"] if isinstance(result, dict) else result.path
-    return [(s["agent"], s["on"], s["to"]) if isinstance(s, dict) else (s.agent, s.on, s.to)
-            for s in steps]
+    return [
+        (s["agent"], s["on"], s["to"]) if isinstance(s, dict) else (s.agent, s.on, s.to)
+        for s in steps
+    ]
 
 
 def assert_path(result: Any, expected: Sequence[StepLike]) -> None:
@@ -21,8 +23,12 @@ def assert_path(result: Any, expected: Sequence[StepLike]) -> None:
     actual = path_of(result)
     wanted = [_parse(step) for step in expected]
     if actual != wanted:
-        raise AssertionError("the run took another path:\n  expected: " + _show(wanted)
-                             + "\n  actual:   " + _show(actual))
+        raise AssertionError(
+            "the run took another path:\n  expected: "
+            + _show(wanted)
+            + "\n  actual:   "
+            + _show(actual)
+        )
 
 
 def assert_agents(result: Any, expected: Sequence[str]) -> None:
@@ -32,8 +38,9 @@ def assert_agents(result: Any, expected: Sequence[str]) -> None:
         if not agents or agents[-1] != agent:
             agents.append(agent)
     if agents != list(expected):
-        raise AssertionError(f"the run went through {' -> '.join(agents) or 'no agent'}, "
-                             f"not {' -> '.join(expected)}")
+        raise AssertionError(
+            f"the run went through {' -> '.join(agents) or 'no agent'}, not {' -> '.join(expected)}"
+        )
 
 
 def _parse(step: StepLike) -> tuple[str, str, str]:

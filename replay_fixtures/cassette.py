@@ -35,9 +35,21 @@ from agentgraph.compiler.positions import JsonLocator
 from .cassette_lines import read_lines
 from .sse_events import SseEvent, SseEvents
 
-__all__ = ["CASSETTE_VERSION", "Cassette", "CassetteError", "Close", "Frame", "GraphRef",
-           "HttpInteraction", "HttpRequest", "HttpResponse", "Interaction", "SseEvent",
-           "SseEvents", "WebSocketInteraction"]
+__all__ = [
+    "CASSETTE_VERSION",
+    "Cassette",
+    "CassetteError",
+    "Close",
+    "Frame",
+    "GraphRef",
+    "HttpInteraction",
+    "HttpRequest",
+    "HttpResponse",
+    "Interaction",
+    "SseEvent",
+    "SseEvents",
+    "WebSocketInteraction",
+]
 
 CASSETTE_VERSION = 1
 _ONE_PER_LINE = ("events", "frames")
@@ -128,7 +140,9 @@ class Cassette(_Model):
 
     def to_text(self) -> str:
         """The file form: indented JSON, each SSE event and websocket frame on one line."""
-        return _dump(self.model_dump(mode="json", exclude_none=True, exclude_defaults=False), 0) + "\n"
+        return (
+            _dump(self.model_dump(mode="json", exclude_none=True, exclude_defaults=False), 0) + "\n"
+        )
 
     @classmethod
     def from_text(cls, text: str, name: str = "<cassette>") -> Cassette:
@@ -167,12 +181,15 @@ class Cassette(_Model):
     def _read(cls, text: str, name: str) -> Cassette:
         data = _parse_json(text, name)
         if not isinstance(data, dict) or "agentgraph_cassette" not in data:
-            raise CassetteError(f"{name}: not an agentgraph cassette (no `agentgraph_cassette` "
-                                "version key)")
+            raise CassetteError(
+                f"{name}: not an agentgraph cassette (no `agentgraph_cassette` version key)"
+            )
         version = data["agentgraph_cassette"]
         if version != CASSETTE_VERSION:
-            raise CassetteError(f"{name}: cassette format version {version!r} is not supported "
-                                f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it")
+            raise CassetteError(
+                f"{name}: cassette format version {version!r} is not supported "
+                f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it"
+            )
         try:
             with gc_paused():
                 return cls.model_validate(data)
@@ -193,8 +210,9 @@ def _parse_json(text: str, name: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CassetteError(f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); "
-                                "is the file truncated?") from None
+            raise CassetteError(
+                f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); is the file truncated?"
+            ) from None
 
 
 def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:
@@ -218,16 +236,21 @@ def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:
         column = found[0] - (before.rfind("\n") + 1) + 1
     message = error["msg"]
     if error["type"] == "union_tag_invalid":
-        message = f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)" \
-            if isinstance(node, dict) else message
+        message = (
+            f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)"
+            if isinstance(node, dict)
+            else message
+        )
     return f"{name}:{line}:{column}: {where or 'cassette'}: {message}"
 
 
 def _dump(value: Any, depth: int, key: str | None = None) -> str:
     pad, inner = " " * depth, " " * (depth + 1)
     if isinstance(value, dict) and value:
-        rows = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, depth + 1, k)}"
-                for k, v in value.items()]
+        rows = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, depth + 1, k)}"
+            for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(rows) + f"\n{pad}}}"
     if isinstance(value, list) and value:
         if key in _ONE_PER_LINE:

@@ -39,8 +39,11 @@ empty group where the wire form has `data: `."""
 _FIRST = re.compile(rb"( +)" + _LINE)
 _BATCH = 1 << 18
 """About how many bytes of event lines are read at a time."""
-_OBJECTS = SchemaValidator(core_schema.list_schema(core_schema.json_schema(
-    core_schema.typed_dict_schema({}, extra_behavior="ignore"))))
+_OBJECTS = SchemaValidator(
+    core_schema.list_schema(
+        core_schema.json_schema(core_schema.typed_dict_schema({}, extra_behavior="ignore"))
+    )
+)
 """Checks that each of a list of bytes is one JSON object (each parsed on its own, so that
 one cannot borrow from the next), keeping none of them."""
 _NUMBERS = SchemaValidator(core_schema.list_schema(core_schema.float_schema()))
@@ -89,12 +92,11 @@ def _cut_out(raw: bytes) -> tuple[bytes, dict[str, SseEvents]]:
         line = raw.rfind(b"\n", 0, found) + 1
         close = b"\n" + raw[line:found] + b"]"  # the block's last close before the next one
         end = raw.rfind(close, start, following if following >= 0 else len(raw))
-        events = _events(raw, start, end) if end >= 0 and not raw[line:found].strip(b" ") \
-            else None
+        events = _events(raw, start, end) if end >= 0 and not raw[line:found].strip(b" ") else None
         if events is not None:
             number = str(len(blocks))
             blocks["\0" + number] = events
-            parts += [raw[done:start - 2], b'"\\u0000' + number.encode() + b'"']
+            parts += [raw[done : start - 2], b'"\\u0000' + number.encode() + b'"']
             done = end + len(close)
         found = following
     parts.append(raw[done:])
@@ -116,7 +118,7 @@ def _events(raw: bytes, start: int, end: int) -> SseEvents | None:
     low, pieces = head.end(), [b"", *fields]
     while True:
         high = raw.find(b"},\n", low + _BATCH, end)  # the end of a line, or -1: the last batch
-        pieces += between.split(view[low:high if high >= 0 else end])
+        pieces += between.split(view[low : high if high >= 0 else end])
         batch = _batch(pieces, last=high < 0)
         if batch is None:
             return None

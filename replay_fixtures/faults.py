@@ -103,8 +103,16 @@ class FaultPlan:
         with self._lock:
             self.attempts[kind] += 1
             number = self.attempts[kind]
-            fault = next((f for f in self.faults if f.kind == kind and f.attempt == number
-                          and not getattr(f, "before_request", False)), None)
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.kind == kind
+                    and f.attempt == number
+                    and not getattr(f, "before_request", False)
+                ),
+                None,
+            )
             if fault is not None:
                 self.injected.append(fault)
             return number, fault
@@ -115,8 +123,17 @@ class FaultPlan:
         with self._lock:
             number = self.attempts[kind] + 1
             done = {id(f) for f in self.injected}
-            fault = next((f for f in self.faults if f.kind == kind and f.attempt == number
-                          and getattr(f, "before_request", False) and id(f) not in done), None)
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.kind == kind
+                    and f.attempt == number
+                    and getattr(f, "before_request", False)
+                    and id(f) not in done
+                ),
+                None,
+            )
             if fault is not None:
                 self.injected.append(fault)
             return fault
@@ -130,13 +147,15 @@ def cut_stream(attempt: int, after_events: int) -> CutStream:
     return CutStream(attempt, after_events)
 
 
-def close_before_first_event(attempt: int, code: int | None = 1011, *,
-                             before_request: bool = False) -> CloseBeforeFirstEvent:
+def close_before_first_event(
+    attempt: int, code: int | None = 1011, *, before_request: bool = False
+) -> CloseBeforeFirstEvent:
     return CloseBeforeFirstEvent(attempt, code, before_request)
 
 
-def close_after_events(attempt: int, after_events: int,
-                       code: int | None = 1011) -> CloseAfterEvents:
+def close_after_events(
+    attempt: int, after_events: int, code: int | None = 1011
+) -> CloseAfterEvents:
     return CloseAfterEvents(attempt, after_events, code)
 
 

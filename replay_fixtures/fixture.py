@@ -45,17 +45,31 @@ class CassetteFixture:
 
     @classmethod
     @contextmanager
-    def open(cls, path: str | Path, *, mode: str = "none", faults: FaultPlan | None = None,
-             graph: Any = None, clock: Any = None, pace: float | None = None) -> Iterator[CassetteFixture]:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        mode: str = "none",
+        faults: FaultPlan | None = None,
+        graph: Any = None,
+        clock: Any = None,
+        pace: float | None = None,
+    ) -> Iterator[CassetteFixture]:
         """Use the cassette at `path`; `graph` (a CompiledGraph, or a spec or compiled file)
         is the graph the session runs: a cassette recorded with another version is stale."""
         compiled = _compiled(graph)
         path = Path(path)
         if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
             check_fresh(Cassette.load(path), compiled, str(path))
-        with use_cassette(path, mode, faults=faults, clock=clock, pace=pace,
-                          graph=graph_ref(compiled) if compiled is not None else None,
-                          interceptors=[WebSocketInterceptor()]) as used:
+        with use_cassette(
+            path,
+            mode,
+            faults=faults,
+            clock=clock,
+            pace=pace,
+            graph=graph_ref(compiled) if compiled is not None else None,
+            interceptors=[WebSocketInterceptor()],
+        ) as used:
             yield cls(used, compiled)
 
 

@@ -99,8 +99,9 @@ class HttpInterceptor:
     """
 
     def __init__(self, *, pace: float | None = None) -> None:
-        if pace is not None and (isinstance(pace, bool) or not isinstance(pace, int | float)
-                                 or not pace >= 0):
+        if pace is not None and (
+            isinstance(pace, bool) or not isinstance(pace, int | float) or not pace >= 0
+        ):
             raise ValueError(f"pace={pace!r} must be None or a number >= 0")
         self.pace = None if pace is None else float(pace)
         self._stack: ExitStack | None = None
@@ -113,24 +114,38 @@ class HttpInterceptor:
 
     def install(self, session: Session, faults: FaultPlan, clock: ClockLike | None) -> None:
         if not _ACTIVE.acquire(blocking=False):
-            raise RuntimeError("HTTP interception is already active in this process (one "
-                               "use_cassette at a time)")
+            raise RuntimeError(
+                "HTTP interception is already active in this process (one use_cassette at a time)"
+            )
         self.session, self.faults, self.time = session, faults, ReplayTime(clock)
         stack = ExitStack()
         try:
-            originals = {module: (module.HTTPTransport.handle_request,
-                                  module.AsyncHTTPTransport.handle_async_request)
-                         for module in _modules()}
+            originals = {
+                module: (
+                    module.HTTPTransport.handle_request,
+                    module.AsyncHTTPTransport.handle_async_request,
+                )
+                for module in _modules()
+            }
             for patcher in patchers(SessionCassette(session, faults)):
                 stack.enter_context(patcher)
             for module, (real, areal) in originals.items():
-                stack.enter_context(mock.patch.object(
-                    module.HTTPTransport, "handle_request",
-                    self._sync_handler(module, real, module.HTTPTransport.handle_request)))
-                stack.enter_context(mock.patch.object(
-                    module.AsyncHTTPTransport, "handle_async_request",
-                    self._async_handler(module, areal,
-                                        module.AsyncHTTPTransport.handle_async_request)))
+                stack.enter_context(
+                    mock.patch.object(
+                        module.HTTPTransport,
+                        "handle_request",
+                        self._sync_handler(module, real, module.HTTPTransport.handle_request),
+                    )
+                )
+                stack.enter_context(
+                    mock.patch.object(
+                        module.AsyncHTTPTransport,
+                        "handle_async_request",
+                        self._async_handler(
+                            module, areal, module.AsyncHTTPTransport.handle_async_request
+                        ),
+                    )
+                )
         except BaseException:
             stack.close()
             _ACTIVE.release()
@@ -147,22 +162,32 @@ class HttpInterceptor:
         self._stack = None
         _ACTIVE.release()
 
-    def _sync_handler(self, module: ModuleType, real: Callable[..., Any],
-                      below: Callable[..., Any]) -> Callable[..., Any]:
+    def _sync_handler(
+        self, module: ModuleType, real: Callable[..., Any], below: Callable[..., Any]
+    ) -> Callable[..., Any]:
         def handle_request(transport: Any, request: Any) -> Any:
             return self._handle(module, real, below, transport, request)
+
         return handle_request
 
-    def _async_handler(self, module: ModuleType, real: Callable[..., Any],
-                       below: Callable[..., Any]) -> Callable[..., Any]:
+    def _async_handler(
+        self, module: ModuleType, real: Callable[..., Any], below: Callable[..., Any]
+    ) -> Callable[..., Any]:
         async def handle_async_request(transport: Any, request: Any) -> Any:
             return await self._ahandle(module, real, below, transport, request)
+
         return handle_async_request
 
     # -- one request, sync and async --------------------------------------------------------------
 
-    def _handle(self, module: ModuleType, real: Callable[..., Any], below: Callable[..., Any],
-                transport: Any, request: Any) -> Any:
+    def _handle(
+        self,
+        module: ModuleType,
+        real: Callable[..., Any],
+        below: Callable[..., Any],
+        transport: Any,
+        request: Any,
+    ) -> Any:
         exchange = self._exchange(request, request.read())
         if self._stalls_at_once(exchange):
             self.time.sleep(self._stall_seconds(exchange))
@@ -182,8 +207,14 @@ class HttpInterceptor:
             response.stream.close()
         return self._whole(module, response, content, exchange)
 
-    async def _ahandle(self, module: ModuleType, real: Callable[..., Any],
-                       below: Callable[..., Any], transport: Any, request: Any) -> Any:
+    async def _ahandle(
+        self,
+        module: ModuleType,
+        real: Callable[..., Any],
+        below: Callable[..., Any],
+        transport: Any,
+        request: Any,
+    ) -> Any:
         exchange = self._exchange(request, await request.aread())
         if self._stalls_at_once(exchange):
             await self.time.asleep(self._stall_seconds(exchange))
@@ -206,11 +237,21 @@ class HttpInterceptor:
     # -- the parts ------------------------------------------------------------------------------
 
     def _exchange(self, request: Any, content: bytes) -> _Exchange:
-        captured = request_of(request.method, str(request.url), request.headers.multi_items(),
-                              content, self.session.scrubber)
+        captured = request_of(
+            request.method,
+            str(request.url),
+            request.headers.multi_items(),
+            content,
+            self.session.scrubber,
+        )
         _, fault = self.faults.next_attempt("http")
-        return _Exchange(captured, fault, streams(captured), self.time.monotonic(),
-                         request.extensions.get("timeout"))
+        return _Exchange(
+            captured,
+            fault,
+            streams(captured),
+            self.time.monotonic(),
+            request.extensions.get("timeout"),
+        )
 
     def _stalls_at_once(self, exchange: _Exchange) -> bool:
         """A stall before the response headers (the request is still matched first)."""
@@ -227,17 +268,25 @@ class HttpInterceptor:
         fault = exchange.fault
         assert isinstance(fault, Stall)
         seconds = stall_timeout(fault, exchange.timeout)
-        return module.ReadTimeout(f"timed out after {seconds:g} s (stall injected by agentgraph "
-                                  f"at HTTP attempt {fault.attempt})")
+        return module.ReadTimeout(
+            f"timed out after {seconds:g} s (stall injected by agentgraph "
+            f"at HTTP attempt {fault.attempt})"
+        )
 
     def _broken(self, module: ModuleType, response: Any, exchange: _Exchange) -> Any:
         """A plain response (from vcrpy) with a cut or stall applied to its body."""
         if not isinstance(exchange.fault, CutStream | Stall):
             return response
         content = b"".join(response.stream)  # vcrpy's ByteStream: both sync and async
-        response.stream = played_body(module, HttpResponse(status=response.status_code), content,
-                                      pace=None, fault=exchange.fault, timeout=exchange.timeout,
-                                      time=self.time)
+        response.stream = played_body(
+            module,
+            HttpResponse(status=response.status_code),
+            content,
+            pace=None,
+            fault=exchange.fault,
+            timeout=exchange.timeout,
+            time=self.time,
+        )
         return response
 
     def _played(self, module: ModuleType, recorded: HttpResponse, exchange: _Exchange) -> Any:
@@ -245,11 +294,24 @@ class HttpInterceptor:
         headers = dict(recorded.headers)
         if content is not None and exchange.fault is None:
             headers["content-length"] = str(len(content))
-        body = played_body(module, recorded, content, pace=self.pace, fault=exchange.fault,
-                           timeout=exchange.timeout, time=self.time)
-        return module.Response(recorded.status, headers=list(headers.items()), stream=body,
-                               extensions={"http_version": b"HTTP/1.1",
-                                           "reason_phrase": reason(recorded.status).encode()})
+        body = played_body(
+            module,
+            recorded,
+            content,
+            pace=self.pace,
+            fault=exchange.fault,
+            timeout=exchange.timeout,
+            time=self.time,
+        )
+        return module.Response(
+            recorded.status,
+            headers=list(headers.items()),
+            stream=body,
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": reason(recorded.status).encode(),
+            },
+        )
 
     def _teed(self, module: ModuleType, response: Any, exchange: _Exchange) -> Any:
         headers = headers_of(response.headers.multi_items())
@@ -261,34 +323,38 @@ class HttpInterceptor:
             if exchange.fault is not None:
                 return  # a faulted exchange is never recorded
             if events is None:  # an encoding the recorder cannot undo: kept as it came
-                recorded = HttpResponse(status=status, headers={**headers, "content-encoding":
-                                                                str(encoding)}, **body_fields(raw))
+                recorded = HttpResponse(
+                    status=status,
+                    headers={**headers, "content-encoding": str(encoding)},
+                    **body_fields(raw),
+                )
             else:
                 recorded = HttpResponse(status=status, headers=headers, events=events)
             self._record(exchange, recorded)
 
         recorder = Recorder(encoding, exchange.started, self.time, done)
         self._open.add(recorder)
-        response.stream = TeeBody(module, response.stream, recorder, exchange.fault,
-                                  exchange.timeout)
+        response.stream = TeeBody(
+            module, response.stream, recorder, exchange.fault, exchange.timeout
+        )
         return response
 
-    def _whole(self, module: ModuleType, response: Any, content: bytes,
-               exchange: _Exchange) -> Any:
+    def _whole(self, module: ModuleType, response: Any, content: bytes, exchange: _Exchange) -> Any:
         """A streamed request answered with a plain body (an error status, say)."""
         headers = headers_of(response.headers.multi_items())
         plain, encoding = decoded(content, headers.pop("content-encoding", None))
         if encoding is not None:
             headers["content-encoding"] = encoding
         if exchange.fault is None:
-            self._record(exchange, HttpResponse(status=response.status_code, headers=headers,
-                                                **body_fields(plain)))
+            self._record(
+                exchange,
+                HttpResponse(status=response.status_code, headers=headers, **body_fields(plain)),
+            )
         response.stream = module.ByteStream(content)
         return self._broken(module, response, exchange)
 
     def _record(self, exchange: _Exchange, response: HttpResponse) -> None:
-        self.session.record(scrubbed_interaction(exchange.request, response,
-                                                 self.session.scrubber))
+        self.session.record(scrubbed_interaction(exchange.request, response, self.session.scrubber))
 
 
 class _pending:  # noqa: N801 (a context manager used like a function)

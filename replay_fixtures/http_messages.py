@@ -30,9 +30,18 @@ from .faults import HttpStatus
 from .scrub import Scrubber
 
 __all__ = [
-    "FRAMING_HEADERS", "VOLATILE_REQUEST_HEADERS", "body_bytes", "body_fields", "decoded",
-    "error_answer", "headers_of", "is_event_stream",
-    "reason", "request_of", "scrubbed_interaction", "streams",
+    "FRAMING_HEADERS",
+    "VOLATILE_REQUEST_HEADERS",
+    "body_bytes",
+    "body_fields",
+    "decoded",
+    "error_answer",
+    "headers_of",
+    "is_event_stream",
+    "reason",
+    "request_of",
+    "scrubbed_interaction",
+    "streams",
 ]
 
 FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
@@ -41,8 +50,9 @@ VOLATILE_REQUEST_HEADERS = FRAMING_HEADERS | {"host", "x-stainless-retry-count"}
 port, the client's retry count)."""
 
 
-def headers_of(pairs: Iterable[tuple[str, str]],
-               drop: frozenset[str] = FRAMING_HEADERS) -> dict[str, str]:
+def headers_of(
+    pairs: Iterable[tuple[str, str]], drop: frozenset[str] = FRAMING_HEADERS
+) -> dict[str, str]:
     """Header pairs as one string per lower-cased name, without `drop`."""
     headers: dict[str, str] = {}
     for name, value in pairs:
@@ -65,8 +75,13 @@ def _json(content: bytes | str) -> Any:
     return value if isinstance(value, dict | list) else None
 
 
-def request_of(method: str, url: str, headers: Iterable[tuple[str, str]],
-               content: bytes | str | None, scrubber: Scrubber) -> HttpRequest:
+def request_of(
+    method: str,
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    content: bytes | str | None,
+    scrubber: Scrubber,
+) -> HttpRequest:
     """A captured request, scrubbed."""
     parts = urlsplit(url)
     content = content or b""
@@ -74,11 +89,14 @@ def request_of(method: str, url: str, headers: Iterable[tuple[str, str]],
     text = None
     if body is None and content:
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-    return HttpRequest(method=method.upper(), path=parts.path or "/",
-                       query=scrubber.text(parts.query),
-                       headers=scrubber.headers_of(headers_of(headers, VOLATILE_REQUEST_HEADERS)),
-                       body=scrubber.value(body),
-                       text=scrubber.text(text) if text is not None else None)
+    return HttpRequest(
+        method=method.upper(),
+        path=parts.path or "/",
+        query=scrubber.text(parts.query),
+        headers=scrubber.headers_of(headers_of(headers, VOLATILE_REQUEST_HEADERS)),
+        body=scrubber.value(body),
+        text=scrubber.text(text) if text is not None else None,
+    )
 
 
 def streams(request: HttpRequest) -> bool:
@@ -123,14 +141,17 @@ def body_bytes(response: HttpResponse) -> bytes:
     return b""
 
 
-def scrubbed_interaction(request: HttpRequest, response: HttpResponse,
-                         scrubber: Scrubber) -> HttpInteraction:
+def scrubbed_interaction(
+    request: HttpRequest, response: HttpResponse, scrubber: Scrubber
+) -> HttpInteraction:
     """An interaction to record; the response scrubbed like the request already was."""
     data = response.model_dump(exclude_none=True)
     data["headers"] = scrubber.headers_of(data.get("headers", {}))
     scrubbed = scrubber.value({k: v for k, v in data.items() if k != "headers"})
-    return HttpInteraction(request=request, response=HttpResponse.model_validate(
-        {**scrubbed, "headers": data["headers"]}))
+    return HttpInteraction(
+        request=request,
+        response=HttpResponse.model_validate({**scrubbed, "headers": data["headers"]}),
+    )
 
 
 def decoded(content: bytes, encoding: str | None) -> tuple[bytes, str | None]:
@@ -159,18 +180,25 @@ def reason(status: int) -> str:
         return ""
 
 
-_ERRORS = {429: ("requests", "rate_limit_exceeded"), 400: ("invalid_request_error", None),
-           401: ("invalid_request_error", "invalid_api_key")}
+_ERRORS = {
+    429: ("requests", "rate_limit_exceeded"),
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+}
 
 
 def error_answer(fault: HttpStatus) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body of an injected HTTP status: the API's error shape, with
     `retry-after` / `retry-after-ms` when the fault sets them."""
     kind, code = _ERRORS.get(fault.status, ("server_error", None))
-    content = orjson.dumps({"error": {"message": fault.message, "type": kind, "param": None,
-                                      "code": code}})
-    headers = [("content-type", "application/json"), ("content-length", str(len(content))),
-               ("x-request-id", f"req_injected_{fault.attempt}")]
+    content = orjson.dumps(
+        {"error": {"message": fault.message, "type": kind, "param": None, "code": code}}
+    )
+    headers = [
+        ("content-type", "application/json"),
+        ("content-length", str(len(content))),
+        ("x-request-id", f"req_injected_{fault.attempt}"),
+    ]
     if fault.retry_after is not None:
         headers.append(("retry-after", f"{fault.retry_after:g}"))
     if fault.retry_after_ms is not None:

@@ -32,8 +32,17 @@ from .faults import CutStream, Fault, Stall
 from .sse import SseParser
 from .timing import ReplayTime
 
-__all__ = ["CHUNK", "CUT", "FaultError", "Recorder", "TeeBody", "body_class", "fault_steps",
-           "played_body", "stall_timeout"]
+__all__ = [
+    "CHUNK",
+    "CUT",
+    "FaultError",
+    "Recorder",
+    "TeeBody",
+    "body_class",
+    "fault_steps",
+    "played_body",
+    "stall_timeout",
+]
 
 CHUNK = 65_536
 CUT = "peer closed connection without sending complete message body (incomplete chunked read)"
@@ -50,20 +59,28 @@ def stall_timeout(fault: Stall, timeout: dict[str, Any] | None) -> float:
     """How long a stall lasts: the request's read timeout."""
     seconds = (timeout or {}).get("read")
     if seconds is None:
-        raise FaultError(f"stall at HTTP attempt {fault.attempt}: the request has no read "
-                         "timeout, so the client would wait forever; give the client a timeout")
+        raise FaultError(
+            f"stall at HTTP attempt {fault.attempt}: the request has no read "
+            "timeout, so the client would wait forever; give the client a timeout"
+        )
     return float(seconds)
 
 
-def fault_steps(module: ModuleType, fault: Fault | None,
-                timeout: dict[str, Any] | None) -> list[Step]:
+def fault_steps(
+    module: ModuleType, fault: Fault | None, timeout: dict[str, Any] | None
+) -> list[Step]:
     """What happens where a cut or stalled body stops."""
     if isinstance(fault, CutStream):
         return [module.RemoteProtocolError(CUT)]
     if isinstance(fault, Stall):
         seconds = stall_timeout(fault, timeout)
-        return [seconds, module.ReadTimeout(f"timed out after {seconds:g} s (stall injected by "
-                                            f"agentgraph at HTTP attempt {fault.attempt})")]
+        return [
+            seconds,
+            module.ReadTimeout(
+                f"timed out after {seconds:g} s (stall injected by "
+                f"agentgraph at HTTP attempt {fault.attempt})"
+            ),
+        ]
     return []
 
 
@@ -93,15 +110,22 @@ def _chunked(parts: list[bytes], size: int) -> Iterator[bytes]:
             yield carry
         whole = start + (len(part) - start) // size * size
         for at in range(start, whole, size):
-            yield part[at:at + size]
+            yield part[at : at + size]
         carry = part[whole:]
     if carry:
         yield carry
 
 
-def played_body(module: ModuleType, response: HttpResponse, content: bytes | None, *,
-                pace: float | None, fault: Fault | None, timeout: dict[str, Any] | None,
-                time: ReplayTime) -> Any:
+def played_body(
+    module: ModuleType,
+    response: HttpResponse,
+    content: bytes | None,
+    *,
+    pace: float | None,
+    fault: Fault | None,
+    timeout: dict[str, Any] | None,
+    time: ReplayTime,
+) -> Any:
     """The body of a replayed response: its events (or `content`), with `fault` applied."""
     limit = fault.after_events if isinstance(fault, CutStream | Stall) else None
     ending = fault_steps(module, fault, timeout)
@@ -161,8 +185,13 @@ def body_class(module: ModuleType, name: str, base: type) -> type:
 class Recorder:
     """Parses a live SSE body into events with time offsets; `done` gets them at the end."""
 
-    def __init__(self, encoding: str | None, started: float, time: ReplayTime,
-                 done: Callable[[list[SseEvent] | None, bytes], None]) -> None:
+    def __init__(
+        self,
+        encoding: str | None,
+        started: float,
+        time: ReplayTime,
+        done: Callable[[list[SseEvent] | None, bytes], None],
+    ) -> None:
         self.parser = SseParser()
         self.events: list[SseEvent] = []
         self.raw = bytearray()
@@ -205,8 +234,14 @@ def _decoder(encoding: str | None) -> Any:
 class _TeeBody:
     """A live body handed to the caller chunk by chunk while `recorder` keeps its events."""
 
-    def __init__(self, upstream: Any, recorder: Recorder, module: ModuleType,
-                 fault: Fault | None, timeout: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        upstream: Any,
+        recorder: Recorder,
+        module: ModuleType,
+        fault: Fault | None,
+        timeout: dict[str, Any] | None,
+    ) -> None:
         self._upstream, self._recorder, self._module = upstream, recorder, module
         self._fault, self._timeout = fault, timeout
         self._limit = fault.after_events if isinstance(fault, CutStream | Stall) else None
@@ -279,6 +314,11 @@ class _TeeBody:
         await self._upstream.aclose()
 
 
-def TeeBody(module: ModuleType, upstream: Any, recorder: Recorder, fault: Fault | None,
-            timeout: dict[str, Any] | None) -> Any:  # noqa: N802 (a class for the caller)
+def TeeBody(
+    module: ModuleType,
+    upstream: Any,
+    recorder: Recorder,
+    fault: Fault | None,
+    timeout: dict[str, Any] | None,
+) -> Any:  # noqa: N802 (a class for the caller)
     return body_class(module, "TeeBody", _TeeBody)(upstream, recorder, module, fault, timeout)

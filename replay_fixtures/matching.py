@@ -17,8 +17,16 @@ from typing import Any
 
 from .cassette import HttpRequest
 
-MEANINGFUL_FIELDS = ("model", "instructions", "input", "tools", "tool_choice", "text",
-                     "previous_response_id", "conversation")
+MEANINGFUL_FIELDS = (
+    "model",
+    "instructions",
+    "input",
+    "tools",
+    "tool_choice",
+    "text",
+    "previous_response_id",
+    "conversation",
+)
 """The body fields a request is matched on."""
 
 
@@ -48,17 +56,23 @@ def meaningful(request: HttpRequest | dict[str, Any]) -> dict[str, Any]:
     return head
 
 
-def differences(sent: HttpRequest | dict[str, Any], recorded: HttpRequest | dict[str, Any]) -> list[str]:
+def differences(
+    sent: HttpRequest | dict[str, Any], recorded: HttpRequest | dict[str, Any]
+) -> list[str]:
     """The names of the fields in which two requests differ (empty: they match)."""
     a, b = meaningful(sent), meaningful(recorded)
     return sorted(key for key in set(a) | set(b) if a.get(key) != b.get(key))
 
 
-def closest(sent: HttpRequest | dict[str, Any],
-            candidates: Sequence[tuple[int, HttpRequest | dict[str, Any]]]) -> tuple[int, list[str]] | None:
+def closest(
+    sent: HttpRequest | dict[str, Any],
+    candidates: Sequence[tuple[int, HttpRequest | dict[str, Any]]],
+) -> tuple[int, list[str]] | None:
     """The recorded request (index, differing fields) that differs from `sent` the least."""
-    scored = [(len(differences(sent, request)), index, differences(sent, request))
-              for index, request in candidates]
+    scored = [
+        (len(differences(sent, request)), index, differences(sent, request))
+        for index, request in candidates
+    ]
     if not scored:
         return None
     _, index, fields = min(scored, key=lambda row: (row[0], row[1]))
@@ -67,6 +81,8 @@ def closest(sent: HttpRequest | dict[str, Any],
 
 def explain(sent: HttpRequest | dict[str, Any], recorded: HttpRequest | dict[str, Any]) -> str:
     """A unified diff of the meaningful fields of the closest recorded request and `sent`."""
-    before = json.dumps(meaningful(recorded), indent=1, sort_keys=True, ensure_ascii=False).splitlines()
+    before = json.dumps(
+        meaningful(recorded), indent=1, sort_keys=True, ensure_ascii=False
+    ).splitlines()
     after = json.dumps(meaningful(sent), indent=1, sort_keys=True, ensure_ascii=False).splitlines()
     return "\n".join(difflib.unified_diff(before, after, "recorded", "sent", lineterm="", n=2))

@@ -10,7 +10,9 @@ from .cassette import Cassette
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 
 
-def save_cassette(cassette: Cassette, path: str | Path, scrubber: Scrubber = DEFAULT_SCRUBBER) -> None:
+def save_cassette(
+    cassette: Cassette, path: str | Path, scrubber: Scrubber = DEFAULT_SCRUBBER
+) -> None:
     """Scrub and write `cassette` to `path`: a temporary file in the same folder, flushed to
     disk, then renamed over the target, so readers see the old file or the new one, whole."""
     path = Path(path)

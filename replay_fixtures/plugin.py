@@ -27,21 +27,32 @@ RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("agentgraph", "agentgraph record and replay")
-    group.addoption("--agentgraph-record", choices=RECORD_MODES, default=None,
-                    dest="agentgraph_record",
-                    help="record mode of agentgraph cassettes: none (replay only, the default), "
-                         "once, new_episodes or all")
-    parser.addini("agentgraph_cassette_dir", "folder of agentgraph cassettes, relative to each "
-                  "test module's folder", default="cassettes")
-    parser.addini("agentgraph_record", "default record mode of agentgraph cassettes", default="none")
+    group.addoption(
+        "--agentgraph-record",
+        choices=RECORD_MODES,
+        default=None,
+        dest="agentgraph_record",
+        help="record mode of agentgraph cassettes: none (replay only, the default), "
+        "once, new_episodes or all",
+    )
+    parser.addini(
+        "agentgraph_cassette_dir",
+        "folder of agentgraph cassettes, relative to each test module's folder",
+        default="cassettes",
+    )
+    parser.addini(
+        "agentgraph_record", "default record mode of agentgraph cassettes", default="none"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "agentgraph_cassette(path=None, *, graph=None, record=None): replay (or record) "
-                   "the test's Responses API traffic from a cassette; `graph` is the spec or "
-                   "compiled graph the session runs (a cassette recorded with another version "
-                   "of it is reported as stale)")
+        "markers",
+        "agentgraph_cassette(path=None, *, graph=None, record=None): replay (or record) "
+        "the test's Responses API traffic from a cassette; `graph` is the spec or "
+        "compiled graph the session runs (a cassette recorded with another version "
+        "of it is reported as stale)",
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,13 +77,20 @@ def agentgraph_record_mode(request: pytest.FixtureRequest) -> str:
     marker = request.node.get_closest_marker("agentgraph_cassette")
     if marker is not None and marker.kwargs.get("record"):
         return str(marker.kwargs["record"])
-    return str(request.config.getoption("agentgraph_record")
-               or request.config.getini("agentgraph_record") or "none")
+    return str(
+        request.config.getoption("agentgraph_record")
+        or request.config.getini("agentgraph_record")
+        or "none"
+    )
 
 
 @pytest.fixture
-def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
-                        agentgraph_record_mode: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def agentgraph_cassette(
+    request: pytest.FixtureRequest,
+    agentgraph_faults: Any,
+    agentgraph_record_mode: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Any]:
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
     from agentgraph.replay_fixtures.fixture import CassetteFixture
@@ -85,13 +103,16 @@ def agentgraph_cassette(request: pytest.FixtureRequest, agentgraph_faults: Any,
         folder = module_dir / str(request.config.getini("agentgraph_cassette_dir"))
         path = folder / Path(str(request.node.path)).stem / f"{_file_name(request.node.name)}.json"
     if agentgraph_record_mode != "all" and path.exists():  # replaying: no key is needed
-        monkeypatch.setenv("OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed")
+        monkeypatch.setenv(
+            "OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed"
+        )
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
     try:
-        with CassetteFixture.open(path, mode=agentgraph_record_mode, faults=agentgraph_faults,
-                                  graph=graph) as fixture:
+        with CassetteFixture.open(
+            path, mode=agentgraph_record_mode, faults=agentgraph_faults, graph=graph
+        ) as fixture:
             yield fixture
     except AssertionError as mismatch:  # a mismatch, raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):

@@ -12,10 +12,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-SECRET_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "api-key", "x-api-key", "openai-organization",
-    "openai-project", "cookie", "set-cookie",
-})
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "api-key",
+        "x-api-key",
+        "openai-organization",
+        "openai-project",
+        "cookie",
+        "set-cookie",
+    }
+)
 API_KEY = re.compile(r"\b(?:sk|rk|sess)-[A-Za-z0-9_\-]{8,}")
 SCRUBBED = "[scrubbed]"
 
@@ -28,12 +36,18 @@ class Scrubber:
     headers: frozenset[str] = SECRET_HEADERS
     functions: tuple[Callable[[str], str], ...] = field(default=())
 
-    def with_rules(self, patterns: Iterable[str | re.Pattern[str]] = (),
-                   headers: Iterable[str] = (),
-                   functions: Iterable[Callable[[str], str]] = ()) -> Scrubber:
+    def with_rules(
+        self,
+        patterns: Iterable[str | re.Pattern[str]] = (),
+        headers: Iterable[str] = (),
+        functions: Iterable[Callable[[str], str]] = (),
+    ) -> Scrubber:
         compiled = tuple(re.compile(p) if isinstance(p, str) else p for p in patterns)
-        return Scrubber(self.patterns + compiled, self.headers | {h.lower() for h in headers},
-                        self.functions + tuple(functions))
+        return Scrubber(
+            self.patterns + compiled,
+            self.headers | {h.lower() for h in headers},
+            self.functions + tuple(functions),
+        )
 
     def text(self, value: str) -> str:
         for pattern in self.patterns:
@@ -43,8 +57,10 @@ class Scrubber:
         return value
 
     def headers_of(self, headers: dict[str, str]) -> dict[str, str]:
-        return {name: SCRUBBED if name.lower() in self.headers else self.text(value)
-                for name, value in headers.items()}
+        return {
+            name: SCRUBBED if name.lower() in self.headers else self.text(value)
+            for name, value in headers.items()
+        }
 
     def value(self, value: Any) -> Any:
         """Any JSON value with every string (and mapping key) scrubbed."""

@@ -23,7 +23,15 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .cassette import Frame, HttpInteraction, HttpRequest, SseEvents
-from .faults import CloseAfterEvents, CloseBeforeFirstEvent, CutStream, ErrorFrame, FaultPlan, HttpStatus, Stall
+from .faults import (
+    CloseAfterEvents,
+    CloseBeforeFirstEvent,
+    CutStream,
+    ErrorFrame,
+    FaultPlan,
+    HttpStatus,
+    Stall,
+)
 from .matching import differences, explain
 from .session import CassetteMismatch, Session
 
@@ -37,14 +45,25 @@ class _Cut(Exception):
 class ReplayServer:
     """Serves one cassette on 127.0.0.1 (port 0: a free one) in a background thread."""
 
-    def __init__(self, cassette: str | Path, *, faults: FaultPlan | None = None,
-                 host: str = "127.0.0.1", port: int = 0, pace: float | None = None) -> None:
+    def __init__(
+        self,
+        cassette: str | Path,
+        *,
+        faults: FaultPlan | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        pace: float | None = None,
+    ) -> None:
         self.session = Session(cassette, "none")
         self.faults = faults or FaultPlan()
         self.pace = pace
         self.host, self._port = host, port
-        self.app = Starlette(routes=[Route("/v1/responses", self._http, methods=["POST"]),
-                                     WebSocketRoute("/v1/responses", self._websocket)])
+        self.app = Starlette(
+            routes=[
+                Route("/v1/responses", self._http, methods=["POST"]),
+                WebSocketRoute("/v1/responses", self._websocket),
+            ]
+        )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
@@ -55,12 +74,19 @@ class ReplayServer:
         return f"http://{self.host}:{self._port}/v1"
 
     def start(self) -> ReplayServer:
-        config = uvicorn.Config(self.app, host=self.host, port=self._port, log_level="warning",
-                                ws="websockets-sansio", lifespan="off")
+        config = uvicorn.Config(
+            self.app,
+            host=self.host,
+            port=self._port,
+            log_level="warning",
+            ws="websockets-sansio",
+            lifespan="off",
+        )
         self._server = uvicorn.Server(config)
         ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True,
-                                        name="agentgraph-replay-server")
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), daemon=True, name="agentgraph-replay-server"
+        )
         self._thread.start()
         if not ready.wait(10) or not self._server.started:
             raise RuntimeError("the replay server did not start")
@@ -109,17 +135,29 @@ class ReplayServer:
             body: Any = json.loads(raw) if raw else None
         except json.JSONDecodeError:
             body = None
-        recorded_request = HttpRequest(method=request.method, path=request.url.path,
-                                       headers=dict(request.headers), body=body,
-                                       text=None if body is not None else raw.decode("utf-8", "replace"))
+        recorded_request = HttpRequest(
+            method=request.method,
+            path=request.url.path,
+            headers=dict(request.headers),
+            body=body,
+            text=None if body is not None else raw.decode("utf-8", "replace"),
+        )
         _, fault = self.faults.next_attempt("http")
         if isinstance(fault, HttpStatus):
             return _status(fault)
         try:
             interaction = self.session.match_http(recorded_request)
         except CassetteMismatch as exc:
-            return JSONResponse({"error": {"type": "invalid_request_error", "code": "cassette_mismatch",
-                                           "message": str(exc)}}, status_code=400)
+            return JSONResponse(
+                {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "cassette_mismatch",
+                        "message": str(exc),
+                    }
+                },
+                status_code=400,
+            )
         assert interaction is not None  # the session never records: mode none
         return self._answer(interaction, fault)
 
@@ -147,8 +185,9 @@ class ReplayServer:
                 raise _Cut("cut by an injected fault")
 
         headers.pop("content-type", None)
-        return StreamingResponse(stream(), status_code=response.status, headers=headers,
-                                 media_type="text/event-stream")
+        return StreamingResponse(
+            stream(), status_code=response.status, headers=headers, media_type="text/event-stream"
+        )
 
     async def _stall(self) -> None:
         assert self._stopping is not None
@@ -173,7 +212,9 @@ class ReplayServer:
                     message = await socket.receive_text()
                     problem = _frame_mismatch(message, frame, index, self.session.name)
                     if problem:
-                        await socket.send_text(json.dumps(_error("cassette_mismatch", problem, 400)))
+                        await socket.send_text(
+                            json.dumps(_error("cassette_mismatch", problem, 400))
+                        )
                         await socket.close(1008)
                         return
                     index += 1
@@ -189,8 +230,9 @@ class ReplayServer:
         except WebSocketDisconnect:
             return
 
-    async def _websocket_fault(self, socket: WebSocket, fault: Any, frames: list[Frame],
-                               index: int) -> None:
+    async def _websocket_fault(
+        self, socket: WebSocket, fault: Any, frames: list[Frame], index: int
+    ) -> None:
         if isinstance(fault, CloseBeforeFirstEvent):
             await socket.close(fault.code)
             return
@@ -201,7 +243,9 @@ class ReplayServer:
             await socket.send_text(_frame_text(frame))
             count -= 1
         if isinstance(fault, ErrorFrame):
-            await socket.send_text(json.dumps(_error(fault.code, fault.message, fault.status, fault.type)))
+            await socket.send_text(
+                json.dumps(_error(fault.code, fault.message, fault.status, fault.type))
+            )
         elif isinstance(fault, Stall):
             await self._stall()
         if isinstance(fault, CloseAfterEvents):
@@ -215,13 +259,21 @@ def _status(fault: HttpStatus) -> Response:
     if fault.retry_after_ms is not None:
         headers["retry-after-ms"] = str(fault.retry_after_ms)
     kind = "rate_limit_error" if fault.status == 429 else "server_error"
-    return JSONResponse({"error": {"type": kind, "code": kind, "message": fault.message, "param": None}},
-                        status_code=fault.status, headers=headers)
+    return JSONResponse(
+        {"error": {"type": kind, "code": kind, "message": fault.message, "param": None}},
+        status_code=fault.status,
+        headers=headers,
+    )
 
 
-def _error(code: str, message: str, status: int, kind: str = "invalid_request_error") -> dict[str, Any]:
-    return {"type": "error", "status": status,
-            "error": {"type": kind, "code": code, "message": message, "param": None}}
+def _error(
+    code: str, message: str, status: int, kind: str = "invalid_request_error"
+) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "status": status,
+        "error": {"type": kind, "code": code, "message": message, "param": None},
+    }
 
 
 def _frame_text(frame: Frame) -> str:
@@ -234,9 +286,14 @@ def _frame_mismatch(message: str, recorded: Frame, index: int, cassette: str) ->
     except json.JSONDecodeError:
         sent = None
     if not isinstance(sent, dict) or not isinstance(recorded.data, dict):
-        return None if message == _frame_text(recorded) else (
-            f"cassette {cassette}: frame #{index} differs from the recorded one")
+        return (
+            None
+            if message == _frame_text(recorded)
+            else (f"cassette {cassette}: frame #{index} differs from the recorded one")
+        )
     if not differences(sent, recorded.data):
         return None
-    return (f"cassette {cassette}: frame #{index} differs from the recorded one:\n"
-            f"{explain(sent, recorded.data)}")
+    return (
+        f"cassette {cassette}: frame #{index} differs from the recorded one:\n"
+        f"{explain(sent, recorded.data)}"
+    )

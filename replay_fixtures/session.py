@@ -32,9 +32,15 @@ class CassetteMismatch(AssertionError):
 class Session:
     """Replays a cassette's interactions in order of matching and records new ones, in order."""
 
-    def __init__(self, path: str | Path, mode: RecordMode | str = RecordMode.NONE, *,
-                 scrubber: Scrubber = DEFAULT_SCRUBBER, graph: GraphRef | None = None,
-                 recorded_with: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        mode: RecordMode | str = RecordMode.NONE,
+        *,
+        scrubber: Scrubber = DEFAULT_SCRUBBER,
+        graph: GraphRef | None = None,
+        recorded_with: dict[str, str] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.mode = RecordMode(mode)
         self.scrubber = scrubber
@@ -44,10 +50,13 @@ class Session:
         else:
             self.cassette = Cassette.load(self.path)
         if self.mode is RecordMode.NONE and not exists:
-            raise CassetteMismatch(f"cassette {self.path} does not exist and the record mode is "
-                                   "`none` (record it with --agentgraph-record=once)")
+            raise CassetteMismatch(
+                f"cassette {self.path} does not exist and the record mode is "
+                "`none` (record it with --agentgraph-record=once)"
+            )
         self.record_new = self.mode in (RecordMode.ALL, RecordMode.NEW_EPISODES) or (
-            self.mode is RecordMode.ONCE and not exists)
+            self.mode is RecordMode.ONCE and not exists
+        )
         self.played: set[int] = set()
         self.mismatches: list[CassetteMismatch] = []
         self.changed = False
@@ -63,8 +72,11 @@ class Session:
         when it should be recorded; CassetteMismatch when it can be neither (also kept in
         `mismatches`, so that one a client swallowed still fails the test)."""
         with self._lock:
-            candidates = [(i, x.request) for i, x in enumerate(self.cassette.interactions)
-                          if isinstance(x, HttpInteraction) and i not in self.played]
+            candidates = [
+                (i, x.request)
+                for i, x in enumerate(self.cassette.interactions)
+                if isinstance(x, HttpInteraction) and i not in self.played
+            ]
             for index, recorded in candidates:
                 if not differences(request, recorded):
                     if consume:
@@ -85,8 +97,10 @@ class Session:
                     return interaction
         if self.record_new:
             return None
-        raise CassetteMismatch(f"cassette {self.name}: no unplayed websocket connection left for "
-                               f"{url} ({self._played_summary()})")
+        raise CassetteMismatch(
+            f"cassette {self.name}: no unplayed websocket connection left for "
+            f"{url} ({self._played_summary()})"
+        )
 
     def record(self, interaction: HttpInteraction | WebSocketInteraction) -> None:
         """Add a new interaction after the ones recorded before it (thread-safe)."""
@@ -102,15 +116,19 @@ class Session:
             self.changed = False
 
     def _mismatch(self, request: HttpRequest, candidates: list[tuple[int, Any]]) -> str:
-        head = (f"cassette {self.name}: no recorded request matches {request.method} "
-                f"{request.path} (record mode {self.mode.value}; {self._played_summary()})")
+        head = (
+            f"cassette {self.name}: no recorded request matches {request.method} "
+            f"{request.path} (record mode {self.mode.value}; {self._played_summary()})"
+        )
         near = closest(request, candidates)
         if near is None:
             return head + "; every recorded request was already played"
         index, fields = near
         recorded = self.cassette.interactions[index].request  # type: ignore[union-attr]
-        return (f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
-                f"{explain(request, recorded)}")
+        return (
+            f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
+            f"{explain(request, recorded)}"
+        )
 
     def _played_summary(self) -> str:
         return f"{len(self.played)} of {len(self.cassette.interactions)} interactions played"

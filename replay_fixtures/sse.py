@@ -116,5 +116,11 @@ def _event_of(fields: _Fields, id: str | None, at: float) -> SseEvent:
             data = None
         if not isinstance(data, dict | list):
             data = None
-    return SseEvent.model_construct(at=at, event=fields.event, id=id, retry=fields.retry,
-                                    data=data, text=None if data is not None else text)
+    return SseEvent.model_construct(
+        at=at,
+        event=fields.event,
+        id=id,
+        retry=fields.retry,
+        data=data,
+        text=None if data is not None else text,
+    )

@@ -95,7 +95,7 @@ class _Wire:
         build = SseEvent.model_construct
         events = []
         for at, chunk in zip(self.times(), self.chunks(), strict=True):
-            name, _, data = chunk[len(b"event: "):].partition(b"\ndata: ")
+            name, _, data = chunk[len(b"event: ") :].partition(b"\ndata: ")
             events.append(build(at=at, event=name.decode(), data=from_json(data)))
         return events
 
@@ -190,8 +190,12 @@ class SseEvents(Sequence[SseEvent]):
         """Validated as a list of `SseEvent` (an SseEvents passes as it is); dumped as one."""
         items = handler.generate_schema(list[SseEvent])
         return core_schema.no_info_wrap_validator_function(
-            cls._validated, items, serialization=core_schema.plain_serializer_function_ser_schema(
-                cls._held, return_schema=items))
+            cls._validated,
+            items,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                cls._held, return_schema=items
+            ),
+        )
 
     @classmethod
     def _validated(cls, value: Any, validate: Callable[[Any], list[SseEvent]]) -> SseEvents:

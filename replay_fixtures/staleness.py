@@ -22,8 +22,9 @@ def graph_ref(graph: CompiledGraph) -> GraphRef:
         for tool, binding in state["handoffs"].items():
             targets.setdefault(tool, set()).add(binding["to"])
     handoffs = {tool: " or ".join(sorted(to)) for tool, to in targets.items()}
-    return GraphRef(name=graph.name, digest=graph.digest, states=graph.state_digests(),
-                    handoffs=handoffs)  # a tool name two agents give different targets: "a or b"
+    return GraphRef(
+        name=graph.name, digest=graph.digest, states=graph.state_digests(), handoffs=handoffs
+    )  # a tool name two agents give different targets: "a or b"
 
 
 def stale_reason(cassette: Cassette, graph: CompiledGraph, name: str) -> str | None:
@@ -35,13 +36,17 @@ def stale_reason(cassette: Cassette, graph: CompiledGraph, name: str) -> str | N
     changed = sorted(a for a in set(now) & set(recorded.states) if now[a] != recorded.states[a])
     added = sorted(set(now) - set(recorded.states))
     removed = sorted(set(recorded.states) - set(now))
-    parts = [f"changed: {', '.join(changed)}" if changed else "",
-             f"added: {', '.join(added)}" if added and recorded.states else "",
-             f"removed: {', '.join(removed)}" if removed else ""]
+    parts = [
+        f"changed: {', '.join(changed)}" if changed else "",
+        f"added: {', '.join(added)}" if added and recorded.states else "",
+        f"removed: {', '.join(removed)}" if removed else "",
+    ]
     detail = "; ".join(p for p in parts if p) or "the graph's settings changed"
-    return (f"cassette {name} is stale: recorded with graph {recorded.name} {recorded.digest[:19]}, "
-            f"the graph under test is {graph.digest[:19]} ({detail}); re-record it (pytest: "
-            "--agentgraph-record=all; agentgraph run: --record CASSETTE)")
+    return (
+        f"cassette {name} is stale: recorded with graph {recorded.name} {recorded.digest[:19]}, "
+        f"the graph under test is {graph.digest[:19]} ({detail}); re-record it (pytest: "
+        "--agentgraph-record=all; agentgraph run: --record CASSETTE)"
+    )
 
 
 def check_fresh(cassette: Cassette, graph: CompiledGraph, name: str) -> None:

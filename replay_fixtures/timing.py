@@ -28,8 +28,9 @@ class ReplayTime:
     """Now and sleeping, for the sync and the async side of interception."""
 
     def __init__(self, clock: ClockLike | None = None) -> None:
-        if clock is not None and not (callable(getattr(clock, "monotonic", None))
-                                      and callable(getattr(clock, "sleep", None))):
+        if clock is not None and not (
+            callable(getattr(clock, "monotonic", None)) and callable(getattr(clock, "sleep", None))
+        ):
             raise TypeError(f"clock={clock!r} needs monotonic() and sleep(seconds)")
         self.clock = clock
 
@@ -68,6 +69,8 @@ def _run_without_loop(awaitable: Awaitable[Any], clock: object) -> None:
     except StopIteration:
         return
     steps.close()
-    raise TypeError(f"clock={clock!r}: its sleep() waits on an event loop, which a sync "
-                    "client does not run; use an async client, or a clock whose sleep only "
-                    "moves time on (FakeClock)")
+    raise TypeError(
+        f"clock={clock!r}: its sleep() waits on an event loop, which a sync "
+        "client does not run; use an async client, or a clock whose sleep only "
+        "moves time on (FakeClock)"
+    )

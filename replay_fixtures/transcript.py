@@ -22,7 +22,11 @@ def exchanges(cassette: Cassette) -> Iterator[tuple[dict[str, Any], dict[str, An
                 final = _final([e.data for e in response.events])
                 yield body, final, "sse"
             else:
-                final = response.body if isinstance(response.body, dict) and "output" in response.body else None
+                final = (
+                    response.body
+                    if isinstance(response.body, dict) and "output" in response.body
+                    else None
+                )
                 yield body, final, f"http {response.status}"
         elif isinstance(interaction, WebSocketInteraction):
             request: dict[str, Any] | None = None
@@ -41,7 +45,10 @@ def exchanges(cassette: Cassette) -> Iterator[tuple[dict[str, Any], dict[str, An
 def _final(events: list[Any]) -> dict[str, Any] | None:
     for event in reversed(events):
         if isinstance(event, dict) and event.get("type") in (
-                "response.completed", "response.incomplete", "response.failed"):
+            "response.completed",
+            "response.incomplete",
+            "response.failed",
+        ):
             response = event.get("response")
             return response if isinstance(response, dict) else None
     return None
@@ -50,12 +57,16 @@ def _final(events: list[Any]) -> dict[str, Any] | None:
 def render_transcript(cassette: Cassette, name: str) -> str:
     """The readable transcript `agentgraph cassette show` prints."""
     graph = cassette.graph
-    lines = [f"{name}: {len(cassette.interactions)} interactions"
-             + (f", graph {graph.name} ({graph.digest[:19]})" if graph else "")]
+    lines = [
+        f"{name}: {len(cassette.interactions)} interactions"
+        + (f", graph {graph.name} ({graph.digest[:19]})" if graph else "")
+    ]
     for number, (request, response, transport) in enumerate(exchanges(cassette), 1):
         instructions = (request.get("instructions") or "").strip().splitlines()
-        lines.append(f"\n#{number} {request.get('model', '?')} over {transport}"
-                     + (f": {_short(instructions[0])}" if instructions else ""))
+        lines.append(
+            f"\n#{number} {request.get('model', '?')} over {transport}"
+            + (f": {_short(instructions[0])}" if instructions else "")
+        )
         last = _last_input(request.get("input"))
         if last:
             lines.append(f"  > {_short(last)}")

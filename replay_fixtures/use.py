@@ -96,11 +96,17 @@ def _versions() -> tuple[tuple[str, str], ...]:
 
 
 @contextmanager
-def use_cassette(path: str | Path, mode: RecordMode | str = "none", *,
-                 faults: FaultPlan | Iterable[Fault] | None = None, pace: float | None = None,
-                 clock: ClockLike | None = None, scrubber: Scrubber = DEFAULT_SCRUBBER,
-                 graph: Any = None,
-                 interceptors: Sequence[Interceptor] = ()) -> Iterator[CassetteInUse]:
+def use_cassette(
+    path: str | Path,
+    mode: RecordMode | str = "none",
+    *,
+    faults: FaultPlan | Iterable[Fault] | None = None,
+    pace: float | None = None,
+    clock: ClockLike | None = None,
+    scrubber: Scrubber = DEFAULT_SCRUBBER,
+    graph: Any = None,
+    interceptors: Sequence[Interceptor] = (),
+) -> Iterator[CassetteInUse]:
     """Record into or replay from the cassette at `path` while the block runs.
 
     `mode`: none (replay only, the default), once, new_episodes, all (as in vcrpy).
@@ -116,8 +122,9 @@ def use_cassette(path: str | Path, mode: RecordMode | str = "none", *,
     except ValueError:
         raise ValueError(f"mode={mode!r} must be one of none, once, new_episodes, all") from None
     plan = _fault_plan(faults)
-    session = Session(path, mode, scrubber=scrubber, graph=_graph_ref(graph),
-                      recorded_with=dict(_versions()))
+    session = Session(
+        path, mode, scrubber=scrubber, graph=_graph_ref(graph), recorded_with=dict(_versions())
+    )
     installed: list[Interceptor] = []
     try:
         for interceptor in [HttpInterceptor(pace=pace), *interceptors]:

@@ -37,8 +37,15 @@ from vcr.record_mode import RecordMode as VcrRecordMode
 
 from .cassette import HttpRequest, HttpResponse, SseEvents
 from .faults import Fault, FaultPlan, HttpStatus
-from .http_messages import body_bytes, body_fields, error_answer, headers_of, reason, request_of
-from .http_messages import scrubbed_interaction
+from .http_messages import (
+    body_bytes,
+    body_fields,
+    error_answer,
+    headers_of,
+    reason,
+    request_of,
+    scrubbed_interaction,
+)
 from .http_streams import FaultError
 from .matching import differences, explain
 from .scrub import DEFAULT_SCRUBBER, Scrubber
@@ -57,7 +64,8 @@ class Pending:
 
 
 PENDING: contextvars.ContextVar[Pending | None] = contextvars.ContextVar(
-    "agentgraph_pending_http", default=None)
+    "agentgraph_pending_http", default=None
+)
 _STATE = "_agentgraph"  # attribute on vcrpy's request: (our request, the fault, the answer)
 
 
@@ -130,8 +138,11 @@ class SessionCassette:
             return  # a faulted exchange is never recorded
         response = decode_response(response)
         pairs = [(k, v) for k, values in response["headers"].items() for v in values]
-        recorded = HttpResponse(status=response["status"]["code"], headers=headers_of(pairs),
-                                **body_fields(response["body"]["string"] or b""))
+        recorded = HttpResponse(
+            status=response["status"]["code"],
+            headers=headers_of(pairs),
+            **body_fields(response["body"]["string"] or b""),
+        )
         self.session.record(scrubbed_interaction(pending.request, recorded, self.session.scrubber))
 
     # -- helpers ------------------------------------------------------------------------------
@@ -140,9 +151,11 @@ class SessionCassette:
         request = _request_of(vcr_request, self.session.scrubber)
         _, fault = self.faults.next_attempt("http")
         if fault is not None and not isinstance(fault, HttpStatus):
-            raise FaultError(f"{fault!r} met a request of a library other than httpx/httpx2 "
-                             f"({request.method} {request.path}); only those can cut or stall "
-                             "a response")
+            raise FaultError(
+                f"{fault!r} met a request of a library other than httpx/httpx2 "
+                f"({request.method} {request.path}); only those can cut or stall "
+                "a response"
+            )
         return Pending(request, fault)
 
 
@@ -157,9 +170,11 @@ def _request_of(vcr_request: Any, scrubber: Scrubber) -> HttpRequest:
 
 
 def _vcr_response(status: int, headers: dict[str, str], content: bytes) -> dict[str, Any]:
-    return {"status": {"code": status, "message": reason(status)},
-            "headers": {name: [value] for name, value in headers.items()},
-            "body": {"string": content}}
+    return {
+        "status": {"code": status, "message": reason(status)},
+        "headers": {name: [value] for name, value in headers.items()},
+        "body": {"string": content},
+    }
 
 
 def _vcr_response_of(response: HttpResponse) -> dict[str, Any]:
@@ -171,8 +186,13 @@ def _vcr_response_of(response: HttpResponse) -> dict[str, Any]:
     return _vcr_response(response.status, headers, content)
 
 
-_GROUPS = {"boto3": ("botocore",), "httplib2": ("httplib2",), "tornado": ("tornado",),
-           "aiohttp": ("aiohttp",), "httpx": ("httpx", "httpx_curl_cffi", "pyreqwest")}
+_GROUPS = {
+    "boto3": ("botocore",),
+    "httplib2": ("httplib2",),
+    "tornado": ("tornado",),
+    "aiohttp": ("aiohttp",),
+    "httpx": ("httpx", "httpx_curl_cffi", "pyreqwest"),
+}
 """vcrpy's patcher groups that import libraries which may be missing, and those libraries."""
 
 
@@ -212,4 +232,3 @@ def register(config: vcr.VCR, name: str = "agentgraph_body") -> vcr.VCR:
     """Register `body_matcher` with a vcrpy config under `name`."""
     config.register_matcher(name, body_matcher)
     return config
-

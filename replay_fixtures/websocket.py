@@ -95,8 +95,7 @@ class WebSocketInterceptor:
         self._timer: Timer = time.monotonic
         self._interruptions = Interruptions()
 
-    def install(self, session: Session, faults: FaultPlan | None = None,
-                clock: Any = None) -> None:
+    def install(self, session: Session, faults: FaultPlan | None = None, clock: Any = None) -> None:
         if self.session is not None:
             raise RuntimeError("this WebSocketInterceptor is already installed")
         self.session = session
@@ -129,9 +128,13 @@ class WebSocketInterceptor:
             return await self._record(connector, original, session)
         index = next(i for i, x in enumerate(session.cassette.interactions) if x is interaction)
         if path_of(interaction.url) != path_of(connector.uri):
-            raise self._failed(session, CassetteMismatch(
-                f"cassette {session.name}: websocket interaction #{index} was recorded for "
-                f"{interaction.url}, but this connection goes to {connector.uri}"))
+            raise self._failed(
+                session,
+                CassetteMismatch(
+                    f"cassette {session.name}: websocket interaction #{index} was recorded for "
+                    f"{interaction.url}, but this connection goes to {connector.uri}"
+                ),
+            )
         return await self._replay(connector, Script(interaction, index, session.name), session)
 
     def _failed(self, session: Session, error: CassetteMismatch) -> CassetteMismatch:
@@ -142,8 +145,9 @@ class WebSocketInterceptor:
             kept.append(error)
         return error
 
-    async def _replay(self, connector: connect, script: Script,
-                      session: Session) -> ClientConnection:
+    async def _replay(
+        self, connector: connect, script: Script, session: Session
+    ) -> ClientConnection:
         player = Player(script, self.faults, self._interruptions)
         server = player.server = MemoryServer(player)
         transport = MemoryTransport(asyncio.get_running_loop(), server)
@@ -159,12 +163,12 @@ class WebSocketInterceptor:
             raise
         connection.start_keepalive()
         self._check_sends(connection, player, session)
-        self.connections.append(InterceptedConnection(connector.uri, "replay", script.index,
-                                                      player))
+        self.connections.append(
+            InterceptedConnection(connector.uri, "replay", script.index, player)
+        )
         return connection
 
-    def _check_sends(self, connection: ClientConnection, player: Player,
-                     session: Session) -> None:
+    def _check_sends(self, connection: ClientConnection, player: Player, session: Session) -> None:
         send = connection.send
 
         async def checked_send(message: Any, text: bool | None = None) -> None:
@@ -176,13 +180,15 @@ class WebSocketInterceptor:
 
         connection.send = checked_send  # type: ignore[method-assign]
 
-    async def _record(self, connector: connect, original: Callable[[connect], Any],
-                      session: Session) -> ClientConnection:
+    async def _record(
+        self, connector: connect, original: Callable[[connect], Any], session: Session
+    ) -> ClientConnection:
         connection: ClientConnection = await original(connector)
         request = connection.request
         headers = handshake_headers(request.headers.raw_items()) if request is not None else {}
-        interaction = WebSocketInteraction(url=scrub_url(connector.uri, session.scrubber),
-                                           headers=headers)
+        interaction = WebSocketInteraction(
+            url=scrub_url(connector.uri, session.scrubber), headers=headers
+        )
         session.record(interaction)
         index = next(i for i, x in enumerate(session.cassette.interactions) if x is interaction)
         _Recorder(connection, interaction, session, self._timer).wrap()
@@ -193,8 +199,13 @@ class WebSocketInterceptor:
 class _Recorder:
     """Adds each message of a real connection to `interaction` as it passes, then the close."""
 
-    def __init__(self, connection: ClientConnection, interaction: WebSocketInteraction,
-                 session: Session, timer: Timer) -> None:
+    def __init__(
+        self,
+        connection: ClientConnection,
+        interaction: WebSocketInteraction,
+        session: Session,
+        timer: Timer,
+    ) -> None:
         self.connection = connection
         self.interaction = interaction
         self.session = session

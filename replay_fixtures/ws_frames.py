@@ -21,10 +21,16 @@ from .scrub import SCRUBBED, Scrubber
 Message = str | bytes
 """A websocket message as `websockets` hands it over: str for text, bytes for binary."""
 
-HANDSHAKE_MECHANICS = frozenset({
-    "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-    "sec-websocket-extensions",
-})
+HANDSHAKE_MECHANICS = frozenset(
+    {
+        "host",
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+        "sec-websocket-extensions",
+    }
+)
 """Handshake headers made up by `websockets` itself (volatile or meaningless in a cassette)."""
 
 
@@ -64,8 +70,9 @@ def payload_of(frame: Frame) -> Any:
 def frame_type(frame: Frame) -> str | None:
     """The `type` of a JSON frame (`response.create`, `response.completed`, ...)."""
     data = frame.data
-    return data.get("type") if isinstance(data, dict) and isinstance(data.get("type"), str) \
-        else None
+    return (
+        data.get("type") if isinstance(data, dict) and isinstance(data.get("type"), str) else None
+    )
 
 
 def joined(message: Message | Iterable[Message]) -> Message:
@@ -97,9 +104,11 @@ def mismatch(sent: Frame, recorded: Frame | None) -> str | None:
         if not fields:
             return None
         keys = set(fields)
-        return (f"the sent `response.create` frame differs from the recorded one in "
-                f"{', '.join(fields)}:\n" + _diff({k: b[k] for k in keys if k in b},
-                                                   {k: a[k] for k in keys if k in a}))
+        return (
+            f"the sent `response.create` frame differs from the recorded one in "
+            f"{', '.join(fields)}:\n"
+            + _diff({k: b[k] for k in keys if k in b}, {k: a[k] for k in keys if k in a})
+        )
     if a == b:
         return None
     what = f"`{frame_type(recorded)}` frame" if frame_type(recorded) else "frame"
@@ -111,8 +120,10 @@ def _diff(recorded: Any, sent: Any) -> str:
         if isinstance(value, bytes):
             return [f"<{len(value)} bytes: {value[:64]!r}>"]
         return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
-    return "\n".join(difflib.unified_diff(lines(recorded), lines(sent), "recorded", "sent",
-                                          lineterm="", n=2))
+
+    return "\n".join(
+        difflib.unified_diff(lines(recorded), lines(sent), "recorded", "sent", lineterm="", n=2)
+    )
 
 
 # -- handshake --------------------------------------------------------------------------------
@@ -133,11 +144,12 @@ def scrub_url(url: str, scrubber: Scrubber) -> str:
     parts = urlsplit(url)
     if not parts.query:
         return scrubber.text(url)
-    query = [(k, SCRUBBED if k.lower() in scrubber.headers else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [
+        (k, SCRUBBED if k.lower() in scrubber.headers else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
     return scrubber.text(urlunsplit(parts._replace(query=urlencode(query))))
 
 
 def path_of(url: str) -> str:
     return urlsplit(url).path or "/"
-

@@ -51,8 +51,10 @@ class Script:
         return self.interaction.frames
 
     def where(self, frame: int) -> str:
-        return (f"cassette {self.cassette}: websocket interaction #{self.index} "
-                f"({self.interaction.url}), frame #{frame}")
+        return (
+            f"cassette {self.cassette}: websocket interaction #{self.index} "
+            f"({self.interaction.url}), frame #{frame}"
+        )
 
 
 class Interruptions:
@@ -198,8 +200,9 @@ def _limit(fault: Fault | None) -> int | None:
     return None
 
 
-def _error_frame(fault: ErrorFrame | HttpStatus, events: int,
-                 request: dict[str, Any] | None) -> str:
+def _error_frame(
+    fault: ErrorFrame | HttpStatus, events: int, request: dict[str, Any] | None
+) -> str:
     """An `error` frame as the Responses API sends it on a websocket (`ResponseWsError`); an
     `HttpStatus` fault aimed at the websocket becomes one carrying its status and its
     Retry-After headers (inside `error.headers`, where clients look for them)."""
@@ -209,17 +212,33 @@ def _error_frame(fault: ErrorFrame | HttpStatus, events: int,
             headers["retry-after"] = f"{fault.retry_after:g}"
         if fault.retry_after_ms is not None:
             headers["retry-after-ms"] = str(fault.retry_after_ms)
-        code = "rate_limit_exceeded" if fault.status == 429 else "server_error" \
-            if fault.status >= 500 else None
-        error: dict[str, Any] = {"type": "requests" if fault.status == 429 else "server_error",
-                                 "code": code, "message": fault.message, "param": None}
+        code = (
+            "rate_limit_exceeded"
+            if fault.status == 429
+            else "server_error"
+            if fault.status >= 500
+            else None
+        )
+        error: dict[str, Any] = {
+            "type": "requests" if fault.status == 429 else "server_error",
+            "code": code,
+            "message": fault.message,
+            "param": None,
+        }
         if headers:
             error["headers"] = headers
         payload: dict[str, Any] = {"type": "error", "status": fault.status, "error": error}
     else:
-        payload = {"type": "error", "status": fault.status,
-                   "error": {"type": fault.type, "code": fault.code, "message": fault.message,
-                             "param": None}}
+        payload = {
+            "type": "error",
+            "status": fault.status,
+            "error": {
+                "type": fault.type,
+                "code": fault.code,
+                "message": fault.message,
+                "param": None,
+            },
+        }
     if events:
         payload["sequence_number"] = events
     if request is not None and isinstance(request.get("stream_id"), str):

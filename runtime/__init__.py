@@ -1,7 +1,7 @@
 """The agentgraph runtime: runs a compiled graph over the Responses API (HTTP, SSE, websocket).
 
-    from agentgraph.runtime import run_sync
-    result = run_sync("graphs/support_desk.yaml", "Where is my invoice?", context={...})
+from agentgraph.runtime import run_sync
+result = run_sync("graphs/support_desk.yaml", "Where is my invoice?", context={...})
 """
 
 from __future__ import annotations
@@ -32,14 +32,32 @@ from .events import (
 
 __all__ = [
     # running
-    "StreamedRun", "load_graph", "run", "run_streamed", "run_sync",
+    "StreamedRun",
+    "load_graph",
+    "run",
+    "run_streamed",
+    "run_sync",
     # results and events
-    "AgentSwitchEvent", "RawResponseEvent", "RunItem", "RunItemEvent", "RunResult", "Step",
-    "StreamEvent", "Usage",
+    "AgentSwitchEvent",
+    "RawResponseEvent",
+    "RunItem",
+    "RunItemEvent",
+    "RunResult",
+    "Step",
+    "StreamEvent",
+    "Usage",
     # errors
-    "AgentGraphRunError", "GuardrailTripwireTriggered", "InputGuardrailTripwireTriggered",
-    "MaxTurnsExceeded", "ModelBehaviorError", "ModelCallError", "OutputGuardrailTripwireTriggered",
-    "ResponsesWebSocketError", "UserError",
+    "AgentGraphRunError",
+    "GuardrailTripwireTriggered",
+    "InputGuardrailTripwireTriggered",
+    "MaxTurnsExceeded",
+    "ModelBehaviorError",
+    "ModelCallError",
+    "OutputGuardrailTripwireTriggered",
+    "ResponsesWebSocketError",
+    "UserError",
     # time
-    "Clock", "FakeClock", "SystemClock",
+    "Clock",
+    "FakeClock",
+    "SystemClock",
 ]

@@ -1,10 +1,10 @@
 """Run a compiled graph: `run` (async), `run_sync`, and `run_streamed` (async events).
 
-    result = await run("graphs/support_desk.yaml", "Where is my invoice?", context={...})
-    async with run_streamed(graph, "Hi", transport="websocket") as streamed:
-        async for event in streamed:
-            ...
-        print(streamed.result.final_output)
+result = await run("graphs/support_desk.yaml", "Where is my invoice?", context={...})
+async with run_streamed(graph, "Hi", transport="websocket") as streamed:
+    async for event in streamed:
+        ...
+    print(streamed.result.final_output)
 """
 
 from __future__ import annotations
@@ -39,26 +39,57 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
     return compile_spec(path), [str(path.resolve().parent)]
 
 
-def _prepare(graph: GraphLike, input: str | list[dict[str, Any]], *, context: Any,
-             transport: str | Any, max_turns: int | None, retry: Mapping[str, Any] | None,
-             chain_responses: bool, client: Any, clock: Clock | None,
-             jitter: random.Random | None, functions: Mapping[str, Callable[..., Any]] | None,
-             search_path: Sequence[str], stream: bool) -> tuple[Run, ModelClient]:
+def _prepare(
+    graph: GraphLike,
+    input: str | list[dict[str, Any]],
+    *,
+    context: Any,
+    transport: str | Any,
+    max_turns: int | None,
+    retry: Mapping[str, Any] | None,
+    chain_responses: bool,
+    client: Any,
+    clock: Clock | None,
+    jitter: random.Random | None,
+    functions: Mapping[str, Callable[..., Any]] | None,
+    search_path: Sequence[str],
+    stream: bool,
+) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
-    options = RunOptions(context=checked_context(compiled, context), max_turns=max_turns,
-                         chain_responses=chain_responses,
-                         functions=Functions([*search_path, *folders], functions))
-    model = open_model_client(compiled, transport=transport, retry=retry, client=client,
-                              clock=clock, jitter=jitter, stream=stream)
+    options = RunOptions(
+        context=checked_context(compiled, context),
+        max_turns=max_turns,
+        chain_responses=chain_responses,
+        functions=Functions([*search_path, *folders], functions),
+    )
+    model = open_model_client(
+        compiled,
+        transport=transport,
+        retry=retry,
+        client=client,
+        clock=clock,
+        jitter=jitter,
+        stream=stream,
+    )
     return Run(compiled, model, options, input, stream=stream), model
 
 
-async def run(graph: GraphLike, input: str | list[dict[str, Any]], *, context: Any = None,
-              transport: str | Any = "http", stream: bool = False, max_turns: int | None = None,
-              retry: Mapping[str, Any] | None = None, chain_responses: bool = False,
-              client: Any = None, clock: Clock | None = None, jitter: random.Random | None = None,
-              functions: Mapping[str, Callable[..., Any]] | None = None,
-              search_path: Sequence[str] = ()) -> RunResult:
+async def run(
+    graph: GraphLike,
+    input: str | list[dict[str, Any]],
+    *,
+    context: Any = None,
+    transport: str | Any = "http",
+    stream: bool = False,
+    max_turns: int | None = None,
+    retry: Mapping[str, Any] | None = None,
+    chain_responses: bool = False,
+    client: Any = None,
+    clock: Clock | None = None,
+    jitter: random.Random | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+    search_path: Sequence[str] = (),
+) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
@@ -66,10 +97,21 @@ async def run(graph: GraphLike, input: str | list[dict[str, Any]], *, context: A
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
     maps import paths to callables that replace them.
     """
-    prepared, model = _prepare(graph, input, context=context, transport=transport,
-                               max_turns=max_turns, retry=retry, chain_responses=chain_responses,
-                               client=client, clock=clock, jitter=jitter, functions=functions,
-                               search_path=search_path, stream=stream)
+    prepared, model = _prepare(
+        graph,
+        input,
+        context=context,
+        transport=transport,
+        max_turns=max_turns,
+        retry=retry,
+        chain_responses=chain_responses,
+        client=client,
+        clock=clock,
+        jitter=jitter,
+        functions=functions,
+        search_path=search_path,
+        stream=stream,
+    )
     try:
         async for _ in prepared.events():
             pass
@@ -101,22 +143,45 @@ class StreamedRun:
     async def __aenter__(self) -> StreamedRun:
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        traceback: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         await self._model.aclose()
 
 
-def run_streamed(graph: GraphLike, input: str | list[dict[str, Any]], *, context: Any = None,
-                 transport: str | Any = "http", max_turns: int | None = None,
-                 retry: Mapping[str, Any] | None = None, chain_responses: bool = False,
-                 client: Any = None, clock: Clock | None = None,
-                 jitter: random.Random | None = None,
-                 functions: Mapping[str, Callable[..., Any]] | None = None,
-                 search_path: Sequence[str] = ()) -> StreamedRun:
+def run_streamed(
+    graph: GraphLike,
+    input: str | list[dict[str, Any]],
+    *,
+    context: Any = None,
+    transport: str | Any = "http",
+    max_turns: int | None = None,
+    retry: Mapping[str, Any] | None = None,
+    chain_responses: bool = False,
+    client: Any = None,
+    clock: Clock | None = None,
+    jitter: random.Random | None = None,
+    functions: Mapping[str, Callable[..., Any]] | None = None,
+    search_path: Sequence[str] = (),
+) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
-    prepared, model = _prepare(graph, input, context=context, transport=transport,
-                               max_turns=max_turns, retry=retry, chain_responses=chain_responses,
-                               client=client, clock=clock, jitter=jitter, functions=functions,
-                               search_path=search_path, stream=True)
+    prepared, model = _prepare(
+        graph,
+        input,
+        context=context,
+        transport=transport,
+        max_turns=max_turns,
+        retry=retry,
+        chain_responses=chain_responses,
+        client=client,
+        clock=clock,
+        jitter=jitter,
+        functions=functions,
+        search_path=search_path,
+        stream=True,
+    )
     return StreamedRun(prepared, model)

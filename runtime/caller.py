@@ -27,17 +27,25 @@ class ModelClient(Protocol):
     async def aclose(self) -> None: ...
 
 
-def open_model_client(graph: CompiledGraph, *, transport: str | Any = "http",
-                      retry: Mapping[str, Any] | None = None, client: Any = None,
-                      clock: Clock | None = None, jitter: random.Random | None = None,
-                      stream: bool = False) -> RetryingCaller:
+def open_model_client(
+    graph: CompiledGraph,
+    *,
+    transport: str | Any = "http",
+    retry: Mapping[str, Any] | None = None,
+    client: Any = None,
+    clock: Clock | None = None,
+    jitter: random.Random | None = None,
+    stream: bool = False,
+) -> RetryingCaller:
     """A RetryingCaller over `transport` ("http", "websocket", or a Transport object), with the
     graph's retry settings overridden by `retry`. The websocket always streams."""
     clock = clock or SystemClock()
     policy = RetryPolicy.from_settings(graph.data.get("retry"), **dict(retry or {}))
     if isinstance(transport, str):
         if transport not in TRANSPORTS:
-            raise UserError(f"unknown transport {transport!r}; expected one of {', '.join(TRANSPORTS)}")
+            raise UserError(
+                f"unknown transport {transport!r}; expected one of {', '.join(TRANSPORTS)}"
+            )
         if transport == "http":
             from .transports.http import HttpTransport
 

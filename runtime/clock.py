@@ -92,7 +92,8 @@ class FakeClock:
         except TimeoutError:
             raise AssertionError(
                 f"{len(self.deadlines)} timeout scope(s) open after {real_timeout} s, "
-                f"wanted {count}") from None
+                f"wanted {count}"
+            ) from None
 
     def advance(self, seconds: float) -> None:
         """Move time on; timeout scopes whose deadline passed expire at once."""

@@ -18,11 +18,14 @@ def checked_context(graph: CompiledGraph, context: Any) -> Any:
         context = {}
     from jsonschema import Draft202012Validator
 
-    errors = sorted(Draft202012Validator(declared["schema"]).iter_errors(context),
-                    key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        Draft202012Validator(declared["schema"]).iter_errors(context),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
     if errors:
         problems = "; ".join(
-            f"{'/'.join(map(str, e.absolute_path)) or 'context'}: {e.message}" for e in errors[:5])
+            f"{'/'.join(map(str, e.absolute_path)) or 'context'}: {e.message}" for e in errors[:5]
+        )
         raise UserError(f"the run context does not fit the graph's context schema: {problems}")
     return context
 

@@ -21,27 +21,33 @@ Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
 _DERIVED: PerState[Parts] = PerState()
 
 
-def request_parts(state: Any, graph_types: dict[str, Any],
-                  functions: Functions) -> Parts:
+def request_parts(state: Any, graph_types: dict[str, Any], functions: Functions) -> Parts:
     """The tools list and the `text.format` of a state, with every schema filled in."""
-    return _DERIVED.get(state, lambda s: (_tools(s, graph_types, functions),
-                                          _text_format(s, functions)))
+    return _DERIVED.get(
+        state, lambda s: (_tools(s, graph_types, functions), _text_format(s, functions))
+    )
 
 
 def _tools(state: Any, graph_types: dict[str, Any], functions: Functions) -> list[dict[str, Any]]:
-    if all(tool.get("type") != "function" or tool.get("parameters") is not None
-           for tool in state.tools):
+    if all(
+        tool.get("type") != "function" or tool.get("parameters") is not None for tool in state.tools
+    ):
         return list(state.tools)
     tools = []
     for tool in state.tools:
         if tool.get("type") == "function" and tool.get("parameters") is None:
-            tool = {**tool, "parameters": _parameters(state, tool["name"], graph_types, functions),
-                    "strict": False}
+            tool = {
+                **tool,
+                "parameters": _parameters(state, tool["name"], graph_types, functions),
+                "strict": False,
+            }
         tools.append(tool)
     return tools
 
 
-def _parameters(state: Any, name: str, graph_types: dict[str, Any], functions: Functions) -> dict[str, Any]:
+def _parameters(
+    state: Any, name: str, graph_types: dict[str, Any], functions: Functions
+) -> dict[str, Any]:
     if name in state.functions:
         return signature_schema(functions.resolve(state.functions[name].function))
     binding = state.handoffs[name]
@@ -54,8 +60,12 @@ def _text_format(state: Any, functions: Functions) -> dict[str, Any] | None:
     if output is None:
         return None
     if output.json_schema is not None:
-        return {"type": "json_schema", "name": "final_output", "schema": output.json_schema,
-                "strict": True}
+        return {
+            "type": "json_schema",
+            "name": "final_output",
+            "schema": output.json_schema,
+            "strict": True,
+        }
     schema = _model_schema(functions.resolve(output.python), output.python)
     return {"type": "json_schema", "name": "final_output", "schema": schema, "strict": False}
 
@@ -74,7 +84,9 @@ def signature_schema(function: Any) -> dict[str, Any]:
         model = create_model(f"{getattr(function, '__name__', 'tool')}_args", **fields)
         schema = model.model_json_schema()
     except Exception as exc:  # noqa: BLE001 - annotations of user code
-        raise UserError(f"cannot derive the parameters of `{function}` from its signature: {exc}") from exc
+        raise UserError(
+            f"cannot derive the parameters of `{function}` from its signature: {exc}"
+        ) from exc
     schema.setdefault("properties", {})
     return schema
 

@@ -41,10 +41,19 @@ class ModelCallError(AgentGraphRunError):
     `error.headers`), `code` the API error code.
     """
 
-    def __init__(self, message: str, *, attempts: int = 1, reason: str = "",
-                 status_code: int | None = None, kind: str = "protocol",
-                 headers: Mapping[str, str] | None = None, request_id: str | None = None,
-                 code: str | None = None, phase: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int = 1,
+        reason: str = "",
+        status_code: int | None = None,
+        kind: str = "protocol",
+        headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+        code: str | None = None,
+        phase: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.reason = reason
@@ -64,13 +73,25 @@ class ResponsesWebSocketError(ModelCallError):
     """The server sent an `error` frame on the websocket: `code`, `type`, `error_message` (the
     server's message), `request_id`, `status_code` and `headers` as the frame carried them."""
 
-    def __init__(self, message: str, *, code: str | None, type: str | None,
-                 request_id: str | None = None, status_code: int | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None,
+        type: str | None,
+        request_id: str | None = None,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         label = ", ".join(str(part) for part in (code or type, status_code) if part)
-        super().__init__(f"Responses websocket error ({label or 'error'}): {message}",
-                         status_code=status_code, kind="ws_error", headers=headers,
-                         request_id=request_id, code=code)
+        super().__init__(
+            f"Responses websocket error ({label or 'error'}): {message}",
+            status_code=status_code,
+            kind="ws_error",
+            headers=headers,
+            request_id=request_id,
+            code=code,
+        )
         self.type = type
         self.error_message = message
 
@@ -79,8 +100,10 @@ class MaxTurnsExceeded(AgentGraphRunError):
     """The run made `turns` model calls without finishing; `agent` had the last turn."""
 
     def __init__(self, turns: int, agent: str) -> None:
-        super().__init__(f"max_turns ({turns}) exceeded: agent `{agent}` had turn {turns} and "
-                         "the run had not finished")
+        super().__init__(
+            f"max_turns ({turns}) exceeded: agent `{agent}` had turn {turns} and "
+            "the run had not finished"
+        )
         self.turns = turns
         self.agent = agent
 

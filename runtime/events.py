@@ -8,7 +8,12 @@ from typing import Any, Literal
 from openai.types.responses import Response, ResponseStreamEvent
 
 ItemKind = Literal[
-    "message", "tool_call", "tool_output", "handoff_call", "handoff_output", "reasoning",
+    "message",
+    "tool_call",
+    "tool_output",
+    "handoff_call",
+    "handoff_output",
+    "reasoning",
     "hosted_tool_call",
 ]
 
@@ -29,8 +34,11 @@ class RunItem:
         """The text of a message item ('' for other kinds)."""
         if self.kind != "message":
             return ""
-        return "".join(part.get("text", "") for part in self.raw.get("content", [])
-                       if part.get("type") == "output_text")
+        return "".join(
+            part.get("text", "")
+            for part in self.raw.get("content", [])
+            if part.get("type") == "output_text"
+        )
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,14 @@ class Usage:
         self.reasoning_tokens += getattr(usage.output_tokens_details, "reasoning_tokens", 0) or 0
 
     def merge(self, other: Usage) -> None:
-        for name in ("requests", "input_tokens", "output_tokens", "total_tokens",
-                     "cached_tokens", "reasoning_tokens"):
+        for name in (
+            "requests",
+            "input_tokens",
+            "output_tokens",
+            "total_tokens",
+            "cached_tokens",
+            "reasoning_tokens",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -98,7 +112,11 @@ class RunResult:
 
     def to_input_list(self) -> list[dict[str, Any]]:
         """The conversation so far as Responses API input: the input, then every item."""
-        start = [{"role": "user", "content": self.input}] if isinstance(self.input, str) else list(self.input)
+        start = (
+            [{"role": "user", "content": self.input}]
+            if isinstance(self.input, str)
+            else list(self.input)
+        )
         return [*start, *(item.raw for item in self.items)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,7 +128,10 @@ class RunResult:
             "final_output": output,
             "last_agent": self.last_agent,
             "graph_digest": self.graph_digest,
-            "path": [{"agent": s.agent, "on": s.on, "to": s.to, "tools": list(s.tools)} for s in self.path],
+            "path": [
+                {"agent": s.agent, "on": s.on, "to": s.to, "tools": list(s.tools)}
+                for s in self.path
+            ],
             "items": [{"kind": i.kind, "agent": i.agent, "raw": i.raw} for i in self.items],
             "usage": vars(self.usage),
         }

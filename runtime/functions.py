@@ -9,9 +9,9 @@ run context.
 from __future__ import annotations
 
 import inspect
-from functools import lru_cache
 import json
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from agentgraph.compiler.importpath import on_sys_path, resolve_import
@@ -22,8 +22,11 @@ from .errors import UserError
 class Functions:
     """Resolves import paths to callables, once each; `overrides` replace paths (for tests)."""
 
-    def __init__(self, search_path: Sequence[str] = (),
-                 overrides: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    def __init__(
+        self,
+        search_path: Sequence[str] = (),
+        overrides: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
         self._search_path = list(search_path)
         self._resolved: dict[str, Callable[..., Any]] = dict(overrides or {})
 

@@ -14,15 +14,18 @@ from .errors import (
 from .functions import Functions, call_positional
 
 
-async def check_guardrails(bindings: list[Any], *, kind: str, agent: str, value: Any,
-                           context: Any, functions: Functions) -> None:
+async def check_guardrails(
+    bindings: list[Any], *, kind: str, agent: str, value: Any, context: Any, functions: Functions
+) -> None:
     """Raise the tripwire error of the first guardrail (in declared order) that trips."""
     if not bindings:
         return
-    results = await asyncio.gather(*(
-        call_positional(functions.resolve(b.function), context, agent, value) for b in bindings))
+    results = await asyncio.gather(
+        *(call_positional(functions.resolve(b.function), context, agent, value) for b in bindings)
+    )
     error: type[GuardrailTripwireTriggered] = (
-        InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered)
+        InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered
+    )
     for binding, result in zip(bindings, results, strict=True):
         tripped, info = _read(result)
         if tripped:

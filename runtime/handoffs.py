@@ -14,14 +14,27 @@ from .tool_calls import invalid_arguments
 from .turns import arguments_of, tool_output
 
 IGNORED_HANDOFF = "Multiple handoffs detected, ignoring this one."
-_TOOL_ITEMS = {"function_call", "function_call_output", "web_search_call", "file_search_call",
-               "code_interpreter_call", "image_generation_call", "computer_call",
-               "computer_call_output", "local_shell_call", "local_shell_call_output", "mcp_call",
-               "mcp_list_tools", "mcp_approval_request", "mcp_approval_response"}
+_TOOL_ITEMS = {
+    "function_call",
+    "function_call_output",
+    "web_search_call",
+    "file_search_call",
+    "code_interpreter_call",
+    "image_generation_call",
+    "computer_call",
+    "computer_call_output",
+    "local_shell_call",
+    "local_shell_call_output",
+    "mcp_call",
+    "mcp_list_tools",
+    "mcp_approval_request",
+    "mcp_approval_response",
+}
 
 
-def handoff_items(calls: list[dict[str, Any]], state: Any, agent: str, types: dict[str, Any],
-                  functions: Functions) -> list[RunItem]:
+def handoff_items(
+    calls: list[dict[str, Any]], state: Any, agent: str, types: dict[str, Any], functions: Functions
+) -> list[RunItem]:
     """The output of each handoff call: the first hands off (its input checked against its
     input_type: a JSON Schema, or a pydantic model for a `python:` type), the others are
     refused, as in the Agents SDK."""
@@ -33,11 +46,16 @@ def handoff_items(calls: list[dict[str, Any]], state: Any, agent: str, types: di
         except ValueError as exc:
             raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}`: {exc}") from None
         python = (types.get(binding.input_type) or {}).get("python")
-        problem = (_unfit(functions.resolve(python), arguments) if python
-                   else invalid_arguments(state, first["name"], arguments))
+        problem = (
+            _unfit(functions.resolve(python), arguments)
+            if python
+            else invalid_arguments(state, first["name"], arguments)
+        )
         if problem:
-            raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}` has an invalid "
-                                     f"{binding.input_type}: {problem}")
+            raise ModelBehaviorError(
+                f"handoff `{first['name']}` from `{agent}` has an invalid "
+                f"{binding.input_type}: {problem}"
+            )
     items = [tool_output(first, agent, json.dumps({"assistant": binding.to}), handoff=True)]
     items.extend(tool_output(call, agent, IGNORED_HANDOFF, handoff=True) for call in calls[1:])
     return items
@@ -54,8 +72,9 @@ def _unfit(model: Any, arguments: dict[str, Any]) -> str | None:
     return None
 
 
-async def filter_history(binding: Any, history: list[dict[str, Any]],
-                         functions: Functions) -> list[dict[str, Any]]:
+async def filter_history(
+    binding: Any, history: list[dict[str, Any]], functions: Functions
+) -> list[dict[str, Any]]:
     """The conversation the target agent sees: `remove_all_tools` drops tool calls and their
     outputs (hosted ones too); an import path gets the items and returns the ones to keep."""
     name = binding.input_filter
@@ -65,5 +84,7 @@ async def filter_history(binding: Any, history: list[dict[str, Any]],
         return [item for item in history if item.get("type") not in _TOOL_ITEMS]
     kept = await call_positional(functions.resolve(name), list(history))
     if not isinstance(kept, list):
-        raise ModelBehaviorError(f"input filter `{name}` returned {type(kept).__name__}, not a list")
+        raise ModelBehaviorError(
+            f"input filter `{name}` returned {type(kept).__name__}, not a list"
+        )
     return kept

@@ -13,8 +13,9 @@ from .errors import UserError
 
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=True)
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -31,6 +32,7 @@ def render(state: Any, agent: str, context: Any) -> str | None:
         return str(instructions.source)
     try:
         return _template(instructions.source).render(
-            context=context, agent={"name": agent, "description": state.description})
+            context=context, agent={"name": agent, "description": state.description}
+        )
     except TemplateError as exc:
         raise UserError(f"cannot render the instructions of agent `{agent}`: {exc}") from exc

@@ -16,22 +16,29 @@ def parse_final_output(state: Any, agent: str, text: str | None, functions: Func
     if output is None:
         return text or ""
     if text is None:
-        raise ModelBehaviorError(f"agent `{agent}` must answer with a {output.name}, but its "
-                                 "response has no message")
+        raise ModelBehaviorError(
+            f"agent `{agent}` must answer with a {output.name}, but its response has no message"
+        )
     if output.python is not None:
         model = functions.resolve(output.python)
         try:
             return model.model_validate_json(text)  # type: ignore[attr-defined]
         except ValueError as exc:
-            raise ModelBehaviorError(f"agent `{agent}` answered an invalid {output.name}: {exc}") from exc
+            raise ModelBehaviorError(
+                f"agent `{agent}` answered an invalid {output.name}: {exc}"
+            ) from exc
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelBehaviorError(f"agent `{agent}` must answer with a {output.name} as JSON, but "
-                                 f"its answer is not JSON ({exc.msg})") from None
+        raise ModelBehaviorError(
+            f"agent `{agent}` must answer with a {output.name} as JSON, but "
+            f"its answer is not JSON ({exc.msg})"
+        ) from None
     from jsonschema import Draft202012Validator
 
     error = next(iter(Draft202012Validator(output.json_schema).iter_errors(value)), None)
     if error is not None:
-        raise ModelBehaviorError(f"agent `{agent}` answered an invalid {output.name}: {error.message}")
+        raise ModelBehaviorError(
+            f"agent `{agent}` answered an invalid {output.name}: {error.message}"
+        )
     return value

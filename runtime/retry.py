@@ -35,8 +35,16 @@ from .errors import ModelCallError, UserError
 from .transports.base import Attempt, Body, Transport
 
 __all__ = [
-    "MAX_RETRY_AFTER", "RETRYABLE_CODES", "RETRYABLE_STATUSES", "RetryDecision", "RetryPolicy",
-    "RetryingCaller", "call_with_retries", "replay_refusal", "retry_after", "stateful_field",
+    "MAX_RETRY_AFTER",
+    "RETRYABLE_CODES",
+    "RETRYABLE_STATUSES",
+    "RetryDecision",
+    "RetryPolicy",
+    "RetryingCaller",
+    "call_with_retries",
+    "replay_refusal",
+    "retry_after",
+    "stateful_field",
     "stream_with_retries",
 ]
 
@@ -74,8 +82,11 @@ class RetryPolicy:
     jitter: bool = True
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) \
-                or self.max_retries < 0:
+        if (
+            isinstance(self.max_retries, bool)
+            or not isinstance(self.max_retries, int)
+            or self.max_retries < 0
+        ):
             raise UserError(f"retry: max_retries={self.max_retries!r} must be an int >= 0")
         for name in ("initial_delay", "max_delay"):
             _check_number(name, getattr(self, name), 0.0)
@@ -84,14 +95,17 @@ class RetryPolicy:
             raise UserError(f"retry: jitter={self.jitter!r} must be true or false")
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | None = None,
-                      **overrides: Any) -> RetryPolicy:
+    def from_settings(
+        cls, settings: Mapping[str, Any] | None = None, **overrides: Any
+    ) -> RetryPolicy:
         """From a compiled graph's `retry` dict, with per-run `overrides` on top."""
         merged = {**(settings or {}), **overrides}
         unknown = sorted(set(merged) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
-            raise UserError(f"retry: unknown setting(s) {', '.join(unknown)}; expected "
-                            "max_retries, initial_delay, max_delay, multiplier, jitter")
+            raise UserError(
+                f"retry: unknown setting(s) {', '.join(unknown)}; expected "
+                "max_retries, initial_delay, max_delay, multiplier, jitter"
+            )
         return cls(**merged)
 
     def override(self, **changes: Any) -> RetryPolicy:
@@ -109,8 +123,16 @@ class RetryPolicy:
             return base
         return min(base * (rng or random).uniform(0.875, 1.125), self.max_delay)
 
-    def decide(self, error: ModelCallError, attempt: Attempt, body: Body, *, retries: int,
-               rng: random.Random | None = None, now: float | None = None) -> RetryDecision:
+    def decide(
+        self,
+        error: ModelCallError,
+        attempt: Attempt,
+        body: Body,
+        *,
+        retries: int,
+        rng: random.Random | None = None,
+        now: float | None = None,
+    ) -> RetryDecision:
         """Whether to retry after `error` ended `attempt`, `retries` retries in."""
         refusal = _not_retryable(error) or replay_refusal(error, attempt, body)
         if refusal:
@@ -118,19 +140,27 @@ class RetryPolicy:
         if retries >= self.max_retries:
             if self.max_retries == 0:
                 return RetryDecision(False, reason="not retried: retries are off (max_retries=0)")
-            return RetryDecision(False, reason=f"gave up after {retries} "
-                                               f"{'retry' if retries == 1 else 'retries'}")
+            return RetryDecision(
+                False, reason=f"gave up after {retries} {'retry' if retries == 1 else 'retries'}"
+            )
         wait = retry_after(error.headers, time.time() if now is None else now)
         if wait is not None and wait > MAX_RETRY_AFTER:
-            return RetryDecision(False, reason=f"not retried: the server asked to wait {wait:g} "
-                                               f"s (more than {MAX_RETRY_AFTER:g} s)")
+            return RetryDecision(
+                False,
+                reason=f"not retried: the server asked to wait {wait:g} "
+                f"s (more than {MAX_RETRY_AFTER:g} s)",
+            )
         delay = wait if wait is not None else self.backoff(retries + 1, rng)
         return RetryDecision(True, delay=delay)
 
 
 def _check_number(name: str, value: Any, minimum: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) \
-            or not math.isfinite(value) or value < minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < minimum
+    ):
         raise UserError(f"retry: {name}={value!r} must be a finite number >= {minimum:g}")
 
 
@@ -159,8 +189,7 @@ def stateful_field(body: Body) -> str | None:
 def replay_refusal(error: ModelCallError, attempt: Attempt, body: Body) -> str | None:
     """Why replaying `body` after `attempt` would be unsafe, or None if it is safe."""
     if attempt.events:
-        return (f"not retried: the response had started streaming ({attempt.events} events "
-                "received)")
+        return f"not retried: the response had started streaming ({attempt.events} events received)"
     if not attempt.sent or error.kind in ANSWERED_KINDS:
         return None
     field = stateful_field(body)
@@ -216,8 +245,9 @@ class _Retrier:
 
     async def after(self, error: ModelCallError, attempt: Attempt) -> None:
         """Sleep before the next attempt, or raise `error` with why there is none."""
-        decision = self.policy.decide(error, attempt, self.body, retries=self.retries,
-                                      rng=self.rng, now=self.wall())
+        decision = self.policy.decide(
+            error, attempt, self.body, retries=self.retries, rng=self.rng, now=self.wall()
+        )
         error.attempts = attempt.number
         if not decision.retry:
             error.reason = decision.reason
@@ -226,9 +256,15 @@ class _Retrier:
         self.retries += 1
 
 
-async def call_with_retries(transport: Transport, body: Body, policy: RetryPolicy,
-                            *, clock: Clock | None = None, rng: random.Random | None = None,
-                            wall: Callable[[], float] = time.time) -> Response:
+async def call_with_retries(
+    transport: Transport,
+    body: Body,
+    policy: RetryPolicy,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    wall: Callable[[], float] = time.time,
+) -> Response:
     """`transport.create(body)`, retried as `policy` allows; sleeps go through `clock`.
 
     Raises the last attempt's ModelCallError with `.reason` and `.attempts` set."""
@@ -241,10 +277,15 @@ async def call_with_retries(transport: Transport, body: Body, policy: RetryPolic
             await retrier.after(error, attempt)
 
 
-async def stream_with_retries(transport: Transport, body: Body, policy: RetryPolicy,
-                              *, clock: Clock | None = None, rng: random.Random | None = None,
-                              wall: Callable[[], float] = time.time,
-                              ) -> AsyncIterator[ResponseStreamEvent]:
+async def stream_with_retries(
+    transport: Transport,
+    body: Body,
+    policy: RetryPolicy,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    wall: Callable[[], float] = time.time,
+) -> AsyncIterator[ResponseStreamEvent]:
     """`transport.stream(body)`, retried as `policy` allows while no event has arrived."""
     retrier = _Retrier(policy, body, clock or SystemClock(), rng, wall)
     while True:
@@ -261,9 +302,15 @@ async def stream_with_retries(transport: Transport, body: Body, policy: RetryPol
 class RetryingCaller:
     """A transport with retries around it: what the runner calls (`create`, `stream`)."""
 
-    def __init__(self, transport: Transport, policy: RetryPolicy | None = None, *,
-                 clock: Clock | None = None, rng: random.Random | None = None,
-                 wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        policy: RetryPolicy | None = None,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self.transport = transport
         self.policy = policy or RetryPolicy()
         self.clock: Clock = clock or SystemClock()
@@ -271,12 +318,14 @@ class RetryingCaller:
         self.wall = wall
 
     async def create(self, body: Body) -> Response:
-        return await call_with_retries(self.transport, body, self.policy, clock=self.clock,
-                                       rng=self.rng, wall=self.wall)
+        return await call_with_retries(
+            self.transport, body, self.policy, clock=self.clock, rng=self.rng, wall=self.wall
+        )
 
     def stream(self, body: Body) -> AsyncIterator[ResponseStreamEvent]:
-        return stream_with_retries(self.transport, body, self.policy, clock=self.clock,
-                                   rng=self.rng, wall=self.wall)
+        return stream_with_retries(
+            self.transport, body, self.policy, clock=self.clock, rng=self.rng, wall=self.wall
+        )
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -27,7 +27,15 @@ from .errors import (
     MaxTurnsExceeded,
     ModelCallError,
 )
-from .events import AgentSwitchEvent, RawResponseEvent, RunItem, RunItemEvent, RunResult, Step, StreamEvent
+from .events import (
+    AgentSwitchEvent,
+    RawResponseEvent,
+    RunItem,
+    RunItemEvent,
+    RunResult,
+    Step,
+    StreamEvent,
+)
 from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
@@ -59,9 +67,16 @@ class RunOptions:
 class Run:
     """One run of a compiled graph from `agent` on `input`."""
 
-    def __init__(self, graph: CompiledGraph, caller: ModelCaller, options: RunOptions,
-                 input: str | list[dict[str, Any]], *, agent: str | None = None,
-                 stream: bool = False) -> None:
+    def __init__(
+        self,
+        graph: CompiledGraph,
+        caller: ModelCaller,
+        options: RunOptions,
+        input: str | list[dict[str, Any]],
+        *,
+        agent: str | None = None,
+        stream: bool = False,
+    ) -> None:
         self.graph, self.caller, self.options, self.stream = graph, caller, options, stream
         self.agent = agent or graph.entry
         self.result = RunResult(input=input, graph_digest=graph.digest, last_agent=self.agent)
@@ -112,22 +127,39 @@ class Run:
                 await self._finish(state, output.message_text)
                 return
 
-    async def _model_turn(self, state: Any, first: bool) -> AsyncIterator[RawResponseEvent | Response]:
+    async def _model_turn(
+        self, state: Any, first: bool
+    ) -> AsyncIterator[RawResponseEvent | Response]:
         """Call the model once; the entry agent's input guardrails run alongside the first call."""
         options = self.options
-        choice = None if self.agent in self.tools_used and state.reset_tool_choice else (
-            state.model_settings.get("tool_choice"))
+        choice = (
+            None
+            if self.agent in self.tools_used and state.reset_tool_choice
+            else (state.model_settings.get("tool_choice"))
+        )
         chained = options.chain_responses and self.previous_id is not None
         tools, text_format = request_parts(state, self.graph.data["types"], options.functions)
-        body = request_body(state, render(state, self.agent, self.template_context),
-                            self.pending if chained else self.history, tool_choice=choice,
-                            previous_response_id=self.previous_id if chained else None,
-                            tools=tools, text_format=text_format)
+        body = request_body(
+            state,
+            render(state, self.agent, self.template_context),
+            self.pending if chained else self.history,
+            tool_choice=choice,
+            previous_response_id=self.previous_id if chained else None,
+            tools=tools,
+            text_format=text_format,
+        )
         guard = None
         if first and self.agent == self.graph.entry and state.input_guardrails:
-            guard = asyncio.create_task(check_guardrails(
-                state.input_guardrails, kind="input", agent=self.agent, value=self.result.input,
-                context=options.context, functions=options.functions))
+            guard = asyncio.create_task(
+                check_guardrails(
+                    state.input_guardrails,
+                    kind="input",
+                    agent=self.agent,
+                    value=self.result.input,
+                    context=options.context,
+                    functions=options.functions,
+                )
+            )
         try:
             response = None
             if self.stream:
@@ -176,8 +208,13 @@ class Run:
         outputs = await self._run_tools(state, output.tool_calls) if output.tool_calls else []
         first = output.handoff_calls[0]
         binding = state.handoffs[first["name"]]
-        items = handoff_items(output.handoff_calls, state, self.agent, self.graph.data["types"],
-                              self.options.functions)
+        items = handoff_items(
+            output.handoff_calls,
+            state,
+            self.agent,
+            self.graph.data["types"],
+            self.options.functions,
+        )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
         self.history = await filter_history(binding, self.history, self.options.functions)
@@ -189,19 +226,29 @@ class Run:
         final = parse_final_output(state, self.agent, text, self.options.functions)
         self.result.final_output = final
         try:
-            await check_guardrails(state.output_guardrails, kind="output", agent=self.agent,
-                                   value=final, context=self.options.context,
-                                   functions=self.options.functions)
+            await check_guardrails(
+                state.output_guardrails,
+                kind="output",
+                agent=self.agent,
+                value=final,
+                context=self.options.context,
+                functions=self.options.functions,
+            )
         except AgentGraphRunError:
             self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
             raise
         self._step("final_output", END)
 
     async def _run_tools(self, state: Any, calls: list[dict[str, Any]]) -> list[RunItem]:
-        return await run_tool_calls(calls, state, self.agent, functions=self.options.functions,
-                                    context=self.options.context,
-                                    tool_error=str(self.graph.data["tool_error"]),
-                                    nested_run=self._nested)
+        return await run_tool_calls(
+            calls,
+            state,
+            self.agent,
+            functions=self.options.functions,
+            context=self.options.context,
+            tool_error=str(self.graph.data["tool_error"]),
+            nested_run=self._nested,
+        )
 
     async def _nested(self, agent: str, text: str) -> Any:
         nested = Run(self.graph, self.caller, self.options, text, agent=agent)

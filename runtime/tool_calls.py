@@ -16,20 +16,37 @@ NestedRun = Callable[[str, str], Awaitable[Any]]
 """Runs an agent as a tool: (agent, input text) -> its final output."""
 
 
-async def run_tool_calls(calls: list[dict[str, Any]], state: Any, agent: str, *,
-                         functions: Functions, context: Any, tool_error: str,
-                         nested_run: NestedRun) -> list[RunItem]:
+async def run_tool_calls(
+    calls: list[dict[str, Any]],
+    state: Any,
+    agent: str,
+    *,
+    functions: Functions,
+    context: Any,
+    tool_error: str,
+    nested_run: NestedRun,
+) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
         outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
     else:
-        outputs = list(await asyncio.gather(*(
-            _one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)))
+        outputs = list(
+            await asyncio.gather(
+                *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
+            )
+        )
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
 
 
-async def _one(call_item: dict[str, Any], state: Any, agent: str, functions: Functions,
-               context: Any, tool_error: str, nested_run: NestedRun) -> str:
+async def _one(
+    call_item: dict[str, Any],
+    state: Any,
+    agent: str,
+    functions: Functions,
+    context: Any,
+    tool_error: str,
+    nested_run: NestedRun,
+) -> str:
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
@@ -75,5 +92,8 @@ def _validators(state: Any) -> dict[str, Any]:
 def _build_validators(state: Any) -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
-    return {tool["name"]: Draft202012Validator(tool["parameters"]) for tool in state.tools
-            if tool.get("type") == "function" and tool.get("parameters")}
+    return {
+        tool["name"]: Draft202012Validator(tool["parameters"])
+        for tool in state.tools
+        if tool.get("type") == "function" and tool.get("parameters")
+    }

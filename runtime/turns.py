@@ -10,13 +10,28 @@ from openai.types.responses import Response
 
 from .events import ItemKind, RunItem
 
-_SETTINGS_SENT = ("temperature", "top_p", "max_output_tokens", "parallel_tool_calls", "truncation",
-                  "reasoning", "store", "metadata")
+_SETTINGS_SENT = (
+    "temperature",
+    "top_p",
+    "max_output_tokens",
+    "parallel_tool_calls",
+    "truncation",
+    "reasoning",
+    "store",
+    "metadata",
+)
 
 
-def request_body(state: Any, instructions: str | None, input_items: list[dict[str, Any]], *,
-                 tool_choice: Any, previous_response_id: str | None, tools: list[dict[str, Any]],
-                 text_format: dict[str, Any] | None) -> dict[str, Any]:
+def request_body(
+    state: Any,
+    instructions: str | None,
+    input_items: list[dict[str, Any]],
+    *,
+    tool_choice: Any,
+    previous_response_id: str | None,
+    tools: list[dict[str, Any]],
+    text_format: dict[str, Any] | None,
+) -> dict[str, Any]:
     """The `POST /responses` body of one turn of a state (its tools and output format with
     every schema filled in: see `derived.request_parts`)."""
     settings = state.model_settings
@@ -72,8 +87,9 @@ def sort_output(state: Any, agent: str, response: Response) -> TurnOutput:
                 turn.tool_calls.append(raw)
         elif raw.get("type") == "message":
             kind = "message"
-            turn.message_text = "".join(p.get("text", "") for p in raw.get("content", [])
-                                        if p.get("type") == "output_text")
+            turn.message_text = "".join(
+                p.get("text", "") for p in raw.get("content", []) if p.get("type") == "output_text"
+            )
         elif raw.get("type") == "reasoning":
             kind = "reasoning"
         else:  # web_search_call, file_search_call, code_interpreter_call, ...
@@ -103,7 +119,9 @@ def arguments_of(call: dict[str, Any]) -> dict[str, Any]:
     try:
         arguments = json.loads(call.get("arguments") or "{}")
     except json.JSONDecodeError as exc:
-        raise ValueError(f"the arguments are not valid JSON ({exc.msg} at position {exc.pos})") from None
+        raise ValueError(
+            f"the arguments are not valid JSON ({exc.msg} at position {exc.pos})"
+        ) from None
     if not isinstance(arguments, dict):
         raise ValueError("the arguments must be a JSON object")
     return arguments

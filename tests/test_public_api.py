@@ -23,18 +23,40 @@ def test_compiler_api() -> None:
     import agentgraph.compiler as compiler
 
     assert set(compiler.__all__) == {
-        "Checked", "CompileError", "check_file", "check_text", "compile_checked", "compile_into",
+        "Checked",
+        "CompileError",
+        "check_file",
+        "check_text",
+        "compile_checked",
+        "compile_into",
         "compile_spec",
-        "load_spec", "validate", "CODES", "Code", "Diagnostic", "Severity", "Span", "explain",
-        "render_json", "render_sarif", "render_text", "CompiledGraph", "CompiledGraphError",
-        "GraphSpec", "State", "Transition", "spec_json_schema",
+        "load_spec",
+        "validate",
+        "CODES",
+        "Code",
+        "Diagnostic",
+        "Severity",
+        "Span",
+        "explain",
+        "render_json",
+        "render_sarif",
+        "render_text",
+        "CompiledGraph",
+        "CompiledGraphError",
+        "GraphSpec",
+        "State",
+        "Transition",
+        "spec_json_schema",
     }
 
 
 def test_packages_are_importable_under_agentgraph_only() -> None:
     root = Path(__file__).resolve().parents[1]
-    for name, folder in (("agentgraph.compiler", "compiler"), ("agentgraph.runtime", "runtime"),
-                         ("agentgraph.replay_fixtures", "replay_fixtures")):
+    for name, folder in (
+        ("agentgraph.compiler", "compiler"),
+        ("agentgraph.runtime", "runtime"),
+        ("agentgraph.replay_fixtures", "replay_fixtures"),
+    ):
         module = importlib.import_module(name)
         assert Path(module.__file__).parent == root / folder
         for source in (root / folder).rglob("*.py"):

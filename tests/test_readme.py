@@ -25,9 +25,11 @@ ANSWER = "Your refund for INV-2024-0001 is on its way."
 
 
 def _session() -> list[object]:
-    return [turn(function_call("transfer_to_refunds", REFUND, call_id="h")),
-            turn(function_call("lookup_invoice", {"number": "INV-2024-0001"}, call_id="t")),
-            turn(text(ANSWER))]
+    return [
+        turn(function_call("transfer_to_refunds", REFUND, call_id="h")),
+        turn(function_call("lookup_invoice", {"number": "INV-2024-0001"}, call_id="t")),
+        turn(text(ANSWER)),
+    ]
 
 
 @pytest.fixture
@@ -63,9 +65,13 @@ def test_readme_starts_with_install_and_test_commands() -> None:
 
 
 @pytest.mark.parametrize("args", _agentgraph_commands(), ids=" ".join)
-def test_readme_agentgraph_commands(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    model_server: ResponsesServer,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_agentgraph_commands(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    model_server: ResponsesServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(ROOT)
     args = [str(tmp_path / a) if a.endswith(".compiled.json") else a for a in args]
     code = main(args)
@@ -84,13 +90,21 @@ def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
     assert len(blocks) == 3
     for body in blocks:
         model_server.script(*_session())
-        done = subprocess.run([sys.executable, "-c", body], capture_output=True, text=True,
-                              cwd=ROOT, check=False, env=dict(os.environ))
+        done = subprocess.run(
+            [sys.executable, "-c", body],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+            env=dict(os.environ),
+        )
         assert done.returncode == 0, done.stderr
         if "run_sync" in body:
             assert done.stdout.splitlines() == [
-                ANSWER, "[('triage', 'handoff:transfer_to_refunds', 'refunds'), "
-                        "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]"]
+                ANSWER,
+                "[('triage', 'handoff:transfer_to_refunds', 'refunds'), "
+                "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]",
+            ]
         else:
             assert "support-desk" in done.stdout
 
@@ -104,9 +118,24 @@ def test_readme_pytest_example_passes(tmp_path: Path) -> None:
     try:
         (folder / "test_readme_example.py").write_text(body)
         env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               "-p", "no:xdist", str(folder)], capture_output=True, text=True,
-                              cwd=folder, env=env, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:xdist",
+                str(folder),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env=env,
+            check=False,
+        )
     finally:
         for path in sorted(folder.rglob("*"), reverse=True):
             path.unlink() if path.is_file() else path.rmdir()
@@ -126,8 +155,11 @@ def test_readme_spec_example_is_valid(tmp_path: Path) -> None:
 
 
 def test_readme_counts_the_problems_of_its_validate_example() -> None:
-    claimed = re.search(r"agentgraph validate (\S+)\n```\n\nprints every problem in one pass "
-                        r"\((\d+) of them in this file\)", README)
+    claimed = re.search(
+        r"agentgraph validate (\S+)\n```\n\nprints every problem in one pass "
+        r"\((\d+) of them in this file\)",
+        README,
+    )
     assert claimed, "the README's validate example and its count"
     from agentgraph.compiler import validate
 

@@ -15,7 +15,7 @@ import pytest
 import websockets.sync.client
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openai.types.responses import Response, ResponseStreamEvent, ResponsesServerEvent
+from openai.types.responses import Response, ResponsesServerEvent, ResponseStreamEvent
 from pydantic import BaseModel, Field, TypeAdapter
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 
@@ -42,14 +42,27 @@ def _discriminated(alias: Any) -> TypeAdapter[Any]:
 
 STREAM_EVENT = _discriminated(ResponseStreamEvent)
 WS_EVENT = _discriminated(ResponsesServerEvent)
-TEXT_EVENTS = [f"response.{t}" for t in (
-    "output_item.added content_part.added output_text.delta output_text.done content_part.done "
-    "output_item.done").split()]
-CALL_EVENTS = [f"response.{t}" for t in (
-    "output_item.added function_call_arguments.delta function_call_arguments.done "
-    "output_item.done").split()]
-TEXT_THEN_CALL = ["response.created", "response.in_progress", *TEXT_EVENTS, *CALL_EVENTS,
-                  "response.completed"]
+TEXT_EVENTS = [
+    f"response.{t}"
+    for t in (
+        "output_item.added content_part.added output_text.delta output_text.done content_part.done "
+        "output_item.done"
+    ).split()
+]
+CALL_EVENTS = [
+    f"response.{t}"
+    for t in (
+        "output_item.added function_call_arguments.delta function_call_arguments.done "
+        "output_item.done"
+    ).split()
+]
+TEXT_THEN_CALL = [
+    "response.created",
+    "response.in_progress",
+    *TEXT_EVENTS,
+    *CALL_EVENTS,
+    "response.completed",
+]
 REQUEST = {"model": "gpt-4.1", "input": "Where is invoice 42?"}
 
 
@@ -84,8 +97,11 @@ def _collapse(types: list[str]) -> list[str]:
 
 
 def _answer() -> Any:
-    return turn(text("Invoice 42 is paid."), function_call("lookup_invoice", {"number": "42"},
-                call_id="call_1"), usage=usage(12, 7, cached_tokens=3, reasoning_tokens=2))
+    return turn(
+        text("Invoice 42 is paid."),
+        function_call("lookup_invoice", {"number": "42"}, call_id="call_1"),
+        usage=usage(12, 7, cached_tokens=3, reasoning_tokens=2),
+    )
 
 
 def _ws_create(conn: Any, **extra: Any) -> None:
@@ -116,15 +132,22 @@ def _client(server: ResponsesServer, retries: int = 0) -> openai.OpenAI:
 
 def test_rendered_turn_is_the_real_event_sequence() -> None:
     answer = turn(text("Hello there, world"), function_call("f", {"a": 1}), structured({"x": 1}))
-    rendered = render_turn(answer, {"model": "gpt-4.1", "tools": [], "stream": True},
-                           IdSource(), 1_700_000_000)
+    rendered = render_turn(
+        answer, {"model": "gpt-4.1", "tools": [], "stream": True}, IdSource(), 1_700_000_000
+    )
     events = rendered.events
     typed = [_check_event(e) for e in events]
     assert [e["sequence_number"] for e in events] == list(range(len(events)))
-    assert _collapse([e["type"] for e in events]) == [*TEXT_THEN_CALL[:-1], *TEXT_EVENTS,
-                                                       "response.completed"]
+    assert _collapse([e["type"] for e in events]) == [
+        *TEXT_THEN_CALL[:-1],
+        *TEXT_EVENTS,
+        "response.completed",
+    ]
     assert [e["delta"] for e in events if e["type"] == "response.output_text.delta"][:3] == [
-        "Hello", " there,", " world"]
+        "Hello",
+        " there,",
+        " world",
+    ]
     final = Response.model_validate(rendered.response)
     assert _unknown_fields(final) == [] and typed[-1].response == final
     assert re.fullmatch(r"resp_[0-9a-f]{48}", final.id)
@@ -137,8 +160,9 @@ def test_rendered_turn_is_the_real_event_sequence() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(), st.text(min_size=1))
 def test_deltas_join_to_the_text_and_arguments(value: str, argument: str) -> None:
-    events = render_turn(turn(text(value), function_call("f", {"q": argument})), {},
-                         IdSource(), 0).events
+    events = render_turn(
+        turn(text(value), function_call("f", {"q": argument})), {}, IdSource(), 0
+    ).events
     text_deltas = [e["delta"] for e in events if e["type"] == "response.output_text.delta"]
     arg_deltas = [e["delta"] for e in events if e["type"].endswith("arguments.delta")]
     assert "".join(text_deltas) == value and len(text_deltas) <= 8
@@ -148,8 +172,10 @@ def test_deltas_join_to_the_text_and_arguments(value: str, argument: str) -> Non
 # -- HTTP and SSE ---------------------------------------------------------------------------
 
 
-def test_create_returns_the_scripted_turn(openai_client: openai.OpenAI,  # noqa: F811
-                                          responses_server: ResponsesServer) -> None:  # noqa: F811
+def test_create_returns_the_scripted_turn(
+    openai_client: openai.OpenAI,  # noqa: F811
+    responses_server: ResponsesServer,
+) -> None:  # noqa: F811
     responses_server.script(_answer())
     tool = {"type": "function", "name": "lookup_invoice", "parameters": {"type": "object"}}
     raw = openai_client.responses.with_raw_response.create(**REQUEST, tools=[tool])
@@ -172,8 +198,11 @@ def test_sse_framing_is_exact(server: ResponsesServer) -> None:
     server.script(_answer(), _answer())
     url, auth = f"{server.base_url}/responses", {"authorization": "Bearer sk-test"}
     reply = httpx2.post(url, json={**REQUEST, "stream": True}, headers=auth)
-    plain = httpx2.post(url, headers=auth, json={
-        **REQUEST, "stream": True, "stream_options": {"include_obfuscation": False}})
+    plain = httpx2.post(
+        url,
+        headers=auth,
+        json={**REQUEST, "stream": True, "stream_options": {"include_obfuscation": False}},
+    )
     assert reply.headers["content-type"].startswith("text/event-stream")
     blocks = reply.text.split("\n\n")
     assert blocks[-1] == ""
@@ -202,8 +231,9 @@ def test_async_client_streams_and_stalls() -> None:
     hang = stall(after_events=1)
 
     async def run(server: ResponsesServer) -> list[str]:
-        async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test",
-                                      max_retries=0) as client:
+        async with openai.AsyncOpenAI(
+            base_url=server.base_url, api_key="sk-test", max_retries=0
+        ) as client:
             stream = await client.responses.create(**REQUEST, stream=True)
             types = [event.type async for event in stream]
             assert not await hang.wait_began(timeout=0)
@@ -218,13 +248,17 @@ def test_async_client_streams_and_stalls() -> None:
         assert hang.client_disconnected.wait(5)
 
 
-@pytest.mark.parametrize(("fault", "error", "header", "value"), [
-    (http_error(429, retry_after=7), openai.RateLimitError, "retry-after", "7"),
-    (http_error(500, retry_after_ms=250), openai.InternalServerError, "retry-after-ms", "250"),
-    (http_error(503, should_retry=True), openai.InternalServerError, "x-should-retry", "true"),
-])
-def test_http_error_then_the_turn(server: ResponsesServer, fault: Any, error: type[Exception],
-                                  header: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "error", "header", "value"),
+    [
+        (http_error(429, retry_after=7), openai.RateLimitError, "retry-after", "7"),
+        (http_error(500, retry_after_ms=250), openai.InternalServerError, "retry-after-ms", "250"),
+        (http_error(503, should_retry=True), openai.InternalServerError, "x-should-retry", "true"),
+    ],
+)
+def test_http_error_then_the_turn(
+    server: ResponsesServer, fault: Any, error: type[Exception], header: str, value: str
+) -> None:
     server.script(fault, _answer())
     with _client(server) as client:
         with pytest.raises(error) as caught:
@@ -389,9 +423,13 @@ def test_websocket_idle_connection_dropped(server: ResponsesServer) -> None:
 
 def test_websocket_error_frames_keep_the_connection(server: ResponsesServer) -> None:
     server.script(
-        error_frame(type="invalid_request_error", code="previous_response_not_found",
-                    message="Previous response not found.", param="previous_response_id",
-                    status=400),
+        error_frame(
+            type="invalid_request_error",
+            code="previous_response_not_found",
+            message="Previous response not found.",
+            param="previous_response_id",
+            status=400,
+        ),
         http_error(429, retry_after=2),
         turn(text("recovered")),
     )
@@ -403,9 +441,17 @@ def test_websocket_error_frames_keep_the_connection(server: ResponsesServer) -> 
         _ws_create(conn)
         final = _ws_until_done(conn)[-1]
     first, limited = (_check_event(frame, WS_EVENT) for frame in frames)
-    assert frames[0] == {"type": "error", "status": 400, "stream_id": "lane-b", "error": {
-        "type": "invalid_request_error", "code": "previous_response_not_found",
-        "message": "Previous response not found.", "param": "previous_response_id"}}
+    assert frames[0] == {
+        "type": "error",
+        "status": 400,
+        "stream_id": "lane-b",
+        "error": {
+            "type": "invalid_request_error",
+            "code": "previous_response_not_found",
+            "message": "Previous response not found.",
+            "param": "previous_response_id",
+        },
+    }
     assert (first.error.code, first.stream_id) == ("previous_response_not_found", "lane-b")
     assert limited.status == 429 and limited.error.headers == {"retry-after": "2"}
     assert final.response.output_text == "recovered" and server.connections == 1
@@ -419,8 +465,12 @@ def test_websocket_unknown_event_is_refused_without_an_attempt(server: Responses
         ws.send(json.dumps({"type": "response.create", **REQUEST}).encode())
         types = [json.loads(ws.recv())["type"] for _ in range(9)]
     assert (refused["status"], refused["error"]["code"]) == (400, "invalid_event")
-    assert _collapse(types) == ["response.created", "response.in_progress", *TEXT_EVENTS,
-                                "response.completed"]
+    assert _collapse(types) == [
+        "response.created",
+        "response.in_progress",
+        *TEXT_EVENTS,
+        "response.completed",
+    ]
     assert server.bodies == [{"type": "response.create", **REQUEST}]
 
 

@@ -37,29 +37,42 @@ def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
         if name in targets[name]:
             for index, target in enumerate(targets[name]):
                 if target == name:
-                    yield ctx.diag("AG022", f"agent `{name}` hands off to itself",
-                                   ("agents", name, "handoffs", index),
-                                   hint="remove the handoff: the agent already has the conversation")
+                    yield ctx.diag(
+                        "AG022",
+                        f"agent `{name}` hands off to itself",
+                        ("agents", name, "handoffs", index),
+                        hint="remove the handoff: the agent already has the conversation",
+                    )
     yield from _agent_tool_cycles(ctx)
     if spec.entry not in agents:
         return
     reachable = ctx.analysis.reachable
     for name in agents if len(reachable) < len(agents) else ():
         if name not in reachable:
-            yield ctx.diag("AG020", f"agent `{name}` is unreachable from the entry `{spec.entry}`",
-                           ("agents", name), at_key=True,
-                           hint="hand off to it or use it as a tool from a reachable agent, or remove it")
+            yield ctx.diag(
+                "AG020",
+                f"agent `{name}` is unreachable from the entry `{spec.entry}`",
+                ("agents", name),
+                at_key=True,
+                hint="hand off to it or use it as a tool from a reachable agent, or remove it",
+            )
     analysis = ctx.analysis
-    stuck = {name for name in analysis.forced if not can_finish(agents[name], analysis.settings(name))}
+    stuck = {
+        name for name in analysis.forced if not can_finish(agents[name], analysis.settings(name))
+    }
     finishers = agents.keys() - stuck if stuck else set(agents)
     able = ctx.analysis.able_to_reach(finishers)
     for name in agents if len(able) < len(agents) else ():
         if name in reachable and name not in able:
-            yield ctx.diag("AG021", f"no run through agent `{name}` can finish: neither it nor any "
-                                    "agent it hands off to can produce a final output",
-                           ("agents", name), at_key=True,
-                           hint="set `reset_tool_choice: true`, relax `tool_choice`, or add a "
-                                "tool_use_behavior that stops on a tool")
+            yield ctx.diag(
+                "AG021",
+                f"no run through agent `{name}` can finish: neither it nor any "
+                "agent it hands off to can produce a final output",
+                ("agents", name),
+                at_key=True,
+                hint="set `reset_tool_choice: true`, relax `tool_choice`, or add a "
+                "tool_use_behavior that stops on a tool",
+            )
 
 
 def _agent_tool_cycles(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -70,8 +83,14 @@ def _agent_tool_cycles(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=first)]
         shown = " -> ".join([*cycle, cycle[0]])
-        index = next(i for i, ref in enumerate(ctx.spec.agents[first].tools)
-                     if isinstance(ref, AgentToolSpec) and ref.agent in component)
-        yield ctx.diag("AG023", f"agents used as tools call each other in a cycle: {shown}",
-                       ("agents", first, "tools", index),
-                       hint="each call nests another run without end; break the cycle with a handoff")
+        index = next(
+            i
+            for i, ref in enumerate(ctx.spec.agents[first].tools)
+            if isinstance(ref, AgentToolSpec) and ref.agent in component
+        )
+        yield ctx.diag(
+            "AG023",
+            f"agents used as tools call each other in a cycle: {shown}",
+            ("agents", first, "tools", index),
+            hint="each call nests another run without end; break the cycle with a handoff",
+        )

@@ -39,7 +39,11 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, Path, str]]:
         for index, handoff in enumerate(agent.handoffs):
             if isinstance(handoff, HandoffSpec) and handoff.input_filter is not None:
                 if handoff.input_filter not in INPUT_FILTERS:
-                    yield handoff.input_filter, ("agents", name, "handoffs", index, "input_filter"), "filter"
+                    yield (
+                        handoff.input_filter,
+                        ("agents", name, "handoffs", index, "input_filter"),
+                        "filter",
+                    )
 
 
 def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -48,12 +52,20 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
     well_formed: list[tuple[str, Path, str]] = []
     for target, path, kind in import_references(ctx):
         if kind == "filter" and ":" not in target:
-            yield ctx.diag("AG072", f"unknown input filter `{target}`", path,
-                           hint=did_you_mean(target, INPUT_FILTERS)
-                           or "known filters: remove_all_tools; or give an import path package.module:function")
+            yield ctx.diag(
+                "AG072",
+                f"unknown input filter `{target}`",
+                path,
+                hint=did_you_mean(target, INPUT_FILTERS)
+                or "known filters: remove_all_tools; or give an import path package.module:function",
+            )
         elif not IMPORT_PATH.match(target):
-            yield ctx.diag("AG050", f"malformed import path `{target}`", path,
-                           hint="write it as `package.module:attribute`")
+            yield ctx.diag(
+                "AG050",
+                f"malformed import path `{target}`",
+                path,
+                hint="write it as `package.module:attribute`",
+            )
         else:
             well_formed.append((target, path, kind))
     if ctx.resolve and well_formed:

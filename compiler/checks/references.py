@@ -14,54 +14,88 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
     spec = ctx.spec
     agents, tools, guardrails, types = spec.agents, spec.tools, spec.guardrails, spec.types
     if spec.entry not in agents:
-        yield ctx.diag("AG010", f"entry `{spec.entry}` is not an agent", ("entry",),
-                       hint=did_you_mean(spec.entry, agents) or _declared("agents", agents))
+        yield ctx.diag(
+            "AG010",
+            f"entry `{spec.entry}` is not an agent",
+            ("entry",),
+            hint=did_you_mean(spec.entry, agents) or _declared("agents", agents),
+        )
     used = ctx.analysis.references
-    if (used.all_targets <= agents.keys() and used.agents_as_tools <= agents.keys()
-            and used.tools <= tools.keys() and used.guardrails <= guardrails.keys()
-            and used.types <= types.keys() and agents.keys().isdisjoint(TERMINALS)):
+    if (
+        used.all_targets <= agents.keys()
+        and used.agents_as_tools <= agents.keys()
+        and used.tools <= tools.keys()
+        and used.guardrails <= guardrails.keys()
+        and used.types <= types.keys()
+        and agents.keys().isdisjoint(TERMINALS)
+    ):
         return  # every name resolves: no need to walk the agents one by one
     for name, agent in agents.items():
         base = ("agents", name)
         if name in TERMINALS:
-            yield ctx.diag("AG003", f"`{name}` is the name of a terminal state of the compiled "
-                                    "machine; an agent cannot have it", base, at_key=True,
-                           hint="rename the agent")
+            yield ctx.diag(
+                "AG003",
+                f"`{name}` is the name of a terminal state of the compiled "
+                "machine; an agent cannot have it",
+                base,
+                at_key=True,
+                hint="rename the agent",
+            )
         for index, handoff in enumerate(agent.handoffs):
             long = isinstance(handoff, HandoffSpec)
             target = handoff.to if long else handoff
             path = (*base, "handoffs", index, "to") if long else (*base, "handoffs", index)
             if target not in agents:
-                yield ctx.diag("AG011", f"handoff target `{target}` is not an agent", path,
-                               hint=did_you_mean(target, agents) or _declared("agents", agents))
+                yield ctx.diag(
+                    "AG011",
+                    f"handoff target `{target}` is not an agent",
+                    path,
+                    hint=did_you_mean(target, agents) or _declared("agents", agents),
+                )
             if long and handoff.input_type is not None and handoff.input_type not in types:
-                yield _unknown_type(ctx, handoff.input_type, (*base, "handoffs", index, "input_type"))
+                yield _unknown_type(
+                    ctx, handoff.input_type, (*base, "handoffs", index, "input_type")
+                )
         for index, ref in enumerate(agent.tools):
             if isinstance(ref, AgentToolSpec):
                 if ref.agent not in agents:
-                    yield ctx.diag("AG015", f"agent-as-tool `{ref.agent}` is not an agent",
-                                   (*base, "tools", index, "agent"),
-                                   hint=did_you_mean(ref.agent, agents) or _declared("agents", agents))
+                    yield ctx.diag(
+                        "AG015",
+                        f"agent-as-tool `{ref.agent}` is not an agent",
+                        (*base, "tools", index, "agent"),
+                        hint=did_you_mean(ref.agent, agents) or _declared("agents", agents),
+                    )
             elif ref not in tools:
                 hint = did_you_mean(ref, tools)
                 if hint is None and ref in agents:
                     hint = f"to use agent `{ref}` as a tool, write `{{agent: {ref}}}`"
-                yield ctx.diag("AG012", f"tool `{ref}` is not declared under `tools:`",
-                               (*base, "tools", index), hint=hint or _declared("tools", tools))
+                yield ctx.diag(
+                    "AG012",
+                    f"tool `{ref}` is not declared under `tools:`",
+                    (*base, "tools", index),
+                    hint=hint or _declared("tools", tools),
+                )
         for kind in ("input_guardrails", "output_guardrails"):
             for index, guard in enumerate(getattr(agent, kind)):
                 if guard not in guardrails:
-                    yield ctx.diag("AG013", f"guardrail `{guard}` is not declared under `guardrails:`",
-                                   (*base, kind, index),
-                                   hint=did_you_mean(guard, guardrails) or _declared("guardrails", guardrails))
+                    yield ctx.diag(
+                        "AG013",
+                        f"guardrail `{guard}` is not declared under `guardrails:`",
+                        (*base, kind, index),
+                        hint=did_you_mean(guard, guardrails) or _declared("guardrails", guardrails),
+                    )
         if agent.output_type is not None and agent.output_type not in types:
             yield _unknown_type(ctx, agent.output_type, (*base, "output_type"))
 
 
 def _unknown_type(ctx: CheckContext, name: str, path: tuple[str | int, ...]) -> Diagnostic:
     types = ctx.spec.types
-    return ctx.diag("AG014", f"type `{name}` is not declared under `types:`", path,
-                    hint=did_you_mean(name, types) or _declared("types", types))
+    return ctx.diag(
+        "AG014",
+        f"type `{name}` is not declared under `types:`",
+        path,
+        hint=did_you_mean(name, types) or _declared("types", types),
+    )
 
 
 def _declared(section: str, names: object) -> str:

@@ -24,7 +24,9 @@ _Problem = tuple[tuple[Any, ...], str]
 def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
     spec = ctx.spec
     if spec.context is not None and spec.context.json_schema is not None:
-        yield from _check(ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False)
+        yield from _check(
+            ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False
+        )
     yield from _tool_parameters(ctx)
     used = ctx.analysis.references.types
     for name, schema in spec.types.items():
@@ -46,19 +48,29 @@ def _tool_parameters(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     for name, tool in tools.items():
         if tool.parameters is not None:
-            yield from _check(ctx, tool.parameters, ("tools", name, "parameters"),
-                              strict=tool.strict, root_object=True)
+            yield from _check(
+                ctx,
+                tool.parameters,
+                ("tools", name, "parameters"),
+                strict=tool.strict,
+                root_object=True,
+            )
 
 
-def _check(ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool,
-           root_object: bool) -> Iterator[Diagnostic]:
+def _check(
+    ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool, root_object: bool
+) -> Iterator[Diagnostic]:
     problems = schema_problems(_cache_key(schema), strict, root_object)
     for where, message in problems[0]:
         yield ctx.diag("AG032", message, (*path, *where))
     for where, message in problems[1]:
-        yield ctx.diag("AG033", message, (*path, *where),
-                       hint="set `additionalProperties: false` and list every property in "
-                            "`required` (use a null type for optional values), or `strict: false`")
+        yield ctx.diag(
+            "AG033",
+            message,
+            (*path, *where),
+            hint="set `additionalProperties: false` and list every property in "
+            "`required` (use a null type for optional values), or `strict: false`",
+        )
 
 
 def _cache_key(schema: Any) -> bytes:
@@ -69,7 +81,9 @@ def _cache_key(schema: Any) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def schema_problems(text: bytes, strict: bool, root_object: bool) -> tuple[list[_Problem], list[_Problem]]:
+def schema_problems(
+    text: bytes, strict: bool, root_object: bool
+) -> tuple[list[_Problem], list[_Problem]]:
     """(invalid-schema problems, strict-mode problems) of a schema given as canonical JSON.
 
     Cached on the text: large specs repeat the same schemas many times.
@@ -79,8 +93,11 @@ def schema_problems(text: bytes, strict: bool, root_object: bool) -> tuple[list[
         return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
     invalid: list[_Problem] = []
     try:
-        errors = [] if plainly_valid(schema) else sorted(
-            _meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
+        errors = (
+            []
+            if plainly_valid(schema)
+            else sorted(_meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
+        )
     except RecursionError:
         errors = []
         invalid.append(((), "the schema is nested too deeply to check"))
@@ -106,16 +123,24 @@ def plainly_valid(schema: Any) -> bool:
         return False
     for key, value in schema.items():
         if key == "type":
-            if not (value in _TYPES if value.__class__ is str else value.__class__ is list
-                    and value and all(v.__class__ is str and v in _TYPES for v in value)
-                    and len(set(value)) == len(value)):
+            if not (
+                value in _TYPES
+                if value.__class__ is str
+                else value.__class__ is list
+                and value
+                and all(v.__class__ is str and v in _TYPES for v in value)
+                and len(set(value)) == len(value)
+            ):
                 return False
         elif key == "properties":
             if value.__class__ is not dict or not all(map(plainly_valid, value.values())):
                 return False
         elif key == "required":
-            if value.__class__ is not list or not all(v.__class__ is str for v in value) \
-                    or len(set(value)) != len(value):
+            if (
+                value.__class__ is not list
+                or not all(v.__class__ is str for v in value)
+                or len(set(value)) != len(value)
+            ):
                 return False
         elif key in ("additionalProperties", "items"):
             if not plainly_valid(value):
@@ -145,7 +170,9 @@ def _depth(schema: Any) -> int:
         deepest = max(deepest, depth)
         if depth > MAX_SCHEMA_DEPTH:
             break
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
@@ -162,8 +189,13 @@ def _strict_problems(schema: Any) -> Iterator[_Problem]:
                 yield where, "strict mode needs `additionalProperties: false` on every object"
             missing = sorted(set(properties or {}) - set(node.get("required") or []))
             if missing:
-                yield where, ("strict mode needs every property in `required`; missing: "
-                              + ", ".join(f"`{m}`" for m in missing))
+                yield (
+                    where,
+                    (
+                        "strict mode needs every property in `required`; missing: "
+                        + ", ".join(f"`{m}`" for m in missing)
+                    ),
+                )
         for key in ("properties", "$defs", "definitions"):
             if isinstance(node.get(key), dict):
                 stack.extend((v, (*where, key, k)) for k, v in node[key].items())

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
 _SIMPLE_EXPRESSION = re.compile(
-    r"\{\{[-+]?[ \t]*(context|agent)[ \t]*\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[-+]?\}\}")
+    r"\{\{[-+]?[ \t]*(context|agent)[ \t]*\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[-+]?\}\}"
+)
 _FILE = attrgetter("instructions_file")
 _INSTRUCTIONS = attrgetter("instructions")
 TEMPLATE_GLOBALS = ("context", "agent")
@@ -42,8 +43,12 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
     for name, agent in agents.items():
         base = ("agents", name)
         if agent.instructions is not None and agent.instructions_file is not None:
-            yield ctx.diag("AG003", "give either `instructions` or `instructions_file`, not both",
-                           (*base, "instructions_file"), at_key=True)
+            yield ctx.diag(
+                "AG003",
+                "give either `instructions` or `instructions_file`, not both",
+                (*base, "instructions_file"),
+                at_key=True,
+            )
         if agent.instructions is not None:
             yield from _check_source(ctx, agent.instructions, fields, (*base, "instructions"), None)
         elif agent.instructions_file is not None:
@@ -51,10 +56,17 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                reason = "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc})"
-                yield ctx.diag("AG042", f"instructions file `{agent.instructions_file}` {reason}",
-                               (*base, "instructions_file"),
-                               hint=f"paths are relative to the spec's folder ({ctx.base_dir})")
+                reason = (
+                    "does not exist"
+                    if isinstance(exc, FileNotFoundError)
+                    else f"cannot be read ({exc})"
+                )
+                yield ctx.diag(
+                    "AG042",
+                    f"instructions file `{agent.instructions_file}` {reason}",
+                    (*base, "instructions_file"),
+                    hint=f"paths are relative to the spec's folder ({ctx.base_dir})",
+                )
                 continue
             yield from _check_source(ctx, text, fields, (*base, "instructions_file"), str(path))
 
@@ -87,8 +99,13 @@ def _context_fields(ctx: CheckContext) -> set[str] | None:
     return set(properties)
 
 
-def _check_source(ctx: CheckContext, source: str, fields: set[str] | None,
-                  path: tuple[str | int, ...], file: str | None) -> Iterator[Diagnostic]:
+def _check_source(
+    ctx: CheckContext,
+    source: str,
+    fields: set[str] | None,
+    path: tuple[str | int, ...],
+    file: str | None,
+) -> Iterator[Diagnostic]:
     if "{" not in source:
         return
     simple = _simple_uses(source)
@@ -102,16 +119,35 @@ def _check_source(ctx: CheckContext, source: str, fields: set[str] | None,
     try:
         tree = template_environment().parse(source)
     except TemplateSyntaxError as exc:
-        yield _at(ctx, "AG040", f"instructions are not a valid jinja2 template: {exc.message} "
-                               f"(template line {exc.lineno})", path, file, exc.lineno, source)
+        yield _at(
+            ctx,
+            "AG040",
+            f"instructions are not a valid jinja2 template: {exc.message} "
+            f"(template line {exc.lineno})",
+            path,
+            file,
+            exc.lineno,
+            source,
+        )
         return
     for variable in sorted(meta.find_undeclared_variables(tree)):
         if variable not in TEMPLATE_GLOBALS:
-            hint = (f"context fields are written `context.{variable}`"
-                    if fields and variable in fields else did_you_mean(variable, TEMPLATE_GLOBALS))
-            yield _at(ctx, "AG041", f"template variable `{variable}` is not defined; templates see "
-                                    "`context` and `agent`", path, file, _line_of(tree, variable), source,
-                      hint=hint)
+            hint = (
+                f"context fields are written `context.{variable}`"
+                if fields and variable in fields
+                else did_you_mean(variable, TEMPLATE_GLOBALS)
+            )
+            yield _at(
+                ctx,
+                "AG041",
+                f"template variable `{variable}` is not defined; templates see "
+                "`context` and `agent`",
+                path,
+                file,
+                _line_of(tree, variable),
+                source,
+                hint=hint,
+            )
     if fields is None:
         return
     for attr, lineno in _context_attributes(tree):
@@ -119,12 +155,30 @@ def _check_source(ctx: CheckContext, source: str, fields: set[str] | None,
             yield _undeclared(ctx, attr, path, file, lineno, source, fields)
 
 
-def _undeclared(ctx: CheckContext, attr: str, path: tuple[str | int, ...], file: str | None,
-                lineno: int, source: str, fields: set[str]) -> Diagnostic:
-    declared = ("the context schema does not declare it" if ctx.spec.context
-                else "the spec declares no `context:`")
-    return _at(ctx, "AG041", f"template variable `context.{attr}` is not declared: {declared}",
-               path, file, lineno, source, hint=did_you_mean(attr, fields))
+def _undeclared(
+    ctx: CheckContext,
+    attr: str,
+    path: tuple[str | int, ...],
+    file: str | None,
+    lineno: int,
+    source: str,
+    fields: set[str],
+) -> Diagnostic:
+    declared = (
+        "the context schema does not declare it"
+        if ctx.spec.context
+        else "the spec declares no `context:`"
+    )
+    return _at(
+        ctx,
+        "AG041",
+        f"template variable `context.{attr}` is not declared: {declared}",
+        path,
+        file,
+        lineno,
+        source,
+        hint=did_you_mean(attr, fields),
+    )
 
 
 def _simple_uses(source: str) -> list[tuple[str, int]] | None:
@@ -136,8 +190,11 @@ def _simple_uses(source: str) -> list[tuple[str, int]] | None:
     matches = list(_SIMPLE_EXPRESSION.finditer(source))
     if "{" in _SIMPLE_EXPRESSION.sub("\0", source):
         return None
-    return [(m.group(2), source.count("\n", 0, m.start()) + 1)
-            for m in matches if m.group(1) == "context"]
+    return [
+        (m.group(2), source.count("\n", 0, m.start()) + 1)
+        for m in matches
+        if m.group(1) == "context"
+    ]
 
 
 def _context_attributes(tree: nodes.Template) -> Iterator[tuple[str, int]]:
@@ -158,8 +215,16 @@ def _line_of(tree: nodes.Template, variable: str) -> int:
     return next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), 1)
 
 
-def _at(ctx: CheckContext, code: str, message: str, path: tuple[str | int, ...], file: str | None,
-        lineno: int, source: str, hint: str | None = None) -> Diagnostic:
+def _at(
+    ctx: CheckContext,
+    code: str,
+    message: str,
+    path: tuple[str | int, ...],
+    file: str | None,
+    lineno: int,
+    source: str,
+    hint: str | None = None,
+) -> Diagnostic:
     """Inside a template file, point at its line; inline, point at the `instructions` value."""
     if file is None:
         return ctx.diag(code, message, path, hint=hint, line_in_value=lineno)

@@ -42,7 +42,10 @@ def citations_are_grounded(context: Mapping[str, Any], agent: str, value: Any) -
 
 def no_empty_question(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult:
     """Trip when the research question is empty or a single word."""
-    text = value if isinstance(value, str) else " ".join(
-        str(item.get("content", "")) for item in value if isinstance(item, Mapping))
+    text = (
+        value
+        if isinstance(value, str)
+        else " ".join(str(item.get("content", "")) for item in value if isinstance(item, Mapping))
+    )
     words = len(text.split())
     return {"tripwire_triggered": words < 2, "output_info": {"words": words}}

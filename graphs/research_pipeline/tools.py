@@ -19,8 +19,13 @@ def search_corpus(query: str, max_results: int, since_year: int | None) -> list[
         if score:
             ranked.append((-score, doc["id"]))
     return [
-        {"id": doc_id, "title": BY_ID[doc_id]["title"], "url": BY_ID[doc_id]["url"],
-         "year": BY_ID[doc_id]["year"], "score": -score}
+        {
+            "id": doc_id,
+            "title": BY_ID[doc_id]["title"],
+            "url": BY_ID[doc_id]["url"],
+            "year": BY_ID[doc_id]["year"],
+            "score": -score,
+        }
         for score, doc_id in sorted(ranked)[: max(max_results, 0)]
     ]
 
@@ -33,10 +38,15 @@ def fetch_document(document_id: str) -> dict[str, Any]:
     return {"found": True, **doc}
 
 
-def submit_summary(document_ids: list[str], key_points: list[str],
-                   confidence: str) -> dict[str, Any]:
+def submit_summary(
+    document_ids: list[str], key_points: list[str], confidence: str
+) -> dict[str, Any]:
     """The summariser's answer. The spec stops the summariser's run at this tool, so what this
     returns is the summariser's final output, handed back to the planner as the tool result."""
     unknown = sorted(set(document_ids) - set(BY_ID))
-    return {"document_ids": sorted(set(document_ids) & set(BY_ID)), "unknown_ids": unknown,
-            "key_points": key_points, "confidence": confidence}
+    return {
+        "document_ids": sorted(set(document_ids) & set(BY_ID)),
+        "unknown_ids": unknown,
+        "key_points": key_points,
+        "confidence": confidence,
+    }

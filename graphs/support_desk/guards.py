@@ -29,8 +29,24 @@ _PII = {
     "password": re.compile(r"\bpassword\s*[:=]\s*\S+", re.IGNORECASE),
 }
 _SUPPORT_WORDS = (
-    "invoice", "bill", "charge", "refund", "payment", "plan", "subscription", "login", "log in",
-    "password", "sync", "app", "error", "account", "api", "crash", "slow", "help",
+    "invoice",
+    "bill",
+    "charge",
+    "refund",
+    "payment",
+    "plan",
+    "subscription",
+    "login",
+    "log in",
+    "password",
+    "sync",
+    "app",
+    "error",
+    "account",
+    "api",
+    "crash",
+    "slow",
+    "help",
 )
 
 
@@ -62,5 +78,7 @@ def on_topic(context: Mapping[str, Any], agent: str, value: Input) -> GuardrailR
     """Trip when a message has nothing to do with the product (no support word in it)."""
     text = text_of(value).lower()
     matched = [word for word in _SUPPORT_WORDS if word in text]
-    return {"tripwire_triggered": not matched and len(text.split()) > 3,
-            "output_info": {"matched": matched}}
+    return {
+        "tripwire_triggered": not matched and len(text.split()) > 3,
+        "output_info": {"matched": matched},
+    }

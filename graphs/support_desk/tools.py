@@ -17,14 +17,38 @@ CUSTOMERS: dict[str, dict[str, Any]] = {
 }
 
 INVOICES: dict[str, dict[str, Any]] = {
-    "INV-2024-0001": {"customer_id": "C-1001", "amount_cents": 4900, "currency": "EUR",
-                      "status": "paid", "issued": "2024-05-01", "days_since_payment": 3},
-    "INV-2024-0002": {"customer_id": "C-1001", "amount_cents": 4900, "currency": "EUR",
-                      "status": "open", "issued": "2024-06-01", "days_since_payment": None},
-    "INV-2024-0003": {"customer_id": "C-1002", "amount_cents": 129900, "currency": "USD",
-                      "status": "paid", "issued": "2024-04-15", "days_since_payment": 45},
-    "INV-2024-0004": {"customer_id": "C-1003", "amount_cents": 0, "currency": "EUR",
-                      "status": "void", "issued": "2024-05-20", "days_since_payment": None},
+    "INV-2024-0001": {
+        "customer_id": "C-1001",
+        "amount_cents": 4900,
+        "currency": "EUR",
+        "status": "paid",
+        "issued": "2024-05-01",
+        "days_since_payment": 3,
+    },
+    "INV-2024-0002": {
+        "customer_id": "C-1001",
+        "amount_cents": 4900,
+        "currency": "EUR",
+        "status": "open",
+        "issued": "2024-06-01",
+        "days_since_payment": None,
+    },
+    "INV-2024-0003": {
+        "customer_id": "C-1002",
+        "amount_cents": 129900,
+        "currency": "USD",
+        "status": "paid",
+        "issued": "2024-04-15",
+        "days_since_payment": 45,
+    },
+    "INV-2024-0004": {
+        "customer_id": "C-1003",
+        "amount_cents": 0,
+        "currency": "EUR",
+        "status": "void",
+        "issued": "2024-05-20",
+        "days_since_payment": None,
+    },
 }
 
 REFUND_WINDOW_DAYS = 30
@@ -38,14 +62,26 @@ SERVICE_STATUS: dict[str, dict[str, Any]] = {
 }
 
 KNOWLEDGE_BASE: list[dict[str, str]] = [
-    {"id": "KB-1", "title": "Resetting your password",
-     "body": "Use 'Forgot password' on the sign-in page; links expire after 30 minutes."},
-    {"id": "KB-2", "title": "Sync is slow or stuck",
-     "body": "Sign out and in again; check the status page for sync incidents."},
-    {"id": "KB-3", "title": "Downloading invoices",
-     "body": "Invoices are under Settings > Billing > History, as PDF."},
-    {"id": "KB-4", "title": "Two-factor authentication",
-     "body": "Enable 2FA under Settings > Security; keep your recovery codes offline."},
+    {
+        "id": "KB-1",
+        "title": "Resetting your password",
+        "body": "Use 'Forgot password' on the sign-in page; links expire after 30 minutes.",
+    },
+    {
+        "id": "KB-2",
+        "title": "Sync is slow or stuck",
+        "body": "Sign out and in again; check the status page for sync incidents.",
+    },
+    {
+        "id": "KB-3",
+        "title": "Downloading invoices",
+        "body": "Invoices are under Settings > Billing > History, as PDF.",
+    },
+    {
+        "id": "KB-4",
+        "title": "Two-factor authentication",
+        "body": "Enable 2FA under Settings > Security; keep your recovery codes offline.",
+    },
 ]
 
 
@@ -85,15 +121,24 @@ def issue_refund(number: str, amount_cents: int, reason: str) -> dict[str, Any]:
     if invoice["status"] != "paid":
         return {"refunded": False, "error": f"invoice {number} is {invoice['status']}, not paid"}
     if invoice["days_since_payment"] > REFUND_WINDOW_DAYS:
-        return {"refunded": False,
-                "error": f"invoice {number} was paid more than {REFUND_WINDOW_DAYS} days ago"}
+        return {
+            "refunded": False,
+            "error": f"invoice {number} was paid more than {REFUND_WINDOW_DAYS} days ago",
+        }
     if not 0 < amount_cents <= invoice["amount_cents"]:
-        return {"refunded": False,
-                "error": f"amount must be within 1..{invoice['amount_cents']} cents"}
+        return {
+            "refunded": False,
+            "error": f"amount must be within 1..{invoice['amount_cents']} cents",
+        }
     invoice["status"] = "refunded"
-    return {"refunded": True, "number": number, "amount_cents": amount_cents,
-            "currency": invoice["currency"], "reason": reason,
-            "refund_id": f"RF-{number.rsplit('-', 1)[-1]}"}
+    return {
+        "refunded": True,
+        "number": number,
+        "amount_cents": amount_cents,
+        "currency": invoice["currency"],
+        "reason": reason,
+        "refund_id": f"RF-{number.rsplit('-', 1)[-1]}",
+    }
 
 
 def check_service_status(component: str) -> dict[str, Any]:

@@ -15,9 +15,16 @@ from .websocket import WebSocketTransport
 
 __all__ = [
     # the contract
-    "TERMINAL_EVENTS", "Attempt", "Body", "Timeouts", "Transport",
+    "TERMINAL_EVENTS",
+    "Attempt",
+    "Body",
+    "Timeouts",
+    "Transport",
     # the transports
-    "HttpTransport", "WebSocketTransport",
+    "HttpTransport",
+    "WebSocketTransport",
     # wire decoding
-    "EventParser", "SSEDecoder", "event_adapter",
+    "EventParser",
+    "SSEDecoder",
+    "event_adapter",
 ]

@@ -53,9 +53,15 @@ class HttpTransport:
 
     name = "http"
 
-    def __init__(self, client: openai.AsyncOpenAI | None = None, *, api_key: str | None = None,
-                 base_url: str | None = None, timeouts: Timeouts | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeouts: Timeouts | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._owns_client = client is None
         if client is None:
             client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
@@ -71,8 +77,9 @@ class HttpTransport:
         attempt.sent = True
         try:
             async with self._within(self.timeouts.receive):
-                response = await self.client.post("/responses", cast_to=Response,
-                                                  body=wire_body(body, stream=False))
+                response = await self.client.post(
+                    "/responses", cast_to=Response, body=wire_body(body, stream=False)
+                )
         except Exception as exc:
             raise self._failure(exc, attempt) from exc
         attempt.events = 1
@@ -103,14 +110,16 @@ class HttpTransport:
         if self._owns_client:
             await self.client.close()
 
-    async def _begin(self, stack: AsyncExitStack, body: Body,
-                     attempt: Attempt) -> tuple[AsyncIterator[bytes], bytes | None]:
+    async def _begin(
+        self, stack: AsyncExitStack, body: Body, attempt: Attempt
+    ) -> tuple[AsyncIterator[bytes], bytes | None]:
         """Send the request; the body's chunks and the first of them. One receive timeout
         covers the wait for the headers and the first bytes together."""
         try:
             async with self._within(self.timeouts.receive):
-                response = await self.client.post("/responses", cast_to=httpx2.Response,
-                                                  body=body, stream=True)
+                response = await self.client.post(
+                    "/responses", cast_to=httpx2.Response, body=body, stream=True
+                )
                 stack.push_async_callback(response.aclose)
                 chunks = response.aiter_bytes()
                 return chunks, await anext(chunks, None)

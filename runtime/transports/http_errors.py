@@ -19,8 +19,12 @@ from .base import Attempt
 
 __all__ = ["http_failure", "sse_error", "stream_ended"]
 
-_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout,
-             httpx2.UnsupportedProtocol)
+_NOT_SENT = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
+    httpx2.UnsupportedProtocol,
+)
 
 
 def http_failure(exc: BaseException, attempt: Attempt, receive: float | None) -> ModelCallError:
@@ -33,20 +37,27 @@ def http_failure(exc: BaseException, attempt: Attempt, receive: float | None) ->
     if isinstance(exc, TimeoutError):
         return ModelCallError(
             f"no data from the Responses API within {receive} s (receive timeout; "
-            f"{_progress(attempt)})", kind="timeout", phase="receive")
+            f"{_progress(attempt)})",
+            kind="timeout",
+            phase="receive",
+        )
     if isinstance(exc, openai.APITimeoutError) or isinstance(cause, httpx2.TimeoutException):
         phase = _timeout_phase(cause)
-        return ModelCallError(f"the HTTP {phase} timed out ({_progress(attempt)})",
-                              kind="timeout", phase=phase)
+        return ModelCallError(
+            f"the HTTP {phase} timed out ({_progress(attempt)})", kind="timeout", phase=phase
+        )
     if isinstance(exc, openai.APIConnectionError) or isinstance(cause, httpx2.TransportError):
         detail = str(cause) or type(cause).__name__
         if not attempt.sent:
-            return ModelCallError(f"could not connect to the Responses API: {detail}",
-                                  kind="connect")
-        return ModelCallError(f"the connection broke ({_progress(attempt)}): {detail}",
-                              kind="network")
-    return ModelCallError(f"unusable answer from the Responses API: {type(exc).__name__}: {exc}",
-                          kind="protocol")
+            return ModelCallError(
+                f"could not connect to the Responses API: {detail}", kind="connect"
+            )
+        return ModelCallError(
+            f"the connection broke ({_progress(attempt)}): {detail}", kind="network"
+        )
+    return ModelCallError(
+        f"unusable answer from the Responses API: {type(exc).__name__}: {exc}", kind="protocol"
+    )
 
 
 def _status(exc: openai.APIStatusError) -> ModelCallError:
@@ -55,8 +66,12 @@ def _status(exc: openai.APIStatusError) -> ModelCallError:
     message = message if isinstance(message, str) and message else exc.message
     return ModelCallError(
         f"HTTP {exc.status_code} from the Responses API: {message}",
-        kind="status", status_code=exc.status_code, headers=dict(exc.response.headers),
-        request_id=exc.request_id, code=exc.code)
+        kind="status",
+        status_code=exc.status_code,
+        headers=dict(exc.response.headers),
+        request_id=exc.request_id,
+        code=exc.code,
+    )
 
 
 def _timeout_phase(cause: BaseException | None) -> str:
@@ -79,9 +94,11 @@ def sse_error(payload: dict[str, Any], events: int) -> ModelCallError:
     """The ModelCallError for an SSE `error` event (`ResponseErrorEvent`: fields at top level)."""
     code, message = payload.get("code"), payload.get("message") or "no message"
     label = f" ({code})" if code else ""
-    return ModelCallError(f"the Responses stream sent an error event{label} after {events} "
-                          f"event(s): {message}", kind="sse_error",
-                          code=code if isinstance(code, str) else None)
+    return ModelCallError(
+        f"the Responses stream sent an error event{label} after {events} event(s): {message}",
+        kind="sse_error",
+        code=code if isinstance(code, str) else None,
+    )
 
 
 def stream_ended(attempt: Attempt, pending: int) -> ModelCallError:
@@ -89,4 +106,6 @@ def stream_ended(attempt: Attempt, pending: int) -> ModelCallError:
     cut = f", inside an event ({pending} bytes of it)" if pending else ""
     return ModelCallError(
         f"the Responses stream ended after {attempt.events} event(s){cut} without a terminal "
-        "event (response.completed, response.failed or response.incomplete)", kind="network")
+        "event (response.completed, response.failed or response.incomplete)",
+        kind="network",
+    )

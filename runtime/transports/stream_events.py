@@ -48,8 +48,9 @@ class EventParser:
 
     __slots__ = ("attempt", "skipped", "_index", "_on_error", "_validate")
 
-    def __init__(self, attempt: Attempt, on_error: ErrorEvent,
-                 skipped: Counter[str] | None = None) -> None:
+    def __init__(
+        self, attempt: Attempt, on_error: ErrorEvent, skipped: Counter[str] | None = None
+    ) -> None:
         self.attempt = attempt
         self.skipped: Counter[str] = skipped if skipped is not None else Counter()
         """Unknown event types skipped, by type (shared with the transport's tally)."""
@@ -87,8 +88,9 @@ class EventParser:
             self.attempt.events += 1
             return None
         label = repr(kind) if kind is not None else "without a type"
-        raise _protocol(f"event #{index} ({label}) is not a valid Responses stream event: "
-                        f"{_first_error(exc)}") from None
+        raise _protocol(
+            f"event #{index} ({label}) is not a valid Responses stream event: {_first_error(exc)}"
+        ) from None
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -66,14 +66,22 @@ class WebSocketTransport:
 
     name = "websocket"
 
-    def __init__(self, client: openai.AsyncOpenAI | None = None, *, api_key: str | None = None,
-                 base_url: str | None = None, headers: Mapping[str, str] | None = None,
-                 timeouts: Timeouts | None = None, clock: Clock | None = None,
-                 max_size: int | None = DEFAULT_MAX_SIZE,
-                 connect_options: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeouts: Timeouts | None = None,
+        clock: Clock | None = None,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        connect_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self._owns_client = client is None
-        self.client = client or openai.AsyncOpenAI(api_key=api_key, base_url=base_url,
-                                                   max_retries=0)
+        self.client = client or openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, max_retries=0
+        )
         self.url = websocket_url(self.client)
         self.headers = dict(headers or {})
         self.timeouts = timeouts or timeouts_from_client(self.client.timeout)
@@ -146,7 +154,9 @@ class WebSocketTransport:
             raise ModelCallError(
                 f"the websocket lock wait timed out after {seconds} s (another request was in "
                 "flight on the connection; this one was not sent)",
-                kind="timeout", phase="lock wait") from None
+                kind="timeout",
+                phase="lock wait",
+            ) from None
         return self._lock
 
     async def _send(self, body: Body, attempt: Attempt) -> ClientConnection:
@@ -154,13 +164,16 @@ class WebSocketTransport:
         try:
             connection = await self._connect()
         except _ClosedBeforeSend:
-            attempt.notes.append("the websocket closed before the request frame was sent; "
-                                 "reconnected once")
+            attempt.notes.append(
+                "the websocket closed before the request frame was sent; reconnected once"
+            )
             try:
                 connection = await self._connect()
             except _ClosedBeforeSend as exc:
-                raise ModelCallError("the websocket closed before the request frame was sent, "
-                                     "twice in a row", kind="network") from exc.__cause__
+                raise ModelCallError(
+                    "the websocket closed before the request frame was sent, twice in a row",
+                    kind="network",
+                ) from exc.__cause__
         attempt.sent = True
         seconds = self.timeouts.send
         try:
@@ -168,12 +181,14 @@ class WebSocketTransport:
                 await connection.send(frame, text=True)
         except TimeoutError:
             await self._drop()
-            raise ModelCallError(f"the websocket send timed out after {seconds} s",
-                                 kind="timeout", phase="send") from None
+            raise ModelCallError(
+                f"the websocket send timed out after {seconds} s", kind="timeout", phase="send"
+            ) from None
         except ConnectionClosed as exc:
             await self._drop()
-            raise ModelCallError("the websocket closed while the request frame was being sent",
-                                 kind="network") from exc
+            raise ModelCallError(
+                "the websocket closed while the request frame was being sent", kind="network"
+            ) from exc
         return connection
 
     async def _connect(self) -> ClientConnection:
@@ -192,15 +207,22 @@ class WebSocketTransport:
 
     async def _open(self) -> ClientConnection:
         seconds = self.timeouts.connect
-        options: dict[str, Any] = {"user_agent_header": None, "open_timeout": None,
-                                   "max_size": self.max_size, **self.connect_options}
+        options: dict[str, Any] = {
+            "user_agent_header": None,
+            "open_timeout": None,
+            "max_size": self.max_size,
+            **self.connect_options,
+        }
         headers = handshake_headers(self.client, self.headers)
         try:
             async with self._within(seconds):
                 connection = await connect(self.url, additional_headers=headers, **options)
         except TimeoutError:
-            raise ModelCallError(f"the websocket connect timed out after {seconds} s",
-                                 kind="timeout", phase="connect") from None
+            raise ModelCallError(
+                f"the websocket connect timed out after {seconds} s",
+                kind="timeout",
+                phase="connect",
+            ) from None
         except InvalidStatus as exc:
             raise refused_error(exc) from exc
         except InvalidMessage as exc:
@@ -208,11 +230,9 @@ class WebSocketTransport:
                 raise _ClosedBeforeSend() from exc
             raise ModelCallError(f"the websocket handshake failed: {exc}", kind="connect") from exc
         except InvalidURI as exc:
-            raise ModelCallError(f"bad websocket URL {self.url!r}: {exc}",
-                                 kind="protocol") from exc
+            raise ModelCallError(f"bad websocket URL {self.url!r}: {exc}", kind="protocol") from exc
         except (OSError, InvalidHandshake) as exc:
-            raise ModelCallError(f"could not connect to {self.url}: {exc}",
-                                 kind="connect") from exc
+            raise ModelCallError(f"could not connect to {self.url}: {exc}", kind="connect") from exc
         self.connections += 1
         return connection
 
@@ -224,7 +244,10 @@ class WebSocketTransport:
         except TimeoutError:
             raise ModelCallError(
                 f"no websocket event within {seconds} s (receive timeout; "
-                f"{attempt.events} event(s) received)", kind="timeout", phase="receive") from None
+                f"{attempt.events} event(s) received)",
+                kind="timeout",
+                phase="receive",
+            ) from None
         except ConnectionClosed as exc:
             raise closed_error(exc, attempt, self.max_size) from exc
 

@@ -15,8 +15,13 @@ from ..errors import ModelCallError, ResponsesWebSocketError
 from .base import Attempt, Body, Timeouts
 
 __all__ = [
-    "closed_error", "create_frame", "handshake_headers", "refused_error", "timeouts_from_client",
-    "websocket_url", "ws_error",
+    "closed_error",
+    "create_frame",
+    "handshake_headers",
+    "refused_error",
+    "timeouts_from_client",
+    "websocket_url",
+    "ws_error",
 ]
 
 _NOT_IN_FRAME = {"type", "stream"}
@@ -30,8 +35,9 @@ def websocket_url(client: openai.AsyncOpenAI) -> str:
     return str(base.copy_with(scheme=scheme, path=base.path.rstrip("/") + "/responses"))
 
 
-def handshake_headers(client: openai.AsyncOpenAI,
-                      extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def handshake_headers(
+    client: openai.AsyncOpenAI, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The client's auth and default headers (as the openai client and the Agents SDK send
     them on the upgrade), then `extra`; omitted values (openai's `Omit`) are left out."""
     headers: dict[str, str] = {}
@@ -68,38 +74,53 @@ def ws_error(payload: dict[str, Any], events: int) -> ResponsesWebSocketError:
     nested = payload.get("error")
     error: dict[str, Any] = nested if isinstance(nested, dict) else payload
     headers = error.get("headers") if isinstance(error.get("headers"), dict) else {}
-    request_id = payload.get("request_id") or error.get("request_id") or _get(headers,
-                                                                              "x-request-id")
+    request_id = (
+        payload.get("request_id") or error.get("request_id") or _get(headers, "x-request-id")
+    )
     status = payload.get("status")
     message = error.get("message")
     return ResponsesWebSocketError(
         message if isinstance(message, str) and message else "no message",
-        code=_str(error.get("code")), type=_str(error.get("type")),
-        request_id=_str(request_id), status_code=status if isinstance(status, int) else None,
-        headers={str(k): str(v) for k, v in headers.items()})
+        code=_str(error.get("code")),
+        type=_str(error.get("type")),
+        request_id=_str(request_id),
+        status_code=status if isinstance(status, int) else None,
+        headers={str(k): str(v) for k, v in headers.items()},
+    )
 
 
 def refused_error(exc: InvalidStatus) -> ModelCallError:
     """The upgrade was answered with an HTTP status instead of 101: nothing was sent."""
     response = exc.response
     headers = {k.lower(): v for k, v in response.headers.raw_items()}
-    return ModelCallError(f"the websocket upgrade was refused with HTTP {response.status_code}",
-                          kind="status", status_code=response.status_code, headers=headers,
-                          request_id=headers.get("x-request-id"))
+    return ModelCallError(
+        f"the websocket upgrade was refused with HTTP {response.status_code}",
+        kind="status",
+        status_code=response.status_code,
+        headers=headers,
+        request_id=headers.get("x-request-id"),
+    )
 
 
 def closed_error(exc: ConnectionClosed, attempt: Attempt, max_size: int | None) -> ModelCallError:
     """The connection closed while waiting for the next event."""
     if exc.sent is not None and exc.sent.code == 1009:
-        return ModelCallError(f"a websocket frame was larger than max_size={max_size} bytes "
-                              f"(after {attempt.events} event(s)); the connection was closed",
-                              kind="protocol")
+        return ModelCallError(
+            f"a websocket frame was larger than max_size={max_size} bytes "
+            f"(after {attempt.events} event(s)); the connection was closed",
+            kind="protocol",
+        )
     code = f"close code {exc.rcvd.code}" if exc.rcvd is not None else "no close frame"
     if attempt.events == 0:
-        return ModelCallError("the websocket closed after the request frame was sent, before "
-                              f"any response event ({code})", kind="network")
-    return ModelCallError(f"the websocket closed after {attempt.events} event(s), before a "
-                          f"terminal event ({code})", kind="network")
+        return ModelCallError(
+            "the websocket closed after the request frame was sent, before "
+            f"any response event ({code})",
+            kind="network",
+        )
+    return ModelCallError(
+        f"the websocket closed after {attempt.events} event(s), before a terminal event ({code})",
+        kind="network",
+    )
 
 
 def _get(headers: Mapping[str, Any], name: str) -> Any:

@@ -25,8 +25,21 @@ from hypothesis import strategies as st
 
 # --- names ------------------------------------------------------------------------------------
 
-POOL = ["triage", "billing", "biling", "refunds", "lookup", "web", "no_pii", "Invoice",
-        "Reason", "ghost", "transfer_to_billing", "with space", ""]
+POOL = [
+    "triage",
+    "billing",
+    "biling",
+    "refunds",
+    "lookup",
+    "web",
+    "no_pii",
+    "Invoice",
+    "Reason",
+    "ghost",
+    "transfer_to_billing",
+    "with space",
+    "",
+]
 """Names that agents, tools, guardrails, types and references are drawn from."""
 
 names = st.sampled_from(POOL)
@@ -34,30 +47,57 @@ short_text = st.text(max_size=12)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), short_text, names)
 json_values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(short_text | names, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(short_text | names, children, max_size=4)
+    ),
     max_leaves=12,
 )
 """Any JSON-like value: what a wrong part of a spec may be."""
 
 
 IMPORT_PATHS = ["pkg.mod:func", "pkg:Model", "a.b:c.d", "no colon", ":x", "x:", "1pkg:f", ""]
-TEMPLATES = ["Route the request.", "Hi {{ context.customer }}", "{{ agent.name }} here",
-             "{% if context.customer %}x{% endif %}", "{{ nope }}", "{% if %}", "{{ context.",
-             "{{ context['customer'] }}", "{# c #}", "{{ context.nope }}"]
+TEMPLATES = [
+    "Route the request.",
+    "Hi {{ context.customer }}",
+    "{{ agent.name }} here",
+    "{% if context.customer %}x{% endif %}",
+    "{{ nope }}",
+    "{% if %}",
+    "{{ context.",
+    "{{ context['customer'] }}",
+    "{# c #}",
+    "{{ context.nope }}",
+]
 HOSTED = ["web_search", "file_search", "code_interpreter", "mcp", "nope"]
 JUNK_KEYS = ["descripton", "handoff", "tool", "modle", "agnets", "x"]
 
-strict_schema = st.just({"type": "object", "properties": {"number": {"type": "string"}},
-                         "required": ["number"], "additionalProperties": False})
-loose_schema = st.fixed_dictionaries({"type": st.just("object")}, optional={
-    "properties": st.dictionaries(names, st.just({"type": "string"}), max_size=3),
-    "required": st.lists(names, max_size=3),
-})
-bad_schema = st.sampled_from([{"type": 5}, {"type": "string"}, {"properties": []},
-                              {"type": "object", "required": "x"}, {"$ref": 7}])
-schemas = st.one_of(strict_schema, loose_schema, bad_schema,
-                    st.dictionaries(short_text, json_values, max_size=3))
+strict_schema = st.just(
+    {
+        "type": "object",
+        "properties": {"number": {"type": "string"}},
+        "required": ["number"],
+        "additionalProperties": False,
+    }
+)
+loose_schema = st.fixed_dictionaries(
+    {"type": st.just("object")},
+    optional={
+        "properties": st.dictionaries(names, st.just({"type": "string"}), max_size=3),
+        "required": st.lists(names, max_size=3),
+    },
+)
+bad_schema = st.sampled_from(
+    [
+        {"type": 5},
+        {"type": "string"},
+        {"properties": []},
+        {"type": "object", "required": "x"},
+        {"$ref": 7},
+    ]
+)
+schemas = st.one_of(
+    strict_schema, loose_schema, bad_schema, st.dictionaries(short_text, json_values, max_size=3)
+)
 
 
 def _spec(sloppy: bool) -> st.SearchStrategy[dict[str, Any]]:
@@ -68,69 +108,125 @@ def _spec(sloppy: bool) -> st.SearchStrategy[dict[str, Any]]:
         return st.one_of(good, good, json_values) if sloppy else good
 
     def mapping(required: dict[str, Any], optional: dict[str, Any]) -> st.SearchStrategy[Any]:
-        plain = st.fixed_dictionaries({k: maybe(v) for k, v in required.items()},
-                                      optional={k: maybe(v) for k, v in optional.items()})
+        plain = st.fixed_dictionaries(
+            {k: maybe(v) for k, v in required.items()},
+            optional={k: maybe(v) for k, v in optional.items()},
+        )
         if not sloppy:
             return plain
-        junk = st.builds(lambda m, k, v: {**m, k: v}, plain, st.sampled_from(JUNK_KEYS),
-                         json_values)
+        junk = st.builds(
+            lambda m, k, v: {**m, k: v}, plain, st.sampled_from(JUNK_KEYS), json_values
+        )
         return st.one_of(plain, junk)
 
-    model_settings = mapping({}, {
-        "tool_choice": st.sampled_from(["auto", "required", "none", *POOL]),
-        "temperature": st.floats(-1, 3), "top_p": st.floats(-1, 2),
-        "max_output_tokens": st.integers(-5, 10_000), "parallel_tool_calls": st.booleans(),
-        "truncation": st.sampled_from(["auto", "disabled", *(["maybe"] if sloppy else [])]),
-        "reasoning": mapping({}, {"effort": st.sampled_from(["low", "high"])}),
-        "metadata": st.dictionaries(short_text, short_text, max_size=2),
-    })
-    handoff = st.one_of(names, mapping({"to": names}, {
-        "tool_name": names, "description": short_text,
-        "input_filter": st.sampled_from(["remove_all_tools", "remove_all", *IMPORT_PATHS]),
-        "input_type": names,
-    }))
-    tool_ref = st.one_of(names, mapping({"agent": names},
-                                        {"name": names, "description": short_text}))
-    behavior = st.one_of(st.sampled_from(["run_llm_again", "stop_on_first_tool"]),
-                         mapping({"stop_at_tool_names": st.lists(names, max_size=3)}, {}))
-    agent = mapping({}, {
-        "description": short_text,
-        "instructions": st.sampled_from(TEMPLATES),
-        "instructions_file": st.sampled_from(["prompt.md.j2", "broken.md.j2", "missing.md.j2"]),
-        "model": st.sampled_from(["gpt-4.1-mini", "o4-mini"]),
-        "model_settings": model_settings,
-        "handoffs": st.lists(handoff, max_size=4),
-        "tools": st.lists(tool_ref, max_size=4),
-        "input_guardrails": st.lists(names, max_size=2),
-        "output_guardrails": st.lists(names, max_size=2),
-        "output_type": names,
-        "tool_use_behavior": behavior,
-        "reset_tool_choice": st.booleans(),
-    })
-    function_tool = mapping({"function": st.sampled_from(IMPORT_PATHS)}, {
-        "description": short_text, "parameters": schemas, "strict": st.booleans()})
-    hosted_tool = mapping({"hosted": st.sampled_from(HOSTED if sloppy else HOSTED[:-1])}, {
-        "options": st.dictionaries(short_text, json_values, max_size=3)})
+    model_settings = mapping(
+        {},
+        {
+            "tool_choice": st.sampled_from(["auto", "required", "none", *POOL]),
+            "temperature": st.floats(-1, 3),
+            "top_p": st.floats(-1, 2),
+            "max_output_tokens": st.integers(-5, 10_000),
+            "parallel_tool_calls": st.booleans(),
+            "truncation": st.sampled_from(["auto", "disabled", *(["maybe"] if sloppy else [])]),
+            "reasoning": mapping({}, {"effort": st.sampled_from(["low", "high"])}),
+            "metadata": st.dictionaries(short_text, short_text, max_size=2),
+        },
+    )
+    handoff = st.one_of(
+        names,
+        mapping(
+            {"to": names},
+            {
+                "tool_name": names,
+                "description": short_text,
+                "input_filter": st.sampled_from(["remove_all_tools", "remove_all", *IMPORT_PATHS]),
+                "input_type": names,
+            },
+        ),
+    )
+    tool_ref = st.one_of(
+        names, mapping({"agent": names}, {"name": names, "description": short_text})
+    )
+    behavior = st.one_of(
+        st.sampled_from(["run_llm_again", "stop_on_first_tool"]),
+        mapping({"stop_at_tool_names": st.lists(names, max_size=3)}, {}),
+    )
+    agent = mapping(
+        {},
+        {
+            "description": short_text,
+            "instructions": st.sampled_from(TEMPLATES),
+            "instructions_file": st.sampled_from(["prompt.md.j2", "broken.md.j2", "missing.md.j2"]),
+            "model": st.sampled_from(["gpt-4.1-mini", "o4-mini"]),
+            "model_settings": model_settings,
+            "handoffs": st.lists(handoff, max_size=4),
+            "tools": st.lists(tool_ref, max_size=4),
+            "input_guardrails": st.lists(names, max_size=2),
+            "output_guardrails": st.lists(names, max_size=2),
+            "output_type": names,
+            "tool_use_behavior": behavior,
+            "reset_tool_choice": st.booleans(),
+        },
+    )
+    function_tool = mapping(
+        {"function": st.sampled_from(IMPORT_PATHS)},
+        {"description": short_text, "parameters": schemas, "strict": st.booleans()},
+    )
+    hosted_tool = mapping(
+        {"hosted": st.sampled_from(HOSTED if sloppy else HOSTED[:-1])},
+        {"options": st.dictionaries(short_text, json_values, max_size=3)},
+    )
     guardrail = mapping({"function": st.sampled_from(IMPORT_PATHS)}, {"description": short_text})
     type_spec = st.one_of(mapping({"python": st.sampled_from(IMPORT_PATHS)}, {}), schemas)
-    retry = mapping({}, {
-        "max_retries": st.integers(-2, 5), "initial_delay": st.floats(-1, 5),
-        "max_delay": st.floats(-1, 30), "multiplier": st.floats(0, 3), "jitter": st.booleans()})
-    defaults = mapping({}, {
-        "model": st.sampled_from(["gpt-4.1-mini", "gpt-4.1"]), "model_settings": model_settings,
-        "max_turns": st.integers(-2, 50), "retry": retry, "tool_error": short_text})
-    context = mapping({}, {
-        "schema": st.just({"type": "object", "properties": {"customer": {"type": "string"}},
-                           "required": ["customer"], "additionalProperties": False}),
-        "python": st.sampled_from(IMPORT_PATHS)})
+    retry = mapping(
+        {},
+        {
+            "max_retries": st.integers(-2, 5),
+            "initial_delay": st.floats(-1, 5),
+            "max_delay": st.floats(-1, 30),
+            "multiplier": st.floats(0, 3),
+            "jitter": st.booleans(),
+        },
+    )
+    defaults = mapping(
+        {},
+        {
+            "model": st.sampled_from(["gpt-4.1-mini", "gpt-4.1"]),
+            "model_settings": model_settings,
+            "max_turns": st.integers(-2, 50),
+            "retry": retry,
+            "tool_error": short_text,
+        },
+    )
+    context = mapping(
+        {},
+        {
+            "schema": st.just(
+                {
+                    "type": "object",
+                    "properties": {"customer": {"type": "string"}},
+                    "required": ["customer"],
+                    "additionalProperties": False,
+                }
+            ),
+            "python": st.sampled_from(IMPORT_PATHS),
+        },
+    )
     return mapping(
-        {"agentgraph": st.sampled_from([1, 1, 1, 1, 1, 1, 2, "1", None, 1.0] if sloppy else [1]),
-         "name": short_text, "entry": names,
-         "agents": st.dictionaries(names, agent, min_size=1, max_size=4)},
-        {"description": short_text, "defaults": defaults, "context": context,
-         "tools": st.dictionaries(names, st.one_of(function_tool, hosted_tool), max_size=3),
-         "guardrails": st.dictionaries(names, guardrail, max_size=2),
-         "types": st.dictionaries(names, type_spec, max_size=2)},
+        {
+            "agentgraph": st.sampled_from([1, 1, 1, 1, 1, 1, 2, "1", None, 1.0] if sloppy else [1]),
+            "name": short_text,
+            "entry": names,
+            "agents": st.dictionaries(names, agent, min_size=1, max_size=4),
+        },
+        {
+            "description": short_text,
+            "defaults": defaults,
+            "context": context,
+            "tools": st.dictionaries(names, st.one_of(function_tool, hosted_tool), max_size=3),
+            "guardrails": st.dictionaries(names, guardrail, max_size=2),
+            "types": st.dictionaries(names, type_spec, max_size=2),
+        },
     )
 
 
@@ -141,23 +237,47 @@ def spec_like() -> st.SearchStrategy[Any]:
 
 # --- valid specs ------------------------------------------------------------------------------
 
-AGENT_NAMES = ["triage", "billing", "refunds", "shipping", "escalation", "yes", "null", "1.5",
-               "agent-x", "Ünïcödé", "日本"]
+AGENT_NAMES = [
+    "triage",
+    "billing",
+    "refunds",
+    "shipping",
+    "escalation",
+    "yes",
+    "null",
+    "1.5",
+    "agent-x",
+    "Ünïcödé",
+    "日本",
+]
 """Agent names, including ones YAML must quote (yes, null, 1.5) and non-ASCII ones."""
 FUNCTION_TOOLS = {
-    "lookup_invoice": {"function": "desk.tools:lookup_invoice", "description": "Find an invoice",
-                       "parameters": {"type": "object",
-                                      "properties": {"number": {"type": "string"}},
-                                      "required": ["number"], "additionalProperties": False},
-                       "strict": True},
-    "issue_refund": {"function": "desk.tools:issue_refund", "description": "Refund an invoice",
-                     "parameters": {"type": "object",
-                                    "properties": {"number": {"type": "string"},
-                                                   "amount": {"type": ["number", "null"]}},
-                                    "required": ["number", "amount"],
-                                    "additionalProperties": False}},
-    "track_parcel": {"function": "desk.tools:track_parcel", "strict": False,
-                     "parameters": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+    "lookup_invoice": {
+        "function": "desk.tools:lookup_invoice",
+        "description": "Find an invoice",
+        "parameters": {
+            "type": "object",
+            "properties": {"number": {"type": "string"}},
+            "required": ["number"],
+            "additionalProperties": False,
+        },
+        "strict": True,
+    },
+    "issue_refund": {
+        "function": "desk.tools:issue_refund",
+        "description": "Refund an invoice",
+        "parameters": {
+            "type": "object",
+            "properties": {"number": {"type": "string"}, "amount": {"type": ["number", "null"]}},
+            "required": ["number", "amount"],
+            "additionalProperties": False,
+        },
+    },
+    "track_parcel": {
+        "function": "desk.tools:track_parcel",
+        "strict": False,
+        "parameters": {"type": "object", "properties": {"id": {"type": "integer"}}},
+    },
 }
 HOSTED_TOOLS = {"search": {"hosted": "web_search", "options": {"search_context_size": "low"}}}
 
@@ -169,20 +289,27 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
     tool_names = [*FUNCTION_TOOLS, *HOSTED_TOOLS]
     spec_agents: dict[str, Any] = {}
     for index, name in enumerate(agents):
-        descriptions = ["Routes requests.", "Handles ü & ß.", "Says \"hi\": ok"]
+        descriptions = ["Routes requests.", "Handles ü & ß.", 'Says "hi": ok']
         body: dict[str, Any] = {"description": draw(st.sampled_from(descriptions))}
         if draw(st.booleans()):
-            body["instructions"] = draw(st.sampled_from([
-                "Be brief.", "Help {{ context.customer }}.", "Line one\nline two: {{ agent.name }}",
-            ]))
+            body["instructions"] = draw(
+                st.sampled_from(
+                    [
+                        "Be brief.",
+                        "Help {{ context.customer }}.",
+                        "Line one\nline two: {{ agent.name }}",
+                    ]
+                )
+            )
         others = [a for a in agents if a != name]
         targets = draw(st.lists(st.sampled_from(others), unique=True, max_size=3)) if others else []
         if targets:
             body["handoffs"] = [
                 t if draw(st.booleans()) else {"to": t, "input_filter": "remove_all_tools"}
-                for t in targets]
+                for t in targets
+            ]
         tools: list[Any] = draw(st.lists(st.sampled_from(tool_names), unique=True, max_size=3))
-        later = agents[index + 1:]  # agents as tools only point forward: no cycles
+        later = agents[index + 1 :]  # agents as tools only point forward: no cycles
         if later and draw(st.booleans()):
             tools.append({"agent": draw(st.sampled_from(later)), "name": f"ask_{index}"})
         if tools:
@@ -196,22 +323,43 @@ def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
         "agentgraph": 1,
         "name": draw(st.sampled_from(["support-desk", "désk", "x"])),
         "entry": agents[0],
-        "defaults": {"model": "gpt-4.1-mini", "model_settings": {"temperature": 0.25},
-                     "max_turns": 12},
-        "context": {"schema": {"type": "object", "properties": {"customer": {"type": "string"}},
-                               "required": ["customer"], "additionalProperties": False}},
+        "defaults": {
+            "model": "gpt-4.1-mini",
+            "model_settings": {"temperature": 0.25},
+            "max_turns": 12,
+        },
+        "context": {
+            "schema": {
+                "type": "object",
+                "properties": {"customer": {"type": "string"}},
+                "required": ["customer"],
+                "additionalProperties": False,
+            }
+        },
         "agents": spec_agents,
         "tools": {**FUNCTION_TOOLS, **HOSTED_TOOLS},
         "guardrails": {"no_pii": {"function": "desk.guards:no_pii"}},
-        "types": {"Answer": {"type": "object", "properties": {"text": {"type": "string"}},
-                             "required": ["text"], "additionalProperties": False}},
+        "types": {
+            "Answer": {
+                "type": "object",
+                "properties": {"text": {"type": "string"}},
+                "required": ["text"],
+                "additionalProperties": False,
+            }
+        },
     }
 
 
 # --- dumping and positions --------------------------------------------------------------------
 
-DUMP_STYLES = ["yaml-block", "yaml-flow", "yaml-unicode",
-               "json-pretty", "json-compact", "json-ascii"]
+DUMP_STYLES = [
+    "yaml-block",
+    "yaml-flow",
+    "yaml-unicode",
+    "json-pretty",
+    "json-compact",
+    "json-ascii",
+]
 
 
 def dump(data: Any, style: str) -> tuple[str, str]:

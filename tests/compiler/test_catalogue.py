@@ -96,8 +96,9 @@ def test_catalogue_file_produces_exactly_what_it_declares(case: Case) -> None:
     assert produced(case) == case.expected
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if re.match(r"AG\d{3}_", c.path.name)],
-                         ids=lambda c: c.path.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if re.match(r"AG\d{3}_", c.path.name)], ids=lambda c: c.path.name
+)
 def test_file_named_after_a_code_produces_that_code(case: Case) -> None:
     code = case.path.name[:5]
     assert code in CODES
@@ -135,8 +136,9 @@ def _codes_at(text: bytes, name: str, kind: str) -> list[tuple[str, int, int, st
     return [(d.code, d.span.line, d.span.column, d.message) for d in checked.diagnostics if d.span]
 
 
-@pytest.mark.parametrize("text", [b"", b"   \n\n", b"\xef\xbb\xbf"],
-                         ids=["zero-bytes", "blank", "bom-only"])
+@pytest.mark.parametrize(
+    "text", [b"", b"   \n\n", b"\xef\xbb\xbf"], ids=["zero-bytes", "blank", "bom-only"]
+)
 @pytest.mark.parametrize("kind", ["yaml", "json"])
 def test_empty_input_is_ag001_at_the_start(text: bytes, kind: str) -> None:
     assert _codes_at(text, f"empty.{kind}", kind) == [("AG001", 1, 1, "the file is empty")]
@@ -157,8 +159,12 @@ def test_json_nested_too_deeply_is_ag001() -> None:
 def test_yaml_nested_very_deeply_is_ag001_not_a_crash(tmp_path: Path) -> None:
     spec = tmp_path / "deep.yaml"
     spec.write_bytes(b"[" * 100_000 + b"]" * 100_000)
-    done = subprocess.run([sys.executable, "-m", "agentgraph", "validate", str(spec)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "agentgraph", "validate", str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "error[AG001]" in done.stdout
 
@@ -174,7 +180,8 @@ def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 
 @pytest.mark.parametrize("case", CASES, ids=[c.path.name for c in CASES])
 def test_cli_validate_prints_every_diagnostic_and_exits_1_on_errors(
-        case: Case, capsys: pytest.CaptureFixture[str]) -> None:
+    case: Case, capsys: pytest.CaptureFixture[str]
+) -> None:
     options = ["--resolve"] if case.resolve else []
     status, out = _cli(["validate", str(case.path), *options], capsys)
     assert status == (1 if case.errors else 0)
@@ -188,8 +195,9 @@ def test_cli_validate_prints_every_diagnostic_and_exits_1_on_errors(
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.errors], ids=lambda c: c.path.name)
-def test_cli_strict_turns_warnings_into_errors(case: Case,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_strict_turns_warnings_into_errors(
+    case: Case, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out = _cli(["validate", "--strict", str(case.path)], capsys)
     assert status == 1
     assert "warning[" not in out
@@ -210,29 +218,33 @@ def test_cli_json_format_has_the_same_positions(capsys: pytest.CaptureFixture[st
     assert (by_code["AG011"]["end_line"], by_code["AG011"]["end_column"]) == (11, 36)
 
 
-def test_cli_compile_refuses_a_broken_spec(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compile_refuses_a_broken_spec(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_file = tmp_path / "out.json"
     spec = BROKEN / "AG011_unknown_handoff_target.yaml"
     status = main(["compile", str(spec), "-o", str(out_file)])
     err = capsys.readouterr().err
     assert status == 1
     assert not out_file.exists()
-    line, column = min((row, col) for _, code, row, col, _ in load_case(spec).expected
-                       if code == "AG011")  # the first one: `biling`
+    line, column = min(
+        (row, col) for _, code, row, col, _ in load_case(spec).expected if code == "AG011"
+    )  # the first one: `biling`
     assert f"{spec}:{line}:{column}: error[AG011]: handoff target `biling` is not an agent" in err
     assert "did you mean `billing`?" in err
 
 
-@pytest.mark.parametrize("name", ["AG001_not_utf8.yaml", "AG001_alias_bomb.yaml",
-                                  "AG033_not_strict_schema.yaml"])
+@pytest.mark.parametrize(
+    "name", ["AG001_not_utf8.yaml", "AG001_alias_bomb.yaml", "AG033_not_strict_schema.yaml"]
+)
 def test_console_script_reports_with_caret(name: str) -> None:
     """The installed `agentgraph` process: exit 1, the position, the source line and a caret."""
     case = load_case(BROKEN / name)
     script = Path(sys.executable).with_name("agentgraph")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "agentgraph"]
-    done = subprocess.run([*command, "validate", str(case.path)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [*command, "validate", str(case.path)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1
     for severity, code, line, column, _ in case.expected:
         assert f"{case.path}:{line}:{column}: {severity}[{code}]: " in done.stdout

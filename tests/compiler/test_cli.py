@@ -64,8 +64,14 @@ def test_validate_json_format(broken: Path, capsys: pytest.CaptureFixture[str]) 
     rows = json.loads(capsys.readouterr().out)
     typo = next(r for r in rows if r["code"] == "AG011")
     assert typo == {
-        "severity": "error", "code": "AG011", "message": "handoff target `biling` is not an agent",
-        "file": str(broken), "line": 8, "column": 16, "end_line": 8, "end_column": 22,
+        "severity": "error",
+        "code": "AG011",
+        "message": "handoff target `biling` is not an agent",
+        "file": str(broken),
+        "line": 8,
+        "column": 16,
+        "end_line": 8,
+        "end_column": 22,
         "hint": "did you mean `billing`?",
     }
     assert [r["code"] for r in rows] == ["AG011"]
@@ -102,8 +108,9 @@ def test_warnings_pass_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "error[AG020]" in capsys.readouterr().out
 
 
-def test_validate_several_files_reports_each(broken: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_several_files_reports_each(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clean = tmp_path / "clean.yaml"
     clean.write_text(BROKEN.replace("[biling]", "[billing]"))
     assert main(["validate", str(clean), str(broken)]) == 1
@@ -124,7 +131,9 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid choice: 'xml'" in capsys.readouterr().err
 
 
-def test_compile_writes_json_and_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compile_writes_json_and_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "desk.json"
     assert main(["compile", str(EXAMPLE), "-o", str(out)]) == 0
     summary = capsys.readouterr().out.strip()
@@ -136,7 +145,8 @@ def test_compile_writes_json_and_a_summary(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_compile_to_a_place_it_cannot_write_is_a_usage_error(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert main(["compile", str(EXAMPLE), "-o", str(blocker / "desk.json")]) == 2
@@ -160,7 +170,9 @@ def test_compile_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert captured.err.startswith("compiled support-desk: ")
 
 
-def test_compile_refuses_errors(broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compile_refuses_errors(
+    broken: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "never.json"
     assert main(["compile", str(broken), "-o", str(out)]) == 1
     assert "error[AG011]" in capsys.readouterr().err
@@ -200,7 +212,11 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_console_script_runs_as_a_process(broken: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "agentgraph", "validate", str(broken)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "agentgraph", "validate", str(broken)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1
     assert "error[AG011]" in done.stdout

@@ -47,9 +47,14 @@ STRICT_INVOICE = {
     },
     "required": ["number", "total", "lines", "status"],
     "additionalProperties": False,
-    "$defs": {"Line": {"type": "object",
-                       "properties": {"sku": {"type": "string"}, "qty": {"type": "integer"}},
-                       "required": ["sku", "qty"], "additionalProperties": False}},
+    "$defs": {
+        "Line": {
+            "type": "object",
+            "properties": {"sku": {"type": "string"}, "qty": {"type": "integer"}},
+            "required": ["sku", "qty"],
+            "additionalProperties": False,
+        }
+    },
 }
 SPEC: dict[str, Any] = {
     "agentgraph": 1,
@@ -60,29 +65,46 @@ SPEC: dict[str, Any] = {
         "model": "gpt-4.1-mini",
         "model_settings": {"temperature": 0.2, "parallel_tool_calls": True},
         "max_turns": 12,
-        "retry": {"max_retries": 3, "initial_delay": 0.5, "max_delay": 8, "multiplier": 2,
-                  "jitter": True},
+        "retry": {
+            "max_retries": 3,
+            "initial_delay": 0.5,
+            "max_delay": 8,
+            "multiplier": 2,
+            "jitter": True,
+        },
     },
-    "context": {"schema": {"type": "object",
-                           "properties": {"customer": {"type": "string"},
-                                          "tier": {"type": "string"}},
-                           "required": ["customer", "tier"], "additionalProperties": False}},
+    "context": {
+        "schema": {
+            "type": "object",
+            "properties": {"customer": {"type": "string"}, "tier": {"type": "string"}},
+            "required": ["customer", "tier"],
+            "additionalProperties": False,
+        }
+    },
     "agents": {
         "triage": {
             "description": "Routes each request to the right desk",
             "instructions": "You help {{ context.customer }} ({{ context.tier }}). "
-                            "Route billing to billing.",
-            "handoffs": ["billing", {"to": "refunds", "input_filter": "remove_all_tools",
-                                     "input_type": "RefundReason",
-                                     "description": "Refund requests"}],
+            "Route billing to billing.",
+            "handoffs": [
+                "billing",
+                {
+                    "to": "refunds",
+                    "input_filter": "remove_all_tools",
+                    "input_type": "RefundReason",
+                    "description": "Refund requests",
+                },
+            ],
             "tools": ["web_search"],
             "input_guardrails": ["no_pii"],
         },
         "billing": {
             "description": "Answers questions about invoices",
             "instructions": "Look the invoice up before answering.\nNever guess.",
-            "tools": ["lookup_invoice", {"agent": "refunds", "name": "ask_refunds",
-                                         "description": "Ask the refunds desk"}],
+            "tools": [
+                "lookup_invoice",
+                {"agent": "refunds", "name": "ask_refunds", "description": "Ask the refunds desk"},
+            ],
             "handoffs": ["triage"],
             "output_type": "Invoice",
             "tool_use_behavior": "run_llm_again",
@@ -100,23 +122,37 @@ SPEC: dict[str, Any] = {
     },
     "tools": {
         "lookup_invoice": {
-            "function": "desk.tools:lookup_invoice", "description": "Find an invoice by number",
-            "parameters": {"type": "object", "properties": {"number": {"type": "string"}},
-                           "required": ["number"], "additionalProperties": False},
+            "function": "desk.tools:lookup_invoice",
+            "description": "Find an invoice by number",
+            "parameters": {
+                "type": "object",
+                "properties": {"number": {"type": "string"}},
+                "required": ["number"],
+                "additionalProperties": False,
+            },
             "strict": True,
         },
         "issue_refund": {
-            "function": "desk.tools:issue_refund", "description": "Refund an invoice",
-            "parameters": {"type": "object",
-                           "properties": {"number": {"type": "string"},
-                                          "amount": {"type": "number"},
-                                          "reason": {"type": ["string", "null"]}},
-                           "required": ["number", "amount", "reason"],
-                           "additionalProperties": False},
+            "function": "desk.tools:issue_refund",
+            "description": "Refund an invoice",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "number": {"type": "string"},
+                    "amount": {"type": "number"},
+                    "reason": {"type": ["string", "null"]},
+                },
+                "required": ["number", "amount", "reason"],
+                "additionalProperties": False,
+            },
         },
-        "web_search": {"hosted": "web_search",
-                       "options": {"search_context_size": "low",
-                                   "user_location": {"type": "approximate", "country": "GB"}}},
+        "web_search": {
+            "hosted": "web_search",
+            "options": {
+                "search_context_size": "low",
+                "user_location": {"type": "approximate", "country": "GB"},
+            },
+        },
     },
     "guardrails": {
         "no_pii": {"function": "desk.guards:no_pii", "description": "Refuses card numbers"},
@@ -175,8 +211,9 @@ def test_the_spec_is_clean_and_uses_every_feature(baseline: CompiledGraph) -> No
 
 @settings(max_examples=40, deadline=None)
 @given(rnd=st.randoms(use_true_random=False), style=st.sampled_from(DUMP_STYLES))
-def test_key_order_and_format_do_not_change_a_byte(baseline: CompiledGraph, rnd: random.Random,
-                                                   style: str) -> None:
+def test_key_order_and_format_do_not_change_a_byte(
+    baseline: CompiledGraph, rnd: random.Random, style: str
+) -> None:
     text, kind = dump(shuffled(SPEC, rnd), style)
     graph = compile_text(text, kind)
     assert graph.digest == baseline.digest
@@ -184,10 +221,14 @@ def test_key_order_and_format_do_not_change_a_byte(baseline: CompiledGraph, rnd:
 
 
 @settings(max_examples=40, deadline=None)
-@given(spec=valid_specs(), rnd=st.randoms(use_true_random=False),
-       styles=st.tuples(st.sampled_from(DUMP_STYLES), st.sampled_from(DUMP_STYLES)))
+@given(
+    spec=valid_specs(),
+    rnd=st.randoms(use_true_random=False),
+    styles=st.tuples(st.sampled_from(DUMP_STYLES), st.sampled_from(DUMP_STYLES)),
+)
 def test_generated_specs_compile_alike_whatever_the_key_order(
-        spec: dict[str, Any], rnd: random.Random, styles: tuple[str, str]) -> None:
+    spec: dict[str, Any], rnd: random.Random, styles: tuple[str, str]
+) -> None:
     first = compile_text(*dump(spec, styles[0]))
     second = compile_text(*dump(shuffled(spec, rnd), styles[1]))
     assert second.to_json() == first.to_json()
@@ -203,12 +244,14 @@ def test_compiling_twice_gives_identical_bytes(baseline: CompiledGraph) -> None:
     assert first.to_json().encode("utf-8") == baseline.to_json().encode("utf-8")
 
 
-def test_comments_quoting_and_file_location_do_not_matter(baseline: CompiledGraph,
-                                                          tmp_path: Path) -> None:
+def test_comments_quoting_and_file_location_do_not_matter(
+    baseline: CompiledGraph, tmp_path: Path
+) -> None:
     text = dump(SPEC, "yaml-unicode")[0]
     header = "# yaml-language-server: $schema=agentgraph.schema.json\n# the desk\n"
-    commented = header + text.replace("name: support-desk",
-                                      "name: 'support-desk'   # quoted, with a comment")
+    commented = header + text.replace(
+        "name: support-desk", "name: 'support-desk'   # quoted, with a comment"
+    )
     assert commented != text
     folder = tmp_path / "elsewhere" / "deeper"
     folder.mkdir(parents=True)
@@ -227,7 +270,9 @@ def test_digest_is_sha256_of_the_canonical_json_without_the_digest(baseline: Com
     assert data["format"] == "agentgraph.compiled/1"
     assert data["digest"] == baseline.digest == canonical_digest(data)
     assert data["digest"].startswith("sha256:") and len(data["digest"]) == len("sha256:") + 64
-    assert text == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    assert (
+        text == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    )
 
 
 def test_the_indented_form_holds_the_same_graph_and_digest(baseline: CompiledGraph) -> None:
@@ -294,8 +339,9 @@ def _edits() -> list[Any]:
 
 
 @pytest.mark.parametrize("edit", _edits())
-def test_load_rejects_a_hand_edited_file(baseline: CompiledGraph, tmp_path: Path,
-                                         edit: Any) -> None:
+def test_load_rejects_a_hand_edited_file(
+    baseline: CompiledGraph, tmp_path: Path, edit: Any
+) -> None:
     data = json.loads(baseline.to_json())
     edit(data)
     path = tmp_path / "edited.json"
@@ -304,17 +350,25 @@ def test_load_rejects_a_hand_edited_file(baseline: CompiledGraph, tmp_path: Path
         CompiledGraph.load(path)
 
 
-@pytest.mark.parametrize("content", [
-    pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
-    pytest.param(lambda text: "not json", id="not-json"),
-    pytest.param(lambda text: json.dumps({k: v for k, v in json.loads(text).items()
-                                          if k != "digest"}), id="no-digest"),
-    pytest.param(lambda text: json.dumps({**json.loads(text), "format": "agentgraph.compiled/2"}),
-                 id="other-format"),
-    pytest.param(lambda text: "[]", id="a-list"),
-])
-def test_load_rejects_files_that_are_not_compiled_graphs(baseline: CompiledGraph, tmp_path: Path,
-                                                          content: Any) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
+        pytest.param(lambda text: "not json", id="not-json"),
+        pytest.param(
+            lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != "digest"}),
+            id="no-digest",
+        ),
+        pytest.param(
+            lambda text: json.dumps({**json.loads(text), "format": "agentgraph.compiled/2"}),
+            id="other-format",
+        ),
+        pytest.param(lambda text: "[]", id="a-list"),
+    ],
+)
+def test_load_rejects_files_that_are_not_compiled_graphs(
+    baseline: CompiledGraph, tmp_path: Path, content: Any
+) -> None:
     path = tmp_path / "broken.json"
     path.write_text(content(baseline.to_json()), encoding="utf-8")
     with pytest.raises(CompiledGraphError):
@@ -356,20 +410,28 @@ def runs_by_seed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[st
     runs = {}
     for seed in SEEDS:
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(spec), str(ties)], env=env,
-                             capture_output=True, text=True, check=True, timeout=120).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(spec), str(ties)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
         compiled, diagnostics = out.split("\0")
         runs[seed] = (compiled, diagnostics)
     return runs
 
 
-def test_compiled_json_is_the_same_under_every_hash_seed(runs_by_seed: dict[str, tuple[str, str]],
-                                                        baseline: CompiledGraph) -> None:
+def test_compiled_json_is_the_same_under_every_hash_seed(
+    runs_by_seed: dict[str, tuple[str, str]], baseline: CompiledGraph
+) -> None:
     assert {compiled for compiled, _ in runs_by_seed.values()} == {baseline.to_json()}
 
 
 def test_diagnostics_are_in_the_same_order_under_every_hash_seed(
-        runs_by_seed: dict[str, tuple[str, str]]) -> None:
+    runs_by_seed: dict[str, tuple[str, str]],
+) -> None:
     orders = {diagnostics for _, diagnostics in runs_by_seed.values()}
     in_process = render_json(check_text(NEEDS_SORTING, "ties.yaml").diagnostics)
     assert [d["code"] for d in json.loads(in_process)] == ["AG034"] * 4

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from agentgraph.compiler import check_file, compile_checked
-from agentgraph.compiler.emit import to_dot, to_mermaid
 
 from agentgraph.cli import main
+from agentgraph.compiler import check_file, compile_checked
+from agentgraph.compiler.emit import to_dot, to_mermaid
 
 try:
     from test_emit_support import drawn_sets, expected_sets, needs_dot, parse_mermaid

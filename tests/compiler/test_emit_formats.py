@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+
 from agentgraph.compiler import CompiledGraph, check_file, check_text, compile_checked
 from agentgraph.compiler.emit import (
     GraphvizNotFoundError,
@@ -20,7 +22,6 @@ from agentgraph.compiler.emit import (
     to_png,
     to_svg,
 )
-from hypothesis import HealthCheck, given, settings
 
 try:
     from test_emit_support import (

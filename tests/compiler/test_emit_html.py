@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from agentgraph.compiler import CompiledGraph, check_file, compile_checked
-from agentgraph.compiler.emit import diagram, to_html
 
 from agentgraph.cli import main
+from agentgraph.compiler import CompiledGraph, check_file, compile_checked
+from agentgraph.compiler.emit import diagram, to_html
 
 try:
     from test_emit_support import expected_sets, needs_dot
@@ -26,8 +26,10 @@ except ImportError:  # run as a package
 
 GRAPHS = Path(__file__).resolve().parents[2] / "graphs"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                    reason="chromium not installed (CI installs it and never skips)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="chromium not installed (CI installs it and never skips)",
+)
 pytestmark = [needs_dot]
 
 

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from agentgraph.cli import main
 from agentgraph.compiler import CompiledGraph, check_file, compile_checked
 from agentgraph.compiler.emit import (
     OverlayError,
@@ -19,8 +21,6 @@ from agentgraph.compiler.emit import (
     to_mermaid,
 )
 from agentgraph.runtime.events import RunResult, Step
-
-from agentgraph.cli import main
 
 try:
     from test_emit_support import needs_dot, parse_mermaid, read_dot_graphviz

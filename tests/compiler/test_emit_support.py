@@ -12,8 +12,8 @@ Mermaid or graphviz would refuse (a reader that accepts anything proves nothing)
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import warnings
@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
+
 from agentgraph.compiler import CompiledGraph
 from agentgraph.compiler.emit.escape import visible
-from hypothesis import strategies as st
 
 DrawnNode = tuple[str, str]  # (kind, name)
 DrawnEdge = tuple[str, str, str, str]  # (source id, target id, kind, label)
@@ -40,8 +41,10 @@ TERMINALS = {
     "__guardrail_tripped__": "guardrail_tripped",
     "__max_turns__": "max_turns",
 }
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"),
-                               reason="graphviz `dot` not installed (CI installs it and never skips)")
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None and not os.environ.get("CI"),
+    reason="graphviz `dot` not installed (CI installs it and never skips)",
+)
 
 
 @dataclass
@@ -250,6 +253,7 @@ def read_dot_pydot(text: str) -> Drawn:
     with warnings.catch_warnings():  # pydot 4 still calls pyparsing 3.3's deprecated names
         warnings.simplefilter("ignore", DeprecationWarning)
         import pydot  # a dev dependency
+
         graphs = pydot.graph_from_dot_data(text)
     assert graphs and len(graphs) == 1, "pydot could not parse the DOT"
     drawn = Drawn()

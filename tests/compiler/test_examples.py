@@ -32,8 +32,11 @@ def compiled(name: str) -> dict[str, Any]:
 
 
 def edges(graph: dict[str, Any], source: str | None = None) -> set[Edge]:
-    return {(t["from"], t["on"], t["to"]) for t in graph["transitions"]
-            if source is None or t["from"] == source}
+    return {
+        (t["from"], t["on"], t["to"])
+        for t in graph["transitions"]
+        if source is None or t["from"] == source
+    }
 
 
 def tool_names(state: dict[str, Any]) -> list[str]:
@@ -49,7 +52,10 @@ def on_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_the_three_examples_exist_in_both_formats() -> None:
     assert [p.name for p in EXAMPLES] == [
-        "coding_assistant.json", "research_pipeline.yaml", "support_desk.yaml"]
+        "coding_assistant.json",
+        "research_pipeline.yaml",
+        "support_desk.yaml",
+    ]
 
 
 @pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.name)
@@ -61,16 +67,18 @@ def test_example_has_no_diagnostics_at_all(spec: Path, resolve: bool) -> None:
 
 
 @pytest.mark.parametrize("options", [["--strict"], ["--strict", "--resolve"]])
-def test_cli_validates_every_example_clean(options: list[str],
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validates_every_example_clean(
+    options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", *options, *map(str, EXAMPLES)]) == 0
     out = capsys.readouterr().out
     assert out.count(": 0 errors, 0 warnings\n") == len(EXAMPLES)
 
 
 @pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.name)
-def test_cli_compiles_example_deterministically(spec: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_compiles_example_deterministically(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     assert main(["compile", str(spec), "-o", str(first)]) == 0
     assert main(["compile", "--strict", "--resolve", str(spec), "-o", str(second)]) == 0
@@ -111,11 +119,20 @@ def test_support_desk_machine() -> None:
     assert graph["name"] == "support-desk" and graph["entry"] == "triage"
     assert set(states) == {"triage", "billing", "refunds", "technical"}
     assert graph["max_turns"] == 12
-    assert graph["retry"] == {"max_retries": 3, "initial_delay": 0.5, "max_delay": 8,
-                              "multiplier": 2, "jitter": True}
+    assert graph["retry"] == {
+        "max_retries": 3,
+        "initial_delay": 0.5,
+        "max_delay": 8,
+        "multiplier": 2,
+        "jitter": True,
+    }
     triage = states["triage"]
-    assert tool_names(triage) == ["lookup_customer", "transfer_to_billing", "transfer_to_refunds",
-                                  "transfer_to_technical"]
+    assert tool_names(triage) == [
+        "lookup_customer",
+        "transfer_to_billing",
+        "transfer_to_refunds",
+        "transfer_to_technical",
+    ]
     assert edges(graph, "triage") == {
         ("triage", "final_output", "__end__"),
         ("triage", "tool_calls", "triage"),
@@ -127,9 +144,12 @@ def test_support_desk_machine() -> None:
     }
     # input guardrails run only for the entry agent: no other state can trip one
     assert {e for e in edges(graph) if e[1] == "guardrail_tripped"} == {
-        ("triage", "guardrail_tripped", "__guardrail_tripped__")}
+        ("triage", "guardrail_tripped", "__guardrail_tripped__")
+    }
     assert [g["function"] for g in triage["input_guardrails"]] == [
-        "support_desk.guards:no_pii", "support_desk.guards:on_topic"]
+        "support_desk.guards:no_pii",
+        "support_desk.guards:on_topic",
+    ]
     assert ("billing", "handoff:transfer_to_refunds", "refunds") in edges(graph)
     assert ("refunds", "handoff:transfer_to_triage", "triage") in edges(graph)
 
@@ -138,18 +158,27 @@ def test_support_desk_refund_handoff_carries_its_input_type_and_filter() -> None
     graph = compiled("support_desk.yaml")
     triage = graph["states"]["triage"]
     assert triage["handoffs"]["transfer_to_refunds"] == {
-        "to": "refunds", "input_filter": "remove_all_tools", "input_type": "RefundRequest"}
+        "to": "refunds",
+        "input_filter": "remove_all_tools",
+        "input_type": "RefundRequest",
+    }
     assert triage["handoffs"]["transfer_to_billing"]["input_filter"] is None
     [tool] = [t for t in triage["tools"] if t.get("name") == "transfer_to_refunds"]
     assert tool["description"] == (
-        "Hand off when the customer asks for money back on a paid invoice.")
+        "Hand off when the customer asks for money back on a paid invoice."
+    )
     assert tool["strict"] is True
     assert tool["parameters"]["required"] == ["invoice_number", "reason", "details"]
     assert tool["parameters"]["properties"]["reason"]["enum"] == [
-        "duplicate_charge", "not_as_described", "cancelled", "other"]
+        "duplicate_charge",
+        "not_as_described",
+        "cancelled",
+        "other",
+    ]
     [billing_tool] = [t for t in triage["tools"] if t.get("name") == "transfer_to_billing"]
     assert billing_tool["description"].endswith(
-        "Answers questions about invoices, charges, payment methods and plans.")
+        "Answers questions about invoices, charges, payment methods and plans."
+    )
     assert billing_tool["parameters"]["properties"] == {}
 
 
@@ -160,21 +189,32 @@ def test_support_desk_states_hold_their_model_calls() -> None:
     assert billing["output"]["schema"]["required"] == ["summary", "invoices", "next_action"]
     invoice = billing["output"]["schema"]["properties"]["invoices"]["items"]
     assert invoice["additionalProperties"] is False
-    assert technical["output"] == {"name": "TechnicalDiagnosis", "schema": None,
-                                   "python": "support_desk.models:TechnicalDiagnosis"}
+    assert technical["output"] == {
+        "name": "TechnicalDiagnosis",
+        "schema": None,
+        "python": "support_desk.models:TechnicalDiagnosis",
+    }
     assert billing["model"] == "gpt-4.1-mini"
-    assert billing["model_settings"] == {"temperature": 0.2, "parallel_tool_calls": True,
-                                         "store": False}
+    assert billing["model_settings"] == {
+        "temperature": 0.2,
+        "parallel_tool_calls": True,
+        "store": False,
+    }
     assert refunds["model_settings"]["temperature"] == 0
     template = (GRAPHS / "prompts" / "billing.md.j2").read_text(encoding="utf-8")
-    assert billing["instructions"] == {"source": template, "template": True,
-                                       "file": "prompts/billing.md.j2"}
+    assert billing["instructions"] == {
+        "source": template,
+        "template": True,
+        "file": "prompts/billing.md.j2",
+    }
     assert "{{ context.customer }}" in refunds["instructions"]["source"]
     assert refunds["instructions"]["file"] is None
     [issue] = [t for t in refunds["tools"] if t.get("name") == "issue_refund"]
     assert issue["parameters"]["required"] == ["number", "amount_cents", "reason"]
-    assert refunds["functions"]["issue_refund"] == {"function": "support_desk.tools:issue_refund",
-                                                    "strict": True}
+    assert refunds["functions"]["issue_refund"] == {
+        "function": "support_desk.tools:issue_refund",
+        "strict": True,
+    }
 
 
 def test_support_desk_tools_and_guards_work(on_path: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,14 +235,21 @@ def test_support_desk_tools_and_guards_work(on_path: None, monkeypatch: pytest.M
     context = {"customer": "Ada", "customer_id": "C-1001", "plan": "pro"}
     card = [{"role": "user", "content": "my card is 4111 1111 1111 1111, refund me"}]
     assert no_pii(context, "triage", card) == {
-        "tripwire_triggered": True, "output_info": {"found": ["card_number"], "agent": "triage"}}
+        "tripwire_triggered": True,
+        "output_info": {"found": ["card_number"], "agent": "triage"},
+    }
     assert not no_pii(context, "triage", "Where is invoice INV-2024-0001?")["tripwire_triggered"]
     assert on_topic(context, "triage", "write me a poem about the sea please")["tripwire_triggered"]
     assert not on_topic(context, "triage", "my invoice shows a double charge")["tripwire_triggered"]
     model = resolve_import("support_desk.models:TechnicalDiagnosis")
     assert issubclass(model, BaseModel)
     assert set(model.model_json_schema()["required"]) == {
-        "component", "severity", "known_incident", "steps", "escalate"}
+        "component",
+        "severity",
+        "known_incident",
+        "steps",
+        "escalate",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,13 +259,16 @@ def test_support_desk_tools_and_guards_work(on_path: None, monkeypatch: pytest.M
 def test_research_pipeline_agents_as_tools() -> None:
     graph = compiled("research_pipeline.yaml")
     planner = graph["states"]["planner"]
-    assert planner["agent_tools"] == {"search_sources": "searcher",
-                                      "summarise_documents": "summariser"}
+    assert planner["agent_tools"] == {
+        "search_sources": "searcher",
+        "summarise_documents": "summariser",
+    }
     assert tool_names(planner) == ["search_sources", "summarise_documents", "transfer_to_writer"]
     search = planner["tools"][0]
     assert search["type"] == "function" and search["strict"] is True
-    assert search["description"] == ("Find documents in the corpus for one sub-question; "
-                                     "returns ids, titles, urls.")
+    assert search["description"] == (
+        "Find documents in the corpus for one sub-question; returns ids, titles, urls."
+    )
     assert search["parameters"]["required"] == ["input"]
     assert planner["model"] == "o4-mini"
     assert planner["model_settings"]["reasoning"] == {"effort": "medium", "summary": "auto"}
@@ -246,31 +296,56 @@ def test_research_pipeline_writer_returns_a_strict_nested_report(on_path: None) 
     writer = graph["states"]["writer"]
     schema = writer["output"]["schema"]
     assert writer["output"]["name"] == "ResearchReport"
-    assert schema["required"] == ["title", "summary", "findings", "citations", "open_questions",
-                                  "audience"]
+    assert schema["required"] == [
+        "title",
+        "summary",
+        "findings",
+        "citations",
+        "open_questions",
+        "audience",
+    ]
     finding = schema["properties"]["findings"]["items"]
     assert finding["required"] == ["claim", "confidence", "citation_ids"]
     assert schema["properties"]["citations"]["items"] == {"$ref": "#/$defs/Citation"}
     assert schema["$defs"]["Citation"]["additionalProperties"] is False
     assert [g["name"] for g in writer["output_guardrails"]] == ["citations_are_grounded"]
-    assert edges(graph, "writer") == {("writer", "final_output", "__end__"),
-                                      ("writer", "guardrail_tripped", "__guardrail_tripped__")}
+    assert edges(graph, "writer") == {
+        ("writer", "final_output", "__end__"),
+        ("writer", "guardrail_tripped", "__guardrail_tripped__"),
+    }
     # a report that fits the schema passes both the schema and the guardrail's checks
-    report = {"title": "Heat pumps", "summary": "They work in the cold.", "audience": "general",
-              "findings": [{"claim": "SCOP above 2.5 at -20 C", "confidence": "high",
-                            "citation_ids": ["c1"]}],
-              "citations": [{"id": "c1", "document_id": "doc-heat-pumps-2023", "year": 2023,
-                             "title": "Heat pumps in cold climates: a field study",
-                             "url": "https://example.org/papers/heat-pumps-cold"}],
-              "open_questions": []}
+    report = {
+        "title": "Heat pumps",
+        "summary": "They work in the cold.",
+        "audience": "general",
+        "findings": [
+            {"claim": "SCOP above 2.5 at -20 C", "confidence": "high", "citation_ids": ["c1"]}
+        ],
+        "citations": [
+            {
+                "id": "c1",
+                "document_id": "doc-heat-pumps-2023",
+                "year": 2023,
+                "title": "Heat pumps in cold climates: a field study",
+                "url": "https://example.org/papers/heat-pumps-cold",
+            }
+        ],
+        "open_questions": [],
+    }
     jsonschema.validate(report, schema)
     guard = resolve_import("research_pipeline.guards:citations_are_grounded")
-    assert guard({}, "writer", report) == {"tripwire_triggered": False,
-                                           "output_info": {"problems": []}}
+    assert guard({}, "writer", report) == {
+        "tripwire_triggered": False,
+        "output_info": {"problems": []},
+    }
     report["citations"][0]["url"] = "https://example.org/elsewhere"
     report["findings"].append({"claim": "x", "confidence": "low", "citation_ids": []})
-    assert guard({}, "writer", report) == {"tripwire_triggered": True, "output_info": {"problems": [
-        "wrong url for doc-heat-pumps-2023", "finding 1 cites nothing"]}}
+    assert guard({}, "writer", report) == {
+        "tripwire_triggered": True,
+        "output_info": {
+            "problems": ["wrong url for doc-heat-pumps-2023", "finding 1 cites nothing"]
+        },
+    }
 
 
 def test_research_pipeline_tools_work(on_path: None) -> None:
@@ -280,7 +355,9 @@ def test_research_pipeline_tools_work(on_path: None) -> None:
     hits = search("heat pumps cold climates", 2, None)
     assert [h["id"] for h in hits] == ["doc-heat-pumps-2023", "doc-grid-flex"]
     assert [h["id"] for h in search("heat pumps", 10, 2024)] == [
-        "doc-heat-pumps-costs", "doc-refrigerants"]
+        "doc-heat-pumps-costs",
+        "doc-refrigerants",
+    ]
     assert fetch("doc-batteries")["year"] == 2023
     assert fetch("nope") == {"found": False, "id": "nope"}
     assert submit(["doc-batteries", "bogus"], ["70 %"], "high")["unknown_ids"] == ["bogus"]
@@ -295,13 +372,23 @@ def test_coding_assistant_passes_hosted_tools_through() -> None:
     hosted = [t for t in coder["tools"] if t["type"] != "function"]
     assert hosted == [
         {"type": "web_search", "search_context_size": "medium"},
-        {"type": "file_search", "vector_store_ids": ["vs_calc_docs", "vs_python_stdlib"],
-         "max_num_results": 8},
+        {
+            "type": "file_search",
+            "vector_store_ids": ["vs_calc_docs", "vs_python_stdlib"],
+            "max_num_results": 8,
+        },
         {"type": "code_interpreter", "container": {"type": "auto"}},
     ]
-    assert tool_names(coder) == ["read_file", "search_code", "apply_patch", "run_tests",
-                                 "web_search", "file_search", "code_interpreter",
-                                 "transfer_to_reviewer"]
+    assert tool_names(coder) == [
+        "read_file",
+        "search_code",
+        "apply_patch",
+        "run_tests",
+        "web_search",
+        "file_search",
+        "code_interpreter",
+        "transfer_to_reviewer",
+    ]
     assert set(coder["functions"]) == {"read_file", "search_code", "apply_patch", "run_tests"}
 
 
@@ -310,24 +397,35 @@ def test_coding_assistant_review_loop_and_settings() -> None:
     coder, reviewer = graph["states"]["coder"], graph["states"]["reviewer"]
     assert ("coder", "handoff:transfer_to_reviewer", "reviewer") in edges(graph)
     assert ("reviewer", "handoff:request_changes", "coder") in edges(graph)
-    assert reviewer["handoffs"] == {"request_changes": {"to": "coder", "input_filter": None,
-                                                        "input_type": "ReviewComments"}}
+    assert reviewer["handoffs"] == {
+        "request_changes": {"to": "coder", "input_filter": None, "input_type": "ReviewComments"}
+    }
     [back] = [t for t in reviewer["tools"] if t.get("name") == "request_changes"]
     assert back["parameters"]["required"] == ["comments", "failing_tests"]
     # the review loop can run until max_turns stops it
-    assert {("coder", "max_turns", "__max_turns__"),
-            ("reviewer", "max_turns", "__max_turns__")} <= edges(graph)
-    assert coder["model_settings"] == {"tool_choice": "required", "reasoning": {"effort": "high"},
-                                       "parallel_tool_calls": False}
-    assert reviewer["model_settings"] == {"tool_choice": {"type": "function", "name": "run_tests"},
-                                          "reasoning": {"effort": "medium"},
-                                          "parallel_tool_calls": False}
+    assert {
+        ("coder", "max_turns", "__max_turns__"),
+        ("reviewer", "max_turns", "__max_turns__"),
+    } <= edges(graph)
+    assert coder["model_settings"] == {
+        "tool_choice": "required",
+        "reasoning": {"effort": "high"},
+        "parallel_tool_calls": False,
+    }
+    assert reviewer["model_settings"] == {
+        "tool_choice": {"type": "function", "name": "run_tests"},
+        "reasoning": {"effort": "medium"},
+        "parallel_tool_calls": False,
+    }
     assert coder["reset_tool_choice"] is True  # forced first call, then auto: it can answer
     assert ("coder", "final_output", "__end__") in edges(graph)
     assert [g["name"] for g in coder["input_guardrails"]] == ["no_credentials"]
     assert [g["name"] for g in coder["output_guardrails"]] == ["no_leaked_secrets"]
-    assert reviewer["output"] == {"name": "ReviewVerdict", "schema": None,
-                                  "python": "coding_assistant.models:ReviewVerdict"}
+    assert reviewer["output"] == {
+        "name": "ReviewVerdict",
+        "schema": None,
+        "python": "coding_assistant.models:ReviewVerdict",
+    }
     assert ("reviewer", "guardrail_tripped", "__guardrail_tripped__") in edges(graph)
 
 
@@ -339,25 +437,47 @@ def test_coding_assistant_tools_fix_the_bug(on_path: None) -> None:
         patch = resolve_import("coding_assistant.tools:apply_patch")
         read = resolve_import("coding_assistant.tools:read_file")
         search = resolve_import("coding_assistant.tools:search_code")
-        assert run_tests(None)["failed"] == ["tests/test_calc.py::test_add",
-                                             "tests/test_calc.py::test_mean_of_nothing"]
+        assert run_tests(None)["failed"] == [
+            "tests/test_calc.py::test_add",
+            "tests/test_calc.py::test_mean_of_nothing",
+        ]
         assert search("return a", None) == [
-            {"path": "src/calc.py", "line": 5, "text": "return a - b"}]
+            {"path": "src/calc.py", "line": 5, "text": "return a - b"}
+        ]
         assert read("src/calc.py", 4, 5)["text"] == (
-            "   4  def add(a: int, b: int) -> int:\n   5      return a - b")
+            "   4  def add(a: int, b: int) -> int:\n   5      return a - b"
+        )
         assert patch("src/calc.py", "return", "yield")["applied"] is False  # ambiguous
         assert patch("src/calc.py", "return a - b", "return a + b") == {
-            "applied": True, "path": "src/calc.py", "created": False}
-        assert run_tests("test_add") == {"passed": ["tests/test_calc.py::test_add"],
-                                         "failed": [], "ok": True}
+            "applied": True,
+            "path": "src/calc.py",
+            "created": False,
+        }
+        assert run_tests("test_add") == {
+            "passed": ["tests/test_calc.py::test_add"],
+            "failed": [],
+            "ok": True,
+        }
         assert run_tests(None)["ok"] is False
     finally:
         workspace["reset"]()
     guard = resolve_import("coding_assistant.guards:no_credentials")
     leaked = "use key sk-" + "a" * 32 + " please"
-    assert guard({}, "coder", leaked) == {"tripwire_triggered": True,
-                                          "output_info": {"found": ["openai_key"]}}
+    assert guard({}, "coder", leaked) == {
+        "tripwire_triggered": True,
+        "output_info": {"found": ["openai_key"]},
+    }
     assert guard({}, "coder", "fix the add function")["tripwire_triggered"] is False
     verdict = resolve_import("coding_assistant.models:ReviewVerdict")
-    assert verdict.model_validate({"approved": True, "summary": "ok", "tests_passed": ["t"],
-                                   "tests_failed": [], "findings": []}).approved is True
+    assert (
+        verdict.model_validate(
+            {
+                "approved": True,
+                "summary": "ok",
+                "tests_passed": ["t"],
+                "tests_failed": [],
+                "findings": [],
+            }
+        ).approved
+        is True
+    )

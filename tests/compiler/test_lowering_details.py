@@ -47,9 +47,14 @@ def _compiled(text: str):  # type: ignore[no-untyped-def]
 def test_null_unsets_an_inherited_setting_and_tool_choice_is_lowered() -> None:
     graph = _compiled(BASE)
     assert graph.data["states"]["a"]["model_settings"] == {
-        "top_p": 0.9, "tool_choice": {"type": "function", "name": "lookup"}}
+        "top_p": 0.9,
+        "tool_choice": {"type": "function", "name": "lookup"},
+    }
     assert graph.data["states"]["b"]["model_settings"] == {
-        "temperature": 0.3, "top_p": 0.9, "tool_choice": {"type": "web_search"}}
+        "temperature": 0.3,
+        "top_p": 0.9,
+        "tool_choice": {"type": "web_search"},
+    }
 
 
 def test_template_problem_points_at_the_line_inside_a_block_scalar() -> None:

@@ -13,8 +13,13 @@ from agentgraph.compiler import check_text
 from agentgraph.compiler.source import _plain_json
 
 keys = st.text(alphabet=st.sampled_from('ab:"\\é\n'), max_size=3)
-scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) \
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.sampled_from('ab:"\\é\n\ud800'), max_size=4)
+)
 spaces = st.sampled_from(["", " ", "\n  "])
 
 
@@ -28,8 +33,14 @@ def texts(draw: st.DrawFn, depth: int = 0) -> str:
         return "[" + ",".join(items) + "]"
     members = draw(st.lists(st.tuples(keys, texts(depth + 1)), max_size=4))
     gap = draw(spaces)
-    return "{" + ",".join(f"{gap}{json.dumps(k, ensure_ascii=draw(st.booleans()))}{gap}:{gap}{v}"
-                          for k, v in members) + "}"
+    return (
+        "{"
+        + ",".join(
+            f"{gap}{json.dumps(k, ensure_ascii=draw(st.booleans()))}{gap}:{gap}{v}"
+            for k, v in members
+        )
+        + "}"
+    )
 
 
 def duplicated(text: str) -> bool:
@@ -55,7 +66,9 @@ def test_the_quick_path_takes_only_what_is_plainly_fine(text: str) -> None:
 @given(st.lists(keys, min_size=2, max_size=4).filter(lambda ks: len(set(ks)) < len(ks)))
 def test_a_duplicate_key_is_always_reported(names: list[str]) -> None:
     members = ", ".join(f"{json.dumps(k)}: 1" for k in names)
-    spec = '{"agentgraph": 1, "name": "n", "entry": "a", "agents": {"a": {"model": "m"}}, ' \
-           f'"x-extra": {{{members}}}}}'
+    spec = (
+        '{"agentgraph": 1, "name": "n", "entry": "a", "agents": {"a": {"model": "m"}}, '
+        f'"x-extra": {{{members}}}}}'
+    )
     codes = {d.code for d in check_text(spec, "spec.json", kind="json").diagnostics}
     assert "AG003" in codes

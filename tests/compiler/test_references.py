@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from agentgraph.compiler.references import References
 from agentgraph.compiler.shape import check_shape
 from agentgraph.compiler.spec import AgentToolSpec, GraphSpec, HandoffSpec, StopAtTools
-from hypothesis import given
-from hypothesis import strategies as st
 
 try:
     from strategies import valid_specs
@@ -22,27 +23,42 @@ def read_one_by_one(spec: GraphSpec) -> dict[str, Any]:
 
     def target(h: Any) -> str:
         return h.to if isinstance(h, HandoffSpec) else h
+
     return {
         "targets": {name: [target(h) for h in a.handoffs] for name, a in agents},
-        "long_handoffs": [name for name, a in agents
-                          if any(isinstance(h, HandoffSpec) for h in a.handoffs)],
+        "long_handoffs": [
+            name for name, a in agents if any(isinstance(h, HandoffSpec) for h in a.handoffs)
+        ],
         "tool_lists": [[r for r in a.tools if isinstance(r, str)] for _, a in agents],
-        "mixed_tools": [name for name, a in agents
-                        if any(isinstance(r, AgentToolSpec) for r in a.tools)],
-        "agents_as_tools": {r.agent for _, a in agents for r in a.tools
-                            if isinstance(r, AgentToolSpec)},
+        "mixed_tools": [
+            name for name, a in agents if any(isinstance(r, AgentToolSpec) for r in a.tools)
+        ],
+        "agents_as_tools": {
+            r.agent for _, a in agents for r in a.tools if isinstance(r, AgentToolSpec)
+        },
         "types": {a.output_type for _, a in agents if a.output_type}
-        | {h.input_type for _, a in agents for h in a.handoffs
-           if isinstance(h, HandoffSpec) and h.input_type},
-        "input_filters": any(isinstance(h, HandoffSpec) and h.input_filter is not None
-                             for _, a in agents for h in a.handoffs),
+        | {
+            h.input_type
+            for _, a in agents
+            for h in a.handoffs
+            if isinstance(h, HandoffSpec) and h.input_type
+        },
+        "input_filters": any(
+            isinstance(h, HandoffSpec) and h.input_filter is not None
+            for _, a in agents
+            for h in a.handoffs
+        ),
         "with_settings": [name for name, a in agents if a.model_settings is not None],
         "stop_at": [name for name, a in agents if isinstance(a.tool_use_behavior, StopAtTools)],
         "all_targets": {target(h) for _, a in agents for h in a.handoffs},
         "tools": {r for _, a in agents for r in a.tools if isinstance(r, str)},
         "guardrails": {g for _, a in agents for g in [*a.input_guardrails, *a.output_guardrails]},
-        "undescribed_targets": {target(h) for _, a in agents for h in a.handoffs
-                                if not isinstance(h, HandoffSpec) or not h.description},
+        "undescribed_targets": {
+            target(h)
+            for _, a in agents
+            for h in a.handoffs
+            if not isinstance(h, HandoffSpec) or not h.description
+        },
     }
 
 
@@ -54,18 +70,28 @@ def gathered(spec: GraphSpec) -> dict[str, Any]:
     return found
 
 
-@given(valid_specs(), st.sets(st.sampled_from(["long", "agent_tool"])),
-       st.sampled_from([None, "", "Answer"]), st.booleans())
-def test_gathered_in_bulk_equals_read_one_by_one(spec_data: dict[str, Any], short: set[str],
-                                                 output_type: str | None, stop: bool) -> None:
+@given(
+    valid_specs(),
+    st.sets(st.sampled_from(["long", "agent_tool"])),
+    st.sampled_from([None, "", "Answer"]),
+    st.booleans(),
+)
+def test_gathered_in_bulk_equals_read_one_by_one(
+    spec_data: dict[str, Any], short: set[str], output_type: str | None, stop: bool
+) -> None:
     agents = spec_data["agents"]
     for index, body in enumerate(agents.values()):  # some runs are all short and all named
         if "long" in short:
-            body["handoffs"] = [h if isinstance(h, str) else h["to"]
-                                for h in body.get("handoffs", [])]
+            body["handoffs"] = [
+                h if isinstance(h, str) else h["to"] for h in body.get("handoffs", [])
+            ]
         elif body.get("handoffs") and index % 2:
-            body["handoffs"][0] = {"to": body["handoffs"][0] if isinstance(body["handoffs"][0], str)
-                                   else body["handoffs"][0]["to"], "description": "Why"}
+            body["handoffs"][0] = {
+                "to": body["handoffs"][0]
+                if isinstance(body["handoffs"][0], str)
+                else body["handoffs"][0]["to"],
+                "description": "Why",
+            }
         if "agent_tool" in short:
             body["tools"] = [r for r in body.get("tools", []) if isinstance(r, str)]
         if output_type is not None:

@@ -13,8 +13,10 @@ def _lines(*lines: str):  # type: ignore[no-untyped-def]
 def test_caret_spans_the_node() -> None:
     d = Diagnostic.make("AG012", "tool `x` is not declared", "s.yaml", span=Span(2, 13, 2, 14))
     text = render_text([d], _lines("agents:", "    tools: [x]"))
-    assert text == ("s.yaml:2:13: error[AG012]: tool `x` is not declared\n"
-                    "  |\n2 |     tools: [x]\n  |             ^\n")
+    assert text == (
+        "s.yaml:2:13: error[AG012]: tool `x` is not declared\n"
+        "  |\n2 |     tools: [x]\n  |             ^\n"
+    )
 
 
 def test_multiline_span_underlines_to_end_of_line() -> None:
@@ -31,12 +33,15 @@ def test_long_minified_line_is_windowed() -> None:
     shown, carets = text.splitlines()[2], text.splitlines()[3]
     assert len(shown) < 260
     start = carets.index("^")
-    assert shown[start:start + 6] == '"here"'
+    assert shown[start : start + 6] == '"here"'
 
 
 def test_no_span_still_renders_hint() -> None:
     d = Diagnostic.make("AG001", "the file is empty", "e.yaml", hint="add something")
-    assert render_text([d], _lines()) == "e.yaml: error[AG001]: the file is empty\n  = help: add something\n"
+    assert (
+        render_text([d], _lines())
+        == "e.yaml: error[AG001]: the file is empty\n  = help: add something\n"
+    )
 
 
 def test_summary_counts() -> None:

@@ -39,8 +39,11 @@ except ImportError:  # tests/compiler imported as a package
     from tests.compiler.strategies import DUMP_STYLES, dump, position, spec_like, valid_specs
 
 NAME = "<spec>"
-RANDOM = settings(max_examples=150, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+RANDOM = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,9 @@ def spec_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def assert_only_diagnostics(checked: Any, text: str | bytes, *,
-                            compile_it: bool = True) -> list[Diagnostic]:
+def assert_only_diagnostics(
+    checked: Any, text: str | bytes, *, compile_it: bool = True
+) -> list[Diagnostic]:
     """The invariants of a validation result, whatever the input was; returns the diagnostics."""
     assert isinstance(checked, Checked)
     shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
@@ -92,8 +96,11 @@ def assert_only_diagnostics(checked: Any, text: str | bytes, *,
             text = graph.to_json()
             data = json.loads(text)
             assert data["digest"] == graph_digest(data)
-            assert text == json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                      ensure_ascii=False) + "\n"
+            assert (
+                text
+                == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                + "\n"
+            )
             assert set(data["states"]) == set(spec.agents)  # type: ignore[union-attr]
     return diagnostics
 
@@ -125,15 +132,89 @@ def test_generated_valid_specs_compile(spec: dict[str, Any], style: str) -> None
 
 # --- random text and bytes --------------------------------------------------------------------
 
-YAML_TOKENS = ["agentgraph: 1\n", "agents:\n", "  a:\n", "    handoffs: [b]\n", "- ", ": ",
-               "\n", "  ", "\t", "[", "]", "{", "}", ",", "&a ", "*a", "&b ", "*b", "<<: ", "? ",
-               "!!str ", "!!python/object:os.system ", "!local ", "|\n", ">-\n", "'", '"', "#c",
-               "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,1:\n", "~", "null", "1e9", "0x1f",
-               "ü", "\u2028", "\x85", "\ufeff", "\r\n", "\r", "x", "1", "yes", "@", "`", "\\",
-               "\x00"]
-JSON_TOKENS = ["{", "}", "[", "]", ",", ":", '"agentgraph"', '"agents"', '"a"', "1", "-0",
-               "1e999", "NaN", "Infinity", "true", "null", '"\\ud800"', '"\\u00e9"', '"\\x"', " ",
-               "\n", "\r", "\t", "\ufeff", "//", "/*", "'", "ü", "\u2028", "\x00"]
+YAML_TOKENS = [
+    "agentgraph: 1\n",
+    "agents:\n",
+    "  a:\n",
+    "    handoffs: [b]\n",
+    "- ",
+    ": ",
+    "\n",
+    "  ",
+    "\t",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "<<: ",
+    "? ",
+    "!!str ",
+    "!!python/object:os.system ",
+    "!local ",
+    "|\n",
+    ">-\n",
+    "'",
+    '"',
+    "#c",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,1:\n",
+    "~",
+    "null",
+    "1e9",
+    "0x1f",
+    "ü",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+    "\r\n",
+    "\r",
+    "x",
+    "1",
+    "yes",
+    "@",
+    "`",
+    "\\",
+    "\x00",
+]
+JSON_TOKENS = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    '"agentgraph"',
+    '"agents"',
+    '"a"',
+    "1",
+    "-0",
+    "1e999",
+    "NaN",
+    "Infinity",
+    "true",
+    "null",
+    '"\\ud800"',
+    '"\\u00e9"',
+    '"\\x"',
+    " ",
+    "\n",
+    "\r",
+    "\t",
+    "\ufeff",
+    "//",
+    "/*",
+    "'",
+    "ü",
+    "\u2028",
+    "\x00",
+]
 
 
 @RANDOM
@@ -173,8 +254,11 @@ def test_json_token_soup_gives_diagnostics(tokens: list[str]) -> None:
 
 
 @pytest.mark.parametrize("kind", ["yaml", "json"])
-@pytest.mark.parametrize("text", ["", "   \n\t\n", "\n\n\n", "# just a comment\n", "\ufeff", b""],
-                         ids=["empty", "whitespace", "newlines", "comment", "bom", "no-bytes"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t\n", "\n\n\n", "# just a comment\n", "\ufeff", b""],
+    ids=["empty", "whitespace", "newlines", "comment", "bom", "no-bytes"],
+)
 def test_empty_files_give_ag001(text: str | bytes, kind: str) -> None:
     checked = check_text(text, NAME, kind=kind)
     assert_only_diagnostics(checked, text)
@@ -188,15 +272,21 @@ FIFTY_MB = 50 * 2**20
 @pytest.mark.parametrize("kind", ["yaml", "json"])
 def test_fifty_megabyte_spec_validates_and_compiles(tmp_path: Path, kind: str) -> None:
     description = "x" * FIFTY_MB
-    spec = {"agentgraph": 1, "name": "big", "entry": "a", "defaults": {"model": "m"},
-            "agents": {"a": {"description": description, "instructions": "Be brief."}}}
+    spec = {
+        "agentgraph": 1,
+        "name": "big",
+        "entry": "a",
+        "defaults": {"model": "m"},
+        "agents": {"a": {"description": description, "instructions": "Be brief."}},
+    }
     path = tmp_path / f"big.{kind}"
     if kind == "json":
         path.write_text(json.dumps(spec), encoding="utf-8")
     else:
         head = "agentgraph: 1\nname: big\nentry: a\ndefaults: {model: m}\nagents:\n  a:\n"
-        path.write_text(f"{head}    instructions: Be brief.\n    description: {description}\n",
-                        encoding="utf-8")
+        path.write_text(
+            f"{head}    instructions: Be brief.\n    description: {description}\n", encoding="utf-8"
+        )
     del spec, description
     assert path.stat().st_size > FIFTY_MB
     checked = check_file(path)
@@ -254,24 +344,36 @@ DEEP_CASES = [
     pytest.param("yaml", BLOCK_LISTS, id="yaml-10000-block-lists"),
     pytest.param("json", NESTED, id="json-10000-lists-top"),
     pytest.param("json", NESTED_JSON_MAPS, id="json-10000-maps-top"),
-    pytest.param("yaml", UNDER_AGENT_YAML + "junk: " + NESTED + "\n",
-                 id="yaml-10000-under-unknown-key"),
-    pytest.param("json", UNDER_AGENT_JSON + '"junk": ' + NESTED + "}}}",
-                 id="json-10000-under-unknown-key"),
-    pytest.param("yaml", UNDER_AGENT_YAML + "junk: " + lists(600) + "\n",
-                 id="yaml-600-under-unknown-key"),
-    pytest.param("yaml", UNDER_AGENT_YAML + "handoffs: [" + lists(600) + "]\n",
-                 id="yaml-600-as-handoff"),
-    pytest.param("json", UNDER_AGENT_JSON + '"junk": ' + lists(600) + "}}}",
-                 id="json-600-under-unknown-key"),
-    pytest.param("yaml", HOSTED_YAML + "{k: " + lists(990) + "}}\n",
-                 id="yaml-990-in-hosted-options"),
-    pytest.param("yaml", HEAD_YAML + "agents: {a: {output_type: T}}\ntypes:\n"
-                 "  T: {type: object, x: " + lists(990) + "}\n",
-                 id="yaml-990-in-type-schema"),
-    pytest.param("yaml", HEAD_YAML + "context: {schema: {type: object, x: " + lists(990) + "}}\n"
-                 "agents: {a: {description: d}}\n",
-                 id="yaml-990-in-context-schema"),
+    pytest.param(
+        "yaml", UNDER_AGENT_YAML + "junk: " + NESTED + "\n", id="yaml-10000-under-unknown-key"
+    ),
+    pytest.param(
+        "json", UNDER_AGENT_JSON + '"junk": ' + NESTED + "}}}", id="json-10000-under-unknown-key"
+    ),
+    pytest.param(
+        "yaml", UNDER_AGENT_YAML + "junk: " + lists(600) + "\n", id="yaml-600-under-unknown-key"
+    ),
+    pytest.param(
+        "yaml", UNDER_AGENT_YAML + "handoffs: [" + lists(600) + "]\n", id="yaml-600-as-handoff"
+    ),
+    pytest.param(
+        "json", UNDER_AGENT_JSON + '"junk": ' + lists(600) + "}}}", id="json-600-under-unknown-key"
+    ),
+    pytest.param(
+        "yaml", HOSTED_YAML + "{k: " + lists(990) + "}}\n", id="yaml-990-in-hosted-options"
+    ),
+    pytest.param(
+        "yaml",
+        HEAD_YAML + "agents: {a: {output_type: T}}\ntypes:\n"
+        "  T: {type: object, x: " + lists(990) + "}\n",
+        id="yaml-990-in-type-schema",
+    ),
+    pytest.param(
+        "yaml",
+        HEAD_YAML + "context: {schema: {type: object, x: " + lists(990) + "}}\n"
+        "agents: {a: {description: d}}\n",
+        id="yaml-990-in-context-schema",
+    ),
 ]
 
 
@@ -282,8 +384,10 @@ def test_deep_nesting_gives_diagnostics(kind: str, text: str) -> None:
 
 
 def test_deep_but_acceptable_nesting_compiles() -> None:
-    text = (HEAD_JSON + '"agents": {"a": {"tools": ["t"]}}, '
-            '"tools": {"t": {"hosted": "web_search", "options": {"k": ' + lists(240) + "}}}}")
+    text = (
+        HEAD_JSON + '"agents": {"a": {"tools": ["t"]}}, '
+        '"tools": {"t": {"hosted": "web_search", "options": {"k": ' + lists(240) + "}}}}"
+    )
     checked = check_text(text, NAME, kind="json")
     assert_only_diagnostics(checked, text)
     assert compile_checked(checked).data["states"]["a"]["tools"][0]["k"] == json.loads(lists(240))
@@ -301,8 +405,10 @@ def _laughs(levels: int, width: int, leaf: str = "lol") -> str:
 
 def test_billion_laughs_is_refused_with_ag001() -> None:
     anchors = "\n".join("      " + line for line in _laughs(9, 9).splitlines())
-    text = f"{HEAD_YAML}agents:\n  a:\n    description: d\n    tools: [t]\ntools:\n  t:\n" \
-           f"    hosted: web_search\n    options:\n{anchors}\n"
+    text = (
+        f"{HEAD_YAML}agents:\n  a:\n    description: d\n    tools: [t]\ntools:\n  t:\n"
+        f"    hosted: web_search\n    options:\n{anchors}\n"
+    )
     checked = check_text(text, NAME)
     assert_only_diagnostics(checked, text)
     found, message = codes(checked), checked.diagnostics[0].message
@@ -310,10 +416,15 @@ def test_billion_laughs_is_refused_with_ag001() -> None:
     assert "alias" in message
 
 
-@pytest.mark.parametrize("text", [
-    "a: &a [*a]\n", "&a [*a]\n", "a: &a {b: *a}\n",
-    HEAD_YAML + "agents:\n  a: &x {description: d, tools: [{agent: *x}]}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &a [*a]\n",
+        "&a [*a]\n",
+        "a: &a {b: *a}\n",
+        HEAD_YAML + "agents:\n  a: &x {description: d, tools: [{agent: *x}]}\n",
+    ],
+)
 def test_recursive_alias_is_refused_with_ag001(text: str) -> None:
     checked = check_text(text, NAME)
     assert_only_diagnostics(checked, text)
@@ -326,8 +437,10 @@ def test_string_alias_bomb_is_refused_with_ag001() -> None:
     # 9^6 = 531,441 copies of a 4 KB string: few nodes, 2 GB once expanded (as the compiled JSON
     # and the digest would expand it). Only validated here: compiling it would take the memory.
     anchors = "\n".join("      " + line for line in _laughs(6, 9, leaf="x" * 4096).splitlines())
-    text = f"{HEAD_YAML}agents:\n  a:\n    description: d\n    tools: [t]\ntools:\n  t:\n" \
-           f"    hosted: web_search\n    options:\n      bomb:\n{anchors}\n"
+    text = (
+        f"{HEAD_YAML}agents:\n  a:\n    description: d\n    tools: [t]\ntools:\n  t:\n"
+        f"    hosted: web_search\n    options:\n      bomb:\n{anchors}\n"
+    )
     assert len(text) < 8192
     found = codes(check_text(text, NAME))
     assert "AG001" in found
@@ -336,11 +449,18 @@ def test_string_alias_bomb_is_refused_with_ag001() -> None:
 # --- tags, keys, values that are not JSON ------------------------------------------------------
 
 
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.mkdir", "!!python/object/new:os.mkdir",
-                                 "!!python/object/apply:subprocess.check_call"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.mkdir",
+        "!!python/object/new:os.mkdir",
+        "!!python/object/apply:subprocess.check_call",
+    ],
+)
 @pytest.mark.parametrize("where", ["top", "value"])
-def test_object_constructing_tags_are_refused_without_running(tmp_path: Path, tag: str,
-                                                               where: str) -> None:
+def test_object_constructing_tags_are_refused_without_running(
+    tmp_path: Path, tag: str, where: str
+) -> None:
     marker = tmp_path / "pwned"
     call = f'{tag} [["mkdir", "{marker}"]]' if "subprocess" in tag else f'{tag} ["{marker}"]'
     text = call + "\n" if where == "top" else f"{HEAD_YAML}agents:\n  a:\n    description: {call}\n"
@@ -352,11 +472,16 @@ def test_object_constructing_tags_are_refused_without_running(tmp_path: Path, ta
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("text", [
-    "!!python/object/apply:os.system ['echo hi']\n", "a: !!python/name:os.system\n",
-    "a: !!python/module:os\n", "a: !local x\n",
-    "!!python/object:agentgraph.compiler.Span {line: 1}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object/apply:os.system ['echo hi']\n",
+        "a: !!python/name:os.system\n",
+        "a: !!python/module:os\n",
+        "a: !local x\n",
+        "!!python/object:agentgraph.compiler.Span {line: 1}\n",
+    ],
+)
 def test_unsafe_and_unknown_tags_are_syntax_errors(text: str) -> None:
     checked = check_text(text, NAME)
     assert_only_diagnostics(checked, text)
@@ -364,14 +489,23 @@ def test_unsafe_and_unknown_tags_are_syntax_errors(text: str) -> None:
     assert found == ["AG001"]
 
 
-@pytest.mark.parametrize(("kind", "text", "second"), [
-    ("yaml", HEAD_YAML + "agents:\n  a: {description: x}\n  a: {description: y}\n",
-     "a: {description: y}"),
-    ("yaml", HEAD_YAML + "name: again\nagents:\n  a: {description: x}\n", "name: again"),
-    ("yaml", HEAD_YAML + "agents:\n  a: {description: x, description: y}\n", "description: y"),
-    ("json", HEAD_JSON + '"agents": {"a": {"description": "x"}, "a": {"description": "y"}}}',
-     '"a": {"description": "y"}'),
-])
+@pytest.mark.parametrize(
+    ("kind", "text", "second"),
+    [
+        (
+            "yaml",
+            HEAD_YAML + "agents:\n  a: {description: x}\n  a: {description: y}\n",
+            "a: {description: y}",
+        ),
+        ("yaml", HEAD_YAML + "name: again\nagents:\n  a: {description: x}\n", "name: again"),
+        ("yaml", HEAD_YAML + "agents:\n  a: {description: x, description: y}\n", "description: y"),
+        (
+            "json",
+            HEAD_JSON + '"agents": {"a": {"description": "x"}, "a": {"description": "y"}}}',
+            '"a": {"description": "y"}',
+        ),
+    ],
+)
 def test_duplicate_keys_are_ag003_at_the_repeat(kind: str, text: str, second: str) -> None:
     checked = check_text(text, NAME, kind=kind)
     assert_only_diagnostics(checked, text)
@@ -385,13 +519,17 @@ def test_duplicate_keys_are_ag003_at_the_repeat(kind: str, text: str, second: st
 NON_JSON_VALUES = [
     pytest.param(HOSTED_YAML + "{a: !!set {x}}}\n", id="set-in-hosted-options"),
     pytest.param(HOSTED_YAML + "{a: !!binary aGk=}}\n", id="binary-in-hosted-options"),
-    pytest.param(HEAD_YAML + "agents: {a: {output_type: T}}\ntypes:\n  T: {type: object, "
-                 "properties: {}, required: [], additionalProperties: false, x: !!binary aGk=}\n",
-                 id="binary-in-type"),
-    pytest.param(HEAD_YAML + "agents: {a: {tools: [t]}}\ntools:\n  t:\n    function: m:f\n"
-                 "    parameters:\n      type: object\n"
-                 "      properties: {1: {type: string}, b: {type: string}}\n",
-                 id="int-and-str-keys-in-parameters"),
+    pytest.param(
+        HEAD_YAML + "agents: {a: {output_type: T}}\ntypes:\n  T: {type: object, "
+        "properties: {}, required: [], additionalProperties: false, x: !!binary aGk=}\n",
+        id="binary-in-type",
+    ),
+    pytest.param(
+        HEAD_YAML + "agents: {a: {tools: [t]}}\ntools:\n  t:\n    function: m:f\n"
+        "    parameters:\n      type: object\n"
+        "      properties: {1: {type: string}, b: {type: string}}\n",
+        id="int-and-str-keys-in-parameters",
+    ),
 ]
 
 
@@ -444,19 +582,28 @@ def _profiled_calls(run: Callable[[], object]) -> int:
 
 def _many_unknown_keys(kind: str, n: int) -> str:
     agents = {f"agent{i}": {"description": "d", "descripton": "typo"} for i in range(n)}
-    spec = {"agentgraph": 1, "name": "n", "entry": "agent0", "defaults": {"model": "m"},
-            "agents": agents}
+    spec = {
+        "agentgraph": 1,
+        "name": "n",
+        "entry": "agent0",
+        "defaults": {"model": "m"},
+        "agents": agents,
+    }
     return dump(spec, "json-pretty" if kind == "json" else "yaml-block")[0]
 
 
-@pytest.mark.parametrize("kind", [
-    "json",
-    pytest.param("yaml"),
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "json",
+        pytest.param("yaml"),
+    ],
+)
 def test_positions_cost_grows_linearly_with_the_number_of_diagnostics(kind: str) -> None:
     small, large = _many_unknown_keys(kind, 100), _many_unknown_keys(kind, 1600)
     found = codes(check_text(small, NAME, kind=kind))
     assert found.count("AG002") == 100
-    ratio = (_profiled_calls(lambda: check_text(large, NAME, kind=kind))
-             / _profiled_calls(lambda: check_text(small, NAME, kind=kind)))
+    ratio = _profiled_calls(lambda: check_text(large, NAME, kind=kind)) / _profiled_calls(
+        lambda: check_text(small, NAME, kind=kind)
+    )
     assert ratio < 22, f"16x the diagnostics cost {ratio:.1f}x the calls"  # linear: about 16

@@ -45,8 +45,9 @@ def unquoted(fragment: str, kind: str) -> Any:
     return json.loads(fragment) if kind == "json" else yaml.safe_load(fragment)
 
 
-def assert_points_at(found: list[Diagnostic], text: str, code: str, needle: str, after: str = "",
-                     kind: str = "yaml") -> Diagnostic:
+def assert_points_at(
+    found: list[Diagnostic], text: str, code: str, needle: str, after: str = "", kind: str = "yaml"
+) -> Diagnostic:
     """One `code` diagnostic starts where the token `needle` (after `after`) starts, quotes
     included, and spans exactly that token."""
     start, written = token(text, needle, after)
@@ -97,9 +98,13 @@ tools:
   search: {function: desk.tools:search, strict: maybe}
   web: {hosted: web_search, vector_store: vs_1}
 """
-SHAPE_EXPECT = [("AG003", "many", "max_turns"), ("AG002", "descripton", "Routes requests"),
-                ("AG004", "lookup", "tools"), ("AG003", "maybe", "strict"),
-                ("AG002", "vector_store", "web_search")]
+SHAPE_EXPECT = [
+    ("AG003", "many", "max_turns"),
+    ("AG002", "descripton", "Routes requests"),
+    ("AG004", "lookup", "tools"),
+    ("AG003", "maybe", "strict"),
+    ("AG002", "vector_store", "web_search"),
+]
 """A function tool's union tag is `function`, like one of its keys: errors inside the tool must
 still point at their own keys and values, not at its `function`."""
 
@@ -131,9 +136,15 @@ guardrails:
 types:
   Invoice: {type: object}
 """
-REFS_EXPECT = [("AG010", "triaje", ""), ("AG011", "biling", "is how."), ("AG011", "refundz", ""),
-               ("AG012", "lookpu", ""), ("AG015", "ghost", ""), ("AG013", "no_pi", ""),
-               ("AG014", "Invoise", "")]
+REFS_EXPECT = [
+    ("AG010", "triaje", ""),
+    ("AG011", "biling", "is how."),
+    ("AG011", "refundz", ""),
+    ("AG012", "lookpu", ""),
+    ("AG015", "ghost", ""),
+    ("AG013", "no_pi", ""),
+    ("AG014", "Invoise", ""),
+]
 """(code, the token it points at, a text before the token and after any decoy)."""
 
 
@@ -142,13 +153,20 @@ def _flow(text: str) -> str:
 
 
 def _quoted_keys(text: str) -> str:
-    return (text.replace("    descripton:", '    "descripton":').replace("  lookup:", "  'lookup':")
-            .replace("    handoffs:\n", "    'handoffs':\n").replace("entry:", '"entry":'))
+    return (
+        text.replace("    descripton:", '    "descripton":')
+        .replace("  lookup:", "  'lookup':")
+        .replace("    handoffs:\n", "    'handoffs':\n")
+        .replace("entry:", '"entry":')
+    )
 
 
 def _non_ascii_before(text: str) -> str:
-    return text.replace("agentgraph: 1\n", "# ünïcödé 日本語 😀 — before everything\n"
-                        "agentgraph: 1\ndescription: \"😀😀 emoji, ü and 日本語 on the line\"\n")
+    return text.replace(
+        "agentgraph: 1\n",
+        "# ünïcödé 日本語 😀 — before everything\n"
+        'agentgraph: 1\ndescription: "😀😀 emoji, ü and 日本語 on the line"\n',
+    )
 
 
 YAML_VARIANTS = {
@@ -163,11 +181,12 @@ YAML_VARIANTS = {
 
 
 @pytest.mark.parametrize("variant", sorted(YAML_VARIANTS))
-@pytest.mark.parametrize(("source", "expectations"),
-                         [(SHAPE_YAML, SHAPE_EXPECT), (REFS_YAML, REFS_EXPECT)],
-                         ids=["shape", "references"])
-def test_yaml_spans(source: str, expectations: list[tuple[str, str, str]],
-                    variant: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "expectations"),
+    [(SHAPE_YAML, SHAPE_EXPECT), (REFS_YAML, REFS_EXPECT)],
+    ids=["shape", "references"],
+)
+def test_yaml_spans(source: str, expectations: list[tuple[str, str, str]], variant: str) -> None:
     text = YAML_VARIANTS[variant](source)
     found = check(text)
     for code, needle, after in expectations:
@@ -194,8 +213,11 @@ def test_str_with_a_bom_gives_the_positions_of_the_same_bytes(kind: str) -> None
 
 
 def test_block_scalars_before_the_node_do_not_shift_it() -> None:
-    text = REFS_YAML.replace("    instructions: |\n", "    instructions: >-\n      Folded text\n\n"
-                             "      that goes on: biling\n    notes_unused: |+\n      kept\n\n\n")
+    text = REFS_YAML.replace(
+        "    instructions: |\n",
+        "    instructions: >-\n      Folded text\n\n"
+        "      that goes on: biling\n    notes_unused: |+\n      kept\n\n\n",
+    )
     found = check(text)
     assert_points_at(found, text, "AG002", "notes_unused")
 
@@ -208,17 +230,21 @@ def test_yaml_template_error_points_inside_the_block_scalar() -> None:
 
 
 def test_yaml_syntax_errors_point_at_the_offending_character() -> None:
-    for text, needle in [("agentgraph: 1\nname: desk\nentry: @triage\n", "@"),
-                         ("agentgraph: 1\nname: x\n\tentry: a\n", "\t"),
-                         ("agentgraph: 1\r\nname: desk\r\nentry: @triage\r\n", "@")]:
+    for text, needle in [
+        ("agentgraph: 1\nname: desk\nentry: @triage\n", "@"),
+        ("agentgraph: 1\nname: x\n\tentry: a\n", "\t"),
+        ("agentgraph: 1\r\nname: desk\r\nentry: @triage\r\n", "@"),
+    ]:
         found = check(text)
         assert [d.code for d in found] == ["AG001"]
         assert start_of(found[0]) == position(text, text.index(needle))
 
 
 def test_yaml_duplicate_key_points_at_the_repeat() -> None:
-    text = ("agentgraph: 1\nname: desk\nentry: a\ndefaults: {model: m}\n"
-            "agents:\n  a: {description: x}\nname: again\n")
+    text = (
+        "agentgraph: 1\nname: desk\nentry: a\ndefaults: {model: m}\n"
+        "agents:\n  a: {description: x}\nname: again\n"
+    )
     found = [d for d in check(text) if d.code == "AG003"]
     assert [start_of(d) for d in found] == [position(text, text.index("name: again"))]
 
@@ -229,9 +255,11 @@ REFS_DATA = yaml.safe_load(REFS_YAML)
 JSON_VARIANTS = {
     "pretty": lambda d: json.dumps(d, indent=2, ensure_ascii=False),
     "minified": lambda d: json.dumps(d, separators=(",", ":"), ensure_ascii=False),
-    "escaped": lambda d: json.dumps({"description": "ünï 日本語 😀 \t \"quoted\"", **d}),
+    "escaped": lambda d: json.dumps({"description": 'ünï 日本語 😀 \t "quoted"', **d}),
     "tabs-crlf": lambda d: json.dumps(d, indent="\t", ensure_ascii=False).replace("\n", "\r\n"),
 }
+
+
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
 @pytest.mark.parametrize("variant", sorted(JSON_VARIANTS))
 def test_json_reference_spans(variant: str, as_bytes: bool) -> None:
@@ -255,9 +283,13 @@ def test_json_shape_spans(variant: str) -> None:
 
 
 def test_json_unicode_escapes_count_as_written() -> None:
-    data = {"agentgraph": 1, "name": "日本語 \u00e9\U0001f600", "entry": "a",
-            "defaults": {"model": "m"},
-            "agents": {"a": {"description": "\u00fc" * 5, "handoffs": ["\u00e9t\u00e9"]}}}
+    data = {
+        "agentgraph": 1,
+        "name": "日本語 \u00e9\U0001f600",
+        "entry": "a",
+        "defaults": {"model": "m"},
+        "agents": {"a": {"description": "\u00fc" * 5, "handoffs": ["\u00e9t\u00e9"]}},
+    }
     escaped = json.dumps(data)
     raw = json.dumps(data, ensure_ascii=False)
     assert "\\u00e9t\\u00e9" in escaped
@@ -267,11 +299,21 @@ def test_json_unicode_escapes_count_as_written() -> None:
 
 
 def test_json_nested_arrays() -> None:
-    data = {"agentgraph": 1, "name": "n", "entry": "a", "defaults": {"model": "m"},
-            "agents": {"a": {"description": "d", "tools": ["lookup", ["x", ["y"]]],
-                             "handoffs": [[["b"]], "b"]},
-                       "b": {"description": "B"}},
-            "tools": {"lookup": {"function": "m:f"}}}
+    data = {
+        "agentgraph": 1,
+        "name": "n",
+        "entry": "a",
+        "defaults": {"model": "m"},
+        "agents": {
+            "a": {
+                "description": "d",
+                "tools": ["lookup", ["x", ["y"]]],
+                "handoffs": [[["b"]], "b"],
+            },
+            "b": {"description": "B"},
+        },
+        "tools": {"lookup": {"function": "m:f"}},
+    }
     for text in (json.dumps(data), json.dumps(data, indent=1)):
         found = check(text, "json")
         nested_tool, nested_handoff = json_value(text, '"x"', -1), json_value(text, '"b"', -2)
@@ -280,20 +322,35 @@ def test_json_nested_arrays() -> None:
 
 
 def test_json_schema_error_points_into_nested_arrays() -> None:
-    data = {"agentgraph": 1, "name": "n", "entry": "a", "defaults": {"model": "m"},
-            "agents": {"a": {"description": "d", "tools": ["t"]}},
-            "tools": {"t": {"function": "m:f", "strict": False,
-                            "parameters": {"type": "object", "properties": {
-                                "p": {"type": "array",
-                                      "prefixItems": [{"type": "string"}, {"type": 5}]}}}}}}
+    data = {
+        "agentgraph": 1,
+        "name": "n",
+        "entry": "a",
+        "defaults": {"model": "m"},
+        "agents": {"a": {"description": "d", "tools": ["t"]}},
+        "tools": {
+            "t": {
+                "function": "m:f",
+                "strict": False,
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "p": {"type": "array", "prefixItems": [{"type": "string"}, {"type": 5}]}
+                    },
+                },
+            }
+        },
+    }
     text = json.dumps(data, indent=2)
     assert_points_at(check(text, "json"), text, "AG032", "5", '"prefixItems"', kind="json")
 
 
 def test_json_syntax_errors_point_at_the_offending_character() -> None:
-    for text, needle in [('{"agentgraph": 1 "name": "x"}', '"name"'),
-                         ('{\n  "agentgraph": 1,\n  "name": tru\n}', "tru"),
-                         ('{"agentgraph": 1,\r\n "name": x}', "x}")]:
+    for text, needle in [
+        ('{"agentgraph": 1 "name": "x"}', '"name"'),
+        ('{\n  "agentgraph": 1,\n  "name": tru\n}', "tru"),
+        ('{"agentgraph": 1,\r\n "name": x}', "x}"),
+    ]:
         found = check(text, "json")
         assert [d.code for d in found] == ["AG001"]
         assert start_of(found[0]) == position(text, text.index(needle))
@@ -301,12 +358,17 @@ def test_json_syntax_errors_point_at_the_offending_character() -> None:
 
 # --- line breaks other than CR and LF -------------------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "text", "needle"), [
-    ("yaml", 'agentgraph: 1\nname: "a\u2028b"\nname: again\n', "name: again"),
-    ("yaml", 'agentgraph: 1\nname: "a\x85b"\nname: again\n', "name: again"),
-    ("yaml", 'agentgraph: 1\ndescription: "a\u2029b"\nname: @x\n', "@"),
-    ("json", '{"agentgraph": 1,\r"name": "x",\r"entry": tru}', "tru"),
-], ids=["yaml-ls-duplicate", "yaml-nel-duplicate", "yaml-ps-syntax", "json-cr-syntax"])
+
+@pytest.mark.parametrize(
+    ("kind", "text", "needle"),
+    [
+        ("yaml", 'agentgraph: 1\nname: "a\u2028b"\nname: again\n', "name: again"),
+        ("yaml", 'agentgraph: 1\nname: "a\x85b"\nname: again\n', "name: again"),
+        ("yaml", 'agentgraph: 1\ndescription: "a\u2029b"\nname: @x\n', "@"),
+        ("json", '{"agentgraph": 1,\r"name": "x",\r"entry": tru}', "tru"),
+    ],
+    ids=["yaml-ls-duplicate", "yaml-nel-duplicate", "yaml-ps-syntax", "json-cr-syntax"],
+)
 def test_only_cr_and_lf_end_lines(kind: str, text: str, needle: str) -> None:
     found = check(text, kind)
     starts = [start_of(d) for d in found if d.code in ("AG001", "AG003")]
@@ -314,8 +376,10 @@ def test_only_cr_and_lf_end_lines(kind: str, text: str, needle: str) -> None:
 
 
 def test_rendered_snippet_shows_the_line_of_the_span(tmp_path: Path) -> None:
-    text = '{"agentgraph": 1,\n "name": "line\u2028separator",\n "entry": "a",\n "bogus": 1,\n' \
-           ' "defaults": {"model": "m"}, "agents": {"a": {"description": "d"}}}'
+    text = (
+        '{"agentgraph": 1,\n "name": "line\u2028separator",\n "entry": "a",\n "bogus": 1,\n'
+        ' "defaults": {"model": "m"}, "agents": {"a": {"description": "d"}}}'
+    )
     path = tmp_path / "spec.json"
     path.write_text(text, encoding="utf-8")
     found = check_file(path).diagnostics
@@ -338,15 +402,36 @@ def test_rendered_snippet_and_caret(tmp_path: Path) -> None:
 
 # --- generated specs with one typo ----------------------------------------------------------------
 
-TYPOS = ["biling", "triag", "refundz", "Ünïcöde", "日本語", "no such agent", "x: y", "#hash",
-         "it's", "tab\there", "😀", "trailing ", "-dash", "[bracket]", "true", "123"]
+TYPOS = [
+    "biling",
+    "triag",
+    "refundz",
+    "Ünïcöde",
+    "日本語",
+    "no such agent",
+    "x: y",
+    "#hash",
+    "it's",
+    "tab\there",
+    "😀",
+    "trailing ",
+    "-dash",
+    "[bracket]",
+    "true",
+    "123",
+]
 
 
 @settings(max_examples=120, deadline=None)
-@given(spec=valid_specs(), typo=st.sampled_from(TYPOS), style=st.sampled_from(DUMP_STYLES),
-       data=st.data())
-def test_typod_handoff_target_is_pointed_at(spec: dict[str, Any], typo: str, style: str,
-                                            data: st.DataObject) -> None:
+@given(
+    spec=valid_specs(),
+    typo=st.sampled_from(TYPOS),
+    style=st.sampled_from(DUMP_STYLES),
+    data=st.data(),
+)
+def test_typod_handoff_target_is_pointed_at(
+    spec: dict[str, Any], typo: str, style: str, data: st.DataObject
+) -> None:
     agents = spec["agents"]
     assume(typo not in agents)
     name = data.draw(st.sampled_from(sorted(agents)), label="agent")

@@ -5,18 +5,36 @@ from __future__ import annotations
 from pathlib import Path as FsPath
 from typing import Any
 
-from agentgraph.compiler.checks import CheckContext
-from agentgraph.compiler.checks.templates import _all_inline_and_fine, check_templates
-from agentgraph.compiler.shape import check_shape
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-SIMPLE = ["{{ context.customer }}", "{{context.customer}}", "{{- agent.name -}}",
-          "{{ agent.description }}", "{{\tcontext.customer\t}}"]
+from agentgraph.compiler.checks import CheckContext
+from agentgraph.compiler.checks.templates import _all_inline_and_fine, check_templates
+from agentgraph.compiler.shape import check_shape
+
+SIMPLE = [
+    "{{ context.customer }}",
+    "{{context.customer}}",
+    "{{- agent.name -}}",
+    "{{ agent.description }}",
+    "{{\tcontext.customer\t}}",
+]
 """Simple expressions over declared names: always fine."""
-OTHER = ["{{ context.nope }}", "{% if context.customer %}x{% endif %}", "{{ nope }}", "{%", "{",
-         "}", "{{ context.", "{# c #}", "{{ context['customer'] }}", "{{ agent.name }}{",
-         "{ {", "\0", "\n"]
+OTHER = [
+    "{{ context.nope }}",
+    "{% if context.customer %}x{% endif %}",
+    "{{ nope }}",
+    "{%",
+    "{",
+    "}",
+    "{{ context.",
+    "{# c #}",
+    "{{ context['customer'] }}",
+    "{{ agent.name }}{",
+    "{ {",
+    "\0",
+    "\n",
+]
 """Anything else: undeclared names, statements, stray braces, NUL and line breaks."""
 TEXT = ["Hello ", "route the request. ", "ü", ""]
 pieces = st.lists(st.sampled_from(TEXT + SIMPLE + OTHER), max_size=5).map("".join)
@@ -26,16 +44,29 @@ pieces = st.lists(st.sampled_from(TEXT + SIMPLE + OTHER), max_size=5).map("".joi
 @example(["Hi {{ context.nope }}"])  # simple in form, but not a declared field
 @example(["{{ context.cust", "omer }}"])  # an expression only if two agents' texts ran together
 def test_the_screen_passes_only_what_one_by_one_checking_finds_fine(
-        instructions: list[str | None]) -> None:
+    instructions: list[str | None],
+) -> None:
     agents: dict[str, Any] = {f"a{i}": {"model": "m"} for i in range(len(instructions))}
     for body, text in zip(agents.values(), instructions, strict=True):
         if text is not None:
             body["instructions"] = text
-    spec, problems = check_shape({
-        "agentgraph": 1, "name": "n", "entry": "a0", "agents": agents,
-        "context": {"schema": {"type": "object", "properties": {"customer": {"type": "string"}},
-                               "required": ["customer"], "additionalProperties": False}},
-    }, "spec.json")
+    spec, problems = check_shape(
+        {
+            "agentgraph": 1,
+            "name": "n",
+            "entry": "a0",
+            "agents": agents,
+            "context": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"customer": {"type": "string"}},
+                    "required": ["customer"],
+                    "additionalProperties": False,
+                }
+            },
+        },
+        "spec.json",
+    )
     assert spec is not None and not problems
     ctx = CheckContext(spec, "spec.json", FsPath("."))
     passed = _all_inline_and_fine(list(spec.agents.values()), {"customer"})

@@ -41,8 +41,9 @@ def stopped_server(*steps: Step) -> Iterator[ResponsesServer]:
         server.stop()
 
 
-def record(path: Path, steps: list[Step], session: Callable[[openai.OpenAI], T],
-           mode: str = "once") -> tuple[T, ResponsesServer]:
+def record(
+    path: Path, steps: list[Step], session: Callable[[openai.OpenAI], T], mode: str = "once"
+) -> tuple[T, ResponsesServer]:
     """Run `session` against a scripted server while recording into `path`; the server is
     stopped afterwards."""
     with stopped_server(*steps) as server:

@@ -69,9 +69,19 @@ def fresh_workspace() -> Iterator[None]:
 def run_args(example: Example, *extra: str) -> list[str]:
     """`agentgraph run` of an example, exactly as examples.json (and the README) has it."""
     entry = ENTRIES[example.name]
-    return ["run", entry["spec"], "--input", entry["input"], "--context",
-            json.dumps(entry["context"]), "--transport", entry["transport"],
-            "--replay", entry["cassette"], *extra]
+    return [
+        "run",
+        entry["spec"],
+        "--input",
+        entry["input"],
+        "--context",
+        json.dumps(entry["context"]),
+        "--transport",
+        entry["transport"],
+        "--replay",
+        entry["cassette"],
+        *extra,
+    ]
 
 
 def test_examples_json_lists_every_example_as_recorded() -> None:
@@ -103,13 +113,16 @@ def test_a_cassette_is_readable_scrubbed_and_names_its_graph(name: str) -> None:
             assert isinstance(http, HttpInteraction)
             assert http.request.headers["authorization"] == "[scrubbed]"
         # one event per line: the file diffs well
-        assert text.count('{"at":') == sum(len(i.response.events or [])  # type: ignore[union-attr]
-                                           for i in cassette.interactions)
+        assert text.count('{"at":') == sum(
+            len(i.response.events or [])  # type: ignore[union-attr]
+            for i in cassette.interactions
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_replay_prints_the_final_output_offline(name: str, connects: list[Any],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_prints_the_final_output_offline(
+    name: str, connects: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(run_args(EXAMPLES[name]))
     out, err = capsys.readouterr()
     assert code == 0, err
@@ -119,8 +132,9 @@ def test_replay_prints_the_final_output_offline(name: str, connects: list[Any],
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_replay_takes_the_recorded_path(name: str, connects: list[Any],
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_takes_the_recorded_path(
+    name: str, connects: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     example = EXAMPLES[name]
     code = main(run_args(example, "--json"))
     out, err = capsys.readouterr()
@@ -135,29 +149,38 @@ def test_replay_takes_the_recorded_path(name: str, connects: list[Any],
 
 
 def test_a_streamed_replay_prints_the_text_as_it_came(
-        connects: list[Any], capsys: pytest.CaptureFixture[str]) -> None:
+    connects: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(run_args(EXAMPLES["support_desk"], "--stream"))
     out, err = capsys.readouterr()
     assert code == 0, err
     greeting = "Thanks, Ada. I'm passing you to our billing desk, they'll check your invoices.\n"
     assert out.startswith(greeting)
-    assert json.loads(out[len(greeting):].splitlines()[0]) == EXAMPLES["support_desk"].final_output
+    assert json.loads(out[len(greeting) :].splitlines()[0]) == EXAMPLES["support_desk"].final_output
 
 
 @pytest.mark.parametrize("name", NAMES)
 async def test_the_runtime_replays_inside_a_cassette_fixture(
-        name: str, connects: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    name: str, connects: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     example, entry = EXAMPLES[name], ENTRIES[name]
     # the openai client refuses to start without a key, even when nothing is sent (the CLI's
     # --replay sets one; CassetteFixture does not, see test_plugin)
     monkeypatch.setenv("OPENAI_API_KEY", "replay-without-a-key")
     with CassetteFixture.open(entry["cassette"], graph=entry["spec"]) as fixture:
-        result = await run(entry["spec"], entry["input"], context=entry["context"],
-                           transport=entry["transport"], stream=True, clock=FakeClock())
+        result = await run(
+            entry["spec"],
+            entry["input"],
+            context=entry["context"],
+            transport=entry["transport"],
+            stream=True,
+            clock=FakeClock(),
+        )
     fixture.assert_path(result, example.path)
     output = result.final_output
-    assert (output.model_dump() if hasattr(output, "model_dump") else output) == \
-        example.final_output
+    assert (
+        output.model_dump() if hasattr(output, "model_dump") else output
+    ) == example.final_output
     assert fixture.used.played == len(fixture.cassette.interactions)
     assert connects == []
 
@@ -185,8 +208,8 @@ def edited_copy(name: str, folder: Path) -> Path:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_changed_instruction_makes_the_cassette_stale(
-        name: str, tmp_path: Path, connects: list[Any],
-        capsys: pytest.CaptureFixture[str]) -> None:
+    name: str, tmp_path: Path, connects: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     args = run_args(EXAMPLES[name])
     args[1] = str(edited_copy(name, tmp_path))
     code = main(args)
@@ -198,16 +221,25 @@ def test_a_changed_instruction_makes_the_cassette_stale(
     assert connects == []
 
 
-@pytest.mark.parametrize("name, handoffs", [
-    ("support_desk", ["hands off to billing: transfer_to_billing({})"]),
-    ("research_pipeline", ["hands off to writer: transfer_to_writer({})"]),
-    ("coding_assistant", ["hands off to reviewer: transfer_to_reviewer({})",
-                          'hands off to coder: request_changes({"comments": [{"path": '
-                          '"src/calc.py", "line": 9,',
-                          "hands off to reviewer: transfer_to_reviewer({})"]),
-])
-def test_cassette_show_tells_the_session(name: str, handoffs: list[str],
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "name, handoffs",
+    [
+        ("support_desk", ["hands off to billing: transfer_to_billing({})"]),
+        ("research_pipeline", ["hands off to writer: transfer_to_writer({})"]),
+        (
+            "coding_assistant",
+            [
+                "hands off to reviewer: transfer_to_reviewer({})",
+                'hands off to coder: request_changes({"comments": [{"path": '
+                '"src/calc.py", "line": 9,',
+                "hands off to reviewer: transfer_to_reviewer({})",
+            ],
+        ),
+    ],
+)
+def test_cassette_show_tells_the_session(
+    name: str, handoffs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(ROOT / ENTRIES[name]["cassette"])
     assert main(["cassette", "show", path]) == 0
     out = capsys.readouterr().out
@@ -222,24 +254,41 @@ def test_cassette_show_tells_the_session(name: str, handoffs: list[str],
 
 
 def test_cassette_show_names_the_tools_the_agents_called(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     main(["cassette", "show", str(ROOT / ENTRIES["research_pipeline"]["cassette"])])
     out = capsys.readouterr().out
     called = re.findall(r"^  calls: (\w+)\(", out, re.M)
-    assert called == ["search_sources", "search_corpus", "search_corpus", "summarise_documents",
-                      "fetch_document", "fetch_document", "submit_summary"]
+    assert called == [
+        "search_sources",
+        "search_corpus",
+        "search_corpus",
+        "summarise_documents",
+        "fetch_document",
+        "fetch_document",
+        "submit_summary",
+    ]
     assert "over sse" in out
 
 
 def test_one_handoff_tool_name_with_two_targets_keeps_both() -> None:
     """Two agents may name their handoffs alike and send them to different agents: the graph
     a cassette notes keeps both targets, and the transcript says so."""
-    spec = {"agentgraph": 1, "name": "desk", "entry": "front", "defaults": {"model": "m"},
-            "agents": {"front": {"description": "F", "handoffs": [
-                           {"to": "billing", "tool_name": "escalate"}, "back"]},
-                       "back": {"description": "B", "handoffs": [
-                           {"to": "refunds", "tool_name": "escalate"}]},
-                       "billing": {"description": "Bills"}, "refunds": {"description": "Refunds"}}}
+    spec = {
+        "agentgraph": 1,
+        "name": "desk",
+        "entry": "front",
+        "defaults": {"model": "m"},
+        "agents": {
+            "front": {
+                "description": "F",
+                "handoffs": [{"to": "billing", "tool_name": "escalate"}, "back"],
+            },
+            "back": {"description": "B", "handoffs": [{"to": "refunds", "tool_name": "escalate"}]},
+            "billing": {"description": "Bills"},
+            "refunds": {"description": "Refunds"},
+        },
+    }
     graph = compile_checked(check_text(json.dumps(spec), "desk.json", kind="json"))
     ref = graph_ref(graph)
     assert ref.handoffs == {"escalate": "billing or refunds", "transfer_to_back": "back"}

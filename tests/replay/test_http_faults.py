@@ -36,9 +36,14 @@ def cassette(tmp_path: Path) -> Path:
     """One plain and one streamed answer (11 events)."""
     path = tmp_path / "faults.json"
     story = turn(text("Once upon a time", chunks=["Once ", "upon ", "a ", "time"]))
-    record(path, [turn(text("Hello there")), story],
-           lambda client: (client.responses.create(**HELLO),
-                           list(client.responses.create(**STORY, stream=True))))
+    record(
+        path,
+        [turn(text("Hello there")), story],
+        lambda client: (
+            client.responses.create(**HELLO),
+            list(client.responses.create(**STORY, stream=True)),
+        ),
+    )
     return path
 
 
@@ -46,16 +51,24 @@ async def _record_run(path: Path, stream: bool) -> None:
     with stopped_server(turn(text("hi"))) as server:
         with use_cassette(path, "once"):
             async with async_client(server.base_url) as client:
-                await run(runtime_graph(), "hi", context=CONTEXT, client=client, stream=stream,
-                          clock=FakeClock())
+                await run(
+                    runtime_graph(),
+                    "hi",
+                    context=CONTEXT,
+                    client=client,
+                    stream=stream,
+                    clock=FakeClock(),
+                )
 
 
 # -- HTTP status with Retry-After -----------------------------------------------------------
 
 
 def test_429_reaches_the_client_with_its_retry_after(cassette: Path) -> None:
-    with use_cassette(cassette, faults=[http_status(1, 429, retry_after=7)]) as used, \
-            sync_client(DEAD) as client:
+    with (
+        use_cassette(cassette, faults=[http_status(1, 429, retry_after=7)]) as used,
+        sync_client(DEAD) as client,
+    ):
         with pytest.raises(openai.RateLimitError) as caught:
             client.responses.create(**HELLO)
         assert caught.value.response.headers["retry-after"] == "7"
@@ -65,8 +78,9 @@ def test_429_reaches_the_client_with_its_retry_after(cassette: Path) -> None:
 
 
 @pytest.mark.parametrize("stream", [False, True])
-async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(tmp_path: Path,
-                                                                     stream: bool) -> None:
+async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(
+    tmp_path: Path, stream: bool
+) -> None:
     path = tmp_path / "run.json"
     await _record_run(path, stream)
     clock = FakeClock()
@@ -74,9 +88,15 @@ async def test_runtime_retries_a_429_storm_with_backoff_on_the_clock(tmp_path: P
     started = time.monotonic()
     with use_cassette(path, faults=faults) as used:
         async with async_client(DEAD) as client:
-            result = await run(runtime_graph(), "hi", context=CONTEXT, client=client,
-                               stream=stream, clock=clock,
-                               retry={"max_retries": 3, "jitter": False})
+            result = await run(
+                runtime_graph(),
+                "hi",
+                context=CONTEXT,
+                client=client,
+                stream=stream,
+                clock=clock,
+                retry={"max_retries": 3, "jitter": False},
+            )
     assert result.final_output == "hi"
     assert used.faults.attempts["http"] == 4 and used.faults.injected == faults
     assert clock.sleeps == [7.0, 1.0, 2.0]  # Retry-After, then 0.5 s doubling per retry
@@ -89,8 +109,14 @@ async def test_runtime_gives_up_and_says_how_many_attempts(tmp_path: Path) -> No
     with use_cassette(path, faults=[http_status(n, 503) for n in (1, 2, 3)]) as used:
         async with async_client(DEAD) as client:
             with pytest.raises(ModelCallError) as caught:
-                await run(runtime_graph(), "hi", context=CONTEXT, client=client,
-                          clock=FakeClock(), retry={"max_retries": 2, "jitter": False})
+                await run(
+                    runtime_graph(),
+                    "hi",
+                    context=CONTEXT,
+                    client=client,
+                    clock=FakeClock(),
+                    retry={"max_retries": 2, "jitter": False},
+                )
     assert (caught.value.status_code, caught.value.attempts) == (503, 3)
     assert used.faults.attempts["http"] == 3 and used.played == 0
 
@@ -99,8 +125,10 @@ async def test_runtime_gives_up_and_says_how_many_attempts(tmp_path: Path) -> No
 
 
 def test_a_cut_stream_gives_n_events_then_a_connection_error(cassette: Path) -> None:
-    with use_cassette(cassette, faults=[cut_stream(1, after_events=3)]), \
-            sync_client(DEAD) as client:
+    with (
+        use_cassette(cassette, faults=[cut_stream(1, after_events=3)]),
+        sync_client(DEAD) as client,
+    ):
         seen = []
         with pytest.raises(openai.APIConnectionError) as caught:
             for event in client.responses.create(**STORY, stream=True):
@@ -121,25 +149,36 @@ async def test_async_cut_stream_after_zero_events(cassette: Path) -> None:
 
 
 def test_a_cut_plain_body_is_a_connection_error(cassette: Path) -> None:
-    with use_cassette(cassette, faults=[cut_stream(1, after_events=0)]), \
-            sync_client(DEAD) as client:
+    with (
+        use_cassette(cassette, faults=[cut_stream(1, after_events=0)]),
+        sync_client(DEAD) as client,
+    ):
         with pytest.raises(openai.APIConnectionError) as caught:
             client.responses.create(**HELLO)
     assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
 
 
 @pytest.mark.parametrize(("after", "attempts"), [(0, 2), (3, 1)])
-async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after: int,
-                                                         attempts: int) -> None:
+async def test_runtime_replays_a_cut_only_before_any_event(
+    tmp_path: Path, after: int, attempts: int
+) -> None:
     path = tmp_path / "run.json"
     await _record_run(path, True)
     with use_cassette(path, faults=[cut_stream(1, after_events=after)]) as used:
         async with async_client(DEAD) as client:
             outcome: object
             try:
-                outcome = (await run(runtime_graph(), "hi", context=CONTEXT, client=client,
-                                     stream=True, clock=FakeClock(),
-                                     retry={"max_retries": 3, "jitter": False})).final_output
+                outcome = (
+                    await run(
+                        runtime_graph(),
+                        "hi",
+                        context=CONTEXT,
+                        client=client,
+                        stream=True,
+                        clock=FakeClock(),
+                        retry={"max_retries": 3, "jitter": False},
+                    )
+                ).final_output
             except ModelCallError as error:
                 outcome = error
     assert used.faults.attempts["http"] == attempts
@@ -148,7 +187,8 @@ async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after
     else:
         assert isinstance(outcome, ModelCallError) and outcome.kind == "network"
         assert outcome.reason.startswith(
-            "not retried: the response had started streaming (3 events")
+            "not retried: the response had started streaming (3 events"
+        )
 
 
 # -- a stall past the timeout -----------------------------------------------------------------
@@ -157,8 +197,10 @@ async def test_runtime_replays_a_cut_only_before_any_event(tmp_path: Path, after
 def test_a_stall_times_out_on_the_injected_clock(cassette: Path) -> None:
     clock = FakeClock()
     started = time.monotonic()
-    with use_cassette(cassette, faults=[stall(1)], clock=clock) as used, \
-            sync_client(DEAD, timeout=30) as client:
+    with (
+        use_cassette(cassette, faults=[stall(1)], clock=clock) as used,
+        sync_client(DEAD, timeout=30) as client,
+    ):
         with pytest.raises(openai.APITimeoutError):
             client.responses.create(**HELLO)
         assert client.responses.create(**HELLO).output_text == "Hello there"
@@ -183,8 +225,15 @@ async def test_runtime_retries_a_stall_before_any_event(tmp_path: Path) -> None:
     clock = FakeClock()
     with use_cassette(path, faults=[stall(1)], clock=clock) as used:
         async with async_client(DEAD, timeout=20) as client:
-            result = await run(runtime_graph(), "hi", context=CONTEXT, client=client, stream=True,
-                               clock=clock, retry={"max_retries": 1, "jitter": False})
+            result = await run(
+                runtime_graph(),
+                "hi",
+                context=CONTEXT,
+                client=client,
+                stream=True,
+                clock=clock,
+                retry={"max_retries": 1, "jitter": False},
+            )
     assert result.final_output == "hi" and used.faults.attempts["http"] == 2
     assert clock.sleeps == [20.0, 0.5]  # the stall (read timeout), then the backoff
 

@@ -16,18 +16,30 @@ from agentgraph.replay_fixtures.vcr_bridge import register
 from tests.replay.http_helpers import HELLO, MODEL, record, stopped_server, sync_client
 from tests.support.script import text, turn
 
-TOOLS = [{"type": "function", "name": "lookup_invoice", "description": "Find an invoice",
-          "parameters": {"type": "object", "properties": {"number": {"type": "string"}}}},
-         {"type": "function", "name": "issue_refund", "description": "Refund an invoice",
-          "parameters": {"type": "object", "properties": {"number": {"type": "string"}}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "name": "lookup_invoice",
+        "description": "Find an invoice",
+        "parameters": {"type": "object", "properties": {"number": {"type": "string"}}},
+    },
+    {
+        "type": "function",
+        "name": "issue_refund",
+        "description": "Refund an invoice",
+        "parameters": {"type": "object", "properties": {"number": {"type": "string"}}},
+    },
+]
 INPUT = [{"role": "user", "content": "Invoice 7?"}, {"role": "user", "content": "And 8?"}]
-DESK = {"model": MODEL, "instructions": "You are the billing desk.", "tools": TOOLS,
-        "input": INPUT}
+DESK = {"model": MODEL, "instructions": "You are the billing desk.", "tools": TOOLS, "input": INPUT}
 
 
 def _desk_cassette(path: Path) -> str:
-    (answer,), _ = record(path, [turn(text("Both are paid."))],
-                          lambda client: (client.responses.create(**DESK).output_text,))
+    (answer,), _ = record(
+        path,
+        [turn(text("Both are paid."))],
+        lambda client: (client.responses.create(**DESK).output_text,),
+    )
     return answer
 
 
@@ -55,7 +67,8 @@ def test_a_missing_tool_is_shown_as_a_diff(tmp_path: Path) -> None:
     assert "closest: interaction #0, differing in tools" in message
     removed = [line for line in message.splitlines() if line.startswith("-")]
     assert '-   "name": "issue_refund",' in removed and not any(
-        "lookup_invoice" in line for line in removed)
+        "lookup_invoice" in line for line in removed
+    )
 
 
 def test_a_reordered_input_item_is_shown_as_a_diff(tmp_path: Path) -> None:
@@ -63,15 +76,20 @@ def test_a_reordered_input_item_is_shown_as_a_diff(tmp_path: Path) -> None:
     _desk_cassette(path)
     message = _mismatch(path, input=INPUT[::-1])
     assert "differing in input" in message
-    diff = message[message.index("--- recorded"):]
-    assert ('-   "content": "Invoice 7?",\n+   "content": "And 8?",' in diff
-            and '-   "content": "And 8?",\n+   "content": "Invoice 7?",' in diff)
+    diff = message[message.index("--- recorded") :]
+    assert (
+        '-   "content": "Invoice 7?",\n+   "content": "And 8?",' in diff
+        and '-   "content": "And 8?",\n+   "content": "Invoice 7?",' in diff
+    )
 
 
 def test_the_right_interaction_index_is_named(tmp_path: Path) -> None:
     path = tmp_path / "two.json"
-    record(path, [turn(text("hi")), turn(text("desk"))],
-           lambda client: (client.responses.create(**HELLO), client.responses.create(**DESK)))
+    record(
+        path,
+        [turn(text("hi")), turn(text("desk"))],
+        lambda client: (client.responses.create(**HELLO), client.responses.create(**DESK)),
+    )
     message = _mismatch(path, instructions="Changed.")
     assert "closest: interaction #1, differing in instructions" in message
     assert "0 of 2 interactions played" in message
@@ -91,8 +109,10 @@ def test_a_swallowed_mismatch_still_fails_when_the_block_ends(tmp_path: Path) ->
 def test_volatile_fields_and_headers_do_not_matter(tmp_path: Path) -> None:
     path = tmp_path / "desk.json"
     answer = _desk_cassette(path)
-    with use_cassette(path), sync_client("http://127.0.0.1:9/v1", default_headers={
-            "x-trace": "other"}) as client:
+    with (
+        use_cassette(path),
+        sync_client("http://127.0.0.1:9/v1", default_headers={"x-trace": "other"}) as client,
+    ):
         response = client.responses.create(**DESK, metadata={"run": "2"}, store=False)
     assert response.output_text == answer
 
@@ -107,23 +127,31 @@ def test_requests_in_the_other_order_get_their_own_streams(tmp_path: Path) -> No
         with use_cassette(tmp_path / "ours.json", "once"), sync_client(server.base_url) as client:
             for body in (first, second):
                 list(client.responses.create(**body, stream=True))
-        with vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="once"), \
-                sync_client(server.base_url) as client:
+        with (
+            vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="once"),
+            sync_client(server.base_url) as client,
+        ):
             for body in (first, second):
                 list(client.responses.create(**body, stream=True))
 
     def final_texts(client: openai.OpenAI) -> list[str]:
-        return [list(client.responses.create(**body, stream=True))[-1].response.output_text
-                for body in (second, first)]  # the other order
+        return [
+            list(client.responses.create(**body, stream=True))[-1].response.output_text
+            for body in (second, first)
+        ]  # the other order
 
     with use_cassette(tmp_path / "ours.json"), sync_client(server.base_url) as client:
         assert final_texts(client) == ["two", "one"]
-    with vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="none"), \
-            sync_client(server.base_url) as client:
+    with (
+        vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="none"),
+        sync_client(server.base_url) as client,
+    ):
         assert final_texts(client) == ["one", "two"]  # vcrpy: crossed, silently
     config = register(vcr.VCR(match_on=["method", "path", "agentgraph_body"]))
-    with config.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="none"), \
-            sync_client(server.base_url) as client:
+    with (
+        config.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="none"),
+        sync_client(server.base_url) as client,
+    ):
         assert final_texts(client) == ["two", "one"]  # vcrpy with agentgraph's matcher
 
 

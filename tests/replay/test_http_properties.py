@@ -27,44 +27,77 @@ from agentgraph.replay_fixtures.http_streams import Recorder, TeeBody
 from agentgraph.replay_fixtures.sse import SseParser, encode_event
 from agentgraph.replay_fixtures.timing import ReplayTime
 
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- values -------------------------------------------------------------------------------------
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False, allow_infinity=False) | texts,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | texts,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
-    max_leaves=12)
+    max_leaves=12,
+)
 json_objects = st.dictionaries(texts, json_values, max_size=4)
 offsets = st.floats(0, 1e4, allow_nan=False)
-headers = st.dictionaries(st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=10), texts,
-                          max_size=3)
+headers = st.dictionaries(
+    st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=10), texts, max_size=3
+)
 
 sse_events = st.builds(
-    SseEvent, at=offsets, event=st.none() | texts, id=st.none() | texts,
+    SseEvent,
+    at=offsets,
+    event=st.none() | texts,
+    id=st.none() | texts,
     retry=st.none() | st.integers(0, 10**6),
     data=st.none() | json_objects | st.lists(json_values, max_size=3),
-    text=st.none() | texts)
+    text=st.none() | texts,
+)
 http_interactions = st.builds(
     HttpInteraction,
-    request=st.builds(HttpRequest, method=st.sampled_from(["GET", "POST"]), path=texts,
-                      query=texts, headers=headers, body=st.none() | json_objects,
-                      text=st.none() | texts),
-    response=st.builds(HttpResponse, status=st.integers(100, 599), headers=headers,
-                       body=st.none() | json_values, text=st.none() | texts,
-                       events=st.none() | st.lists(sse_events, max_size=4)))
+    request=st.builds(
+        HttpRequest,
+        method=st.sampled_from(["GET", "POST"]),
+        path=texts,
+        query=texts,
+        headers=headers,
+        body=st.none() | json_objects,
+        text=st.none() | texts,
+    ),
+    response=st.builds(
+        HttpResponse,
+        status=st.integers(100, 599),
+        headers=headers,
+        body=st.none() | json_values,
+        text=st.none() | texts,
+        events=st.none() | st.lists(sse_events, max_size=4),
+    ),
+)
 ws_interactions = st.builds(
-    WebSocketInteraction, url=texts, headers=headers,
-    frames=st.lists(st.builds(Frame, at=offsets, dir=st.sampled_from(["send", "recv"]),
-                              data=st.none() | json_objects, text=st.none() | texts), max_size=4),
-    close=st.none() | st.builds(Close, code=st.none() | st.integers(1000, 4999), reason=texts))
+    WebSocketInteraction,
+    url=texts,
+    headers=headers,
+    frames=st.lists(
+        st.builds(
+            Frame,
+            at=offsets,
+            dir=st.sampled_from(["send", "recv"]),
+            data=st.none() | json_objects,
+            text=st.none() | texts,
+        ),
+        max_size=4,
+    ),
+    close=st.none() | st.builds(Close, code=st.none() | st.integers(1000, 4999), reason=texts),
+)
 cassettes = st.builds(
-    Cassette, recorded_with=st.dictionaries(texts, texts, max_size=2),
+    Cassette,
+    recorded_with=st.dictionaries(texts, texts, max_size=2),
     graph=st.none() | st.builds(GraphRef, name=texts, digest=texts),
-    interactions=st.lists(http_interactions | ws_interactions, max_size=4))
+    interactions=st.lists(http_interactions | ws_interactions, max_size=4),
+)
 
 
 @SETTINGS
@@ -77,8 +110,9 @@ def test_a_cassette_survives_its_file_form(cassette: Cassette) -> None:
 
 # -- SSE streams as a server might send them ----------------------------------------------------
 
-line_values = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\0"),
-                      max_size=10)
+line_values = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\0"), max_size=10
+)
 
 
 @st.composite
@@ -99,8 +133,9 @@ def wire_streams(draw: st.DrawFn) -> bytes:
         if kind == "json":
             fields.append(("data", json.dumps(draw(json_objects), ensure_ascii=False)))
         elif kind == "lines":
-            fields.extend(("data", value) for value in draw(st.lists(line_values, min_size=1,
-                                                                     max_size=3)))
+            fields.extend(
+                ("data", value) for value in draw(st.lists(line_values, min_size=1, max_size=3))
+            )
         if not fields:
             continue
         if draw(st.booleans()):
@@ -141,8 +176,10 @@ def with_ids(events: list[SseEvent]) -> list[SseEvent]:
 
 
 def view_of(events: list[SseEvent]) -> list[tuple[Any, ...]]:
-    return [(e.event or None, e.data if e.data is not None else (e.text or ""), e.id, e.retry)
-            for e in with_ids(events)]
+    return [
+        (e.event or None, e.data if e.data is not None else (e.text or ""), e.id, e.retry)
+        for e in with_ids(events)
+    ]
 
 
 @SETTINGS
@@ -153,9 +190,14 @@ def test_sse_cut_anywhere_parses_to_what_the_client_decodes(wire: bytes, points:
     assert view_of(events) == client_view([wire])
     replayed = b"".join(encode_event(e) for e in events)
     assert client_view([replayed]) == client_view([wire])  # replayed: the client sees the same
-    stored = Cassette(interactions=[HttpInteraction(
-        request=HttpRequest(method="POST", path="/v1/responses"),
-        response=HttpResponse(status=200, events=events))])
+    stored = Cassette(
+        interactions=[
+            HttpInteraction(
+                request=HttpRequest(method="POST", path="/v1/responses"),
+                response=HttpResponse(status=200, events=events),
+            )
+        ]
+    )
     (loaded,) = Cassette.from_text(stored.to_text()).interactions
     again = loaded.response.events or []  # type: ignore[union-attr]
     assert client_view([b"".join(encode_event(e) for e in again)]) == client_view([wire])
@@ -181,13 +223,15 @@ def test_the_recorder_passes_chunks_through_untouched(wire: bytes, points: list[
         def sleep(self, seconds: float) -> None:  # pragma: no cover (no fault here)
             raise AssertionError("no sleeping")
 
-    recorder = Recorder(None, 0.0, ReplayTime(Ticking()),
-                        lambda events, raw: recorded.append(events))
+    recorder = Recorder(
+        None, 0.0, ReplayTime(Ticking()), lambda events, raw: recorded.append(events)
+    )
     body = TeeBody(httpx2, Upstream(), recorder, None, None)
     assert list(body) == chunks  # the caller gets each chunk as it came
     (events,) = recorded
     assert view_of(events) == client_view([wire])
     assert [e.at for e in events] == sorted(e.at for e in events)
     completed = [len(list(SseParser().feed(b"".join(chunks[: i + 1])))) for i in range(len(chunks))]
-    assert sorted({e.at for e in events}) == sorted({0.25 * (i + 1) for i, n in enumerate(completed)
-                                                     if n > (completed[i - 1] if i else 0)})
+    assert sorted({e.at for e in events}) == sorted(
+        {0.25 * (i + 1) for i, n in enumerate(completed) if n > (completed[i - 1] if i else 0)}
+    )

@@ -26,8 +26,10 @@ from tests.replay.http_helpers import (
 from tests.runtime.graphs import runtime_graph
 from tests.support.script import function_call, stall, structured, text, turn
 
-STEPS = [turn(text("Hello there")),
-         turn(text("Once upon a time", chunks=["Once ", "upon ", "a ", "time"]))]
+STEPS = [
+    turn(text("Hello there")),
+    turn(text("Once upon a time", chunks=["Once ", "upon ", "a ", "time"])),
+]
 
 
 def _session(client: openai.OpenAI) -> tuple[str, list[dict]]:
@@ -53,20 +55,24 @@ async def test_async_session_replays_offline_with_the_same_events(tmp_path: Path
         with use_cassette(path, "once"):
             async with async_client(server.base_url) as client:
                 first = await client.responses.create(**HELLO)
-                recorded = event_dumps([e async for e in await client.responses.create(
-                    **STORY, stream=True)])
+                recorded = event_dumps(
+                    [e async for e in await client.responses.create(**STORY, stream=True)]
+                )
     with use_cassette(path):
         async with async_client(server.base_url) as client:
             again = await client.responses.create(**HELLO)
-            replayed = event_dumps([e async for e in await client.responses.create(
-                **STORY, stream=True)])
+            replayed = event_dumps(
+                [e async for e in await client.responses.create(**STORY, stream=True)]
+            )
     assert again.model_dump() == first.model_dump() and replayed == recorded
     assert recorded[-1]["response"]["output"][0]["content"][0]["text"] == "Once upon a time"
 
 
 def test_tool_calls_and_structured_output_replay(tmp_path: Path) -> None:
-    steps = [turn(function_call("lookup_invoice", {"number": "7"}, call_id="c1")),
-             turn(structured({"number": "7", "amount": 42}))]
+    steps = [
+        turn(function_call("lookup_invoice", {"number": "7"}, call_id="c1")),
+        turn(structured({"number": "7", "amount": 42})),
+    ]
     tools = [{"type": "function", "name": "lookup_invoice", "parameters": {"type": "object"}}]
 
     def session(client: openai.OpenAI) -> tuple[str, str]:
@@ -95,8 +101,9 @@ def test_the_file_holds_one_event_per_line_with_time_offsets(tmp_path: Path) -> 
     assert streamed.response.headers["content-type"].startswith("text/event-stream")
     lines = path.read_text().splitlines()
     start = lines.index('    "events": [') + 1
-    one_per_line = [json.loads(line.strip().rstrip(","))
-                    for line in lines[start:start + len(events)]]
+    one_per_line = [
+        json.loads(line.strip().rstrip(",")) for line in lines[start : start + len(events)]
+    ]
     assert one_per_line == [e.model_dump(exclude_none=True) for e in events]
     assert lines[start + len(events)].strip() == "]"
 
@@ -105,8 +112,10 @@ def test_paced_replay_sleeps_the_recorded_delays_on_the_clock(tmp_path: Path) ->
     path = tmp_path / "session.json"
     record(path, STEPS, _session)
     events = Cassette.load(path).interactions[1].response.events  # type: ignore[union-attr]
-    delays = [b.at - a.at for a, b in zip([events[0].model_copy(update={"at": 0.0}), *events],
-                                          events, strict=False)]
+    delays = [
+        b.at - a.at
+        for a, b in zip([events[0].model_copy(update={"at": 0.0}), *events], events, strict=False)
+    ]
     clock = FakeClock()
     with use_cassette(path, pace=0.5, clock=clock), sync_client("http://127.0.0.1:9/v1") as client:
         client.responses.create(**HELLO)
@@ -136,8 +145,10 @@ def test_recording_hands_each_event_over_as_the_server_sends_it(tmp_path: Path) 
     three while the server is stalled (vcrpy would read the whole body first, and wait)."""
     step = stall(3, turn=STEPS[1])
     with stopped_server(step) as server:
-        with use_cassette(tmp_path / "live.json", "once"), \
-                sync_client(server.base_url, timeout=10) as client:
+        with (
+            use_cassette(tmp_path / "live.json", "once"),
+            sync_client(server.base_url, timeout=10) as client,
+        ):
             stream = client.responses.create(**STORY, stream=True)
             first = [next(stream).type for _ in range(3)]
             assert step.began.wait(5) and not step.ended.is_set()  # the server is stalled
@@ -161,39 +172,63 @@ async def test_async_recording_hands_each_event_over_as_the_server_sends_it(tmp_
 
 
 @pytest.mark.parametrize("stream", [False, True])
-async def test_a_runtime_run_replays_to_the_same_result_and_path(tmp_path: Path,
-                                                                stream: bool) -> None:
-    steps = [turn(function_call("transfer_to_billing", {}, call_id="h")),
-             turn(function_call("lookup_invoice", {"number": "7"}, call_id="t")),
-             turn(structured({"number": "7", "amount": 42}))]
+async def test_a_runtime_run_replays_to_the_same_result_and_path(
+    tmp_path: Path, stream: bool
+) -> None:
+    steps = [
+        turn(function_call("transfer_to_billing", {}, call_id="h")),
+        turn(function_call("lookup_invoice", {"number": "7"}, call_id="t")),
+        turn(structured({"number": "7", "amount": 42})),
+    ]
     path, context = tmp_path / "run.json", {"customer": "Ada"}
     with stopped_server(*steps) as server:
         with use_cassette(path, "once", graph=runtime_graph()):
             async with async_client(server.base_url) as client:
-                recorded = await run(runtime_graph(), "Invoice 7?", context=context,
-                                     client=client, stream=stream, clock=FakeClock())
+                recorded = await run(
+                    runtime_graph(),
+                    "Invoice 7?",
+                    context=context,
+                    client=client,
+                    stream=stream,
+                    clock=FakeClock(),
+                )
     with use_cassette(path):
         async with async_client(server.base_url) as client:
-            replayed = await run(runtime_graph(), "Invoice 7?", context=context, client=client,
-                                 stream=stream, clock=FakeClock())
+            replayed = await run(
+                runtime_graph(),
+                "Invoice 7?",
+                context=context,
+                client=client,
+                stream=stream,
+                clock=FakeClock(),
+            )
     assert replayed.final_output == recorded.final_output == {"number": "7", "amount": 42}
     assert replayed.path == recorded.path
-    assert [s.on for s in replayed.path] == ["handoff:transfer_to_billing", "tool_calls",
-                                            "final_output"]
+    assert [s.on for s in replayed.path] == [
+        "handoff:transfer_to_billing",
+        "tool_calls",
+        "final_output",
+    ]
     saved = json.loads(path.read_text())
-    assert (saved["graph"]["name"], saved["graph"]["digest"]) == ("runtime-tests",
-                                                                  runtime_graph().digest)
+    assert (saved["graph"]["name"], saved["graph"]["digest"]) == (
+        "runtime-tests",
+        runtime_graph().digest,
+    )
 
 
 def test_concurrent_streams_are_recorded_whole(tmp_path: Path) -> None:
-    steps = [turn(text(f"answer {i}", chunks=[f"answer ", f"{i}"])) for i in range(4)]
+    steps = [turn(text(f"answer {i}", chunks=["answer ", f"{i}"])) for i in range(4)]
     results: dict[int, str] = {}
     with stopped_server(*steps) as server:
-        with use_cassette(tmp_path / "threads.json", "once"), \
-                sync_client(server.base_url) as client:
+        with (
+            use_cassette(tmp_path / "threads.json", "once"),
+            sync_client(server.base_url) as client,
+        ):
+
             def ask(i: int) -> None:
                 events = list(client.responses.create(model="m", input=f"q{i}", stream=True))
                 results[i] = events[-1].response.output_text
+
             threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
             for thread in threads:
                 thread.start()

@@ -27,18 +27,27 @@ def _leaks(content: str) -> list[str]:
 
 def test_a_planted_key_never_reaches_the_file(tmp_path: Path) -> None:
     path = tmp_path / "secrets.json"
-    with stopped_server(turn(text(f"echo {KEY}")), turn(text("streamed")),
-                        turn(text("via requests"))) as server:
+    with stopped_server(
+        turn(text(f"echo {KEY}")), turn(text("streamed")), turn(text("via requests"))
+    ) as server:
         with use_cassette(path, "once") as used:
-            with openai.OpenAI(base_url=server.base_url, api_key=KEY, organization=ORG,
-                               max_retries=0) as client:
-                client.responses.create(model=MODEL, input=f"my key is {KEY}",
-                                        extra_query={"api_key": KEY})
-                list(client.responses.create(model=MODEL, input="stream", stream=True,
-                                             instructions=f"Use {KEY}"))
-            requests.post(f"{server.base_url}/responses", timeout=10,
-                          headers={"Authorization": f"Bearer {KEY}", "Cookie": "session=PLANTED"},
-                          json={"model": MODEL, "input": f"again {KEY}"})
+            with openai.OpenAI(
+                base_url=server.base_url, api_key=KEY, organization=ORG, max_retries=0
+            ) as client:
+                client.responses.create(
+                    model=MODEL, input=f"my key is {KEY}", extra_query={"api_key": KEY}
+                )
+                list(
+                    client.responses.create(
+                        model=MODEL, input="stream", stream=True, instructions=f"Use {KEY}"
+                    )
+                )
+            requests.post(
+                f"{server.base_url}/responses",
+                timeout=10,
+                headers={"Authorization": f"Bearer {KEY}", "Cookie": "session=PLANTED"},
+                json={"model": MODEL, "input": f"again {KEY}"},
+            )
             in_memory = used.cassette.model_dump_json()
     content = path.read_text()
     assert _leaks(content) == [] and _leaks(in_memory) == []
@@ -51,12 +60,16 @@ def test_a_planted_key_never_reaches_the_file(tmp_path: Path) -> None:
 def test_a_mismatch_message_shows_no_secret(tmp_path: Path) -> None:
     path = tmp_path / "secrets.json"
     with stopped_server(turn(text("hi"))) as server:
-        with use_cassette(path, "once"), openai.OpenAI(base_url=server.base_url, api_key=KEY,
-                                                       max_retries=0) as client:
+        with (
+            use_cassette(path, "once"),
+            openai.OpenAI(base_url=server.base_url, api_key=KEY, max_retries=0) as client,
+        ):
             client.responses.create(model=MODEL, input="hello")
     with pytest.raises(CassetteMismatch) as caught:
-        with use_cassette(path), openai.OpenAI(base_url=server.base_url, api_key=KEY,
-                                               max_retries=0) as client:
+        with (
+            use_cassette(path),
+            openai.OpenAI(base_url=server.base_url, api_key=KEY, max_retries=0) as client,
+        ):
             client.responses.create(model=MODEL, input=f"hello {KEY}")
     assert "differing in input" in str(caught.value) and _leaks(str(caught.value)) == []
 
@@ -65,9 +78,15 @@ def test_extra_scrubbing_rules_apply(tmp_path: Path) -> None:
     path = tmp_path / "custom.json"
     scrubber = DEFAULT_SCRUBBER.with_rules(patterns=[r"cust-\d+"], headers=["x-customer"])
     with stopped_server(turn(text("hi"))) as server:
-        with use_cassette(path, "once", scrubber=scrubber), openai.OpenAI(
-                base_url=server.base_url, api_key="sk-test", max_retries=0,
-                default_headers={"x-customer": "Ada"}) as client:
+        with (
+            use_cassette(path, "once", scrubber=scrubber),
+            openai.OpenAI(
+                base_url=server.base_url,
+                api_key="sk-test",
+                max_retries=0,
+                default_headers={"x-customer": "Ada"},
+            ) as client,
+        ):
             client.responses.create(model=MODEL, input="I am cust-1234")
     content = path.read_text()
     assert "cust-1234" not in content and "Ada" not in content

@@ -22,8 +22,9 @@ from tests.support.script import stall, text, turn
 
 
 def _post(base_url: str, body: dict) -> requests.Response:
-    return requests.post(f"{base_url}/responses", json=body, timeout=10,
-                         headers={"Authorization": "Bearer sk-test"})
+    return requests.post(
+        f"{base_url}/responses", json=body, timeout=10, headers={"Authorization": "Bearer sk-test"}
+    )
 
 
 def test_requests_and_openai_share_one_ordered_cassette(tmp_path: Path) -> None:
@@ -68,8 +69,10 @@ def test_plain_vcrpy_holds_back_a_stream_while_recording(tmp_path: Path) -> None
     is in. The server sends 3 events and stalls: vcrpy waits for the end (the client's timeout)."""
     step = stall(3, turn=turn(text("never seen")))
     with stopped_server(step) as server:
-        with vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="once"), \
-                sync_client(server.base_url, timeout=0.3) as client:
+        with (
+            vcr.use_cassette(str(tmp_path / "vcrpy.yaml"), record_mode="once"),
+            sync_client(server.base_url, timeout=0.3) as client,
+        ):
             with pytest.raises(openai.APITimeoutError):
                 client.responses.create(**STORY, stream=True)  # not even the first event
         assert step.began.is_set()

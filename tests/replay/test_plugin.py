@@ -70,12 +70,14 @@ ANSWER = {"number": "INV-7", "amount_cents": 4200}
 
 def session() -> list[Step]:
     """The desk's three model turns: hand off, look the invoice up, answer."""
-    return [turn(function_call("transfer_to_billing", {})),
-            turn(function_call("lookup_invoice", {"number": "INV-7"})),
-            turn(structured(ANSWER))]
+    return [
+        turn(function_call("transfer_to_billing", {})),
+        turn(function_call("lookup_invoice", {"number": "INV-7"})),
+        turn(structured(ANSWER)),
+    ]
 
 
-HEADER = '''\
+HEADER = """\
 from pathlib import Path
 
 import pytest
@@ -89,16 +91,19 @@ PATH = ["triage -handoff:transfer_to_billing-> billing", "billing -tool_calls-> 
 
 async def desk(question="Where is invoice INV-7?", clock=None):
     return await run(SPEC, question, context={"customer": "Ada"}, clock=clock or FakeClock())
-'''
+"""
 
-INVOICE_TEST = HEADER + '''
+INVOICE_TEST = (
+    HEADER
+    + """
 
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_invoice(agentgraph_cassette):
     result = await desk()
     assert result.final_output == {"number": "INV-7", "amount_cents": 4200}
     agentgraph_cassette.assert_path(result, PATH)
-'''
+"""
+)
 
 INI = """\
 [pytest]
@@ -113,8 +118,9 @@ def inner(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest("-p", "no:hypothesispytest", "-p", "no:xdist", *args)
 
 
-def project(pytester: pytest.Pytester, test: str = INVOICE_TEST, folder: str = ".",
-            ini: str = "") -> Path:
+def project(
+    pytester: pytest.Pytester, test: str = INVOICE_TEST, folder: str = ".", ini: str = ""
+) -> Path:
     """A user's project: the graph spec, its tools and a test module `test_desk.py` (in
     `folder`), plus pytest.ini; returns the module's folder."""
     pytester.makeini(INI + ini)
@@ -159,9 +165,14 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     async def record(base_url: str) -> None:
         async with openai.AsyncOpenAI(base_url=base_url, api_key=KEY) as client:
-            result = await run(folder / "desk.yaml", "Where is invoice INV-7?",
-                               context={"customer": "Ada"}, client=client, clock=FakeClock(),
-                               functions={"desk_tools:lookup_invoice": _lookup_invoice})
+            result = await run(
+                folder / "desk.yaml",
+                "Where is invoice INV-7?",
+                context={"customer": "Ada"},
+                client=client,
+                clock=FakeClock(),
+                functions={"desk_tools:lookup_invoice": _lookup_invoice},
+            )
         assert result.final_output == ANSWER
 
     with ResponsesServer(*session()) as scripted:
@@ -175,8 +186,13 @@ def _lookup_invoice(number: str) -> dict[str, object]:
     return {"number": number, "amount_cents": 4200, "status": "paid"}
 
 
-def place(folder: Path, text: str, test: str = "test_invoice", module: str = "test_desk",
-          cassettes: str = "cassettes") -> Path:
+def place(
+    folder: Path,
+    text: str,
+    test: str = "test_invoice",
+    module: str = "test_desk",
+    cassettes: str = "cassettes",
+) -> Path:
     """Put a cassette where the plugin looks for `module::test` by default."""
     path = folder / cassettes / module / f"{test}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +204,8 @@ def place(folder: Path, text: str, test: str = "test_invoice", module: str = "te
 
 
 def test_record_once_then_replay_with_the_server_stopped(
-        pytester: pytest.Pytester, server: ResponsesServer) -> None:
+    pytester: pytest.Pytester, server: ResponsesServer
+) -> None:
     folder = project(pytester)
     cassette = folder / "cassettes" / "test_desk" / "test_invoice.json"
 
@@ -207,50 +224,66 @@ def test_record_once_then_replay_with_the_server_stopped(
     assert cassette.read_text(encoding="utf-8") == text
 
 
-def test_record_mode_all_records_again(pytester: pytest.Pytester, server: ResponsesServer,
-                                       recorded: str) -> None:
+def test_record_mode_all_records_again(
+    pytester: pytest.Pytester, server: ResponsesServer, recorded: str
+) -> None:
     folder = project(pytester)
     cassette = place(folder, recorded)
     inner(pytester, "--agentgraph-record=all").assert_outcomes(passed=1)
     assert server.attempts == 3
     again = Cassette.from_text(cassette.read_text(encoding="utf-8"))
     before = Cassette.from_text(recorded)
-    ids = [[i.response.body["id"] for i in c.interactions  # type: ignore[union-attr]
-            ] for c in (before, again)]
+    ids = [
+        [
+            i.response.body["id"]
+            for i in c.interactions  # type: ignore[union-attr]
+        ]
+        for c in (before, again)
+    ]
     assert len(ids[1]) == 3 and set(ids[0]).isdisjoint(ids[1])  # the new session's
 
 
 def test_the_ini_option_moves_the_cassettes_next_to_each_module(
-        pytester: pytest.Pytester, server: ResponsesServer) -> None:
-    test = INVOICE_TEST + '''
+    pytester: pytest.Pytester, server: ResponsesServer
+) -> None:
+    test = (
+        INVOICE_TEST
+        + """
 
 @pytest.mark.parametrize("question", ["Where is invoice INV-7?"], ids=["inv 7"])
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_asked(agentgraph_cassette, question):
     assert (await desk(question)).final_output["amount_cents"] == 4200
-'''
-    folder = project(pytester, test, folder="tests/billing",
-                     ini="agentgraph_cassette_dir = recorded\n")
+"""
+    )
+    folder = project(
+        pytester, test, folder="tests/billing", ini="agentgraph_cassette_dir = recorded\n"
+    )
     result = inner(pytester, "--agentgraph-record=once")
     result.assert_outcomes(passed=2)
-    made = sorted(p.relative_to(pytester.path).as_posix()
-                  for p in pytester.path.rglob("*.json"))
-    assert made == ["tests/billing/recorded/test_desk/test_asked_inv_7.json",
-                    "tests/billing/recorded/test_desk/test_invoice.json"]
+    made = sorted(p.relative_to(pytester.path).as_posix() for p in pytester.path.rglob("*.json"))
+    assert made == [
+        "tests/billing/recorded/test_desk/test_asked_inv_7.json",
+        "tests/billing/recorded/test_desk/test_invoice.json",
+    ]
     assert not (folder / "cassettes").exists()
     server.stop()
     inner(pytester).assert_outcomes(passed=2)
 
 
-def test_the_marker_path_is_relative_to_the_module(pytester: pytest.Pytester,
-                                                   recorded: str) -> None:
-    test = HEADER + '''
+def test_the_marker_path_is_relative_to_the_module(
+    pytester: pytest.Pytester, recorded: str
+) -> None:
+    test = (
+        HEADER
+        + """
 
 @pytest.mark.agentgraph_cassette("shared/desk-session.json", graph="desk.yaml")
 async def test_first(agentgraph_cassette):
     assert (await desk()).final_output["number"] == "INV-7"
     assert agentgraph_cassette.path == Path(__file__).parent / "shared" / "desk-session.json"
-'''
+"""
+    )
     folder = project(pytester, test, folder="suite")
     (folder / "shared").mkdir()
     (folder / "shared" / "desk-session.json").write_text(recorded, encoding="utf-8")
@@ -262,13 +295,18 @@ def test_replay_only_with_a_missing_cassette_fails_clearly(pytester: pytest.Pyte
     result = inner(pytester)
     result.assert_outcomes(errors=1)
     missing = folder / "cassettes" / "test_desk" / "test_invoice.json"
-    result.stdout.fnmatch_lines([f"*cassette {missing} does not exist and the record mode is "
-                                 "`none` (record it with --agentgraph-record=once)*"])
+    result.stdout.fnmatch_lines(
+        [
+            f"*cassette {missing} does not exist and the record mode is "
+            "`none` (record it with --agentgraph-record=once)*"
+        ]
+    )
     assert not missing.exists()
 
 
-def test_replay_needs_no_api_key(pytester: pytest.Pytester, recorded: str,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replay_needs_no_api_key(
+    pytester: pytest.Pytester, recorded: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     place(project(pytester), recorded)
     inner(pytester).assert_outcomes(passed=1)
@@ -279,8 +317,11 @@ def test_replay_needs_no_api_key(pytester: pytest.Pytester, recorded: str,
 
 
 def test_an_injected_429_is_retried_once_after_its_retry_after(
-        pytester: pytest.Pytester, recorded: str) -> None:
-    test = HEADER + '''
+    pytester: pytest.Pytester, recorded: str
+) -> None:
+    test = (
+        HEADER
+        + """
 from agentgraph.replay_fixtures.faults import http_status
 
 
@@ -294,53 +335,67 @@ async def test_invoice(agentgraph_cassette, agentgraph_faults):
           "injected:", injected)
     assert result.final_output == {"number": "INV-7", "amount_cents": 4200}
     agentgraph_cassette.assert_path(result, PATH)
-'''
+"""
+    )
     place(project(pytester, test), recorded)
     result = inner(pytester, "-s")
     result.assert_outcomes(passed=1)
     assert "sleeps: [1.0] attempts: 4 injected: [('HttpStatus', 1, 429)]" in result.stdout.str()
 
 
-def test_a_failing_path_assertion_shows_both_paths(pytester: pytest.Pytester,
-                                                   recorded: str) -> None:
-    test = HEADER + '''
+def test_a_failing_path_assertion_shows_both_paths(
+    pytester: pytest.Pytester, recorded: str
+) -> None:
+    test = (
+        HEADER
+        + """
 
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_invoice(agentgraph_cassette):
     result = await desk()
     agentgraph_cassette.assert_path(result, ["triage -final_output-> __end__"])
-'''
+"""
+    )
     place(project(pytester, test), recorded)
     result = inner(pytester)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "*AssertionError: the run took another path:*",
-        "*  expected: triage -final_output-> __end__",
-        "*  actual:   triage -handoff:transfer_to_billing-> billing, billing -tool_calls-> "
-        "billing, billing -final_output-> __end__",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: the run took another path:*",
+            "*  expected: triage -final_output-> __end__",
+            "*  actual:   triage -handoff:transfer_to_billing-> billing, billing -tool_calls-> "
+            "billing, billing -final_output-> __end__",
+        ]
+    )
 
 
-def test_a_changed_spec_makes_the_cassette_stale(pytester: pytest.Pytester,
-                                                 recorded: str) -> None:
+def test_a_changed_spec_makes_the_cassette_stale(pytester: pytest.Pytester, recorded: str) -> None:
     folder = project(pytester)
     place(folder, recorded)
     spec = folder / "desk.yaml"
     spec.write_text(SPEC.replace("then answer with its number", "then answer with the number"))
     result = inner(pytester)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*StaleCassette: cassette *test_invoice.json is stale: recorded "
-                                 "with graph plugin-desk sha256:*(changed: billing)*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*StaleCassette: cassette *test_invoice.json is stale: recorded "
+            "with graph plugin-desk sha256:*(changed: billing)*"
+        ]
+    )
 
 
 def test_the_marker_adds_the_fixture_to_a_test_that_does_not_ask(
-        pytester: pytest.Pytester, recorded: str) -> None:
-    test = HEADER + '''
+    pytester: pytest.Pytester, recorded: str
+) -> None:
+    test = (
+        HEADER
+        + """
 
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_invoice():
     assert (await desk()).final_output["amount_cents"] == 4200
-'''
+"""
+    )
     place(project(pytester, test), recorded)
     inner(pytester).assert_outcomes(passed=1)  # with OPENAI_BASE_URL on a closed port
 
@@ -354,20 +409,41 @@ def test_the_record_option_is_documented(pytester: pytest.Pytester) -> None:
 
 # -- import cost --------------------------------------------------------------------------------
 
-HEAVY = ("openai", "vcr", "websockets", "httpx", "httpx2", "pydantic", "networkx", "yaml",
-         "jinja2", "starlette", "uvicorn")
+HEAVY = (
+    "openai",
+    "vcr",
+    "websockets",
+    "httpx",
+    "httpx2",
+    "pydantic",
+    "networkx",
+    "yaml",
+    "jinja2",
+    "starlette",
+    "uvicorn",
+)
 """What the plugin module must not load: the client, vcrpy, the runtime's and the compiler's
 dependencies (it loads in every test run of every user who installed agentgraph)."""
 
 
 def _imports_of_plugin() -> tuple[list[str], list[str]]:
     """(modules `-X importtime` reports, modules in sys.modules) after importing the plugin."""
-    code = ("import sys, json; import agentgraph.replay_fixtures.plugin; "
-            "print(json.dumps(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code],
-                          capture_output=True, text=True, check=True, timeout=60)
-    timed = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
-             if line.startswith("import time:") and "|" in line]
+    code = (
+        "import sys, json; import agentgraph.replay_fixtures.plugin; "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    timed = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
     return timed, json.loads(done.stdout)
 
 
@@ -378,5 +454,8 @@ def test_the_plugin_module_is_cheap_to_import() -> None:
         heavy = sorted({m.split(".")[0] for m in modules if m.split(".")[0] in HEAVY})
         assert heavy == []
         ours = [m for m in modules if m.split(".")[0] == "agentgraph"]
-        assert sorted(ours) == ["agentgraph", "agentgraph.replay_fixtures",
-                                "agentgraph.replay_fixtures.plugin"]  # no runtime, no compiler
+        assert sorted(ours) == [
+            "agentgraph",
+            "agentgraph.replay_fixtures",
+            "agentgraph.replay_fixtures.plugin",
+        ]  # no runtime, no compiler

@@ -18,26 +18,37 @@ pytest_plugins = ["pytester"]
 
 
 def test_a_question_the_cassette_never_heard_fails_once_with_a_diff(
-        pytester: pytest.Pytester, recorded: str) -> None:  # noqa: F811
-    test = HEADER + '''
+    pytester: pytest.Pytester, recorded: str
+) -> None:  # noqa: F811
+    test = (
+        HEADER
+        + """
 
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_invoice(agentgraph_cassette):
     await desk("Where is invoice INV-8?")
-'''
+"""
+    )
     place(project(pytester, test), recorded)
     result = inner(pytester)
     # the runtime's error carries the mismatch: the test fails, and the mismatch is not
     # reported again when the cassette closes
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*no recorded request matches POST /v1/responses*",
-                                 "*closest: interaction #0, differing in input*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*no recorded request matches POST /v1/responses*",
+            "*closest: interaction #0, differing in input*",
+        ]
+    )
     assert "INV-8" in result.stdout.str()
 
 
 def test_a_mismatch_the_code_swallowed_fails_the_test_when_the_cassette_closes(
-        pytester: pytest.Pytester, recorded: str) -> None:  # noqa: F811
-    test = HEADER + '''
+    pytester: pytest.Pytester, recorded: str
+) -> None:  # noqa: F811
+    test = (
+        HEADER
+        + """
 
 @pytest.mark.agentgraph_cassette(graph="desk.yaml")
 async def test_invoice(agentgraph_cassette):
@@ -45,9 +56,11 @@ async def test_invoice(agentgraph_cassette):
         await desk("Where is invoice INV-8?")
     except Exception:
         pass  # a client that wraps errors, a retry loop, a bare except
-'''
+"""
+    )
     place(project(pytester, test), recorded)
     result = inner(pytester)
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at teardown of test_invoice*",
-                                 "*no recorded request matches POST /v1/responses*"])
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_invoice*", "*no recorded request matches POST /v1/responses*"]
+    )

@@ -21,8 +21,10 @@ from tests.support.script import function_call, text, turn
 
 HELLO = {"model": "gpt-4.1-mini", "input": "Hi"}
 LOOKUP = {"model": "gpt-4.1-mini", "input": "Invoice 7?"}
-EXCHANGES = [(HELLO, turn(text("Hello there"))),
-             (LOOKUP, turn(function_call("lookup_invoice", {"number": "7"}, call_id="c1")))]
+EXCHANGES = [
+    (HELLO, turn(text("Hello there"))),
+    (LOOKUP, turn(function_call("lookup_invoice", {"number": "7"}, call_id="c1"))),
+]
 
 
 def _write(tmp_path: Path, cassette) -> Path:  # type: ignore[no-untyped-def]
@@ -49,7 +51,9 @@ def test_sse_is_replayed_as_a_stream(tmp_path: Path) -> None:
         events = list(client.responses.create(**HELLO, stream=True))
         client.close()
     assert events[0].type == "response.created" and events[-1].type == "response.completed"
-    assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == "Hello there"
+    assert (
+        "".join(e.delta for e in events if e.type == "response.output_text.delta") == "Hello there"
+    )
 
 
 def test_unmatched_request_gets_a_readable_diff(tmp_path: Path) -> None:
@@ -143,16 +147,22 @@ def test_cassette_show_and_scrub(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert '"Authorization": "[scrubbed]"' in text
 
 
-def test_bad_cassettes_name_the_file_and_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_cassettes_name_the_file_and_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from agentgraph.cli import main
 
     good = http_cassette(EXCHANGES, stream=True).to_text()
     cases = {
         "truncated.json": (good[: len(good) // 2], "not JSON"),
-        "version.json": (good.replace('"agentgraph_cassette": 1', '"agentgraph_cassette": 7'),
-                         "cassette format version 7 is not supported"),
-        "kind.json": (good.replace('"kind": "http"', '"kind": "ftp"', 1),
-                      "unknown interaction kind 'ftp'"),
+        "version.json": (
+            good.replace('"agentgraph_cassette": 1', '"agentgraph_cassette": 7'),
+            "cassette format version 7 is not supported",
+        ),
+        "kind.json": (
+            good.replace('"kind": "http"', '"kind": "ftp"', 1),
+            "unknown interaction kind 'ftp'",
+        ),
     }
     for name, (text, expected) in cases.items():
         path = tmp_path / name

@@ -48,27 +48,45 @@ def lookup_invoice(number: str) -> str:
     return f"invoice {number}: 42 EUR, paid"
 
 
-async def desk(base_url: str, instructions: str = "You route requests.",
-               timeout: float = 600.0, retries: int = 0) -> dict[str, Any]:
+async def desk(
+    base_url: str,
+    instructions: str = "You route requests.",
+    timeout: float = 600.0,
+    retries: int = 0,
+) -> dict[str, Any]:
     """Run the desk over the SDK's websocket model; what a user would look at. `retries`:
     runner-managed retries with a policy that always agrees (no delay)."""
     client = openai.AsyncOpenAI(base_url=base_url, api_key=KEY, max_retries=0, timeout=timeout)
     model = agents.OpenAIResponsesWSModel(model="gpt-4.1-mini", openai_client=client)
     settings = agents.ModelSettings()
     if retries:
-        settings = agents.ModelSettings(retry=agents.ModelRetrySettings(
-            max_retries=retries, backoff={"initial_delay": 0.0, "jitter": False},
-            policy=lambda context: True))
-    billing = agents.Agent(name="billing", instructions="You answer billing questions.",
-                           handoff_description="Answers invoice questions",
-                           tools=[agents.function_tool(lookup_invoice)], model=model,
-                           model_settings=settings)
-    triage = agents.Agent(name="triage", instructions=instructions, handoffs=[billing],
-                          model=model, model_settings=settings)
+        settings = agents.ModelSettings(
+            retry=agents.ModelRetrySettings(
+                max_retries=retries,
+                backoff={"initial_delay": 0.0, "jitter": False},
+                policy=lambda context: True,
+            )
+        )
+    billing = agents.Agent(
+        name="billing",
+        instructions="You answer billing questions.",
+        handoff_description="Answers invoice questions",
+        tools=[agents.function_tool(lookup_invoice)],
+        model=model,
+        model_settings=settings,
+    )
+    triage = agents.Agent(
+        name="triage",
+        instructions=instructions,
+        handoffs=[billing],
+        model=model,
+        model_settings=settings,
+    )
     LOOKUPS.clear()
     try:
-        result = await agents.Runner.run(triage, QUESTION,
-                                         run_config=agents.RunConfig(tracing_disabled=True))
+        result = await agents.Runner.run(
+            triage, QUESTION, run_config=agents.RunConfig(tracing_disabled=True)
+        )
     finally:
         await model.close()
         await client.close()
@@ -92,21 +110,27 @@ async def recorded(tmp_path: Path) -> tuple[Path, str, dict[str, Any]]:
 
 
 async def test_replay_gives_the_same_run_with_the_server_stopped(
-        recorded: tuple[Path, str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded: tuple[Path, str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, base_url, live = recorded
     with offline(monkeypatch), taped(path) as tape:
         replayed = await desk(base_url)
     assert replayed == live
     assert live["final_output"] == ANSWER and live["last_agent"] == "billing"
-    assert live["path"] == [("HandoffCallItem", "triage"), ("HandoffOutputItem", "triage"),
-                            ("ToolCallItem", "billing"), ("ToolCallOutputItem", "billing"),
-                            ("MessageOutputItem", "billing")]
+    assert live["path"] == [
+        ("HandoffCallItem", "triage"),
+        ("HandoffOutputItem", "triage"),
+        ("ToolCallItem", "billing"),
+        ("ToolCallOutputItem", "billing"),
+        ("MessageOutputItem", "billing"),
+    ]
     assert replayed["lookups"] == ["INV-7"]  # the tool really ran again
     assert tape.attempts == 3 and tape.replayed == 1
 
 
 async def test_the_cassette_holds_the_sdks_frames(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     path, _, _ = recorded
     [interaction] = websocket_interactions(path)
     requests = [data for _, data in sent_frames(interaction)]
@@ -121,7 +145,8 @@ async def test_the_cassette_holds_the_sdks_frames(
 
 
 async def test_changed_instructions_fail_with_a_diff(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     path, base_url, _ = recorded
     with taped(path), pytest.raises(CassetteMismatch) as caught:
         await desk(base_url, instructions="You route requests politely.")
@@ -131,8 +156,9 @@ async def test_changed_instructions_fail_with_a_diff(
     assert '+ "instructions": "You route requests politely."' in message
 
 
-async def replay(recorded: tuple[Path, str, dict[str, Any]],
-                 *faults: Fault) -> tuple[dict[str, Any] | Exception, Taped]:
+async def replay(
+    recorded: tuple[Path, str, dict[str, Any]], *faults: Fault
+) -> tuple[dict[str, Any] | Exception, Taped]:
     path, base_url, _ = recorded
     with taped(path, "none", *faults) as tape:
         try:
@@ -143,7 +169,8 @@ async def replay(recorded: tuple[Path, str, dict[str, Any]],
 
 
 async def test_an_error_frame_raises_the_sdks_typed_error(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     error, tape = await replay(recorded, error_frame(2, code="server_error", status=500))
     assert isinstance(error, ResponsesWebSocketError)
     assert (error.code, error.error_type) == ("server_error", "server_error")
@@ -152,11 +179,13 @@ async def test_an_error_frame_raises_the_sdks_typed_error(
 
 
 async def test_a_close_after_the_request_frame_is_not_replayed(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     error, tape = await replay(recorded, close_before_first_event(1))
     assert isinstance(error, RuntimeError)
     assert str(error).startswith(
-        "Responses websocket connection closed before any response events were received.")
+        "Responses websocket connection closed before any response events were received."
+    )
     assert tape.attempts == 1  # sent, so maybe running: the SDK does not send it again
 
 
@@ -165,7 +194,8 @@ async def test_a_close_after_the_request_frame_is_not_replayed(
 # under this project's filterwarnings.
 @pytest.mark.filterwarnings("ignore:ConnectionClosed.code is deprecated:DeprecationWarning")
 async def test_with_a_retry_policy_the_retry_gets_the_recording_on_a_new_connection(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     path, base_url, live = recorded
     with taped(path, "none", close_before_first_event(2)) as tape:
         outcome = await desk(base_url, retries=1)
@@ -174,14 +204,16 @@ async def test_with_a_retry_policy_the_retry_gets_the_recording_on_a_new_connect
 
 
 async def test_a_connection_closed_before_the_request_reconnects_silently(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     outcome, tape = await replay(recorded, close_before_first_event(2, before_request=True))
     assert outcome == recorded[2]
     assert tape.attempts == 3 and tape.replayed == 2  # a new connection for the second turn
 
 
 async def test_a_stall_ends_with_the_sdks_receive_timeout(
-        recorded: tuple[Path, str, dict[str, Any]]) -> None:
+    recorded: tuple[Path, str, dict[str, Any]],
+) -> None:
     """The SDK times out on real time (asyncio.wait_for): a short client timeout keeps it
     brief. A receive timeout after the request frame is not retried by default."""
     path, base_url, _ = recorded

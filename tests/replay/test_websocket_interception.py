@@ -89,8 +89,9 @@ async def plain(base_url: str) -> list[Any]:
     return received
 
 
-async def test_plain_websockets_clients_in_every_form(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_plain_websockets_clients_in_every_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "plain.json"
     live, server = await record(path, [turn(text("Hello")), turn(text("Hello again"))], plain)
     assert server.connections == 2
@@ -106,13 +107,23 @@ async def test_binary_and_text_frames_round_trip(tmp_path: Path) -> None:
     """Frames that are not JSON are kept as text or base64 and replayed as such."""
     path = tmp_path / "binary.json"
     blob = bytes(range(256))
-    save_cassette(Cassette(interactions=[WebSocketInteraction(
-        url="ws://127.0.0.1:9/v1/responses",
-        frames=[Frame(dir="send", base64=base64.b64encode(b"\x00ping").decode()),
-                Frame(dir="recv", base64=base64.b64encode(blob).decode()),
-                Frame(dir="send", text="plain words"),
-                Frame(dir="recv", text="not json {")],
-        close=Close(code=4000, reason="bye", by="server"))]), path)
+    save_cassette(
+        Cassette(
+            interactions=[
+                WebSocketInteraction(
+                    url="ws://127.0.0.1:9/v1/responses",
+                    frames=[
+                        Frame(dir="send", base64=base64.b64encode(b"\x00ping").decode()),
+                        Frame(dir="recv", base64=base64.b64encode(blob).decode()),
+                        Frame(dir="send", text="plain words"),
+                        Frame(dir="recv", text="not json {"),
+                    ],
+                    close=Close(code=4000, reason="bye", by="server"),
+                )
+            ]
+        ),
+        path,
+    )
     with taped(path):
         async with connect("ws://127.0.0.1:9/v1/responses") as ws:
             await ws.send(b"\x00ping")
@@ -190,16 +201,21 @@ async def test_a_client_timeout_recorded_live_replays_as_the_same_stall(tmp_path
         clock.advance(10)
         return await task
 
-    live, server = await record(path, [hang],
-                                lambda url: drive(url, hang.wait_began))
+    live, server = await record(path, [hang], lambda url: drive(url, hang.wait_began))
     assert live == "gave up" and hang.client_disconnected.wait(5)
     [interaction] = websocket_interactions(path)
     assert [f["dir"] for f in interaction["frames"]] == ["send"]
     assert interaction["close"] == {"code": 1006, "reason": "", "by": "client"}
     with taped(path) as tape:
+
         async def sent() -> None:
-            await until(lambda: bool(tape.interceptor.connections)
-                        and tape.interceptor.connections[0].player.script.cursor == 1)
+            await until(
+                lambda: (
+                    bool(tape.interceptor.connections)
+                    and tape.interceptor.connections[0].player.script.cursor == 1
+                )
+            )
+
         assert await drive(server.base_url, sent) == "gave up"
 
 

@@ -33,12 +33,15 @@ from tests.support.script import disconnect, text, turn
 
 TERMINAL = {"response.completed", "response.failed", "response.incomplete", "error"}
 QUESTIONS = ("Is invoice 7 paid?", "And invoice 8?")
-SCRIPT = [turn(text("Invoice 7 is paid.", chunks=["Invoice 7 ", "is paid."])),
-          turn(text("Invoice 8 is open."))]
+SCRIPT = [
+    turn(text("Invoice 7 is paid.", chunks=["Invoice 7 ", "is paid."])),
+    turn(text("Invoice 8 is open.")),
+]
 
 
-async def converse(base_url: str, questions: tuple[str, ...] = QUESTIONS,
-                   seen: list[Any] | None = None) -> list[Any]:
+async def converse(
+    base_url: str, questions: tuple[str, ...] = QUESTIONS, seen: list[Any] | None = None
+) -> list[Any]:
     """Ask each question on one connection; the events received (also appended to `seen`,
     which keeps them when an exception ends the conversation)."""
     seen = [] if seen is None else seen
@@ -62,7 +65,8 @@ async def recorded(tmp_path: Path) -> tuple[Path, str, list[Any]]:
 
 
 async def test_replay_gives_the_same_events_with_the_server_stopped(
-        recorded: tuple[Path, str, list[Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded: tuple[Path, str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, base_url, live = recorded
     with offline(monkeypatch), taped(path) as tape:
         replayed = await converse(base_url)
@@ -73,7 +77,8 @@ async def test_replay_gives_the_same_events_with_the_server_stopped(
 
 
 async def test_the_cassette_holds_every_frame_in_order_and_the_close(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, _, live = recorded
     [interaction] = websocket_interactions(path)
     frames = interaction["frames"]
@@ -81,15 +86,17 @@ async def test_the_cassette_holds_every_frame_in_order_and_the_close(
     received = [f["data"] for f in frames if f["dir"] == "recv"]
     assert received == [e.to_dict() for e in live]
     first = next(n for n, e in enumerate(live) if e.type == "response.completed") + 1
-    assert [f["dir"] for f in frames] == \
-        ["send"] + ["recv"] * first + ["send"] + ["recv"] * (len(live) - first)
+    assert [f["dir"] for f in frames] == ["send"] + ["recv"] * first + ["send"] + ["recv"] * (
+        len(live) - first
+    )
     offsets = [f["at"] for f in frames]
     assert offsets == sorted(offsets) and offsets[-1] > 0
     assert interaction["close"] == {"code": 1000, "reason": "", "by": "client"}
     assert interaction["url"].endswith("/v1/responses")
     text_of_file = path.read_text()
-    assert all(line.lstrip().startswith('{"at":') for line in text_of_file.splitlines()
-               if '"dir":' in line)  # one frame per line
+    assert all(
+        line.lstrip().startswith('{"at":') for line in text_of_file.splitlines() if '"dir":' in line
+    )  # one frame per line
 
 
 async def test_no_secret_reaches_the_file(recorded: tuple[Path, str, list[Any]]) -> None:
@@ -102,7 +109,8 @@ async def test_no_secret_reaches_the_file(recorded: tuple[Path, str, list[Any]])
 
 
 async def test_a_changed_request_fails_naming_cassette_frame_and_diff(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, base_url, _ = recorded
     [interaction] = websocket_interactions(path)
     second = sent_frames(interaction)[1][0]
@@ -118,7 +126,8 @@ async def test_a_changed_request_fails_naming_cassette_frame_and_diff(
 
 
 async def test_a_changed_model_fails_at_the_first_frame(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, base_url, _ = recorded
     with taped(path), pytest.raises(CassetteMismatch, match=r"frame #0: .* in model"):
         async with openai.AsyncOpenAI(base_url=base_url, api_key=KEY) as client:
@@ -127,7 +136,8 @@ async def test_a_changed_model_fails_at_the_first_frame(
 
 
 async def test_a_connection_the_cassette_does_not_have_is_refused(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, base_url, _ = recorded
     with taped(path):
         await converse(base_url)
@@ -158,7 +168,8 @@ async def test_close_before_the_first_event(recorded: tuple[Path, str, list[Any]
 
 
 async def test_a_normal_close_just_ends_the_iteration(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, base_url, _ = recorded
     with taped(path, "none", close_before_first_event(1, code=1000)):
         assert await converse(base_url, QUESTIONS[:1]) == []  # the client says nothing
@@ -193,22 +204,29 @@ async def test_close_after_events(recorded: tuple[Path, str, list[Any]]) -> None
 
 
 async def test_an_error_frame_is_typed_and_the_retry_gets_the_recording(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     path, base_url, live = recorded
-    fault = error_frame(1, code="server_is_overloaded", type="server_error", status=503,
-                        message="Overloaded, retry")
+    fault = error_frame(
+        1, code="server_is_overloaded", type="server_error", status=503, message="Overloaded, retry"
+    )
     with taped(path, "none", fault) as tape:
         events = await converse(base_url, (QUESTIONS[0], QUESTIONS[0], QUESTIONS[1]))
     error = events[0]
     assert isinstance(error, openai.types.responses.responses_server_event.ResponseWsError)
-    assert (error.status, error.error.code, error.error.type, error.error.message) == \
-        (503, "server_is_overloaded", "server_error", "Overloaded, retry")
+    assert (error.status, error.error.code, error.error.type, error.error.message) == (
+        503,
+        "server_is_overloaded",
+        "server_error",
+        "Overloaded, retry",
+    )
     assert [e.to_dict() for e in events[1:]] == [e.to_dict() for e in live]
     assert tape.attempts == 3 and tape.replayed == 1  # the same connection carried on
 
 
 async def test_a_stall_ends_with_the_clients_own_timeout_on_the_fake_clock(
-        recorded: tuple[Path, str, list[Any]]) -> None:
+    recorded: tuple[Path, str, list[Any]],
+) -> None:
     import asyncio
 
     path, base_url, live = recorded
@@ -239,20 +257,28 @@ async def test_a_stall_ends_with_the_clients_own_timeout_on_the_fake_clock(
 # -- what the live server did is what the replay does ------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    (1011, {"code": 1011, "reason": "", "by": "server"}),
-    (None, {"code": 1006, "reason": "", "by": "server"}),  # dropped without a close frame
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (1011, {"code": 1011, "reason": "", "by": "server"}),
+        (None, {"code": 1006, "reason": "", "by": "server"}),  # dropped without a close frame
+    ],
+)
 async def test_a_close_by_the_server_is_recorded_and_replayed(
-        tmp_path: Path, code: int | None, expected: dict[str, Any]) -> None:
+    tmp_path: Path, code: int | None, expected: dict[str, Any]
+) -> None:
     path = tmp_path / "server_closed.json"
     (live, live_error), server = await record(
-        path, [disconnect(after_events=2, code=code, turn=SCRIPT[0])], ended_by)
+        path, [disconnect(after_events=2, code=code, turn=SCRIPT[0])], ended_by
+    )
     [interaction] = websocket_interactions(path)
     assert interaction["close"] == expected
     with taped(path):
         replayed, error = await ended_by(server.base_url)
     assert len(live) == 2 and [e.to_dict() for e in replayed] == [e.to_dict() for e in live]
     assert live_error is not None and error is not None
-    assert (error.rcvd.code if error.rcvd else None) == \
-        (live_error.rcvd.code if live_error.rcvd else None) == code
+    assert (
+        (error.rcvd.code if error.rcvd else None)
+        == (live_error.rcvd.code if live_error.rcvd else None)
+        == code
+    )

@@ -59,11 +59,19 @@ def client(base_url: str) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(base_url=base_url, api_key=KEY, timeout=TIMEOUT)
 
 
-async def desk(base_url: str, clock: FakeClock | None = None, context: dict[str, Any] = CONTEXT,
-               **options: Any) -> RunResult:
+async def desk(
+    base_url: str, clock: FakeClock | None = None, context: dict[str, Any] = CONTEXT, **options: Any
+) -> RunResult:
     async with client(base_url) as opened:
-        return await run(runtime_graph(), QUESTION, context=context, transport="websocket",
-                         client=opened, clock=clock or FakeClock(), **options)
+        return await run(
+            runtime_graph(),
+            QUESTION,
+            context=context,
+            transport="websocket",
+            client=opened,
+            clock=clock or FakeClock(),
+            **options,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +84,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, RunRe
 
 
 async def test_replay_gives_the_same_output_and_path_with_the_server_stopped(
-        recorded: tuple[Path, str, RunResult], monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded: tuple[Path, str, RunResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, base_url, live = recorded
     with offline(monkeypatch), taped(path) as tape:
         replayed = await desk(base_url)
@@ -88,16 +97,23 @@ async def test_replay_gives_the_same_output_and_path_with_the_server_stopped(
 
 
 async def test_a_streamed_run_replays_the_same_events(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     path, base_url, live = recorded
 
     async def streamed(url: str) -> list[Any]:
         async with client(url) as opened:
-            async with run_streamed(runtime_graph(), QUESTION, context=CONTEXT,
-                                    transport="websocket", client=opened,
-                                    clock=FakeClock()) as events:
-                seen = [e.data.model_dump() async for e in events
-                        if isinstance(e, RawResponseEvent)]
+            async with run_streamed(
+                runtime_graph(),
+                QUESTION,
+                context=CONTEXT,
+                transport="websocket",
+                client=opened,
+                clock=FakeClock(),
+            ) as events:
+                seen = [
+                    e.data.model_dump() async for e in events if isinstance(e, RawResponseEvent)
+                ]
                 return [seen, events.result.final_output]
 
     tmp = path.with_name("streamed.json")
@@ -108,19 +124,24 @@ async def test_a_streamed_run_replays_the_same_events(
 
 
 async def test_the_cassette_holds_three_requests_on_one_connection(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     path, _, _ = recorded
     [interaction] = websocket_interactions(path)
     requests = [data for _, data in sent_frames(interaction)]
     assert [r["type"] for r in requests] == ["response.create"] * 3
-    assert [r["instructions"] for r in requests] == \
-        ["You help Ada.", "Answer billing questions.", "Answer billing questions."]
+    assert [r["instructions"] for r in requests] == [
+        "You help Ada.",
+        "Answer billing questions.",
+        "Answer billing questions.",
+    ]
     assert interaction["close"] == {"code": 1000, "reason": "", "by": "client"}
     assert KEY not in path.read_text()
 
 
 async def test_a_changed_instruction_fails_with_a_diff(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     path, base_url, _ = recorded
     with taped(path), pytest.raises(CassetteMismatch) as caught:
         await desk(base_url, context={"customer": "Bob"})
@@ -132,7 +153,8 @@ async def test_a_changed_instruction_fails_with_a_diff(
 
 
 async def test_a_changed_tool_result_fails_at_the_second_request(
-        recorded: tuple[Path, str, RunResult], monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded: tuple[Path, str, RunResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.runtime import toolbox
 
     path, base_url, _ = recorded
@@ -152,26 +174,32 @@ async def test_a_changed_tool_result_fails_at_the_second_request(
 # -- faults and retries ------------------------------------------------------------------------
 
 
-async def replay(recorded: tuple[Path, str, RunResult], *faults: Fault,
-                 **retry: Any) -> tuple[RunResult | ModelCallError, FakeClock, Taped]:
+async def replay(
+    recorded: tuple[Path, str, RunResult], *faults: Fault, **retry: Any
+) -> tuple[RunResult | ModelCallError, FakeClock, Taped]:
     path, base_url, _ = recorded
     clock = FakeClock()
     with taped(path, "none", *faults) as tape:
         try:
             result: RunResult | ModelCallError = await desk(
-                base_url, clock, retry={"jitter": False, **retry})
+                base_url, clock, retry={"jitter": False, **retry}
+            )
         except ModelCallError as error:
             result = error
     return result, clock, tape
 
 
 def succeeded(result: RunResult | ModelCallError, live: RunResult) -> bool:
-    return isinstance(result, RunResult) and result.final_output == live.final_output \
+    return (
+        isinstance(result, RunResult)
+        and result.final_output == live.final_output
         and result.path == live.path
+    )
 
 
 async def test_close_before_the_first_event_is_retried(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     result, clock, tape = await replay(recorded, close_before_first_event(1))
     assert succeeded(result, recorded[2])
     assert clock.sleeps == [0.5]  # one retry, after the backoff
@@ -180,7 +208,8 @@ async def test_close_before_the_first_event_is_retried(
 
 @pytest.mark.parametrize("attempt", [1, 2])
 async def test_close_before_the_request_frame_reconnects_without_a_retry(
-        recorded: tuple[Path, str, RunResult], attempt: int) -> None:
+    recorded: tuple[Path, str, RunResult], attempt: int
+) -> None:
     fault = close_before_first_event(attempt, before_request=True)
     result, clock, tape = await replay(recorded, fault)
     assert succeeded(result, recorded[2])
@@ -208,7 +237,8 @@ async def test_close_after_events_is_not_retried(recorded: tuple[Path, str, RunR
 
 
 async def test_a_retryable_error_frame_is_retried_on_the_same_connection(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     fault = error_frame(1, code="server_is_overloaded", status=503)
     result, clock, tape = await replay(recorded, fault)
     assert succeeded(result, recorded[2])
@@ -217,19 +247,29 @@ async def test_a_retryable_error_frame_is_retried_on_the_same_connection(
 
 
 async def test_a_final_error_frame_is_typed_and_not_retried(
-        recorded: tuple[Path, str, RunResult]) -> None:
-    fault = error_frame(1, code="invalid_prompt", type="invalid_request_error", status=400,
-                        message="Your prompt was flagged.")
+    recorded: tuple[Path, str, RunResult],
+) -> None:
+    fault = error_frame(
+        1,
+        code="invalid_prompt",
+        type="invalid_request_error",
+        status=400,
+        message="Your prompt was flagged.",
+    )
     error, clock, tape = await replay(recorded, fault)
     assert isinstance(error, ResponsesWebSocketError)
-    assert (error.status_code, error.code, error.type) == (400, "invalid_prompt",
-                                                           "invalid_request_error")
+    assert (error.status_code, error.code, error.type) == (
+        400,
+        "invalid_prompt",
+        "invalid_request_error",
+    )
     assert error.reason == "not retried: HTTP 400 (invalid_prompt) is not retryable"
     assert "Your prompt was flagged." in str(error) and tape.attempts == 1
 
 
 async def test_an_error_frame_after_events_is_not_retried(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     error, clock, tape = await replay(recorded, error_frame(1, after_events=2))
     assert isinstance(error, ResponsesWebSocketError) and error.code == "server_error"
     assert error.reason == "not retried: the response had started streaming (2 events received)"
@@ -237,15 +277,18 @@ async def test_an_error_frame_after_events_is_not_retried(
 
 
 async def test_a_status_over_the_websocket_honours_retry_after(
-        recorded: tuple[Path, str, RunResult]) -> None:
-    result, clock, tape = await replay(recorded, http_status(1, 429, retry_after=7,
-                                                             kind="websocket"))
+    recorded: tuple[Path, str, RunResult],
+) -> None:
+    result, clock, tape = await replay(
+        recorded, http_status(1, 429, retry_after=7, kind="websocket")
+    )
     assert succeeded(result, recorded[2])
     assert clock.sleeps == [7.0] and tape.attempts == 4
 
 
-async def stalled_run(recorded: tuple[Path, str, RunResult], fault: Fault,
-                      seen: int = 0) -> tuple[RunResult | ModelCallError, FakeClock, Taped]:
+async def stalled_run(
+    recorded: tuple[Path, str, RunResult], fault: Fault, seen: int = 0
+) -> tuple[RunResult | ModelCallError, FakeClock, Taped]:
     """A streamed run meeting a stall: once the run has taken the `seen` events sent before
     the stall and waits for the next one, the test advances the clock past the receive
     timeout."""
@@ -255,9 +298,15 @@ async def stalled_run(recorded: tuple[Path, str, RunResult], fault: Fault,
 
     async def go() -> RunResult:
         async with client(base_url) as opened:
-            async with run_streamed(runtime_graph(), QUESTION, context=CONTEXT,
-                                    transport="websocket", client=opened, clock=clock,
-                                    retry={"jitter": False}) as streamed:
+            async with run_streamed(
+                runtime_graph(),
+                QUESTION,
+                context=CONTEXT,
+                transport="websocket",
+                client=opened,
+                clock=clock,
+                retry={"jitter": False},
+            ) as streamed:
                 async for event in streamed:
                     if isinstance(event, RawResponseEvent):
                         events.append(event)
@@ -278,7 +327,8 @@ async def stalled_run(recorded: tuple[Path, str, RunResult], fault: Fault,
 
 
 async def test_a_stall_times_out_on_the_fake_clock_and_is_retried(
-        recorded: tuple[Path, str, RunResult]) -> None:
+    recorded: tuple[Path, str, RunResult],
+) -> None:
     result, clock, tape = await stalled_run(recorded, stall(1, kind="websocket"))
     assert succeeded(result, recorded[2])
     assert clock.sleeps == [0.5] and clock.now == TIMEOUT + 0.5
@@ -286,11 +336,12 @@ async def test_a_stall_times_out_on_the_fake_clock_and_is_retried(
 
 
 async def test_a_stall_after_events_times_out_without_a_retry(
-        recorded: tuple[Path, str, RunResult]) -> None:
-    error, clock, tape = await stalled_run(recorded, stall(1, after_events=2, kind="websocket"),
-                                          seen=2)
-    assert isinstance(error, ModelCallError) and (error.kind, error.phase) == ("timeout",
-                                                                                "receive")
+    recorded: tuple[Path, str, RunResult],
+) -> None:
+    error, clock, tape = await stalled_run(
+        recorded, stall(1, after_events=2, kind="websocket"), seen=2
+    )
+    assert isinstance(error, ModelCallError) and (error.kind, error.phase) == ("timeout", "receive")
     assert f"no websocket event within {TIMEOUT} s" in str(error)
     assert error.reason == "not retried: the response had started streaming (2 events received)"
     assert clock.sleeps == [] and tape.attempts == 1

@@ -45,8 +45,10 @@ class Taped:
         return sum(1 for c in self.interceptor.connections if c.mode == "replay")
 
     def stalled(self) -> bool:
-        return any(c.player is not None and c.player.state == "stalled"
-                   for c in self.interceptor.connections)
+        return any(
+            c.player is not None and c.player.state == "stalled"
+            for c in self.interceptor.connections
+        )
 
 
 @contextmanager
@@ -62,8 +64,9 @@ def taped(path: Path, mode: str = "none", *faults: Fault, clock: Any = None) -> 
         session.save()
 
 
-async def record(path: Path, steps: list[Step], action: Callable[[str], Awaitable[T]],
-                 clock: Any = None) -> tuple[T, ResponsesServer]:
+async def record(
+    path: Path, steps: list[Step], action: Callable[[str], Awaitable[T]], clock: Any = None
+) -> tuple[T, ResponsesServer]:
     """Run `action(base_url)` against a scripted server while recording to `path`; the server
     is stopped on return (its URL then refuses connections)."""
     server = ResponsesServer(*steps).start()

@@ -62,12 +62,15 @@ async def test_schemas_come_from_signatures_and_models(server: ResponsesServer) 
     assert weather["strict"] is False
     assert weather["parameters"]["properties"] == {
         "city": {"title": "City", "type": "string"},
-        "days": {"default": 3, "title": "Days", "type": "integer"}}
+        "days": {"default": 3, "title": "Days", "type": "integer"},
+    }
     assert weather["parameters"]["required"] == ["city"]
     assert handoff["strict"] is False and handoff["parameters"]["required"] == ["reason"]
     text_format = server.bodies[2]["text"]["format"]
     assert text_format["strict"] is False and text_format["schema"]["title"] == "Verdict"
-    outputs = [i["output"] for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"]
+    outputs = [
+        i["output"] for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"
+    ]
     assert outputs == ["Oslo: sunny for 3 days"]
     assert run.result.final_output == Verdict(approved=False, note="stay in")
 
@@ -83,5 +86,7 @@ async def test_a_python_handoff_input_is_checked_against_its_model(server: Respo
         async for _ in run.events():
             pass
     await caller.aclose()
-    assert str(caught.value).startswith("handoff `transfer_to_judge` from `front` has an invalid "
-                                        "Escalation: Field required at reason")
+    assert str(caught.value).startswith(
+        "handoff `transfer_to_judge` from `front` has an invalid "
+        "Escalation: Field required at reason"
+    )

@@ -14,8 +14,9 @@ from agentgraph.runtime.errors import ModelCallError, ResponsesWebSocketError, U
 from agentgraph.runtime.retry import MAX_RETRY_AFTER, RetryPolicy, replay_refusal, retry_after
 from agentgraph.runtime.transports import Attempt
 
-NO_JITTER = RetryPolicy(max_retries=5, initial_delay=0.5, max_delay=8.0, multiplier=2.0,
-                        jitter=False)
+NO_JITTER = RetryPolicy(
+    max_retries=5, initial_delay=0.5, max_delay=8.0, multiplier=2.0, jitter=False
+)
 BODY: dict[str, Any] = {"model": "gpt-4.1", "input": "hi"}
 NOW = 1_700_000_000.0
 
@@ -29,8 +30,13 @@ def sent(events: int = 0) -> Attempt:
     return Attempt(sent=True, events=events)
 
 
-def decide(error: ModelCallError, attempt: Attempt | None = None, body: dict[str, Any] = BODY,
-           policy: RetryPolicy = NO_JITTER, retries: int = 0) -> Any:
+def decide(
+    error: ModelCallError,
+    attempt: Attempt | None = None,
+    body: dict[str, Any] = BODY,
+    policy: RetryPolicy = NO_JITTER,
+    retries: int = 0,
+) -> Any:
     return policy.decide(error, attempt or sent(), body, retries=retries, now=NOW)
 
 
@@ -40,22 +46,31 @@ def decide(error: ModelCallError, attempt: Attempt | None = None, body: dict[str
 def test_policy_from_the_compiled_retry_settings_and_overrides() -> None:
     settings = RetrySettings().model_dump()
     policy = RetryPolicy.from_settings(settings)
-    assert (policy.max_retries, policy.initial_delay, policy.max_delay, policy.multiplier,
-            policy.jitter) == (2, 0.5, 8.0, 2.0, True)
+    assert (
+        policy.max_retries,
+        policy.initial_delay,
+        policy.max_delay,
+        policy.multiplier,
+        policy.jitter,
+    ) == (2, 0.5, 8.0, 2.0, True)
     assert RetryPolicy.from_settings(settings, max_retries=0, jitter=False) == RetryPolicy(
-        max_retries=0, jitter=False)
+        max_retries=0, jitter=False
+    )
     assert policy.override(max_delay=2).max_delay == 2
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ({"retries": 3}, "unknown setting(s) retries"),
-    ({"max_retries": -1}, "max_retries=-1 must be an int >= 0"),
-    ({"max_retries": True}, "max_retries=True"),
-    ({"initial_delay": -0.5}, "initial_delay=-0.5 must be a finite number >= 0"),
-    ({"max_delay": float("inf")}, "max_delay=inf"),
-    ({"multiplier": 0.5}, "multiplier=0.5 must be a finite number >= 1"),
-    ({"jitter": "yes"}, "jitter='yes' must be true or false"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"retries": 3}, "unknown setting(s) retries"),
+        ({"max_retries": -1}, "max_retries=-1 must be an int >= 0"),
+        ({"max_retries": True}, "max_retries=True"),
+        ({"initial_delay": -0.5}, "initial_delay=-0.5 must be a finite number >= 0"),
+        ({"max_delay": float("inf")}, "max_delay=inf"),
+        ({"multiplier": 0.5}, "multiplier=0.5 must be a finite number >= 1"),
+        ({"jitter": "yes"}, "jitter='yes' must be true or false"),
+    ],
+)
 def test_bad_settings_are_named(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
         RetryPolicy.from_settings(settings)
@@ -86,10 +101,15 @@ def test_protocol_errors_are_never_retried() -> None:
     assert decision.reason == "not retried: the answer was malformed (a protocol error)"
 
 
-@pytest.mark.parametrize(("code", "retried"), [
-    ("server_is_overloaded", True), ("server_error", True),
-    ("previous_response_not_found", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("code", "retried"),
+    [
+        ("server_is_overloaded", True),
+        ("server_error", True),
+        ("previous_response_not_found", False),
+        (None, False),
+    ],
+)
 def test_websocket_error_frames_by_code(code: str | None, retried: bool) -> None:
     error = ResponsesWebSocketError("frame", code=code, type="invalid_request_error")
     decision = decide(error)
@@ -101,7 +121,8 @@ def test_websocket_error_frames_by_code(code: str | None, retried: bool) -> None
 def test_x_should_retry_is_obeyed_both_ways() -> None:
     assert not decide(failure(status=503, x_should_retry="false")).retry
     assert decide(failure(status=503, x_should_retry="false")).reason == (
-        "not retried: the server sent x-should-retry: false")
+        "not retried: the server sent x-should-retry: false"
+    )
     assert decide(failure(status=400, x_should_retry="true")).retry
 
 
@@ -117,15 +138,18 @@ def test_nothing_is_replayed_once_the_response_started_streaming() -> None:
 def test_a_sent_stateful_request_is_not_replayed(field: str) -> None:
     body = {**BODY, field: "conv_1" if field == "conversation" else "resp_1"}
     assert decide(failure("network"), sent(), body).reason == (
-        f"not retried: stateful request ({field}) already sent")
+        f"not retried: stateful request ({field}) already sent"
+    )
     assert decide(failure("timeout"), Attempt(sent=False), body).retry  # never left the client
     assert decide(failure(status=429), sent(), body).retry  # the server refused it
 
 
 def test_replay_refusal_is_none_when_safe() -> None:
     assert replay_refusal(failure("network"), sent(), BODY) is None
-    assert replay_refusal(failure("connect"), Attempt(sent=False), {**BODY, "conversation": "c"}
-                          ) is None
+    assert (
+        replay_refusal(failure("connect"), Attempt(sent=False), {**BODY, "conversation": "c"})
+        is None
+    )
 
 
 # -- delays ---------------------------------------------------------------------------------
@@ -141,19 +165,23 @@ def test_gives_up_after_max_retries() -> None:
     assert decide(failure(status=500), retries=5).reason == "gave up after 5 retries"
     off = RetryPolicy(max_retries=0)
     assert decide(failure(status=500), policy=off).reason == (
-        "not retried: retries are off (max_retries=0)")
+        "not retried: retries are off (max_retries=0)"
+    )
 
 
-@pytest.mark.parametrize(("headers", "delay"), [
-    ({"retry_after": "7"}, 7.0),
-    ({"retry_after": "0.25"}, 0.25),
-    ({"retry_after_ms": "250"}, 0.25),
-    ({"retry_after_ms": "1500", "retry_after": "9"}, 1.5),
-    ({"retry_after": "Tue, 14 Nov 2023 22:13:24 GMT"}, 4.0),
-    ({"retry_after": "Tue, 14 Nov 2023 22:00:00 GMT"}, 0.0),
-    ({"retry_after": "soon"}, 0.5),
-    ({"retry_after_ms": "-3"}, 0.5),
-])
+@pytest.mark.parametrize(
+    ("headers", "delay"),
+    [
+        ({"retry_after": "7"}, 7.0),
+        ({"retry_after": "0.25"}, 0.25),
+        ({"retry_after_ms": "250"}, 0.25),
+        ({"retry_after_ms": "1500", "retry_after": "9"}, 1.5),
+        ({"retry_after": "Tue, 14 Nov 2023 22:13:24 GMT"}, 4.0),
+        ({"retry_after": "Tue, 14 Nov 2023 22:00:00 GMT"}, 0.0),
+        ({"retry_after": "soon"}, 0.5),
+        ({"retry_after_ms": "-3"}, 0.5),
+    ],
+)
 def test_retry_after_wins_over_backoff(headers: dict[str, str], delay: float) -> None:
     assert decide(failure(status=429, **headers)).delay == delay
 
@@ -197,8 +225,7 @@ def test_backoff_without_jitter_never_shrinks_and_stays_capped(policy: RetryPoli
 
 @settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(policies, st.integers(1, 60), st.integers(0, 2**32))
-def test_jittered_backoff_stays_within_its_band(policy: RetryPolicy, retry: int,
-                                                seed: int) -> None:
+def test_jittered_backoff_stays_within_its_band(policy: RetryPolicy, retry: int, seed: int) -> None:
     plain = policy.override(jitter=False).backoff(retry)
     delay = policy.override(jitter=True).backoff(retry, random.Random(seed))
     assert plain * 0.875 - 1e-9 <= delay <= min(plain * 1.125, policy.max_delay) + 1e-9
@@ -208,8 +235,7 @@ def test_jittered_backoff_stays_within_its_band(policy: RetryPolicy, retry: int,
 @settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(policies, st.floats(0, MAX_RETRY_AFTER), st.integers(0, 9))
 def test_retry_after_always_wins(policy: RetryPolicy, wait: float, retries: int) -> None:
-    decision = decide(failure(status=503, retry_after=repr(wait)), policy=policy,
-                      retries=retries)
+    decision = decide(failure(status=503, retry_after=repr(wait)), policy=policy, retries=retries)
     if retries < policy.max_retries:
         assert decision.retry and decision.delay == wait
     else:

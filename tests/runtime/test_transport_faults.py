@@ -105,7 +105,8 @@ def test_bad_request_is_not_retried(mode: str, responses_server: ResponsesServer
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stateful_request_refused_by_the_server_is_retried(
-        mode: str, responses_server: ResponsesServer) -> None:
+    mode: str, responses_server: ResponsesServer
+) -> None:
     responses_server.script(http_error(429), answer())
     outcome, clock = call_once(mode, responses_server.base_url, STATEFUL)
     assert outcome.text == TEXT and clock.sleeps == [0.5]
@@ -117,7 +118,8 @@ def test_a_stateful_request_refused_by_the_server_is_retried(
 
 @pytest.mark.parametrize("mode", MODES)
 def test_cut_before_any_event_is_retried_when_stateless(
-        mode: str, responses_server: ResponsesServer) -> None:
+    mode: str, responses_server: ResponsesServer
+) -> None:
     responses_server.script(disconnect(), answer())
     outcome, clock = call_once(mode, responses_server.base_url)
     assert outcome.text == TEXT and clock.sleeps == [0.5]
@@ -125,8 +127,9 @@ def test_cut_before_any_event_is_retried_when_stateless(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_sent_stateful_request_is_not_replayed(mode: str,
-                                                 responses_server: ResponsesServer) -> None:
+def test_a_sent_stateful_request_is_not_replayed(
+    mode: str, responses_server: ResponsesServer
+) -> None:
     responses_server.script(disconnect(), answer())
     outcome, clock = call_once(mode, responses_server.base_url, STATEFUL)
     error = expect_error(outcome, mode)
@@ -166,8 +169,7 @@ def test_a_retryable_error_code_is_retried(mode: str, responses_server: Response
 
 
 @pytest.mark.parametrize("mode", STREAMED_MODES)
-def test_an_error_after_events_is_not_retried(mode: str,
-                                              responses_server: ResponsesServer) -> None:
+def test_an_error_after_events_is_not_retried(mode: str, responses_server: ResponsesServer) -> None:
     responses_server.script(error_frame(code="server_error", after_events=2), answer())
     outcome, _ = call_once(mode, responses_server.base_url)
     error = expect_error(outcome, mode)
@@ -179,8 +181,9 @@ def test_an_error_after_events_is_not_retried(mode: str,
 # -- stalls past the receive timeout (FakeClock: nothing really waits) -----------------------
 
 
-async def _stalled(mode: str, server: ResponsesServer, hang: Stall, seen: int,
-                   body: dict[str, object] = REQUEST) -> tuple[Outcome, FakeClock]:
+async def _stalled(
+    mode: str, server: ResponsesServer, hang: Stall, seen: int, body: dict[str, object] = REQUEST
+) -> tuple[Outcome, FakeClock]:
     clock = FakeClock()
     transport = make_transport(mode, server.base_url, clock)
     outcome = Outcome()
@@ -199,7 +202,8 @@ async def _stalled(mode: str, server: ResponsesServer, hang: Stall, seen: int,
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stall_before_any_event_times_out_and_is_retried(
-        mode: str, responses_server: ResponsesServer) -> None:
+    mode: str, responses_server: ResponsesServer
+) -> None:
     hang = stall()
     responses_server.script(hang, answer())
     outcome, clock = asyncio.run(_stalled(mode, responses_server, hang, 0))
@@ -209,7 +213,8 @@ def test_a_stall_before_any_event_times_out_and_is_retried(
 
 @pytest.mark.parametrize("mode", ["sse", "ws-stream"])
 def test_a_stall_after_events_times_out_without_retry(
-        mode: str, responses_server: ResponsesServer) -> None:
+    mode: str, responses_server: ResponsesServer
+) -> None:
     hang = stall(after_events=2)
     responses_server.script(hang, answer())
     outcome, clock = asyncio.run(_stalled(mode, responses_server, hang, 2))
@@ -223,7 +228,8 @@ def test_a_stall_after_events_times_out_without_retry(
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stalled_stateful_request_is_not_replayed(
-        mode: str, responses_server: ResponsesServer) -> None:
+    mode: str, responses_server: ResponsesServer
+) -> None:
     hang = stall()
     responses_server.script(hang, answer())
     outcome, clock = asyncio.run(_stalled(mode, responses_server, hang, 0, STATEFUL))

@@ -33,9 +33,13 @@ from tests.support.script import disconnect, error_frame, stall, ws_reject
 
 responses_server = fixtures.responses_server  # the scripted server, one per test
 
-NOT_FOUND = error_frame(type="invalid_request_error", code="previous_response_not_found",
-                        message="Previous response with id 'resp_previous' not found.",
-                        param="previous_response_id", status=400)
+NOT_FOUND = error_frame(
+    type="invalid_request_error",
+    code="previous_response_not_found",
+    message="Previous response with id 'resp_previous' not found.",
+    param="previous_response_id",
+    status=400,
+)
 
 
 def transport(server: ResponsesServer, clock: FakeClock, **options: Any) -> WebSocketTransport:
@@ -51,9 +55,11 @@ def test_one_connection_serves_every_call(responses_server: ResponsesServer) -> 
         clock = FakeClock()
         ws = transport(responses_server, clock)
         try:
-            texts = [(await call("ws-create", ws, REQUEST, clock=clock)).text,
-                     (await call("ws-stream", ws, {**REQUEST, "stream": True}, clock=clock)).text,
-                     (await call("ws-create", ws, STATEFUL, clock=clock)).text]
+            texts = [
+                (await call("ws-create", ws, REQUEST, clock=clock)).text,
+                (await call("ws-stream", ws, {**REQUEST, "stream": True}, clock=clock)).text,
+                (await call("ws-create", ws, STATEFUL, clock=clock)).text,
+            ]
             assert ws.connections == 1 and ws.url == responses_server.ws_url
             return texts
         finally:
@@ -72,9 +78,11 @@ def test_one_connection_serves_every_call(responses_server: ResponsesServer) -> 
 
 @pytest.mark.parametrize("body", [REQUEST, STATEFUL])
 def test_closed_before_the_request_frame_reconnects_silently(
-        responses_server: ResponsesServer, body: dict[str, Any]) -> None:
-    responses_server.script(answer("one"), disconnect(before_request=True, code=1001),
-                            answer("two"))
+    responses_server: ResponsesServer, body: dict[str, Any]
+) -> None:
+    responses_server.script(
+        answer("one"), disconnect(before_request=True, code=1001), answer("two")
+    )
 
     async def main() -> tuple[str | None, list[float], int]:
         clock = FakeClock()
@@ -99,13 +107,15 @@ def test_closed_after_the_request_frame_says_so(responses_server: ResponsesServe
     assert outcome.error is not None and outcome.error.kind == "network"
     assert str(outcome.error).startswith(
         "the websocket closed after the request frame was sent, before any response event "
-        "(close code 1011)")
+        "(close code 1011)"
+    )
     assert responses_server.requests[0].body is not None and responses_server.attempts == 1
 
 
 @pytest.mark.parametrize("body", [REQUEST, STATEFUL])
-def test_a_refused_upgrade_is_retried(responses_server: ResponsesServer,
-                                      body: dict[str, Any]) -> None:
+def test_a_refused_upgrade_is_retried(
+    responses_server: ResponsesServer, body: dict[str, Any]
+) -> None:
     responses_server.script(ws_reject(503, headers={"retry-after": "3"}), answer())
     outcome, clock = call_once("ws-create", responses_server.base_url, body)
     assert outcome.text == "Invoice 42 is paid." and clock.sleeps == [3.0]
@@ -116,12 +126,14 @@ def test_a_refused_upgrade_that_is_final(responses_server: ResponsesServer) -> N
     responses_server.script(ws_reject(401), answer())
     outcome, _ = call_once("ws-stream", responses_server.base_url)
     assert outcome.error is not None and outcome.error.status_code == 401
-    assert str(outcome.error) == ("the websocket upgrade was refused with HTTP 401 "
-                                  "[not retried: HTTP 401 is not retryable]")
+    assert str(outcome.error) == (
+        "the websocket upgrade was refused with HTTP 401 [not retried: HTTP 401 is not retryable]"
+    )
 
 
 def test_an_error_frame_is_typed_and_keeps_the_connection(
-        responses_server: ResponsesServer) -> None:
+    responses_server: ResponsesServer,
+) -> None:
     responses_server.script(NOT_FOUND, error_frame(code="server_is_overloaded"), answer())
 
     async def main() -> tuple[Any, Any]:
@@ -138,7 +150,10 @@ def test_an_error_frame_is_typed_and_keeps_the_connection(
     error = refused.error
     assert isinstance(error, ResponsesWebSocketError)
     assert (error.code, error.type, error.status_code) == (
-        "previous_response_not_found", "invalid_request_error", 400)
+        "previous_response_not_found",
+        "invalid_request_error",
+        400,
+    )
     assert error.error_message == "Previous response with id 'resp_previous' not found."
     assert error.reason == "not retried: HTTP 400 (previous_response_not_found) is not retryable"
     assert retried.text == "Invoice 42 is paid."
@@ -146,7 +161,8 @@ def test_an_error_frame_is_typed_and_keeps_the_connection(
 
 
 def test_an_error_frame_after_events_drops_the_connection(
-        responses_server: ResponsesServer) -> None:
+    responses_server: ResponsesServer,
+) -> None:
     responses_server.script(error_frame(code="server_error", after_events=2), answer())
 
     async def main() -> tuple[Any, Any, int]:
@@ -188,7 +204,8 @@ def test_a_connect_timeout_is_retried_even_when_stateful() -> None:
             url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1"
             ws = make_transport("ws-create", url, clock)
             task = asyncio.create_task(
-                call("ws-create", ws, STATEFUL, POLICY.override(max_retries=1), clock=clock))
+                call("ws-create", ws, STATEFUL, POLICY.override(max_retries=1), clock=clock)
+            )
             for _ in range(2):  # the first connect, then the retry's
                 await clock.wait_for_scopes(1)
                 clock.advance(TIMEOUTS.connect)
@@ -198,8 +215,7 @@ def test_a_connect_timeout_is_retried_even_when_stateful() -> None:
 
     error, sleeps = asyncio.run(main())
     assert (error.kind, error.phase, error.attempts) == ("timeout", "connect", 2)
-    assert str(error) == ("the websocket connect timed out after 5.0 s "
-                          "[gave up after 1 retry]")
+    assert str(error) == ("the websocket connect timed out after 5.0 s [gave up after 1 retry]")
     assert sleeps == [0.5]
 
 
@@ -242,7 +258,8 @@ def test_lock_wait_timeout_without_retries(responses_server: ResponsesServer) ->
         try:
             assert await hang.wait_began()
             second = asyncio.create_task(
-                call("ws-create", ws, REQUEST, RetryPolicy(max_retries=0), clock=clock))
+                call("ws-create", ws, REQUEST, RetryPolicy(max_retries=0), clock=clock)
+            )
             await clock.wait_for_scopes(2)
             clock.advance(TIMEOUTS.lock)
             return (await second).error
@@ -300,12 +317,17 @@ def test_unknown_events_are_skipped_and_counted() -> None:
     assert skipped == {"response.steer.accepted": 1}
 
 
-@pytest.mark.parametrize(("frame", "message"), [
-    ("Internal Server Error", "event #2 is not valid JSON"),
-    (b"\x00\x01", "event #2 is not valid JSON"),
-    ('{"type": "response.output_text.delta", "delta": 5}',
-     "event #2 ('response.output_text.delta') is not a valid Responses stream event"),
-])
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        ("Internal Server Error", "event #2 is not valid JSON"),
+        (b"\x00\x01", "event #2 is not valid JSON"),
+        (
+            '{"type": "response.output_text.delta", "delta": 5}',
+            "event #2 ('response.output_text.delta') is not a valid Responses stream event",
+        ),
+    ],
+)
 def test_malformed_frames_are_clear_errors(frame: str | bytes, message: str) -> None:
     frames: list[str | bytes] = [*ws_frames(sse_events()[:2]), frame]
 
@@ -324,9 +346,16 @@ def test_malformed_frames_are_clear_errors(frame: str | bytes, message: str) -> 
 
 
 def test_error_frame_request_id() -> None:
-    frame = {"type": "error", "status": 500, "error": {
-        "type": "server_error", "code": None, "message": "Something broke.",
-        "headers": {"x-request-id": "req_abc", "x-should-retry": "false"}}}
+    frame = {
+        "type": "error",
+        "status": 500,
+        "error": {
+            "type": "server_error",
+            "code": None,
+            "message": "Something broke.",
+            "headers": {"x-request-id": "req_abc", "x-should-retry": "false"},
+        },
+    }
 
     async def main() -> Any:
         async with raw_ws_server([json.dumps(frame)]) as server:
@@ -340,10 +369,14 @@ def test_error_frame_request_id() -> None:
     error = asyncio.run(main())
     assert isinstance(error, ResponsesWebSocketError)
     assert (error.request_id, error.status_code, error.code) == ("req_abc", 500, None)
-    assert str(error) == ("Responses websocket error (server_error, 500): Something broke. "
-                          "[not retried: the server sent x-should-retry: false]")
+    assert str(error) == (
+        "Responses websocket error (server_error, 500): Something broke. "
+        "[not retried: the server sent x-should-retry: false]"
+    )
 
 
 def test_frames_are_built_without_stream() -> None:
     assert json.loads(create_frame({**REQUEST, "stream": True, "type": "x"})) == {
-        "type": "response.create", **REQUEST}
+        "type": "response.create",
+        **REQUEST,
+    }

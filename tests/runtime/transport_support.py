@@ -26,8 +26,7 @@ from tests.support.wire import IdSource, render_turn, sse_frame
 REQUEST: dict[str, Any] = {"model": "gpt-4.1", "input": "Where is invoice 42?"}
 STATEFUL: dict[str, Any] = {**REQUEST, "previous_response_id": "resp_previous"}
 TIMEOUTS = Timeouts(lock=5.0, connect=5.0, send=5.0, receive=30.0)
-POLICY = RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=8.0, multiplier=2.0,
-                     jitter=False)
+POLICY = RetryPolicy(max_retries=3, initial_delay=0.5, max_delay=8.0, multiplier=2.0, jitter=False)
 MODES = ["http", "sse", "ws-create", "ws-stream"]
 """Transport and call style: HTTP JSON, HTTP SSE, websocket create, websocket stream."""
 STREAMED_MODES = ["sse", "ws-create", "ws-stream"]
@@ -68,9 +67,16 @@ class Outcome:
             await asyncio.wait_for(self.arrived.wait(), 5)
 
 
-async def call(mode: str, transport: Transport, body: dict[str, Any],
-               policy: RetryPolicy = POLICY, *, clock: FakeClock,
-               outcome: Outcome | None = None, **options: Any) -> Outcome:
+async def call(
+    mode: str,
+    transport: Transport,
+    body: dict[str, Any],
+    policy: RetryPolicy = POLICY,
+    *,
+    clock: FakeClock,
+    outcome: Outcome | None = None,
+    **options: Any,
+) -> Outcome:
     """Make one call with retries in `mode`; never raises ModelCallError (see `.error`)."""
     seen = outcome or Outcome()
     kwargs = {"clock": clock, **options}
@@ -125,12 +131,20 @@ async def raw_sse_server(chunks: list[bytes], *, end: bool = True) -> AsyncItera
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         await reader.readexactly(length)
         state.requests += 1
-        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                     b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+            b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        )
         for chunk in chunks:
             writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
             await writer.drain()
@@ -167,9 +181,13 @@ def ws_frames(events: Iterable[dict[str, Any]]) -> list[str]:
     return [json.dumps(event) for event in events]
 
 
-
-def call_once(mode: str, base_url: str, body: dict[str, Any] = REQUEST,
-              policy: RetryPolicy = POLICY, **options: Any) -> tuple[Outcome, FakeClock]:
+def call_once(
+    mode: str,
+    base_url: str,
+    body: dict[str, Any] = REQUEST,
+    policy: RetryPolicy = POLICY,
+    **options: Any,
+) -> tuple[Outcome, FakeClock]:
     """One call with retries in `mode` on a fresh FakeClock and transport."""
     clock = FakeClock()
 

@@ -55,8 +55,13 @@ class Example:
 
     def entry(self) -> dict[str, Any]:
         """Its line in examples.json."""
-        return {"spec": self.spec, "input": self.input, "context": self.context,
-                "transport": self.transport, "cassette": self.cassette}
+        return {
+            "spec": self.spec,
+            "input": self.input,
+            "context": self.context,
+            "transport": self.transport,
+            "cassette": self.cassette,
+        }
 
 
 # -- support desk: triage looks the customer up, hands off to billing, which checks the
@@ -64,7 +69,7 @@ class Example:
 
 DESK_ANSWER = {
     "summary": "You were not charged twice: INV-2024-0001 (May, 49.00 EUR) is paid and "
-               "INV-2024-0002 (June, 49.00 EUR) is a separate invoice that is still open.",
+    "INV-2024-0002 (June, 49.00 EUR) is a separate invoice that is still open.",
     "invoices": [
         {"number": "INV-2024-0001", "amount_cents": 4900, "currency": "EUR", "status": "paid"},
         {"number": "INV-2024-0002", "amount_cents": 4900, "currency": "EUR", "status": "open"},
@@ -76,63 +81,102 @@ SUPPORT_DESK = Example(
     name="support_desk",
     spec="graphs/support_desk.yaml",
     input="Hi, I think I was charged twice for my subscription this month. "
-          "Can you check my invoices?",
-    context={"customer": "Ada Lovelace", "customer_id": "C-1001", "plan": "pro",
-             "locale": "en-GB"},
+    "Can you check my invoices?",
+    context={"customer": "Ada Lovelace", "customer_id": "C-1001", "plan": "pro", "locale": "en-GB"},
     transport="http",
     steps=[
-        turn(function_call("lookup_customer", {"customer_id": "C-1001"}),
-             usage=usage(412, 18)),
-        turn(text("Thanks, Ada. I'm passing you to our billing desk, they'll check your "
-                  "invoices.", chunks=["Thanks, Ada. ", "I'm passing you to our billing desk, ",
-                                       "they'll check your invoices."]),
-             function_call("transfer_to_billing", {}), usage=usage(498, 31)),
-        turn(function_call("list_invoices", {"customer_id": "C-1001", "status": None}),
-             usage=usage(655, 24)),
-        turn(function_call("lookup_invoice", {"number": "INV-2024-0001"}),
-             function_call("lookup_invoice", {"number": "INV-2024-0002"}),
-             usage=usage(873, 40)),
+        turn(function_call("lookup_customer", {"customer_id": "C-1001"}), usage=usage(412, 18)),
+        turn(
+            text(
+                "Thanks, Ada. I'm passing you to our billing desk, they'll check your invoices.",
+                chunks=[
+                    "Thanks, Ada. ",
+                    "I'm passing you to our billing desk, ",
+                    "they'll check your invoices.",
+                ],
+            ),
+            function_call("transfer_to_billing", {}),
+            usage=usage(498, 31),
+        ),
+        turn(
+            function_call("list_invoices", {"customer_id": "C-1001", "status": None}),
+            usage=usage(655, 24),
+        ),
+        turn(
+            function_call("lookup_invoice", {"number": "INV-2024-0001"}),
+            function_call("lookup_invoice", {"number": "INV-2024-0002"}),
+            usage=usage(873, 40),
+        ),
         turn(structured(DESK_ANSWER), usage=usage(1102, 96)),
     ],
     final_output=DESK_ANSWER,
-    path=["triage -tool_calls-> triage", "triage -handoff:transfer_to_billing-> billing",
-          "billing -tool_calls-> billing", "billing -tool_calls-> billing",
-          "billing -final_output-> __end__"],
+    path=[
+        "triage -tool_calls-> triage",
+        "triage -handoff:transfer_to_billing-> billing",
+        "billing -tool_calls-> billing",
+        "billing -tool_calls-> billing",
+        "billing -final_output-> __end__",
+    ],
 )
 
 # -- research pipeline: the planner calls the searcher and the summariser as tools (nested
 #    runs), then hands off to the writer, whose cited report passes the output guardrail (SSE) --
 
 SOURCES = [
-    {"id": "doc-heat-pumps-2023", "title": "Heat pumps in cold climates: a field study",
-     "url": "https://example.org/papers/heat-pumps-cold", "year": 2023},
-    {"id": "doc-heat-pumps-costs", "title": "Installation costs of residential heat pumps",
-     "url": "https://example.org/reports/hp-costs", "year": 2024},
+    {
+        "id": "doc-heat-pumps-2023",
+        "title": "Heat pumps in cold climates: a field study",
+        "url": "https://example.org/papers/heat-pumps-cold",
+        "year": 2023,
+    },
+    {
+        "id": "doc-heat-pumps-costs",
+        "title": "Installation costs of residential heat pumps",
+        "url": "https://example.org/reports/hp-costs",
+        "year": 2024,
+    },
 ]
 
 REPORT = {
     "title": "Heat pumps in cold climates: performance and cost",
     "summary": "Air-source heat pumps keep working well in cold climates: a Nordic field study "
-               "measured a seasonal efficiency above 2.5 down to -20 C. Defrosting costs a few "
-               "percent of the energy. A typical air-source installation costs about 11,800 EUR, "
-               "and subsidies often cover a quarter to two fifths of it.",
+    "measured a seasonal efficiency above 2.5 down to -20 C. Defrosting costs a few "
+    "percent of the energy. A typical air-source installation costs about 11,800 EUR, "
+    "and subsidies often cover a quarter to two fifths of it.",
     "findings": [
-        {"claim": "Air-source heat pumps kept a seasonal coefficient of performance above 2.5 "
-                  "down to -20 C in 14 Nordic homes.",
-         "confidence": "high", "citation_ids": ["c1"]},
-        {"claim": "Defrost cycles cost 6 to 9 percent of the energy used.",
-         "confidence": "medium", "citation_ids": ["c1"]},
-        {"claim": "The median installed cost was 11,800 EUR for air-source and 21,500 EUR for "
-                  "ground-source systems; subsidies covered 25 to 40 percent.",
-         "confidence": "high", "citation_ids": ["c2"]},
+        {
+            "claim": "Air-source heat pumps kept a seasonal coefficient of performance above 2.5 "
+            "down to -20 C in 14 Nordic homes.",
+            "confidence": "high",
+            "citation_ids": ["c1"],
+        },
+        {
+            "claim": "Defrost cycles cost 6 to 9 percent of the energy used.",
+            "confidence": "medium",
+            "citation_ids": ["c1"],
+        },
+        {
+            "claim": "The median installed cost was 11,800 EUR for air-source and 21,500 EUR for "
+            "ground-source systems; subsidies covered 25 to 40 percent.",
+            "confidence": "high",
+            "citation_ids": ["c2"],
+        },
     ],
     "citations": [
-        {"id": "c1", "document_id": "doc-heat-pumps-2023",
-         "title": "Heat pumps in cold climates: a field study",
-         "url": "https://example.org/papers/heat-pumps-cold", "year": 2023},
-        {"id": "c2", "document_id": "doc-heat-pumps-costs",
-         "title": "Installation costs of residential heat pumps",
-         "url": "https://example.org/reports/hp-costs", "year": 2024},
+        {
+            "id": "c1",
+            "document_id": "doc-heat-pumps-2023",
+            "title": "Heat pumps in cold climates: a field study",
+            "url": "https://example.org/papers/heat-pumps-cold",
+            "year": 2023,
+        },
+        {
+            "id": "c2",
+            "document_id": "doc-heat-pumps-costs",
+            "title": "Installation costs of residential heat pumps",
+            "url": "https://example.org/reports/hp-costs",
+            "year": 2024,
+        },
     ],
     "open_questions": ["How do running costs compare with gas heating at current prices?"],
     "audience": "general",
@@ -142,68 +186,118 @@ RESEARCH_PIPELINE = Example(
     name="research_pipeline",
     spec="graphs/research_pipeline.yaml",
     input="How well do heat pumps work in cold climates, and what does installing one cost?",
-    context={"topic": "Heat pumps in cold climates: performance and installation cost",
-             "audience": "general", "max_sources": 3, "since_year": 2022},
+    context={
+        "topic": "Heat pumps in cold climates: performance and installation cost",
+        "audience": "general",
+        "max_sources": 3,
+        "since_year": 2022,
+    },
     transport="http",
     steps=[
         # planner: gather sources (the searcher runs as a tool)
-        turn(function_call("search_sources", {
-            "input": "Field measurements of air-source heat pump efficiency in cold climates, "
-                     "and installation costs of residential heat pumps"}),
-             usage=usage(820, 64, reasoning_tokens=192)),
+        turn(
+            function_call(
+                "search_sources",
+                {
+                    "input": "Field measurements of air-source heat pump efficiency in cold climates, "
+                    "and installation costs of residential heat pumps"
+                },
+            ),
+            usage=usage(820, 64, reasoning_tokens=192),
+        ),
         # searcher (nested run): two phrasings in one turn, then its list of hits
-        turn(function_call("search_corpus", {"query": "heat pumps cold climate performance",
-                                             "max_results": 3, "since_year": 2022}),
-             function_call("search_corpus", {"query": "heat pump installation costs",
-                                             "max_results": 3, "since_year": 2022}),
-             usage=usage(301, 52)),
-        turn(text("\n".join(f"{s['id']} | {s['title']} | {s['url']} | {s['year']}"
-                            for s in SOURCES)), usage=usage(688, 71)),
+        turn(
+            function_call(
+                "search_corpus",
+                {
+                    "query": "heat pumps cold climate performance",
+                    "max_results": 3,
+                    "since_year": 2022,
+                },
+            ),
+            function_call(
+                "search_corpus",
+                {"query": "heat pump installation costs", "max_results": 3, "since_year": 2022},
+            ),
+            usage=usage(301, 52),
+        ),
+        turn(
+            text(
+                "\n".join(f"{s['id']} | {s['title']} | {s['url']} | {s['year']}" for s in SOURCES)
+            ),
+            usage=usage(688, 71),
+        ),
         # planner: read them (the summariser runs as a tool)
-        turn(function_call("summarise_documents", {
-            "input": "Summarise doc-heat-pumps-2023 and doc-heat-pumps-costs: cold-climate "
-                     "efficiency, defrost losses, installed cost, subsidies."}),
-             usage=usage(1012, 58, reasoning_tokens=128)),
+        turn(
+            function_call(
+                "summarise_documents",
+                {
+                    "input": "Summarise doc-heat-pumps-2023 and doc-heat-pumps-costs: cold-climate "
+                    "efficiency, defrost losses, installed cost, subsidies."
+                },
+            ),
+            usage=usage(1012, 58, reasoning_tokens=128),
+        ),
         # summariser (nested run): fetch both, then submit (its run stops at submit_summary)
-        turn(function_call("fetch_document", {"document_id": "doc-heat-pumps-2023"}),
-             function_call("fetch_document", {"document_id": "doc-heat-pumps-costs"}),
-             usage=usage(289, 40)),
-        turn(function_call("submit_summary", {
-            "document_ids": ["doc-heat-pumps-2023", "doc-heat-pumps-costs"],
-            "key_points": [
-                "Air-source heat pumps kept a seasonal COP above 2.5 down to -20 C in 14 "
-                "Nordic homes.",
-                "Defrost cycles cost 6 to 9 percent of the energy.",
-                "Median installed cost: 11,800 EUR air-source, 21,500 EUR ground-source.",
-                "Subsidies covered 25 to 40 percent of the cost.",
-            ],
-            "confidence": "high"}), usage=usage(702, 118)),
+        turn(
+            function_call("fetch_document", {"document_id": "doc-heat-pumps-2023"}),
+            function_call("fetch_document", {"document_id": "doc-heat-pumps-costs"}),
+            usage=usage(289, 40),
+        ),
+        turn(
+            function_call(
+                "submit_summary",
+                {
+                    "document_ids": ["doc-heat-pumps-2023", "doc-heat-pumps-costs"],
+                    "key_points": [
+                        "Air-source heat pumps kept a seasonal COP above 2.5 down to -20 C in 14 "
+                        "Nordic homes.",
+                        "Defrost cycles cost 6 to 9 percent of the energy.",
+                        "Median installed cost: 11,800 EUR air-source, 21,500 EUR ground-source.",
+                        "Subsidies covered 25 to 40 percent of the cost.",
+                    ],
+                    "confidence": "high",
+                },
+            ),
+            usage=usage(702, 118),
+        ),
         # planner: done, on to the writer
         turn(function_call("transfer_to_writer", {}), usage=usage(1390, 21, reasoning_tokens=64)),
         # writer: the cited report
         turn(structured(REPORT), usage=usage(1733, 402)),
     ],
     final_output=REPORT,
-    path=["planner -tool_calls-> planner", "planner -tool_calls-> planner",
-          "planner -handoff:transfer_to_writer-> writer", "writer -final_output-> __end__"],
+    path=[
+        "planner -tool_calls-> planner",
+        "planner -tool_calls-> planner",
+        "planner -handoff:transfer_to_writer-> writer",
+        "writer -final_output-> __end__",
+    ],
 )
 
 # -- coding assistant: the coder fixes a bug and hands off to the reviewer, who sends it back
 #    (request_changes, with typed comments); the coder fixes the rest, the reviewer approves
 #    (one websocket connection for the whole run) ----------------------------------------------
 
-MEAN_FIX = ("    if not values:\n        return 0.0\n    return sum(values) / len(values)")
+MEAN_FIX = "    if not values:\n        return 0.0\n    return sum(values) / len(values)"
 
 VERDICT = {
     "approved": True,
     "summary": "Fixes add() (it subtracted) and makes mean() return 0.0 for an empty list "
-               "instead of raising ZeroDivisionError. All three tests pass.",
-    "tests_passed": ["tests/test_calc.py::test_add", "tests/test_calc.py::test_mean",
-                     "tests/test_calc.py::test_mean_of_nothing"],
+    "instead of raising ZeroDivisionError. All three tests pass.",
+    "tests_passed": [
+        "tests/test_calc.py::test_add",
+        "tests/test_calc.py::test_mean",
+        "tests/test_calc.py::test_mean_of_nothing",
+    ],
     "tests_failed": [],
     "findings": [
-        {"path": "src/calc.py", "line": 9, "severity": "nit",
-         "comment": "Consider documenting that the mean of no values is 0.0."},
+        {
+            "path": "src/calc.py",
+            "line": 9,
+            "severity": "nit",
+            "comment": "Consider documenting that the mean of no values is 0.0.",
+        },
     ],
 }
 
@@ -214,54 +308,95 @@ CODING_ASSISTANT = Example(
     context={"repository": "acme/calc", "branch": "fix-add", "language": "python"},
     transport="websocket",
     steps=[
-        turn(function_call("search_code", {"pattern": "def add", "path_prefix": "src/"}),
-             usage=usage(1530, 45, reasoning_tokens=256)),
-        turn(function_call("read_file", {"path": "src/calc.py", "start_line": None,
-                                         "end_line": None}),
-             usage=usage(1621, 38, reasoning_tokens=64)),
-        turn(function_call("apply_patch", {"path": "src/calc.py", "old": "    return a - b",
-                                           "new": "    return a + b"}),
-             usage=usage(1790, 61, reasoning_tokens=320)),
+        turn(
+            function_call("search_code", {"pattern": "def add", "path_prefix": "src/"}),
+            usage=usage(1530, 45, reasoning_tokens=256),
+        ),
+        turn(
+            function_call(
+                "read_file", {"path": "src/calc.py", "start_line": None, "end_line": None}
+            ),
+            usage=usage(1621, 38, reasoning_tokens=64),
+        ),
+        turn(
+            function_call(
+                "apply_patch",
+                {"path": "src/calc.py", "old": "    return a - b", "new": "    return a + b"},
+            ),
+            usage=usage(1790, 61, reasoning_tokens=320),
+        ),
         turn(function_call("run_tests", {"selection": "test_add"}), usage=usage(1872, 22)),
         turn(function_call("transfer_to_reviewer", {}), usage=usage(1951, 19)),
         # reviewer: the whole suite first (its tool_choice forces run_tests)
         turn(function_call("run_tests", {"selection": None}), usage=usage(1204, 20)),
-        turn(function_call("request_changes", {
-            "comments": [{"path": "src/calc.py", "line": 9,
-                          "comment": "mean([]) raises ZeroDivisionError; return 0.0 for an "
-                                     "empty list as test_mean_of_nothing expects."}],
-            "failing_tests": ["tests/test_calc.py::test_mean_of_nothing"]}),
-             usage=usage(1388, 88, reasoning_tokens=384)),
+        turn(
+            function_call(
+                "request_changes",
+                {
+                    "comments": [
+                        {
+                            "path": "src/calc.py",
+                            "line": 9,
+                            "comment": "mean([]) raises ZeroDivisionError; return 0.0 for an "
+                            "empty list as test_mean_of_nothing expects.",
+                        }
+                    ],
+                    "failing_tests": ["tests/test_calc.py::test_mean_of_nothing"],
+                },
+            ),
+            usage=usage(1388, 88, reasoning_tokens=384),
+        ),
         # coder again
-        turn(function_call("apply_patch", {"path": "src/calc.py",
-                                           "old": "    return sum(values) / len(values)",
-                                           "new": MEAN_FIX}),
-             usage=usage(2310, 70, reasoning_tokens=192)),
+        turn(
+            function_call(
+                "apply_patch",
+                {
+                    "path": "src/calc.py",
+                    "old": "    return sum(values) / len(values)",
+                    "new": MEAN_FIX,
+                },
+            ),
+            usage=usage(2310, 70, reasoning_tokens=192),
+        ),
         turn(function_call("run_tests", {"selection": None}), usage=usage(2402, 20)),
         turn(function_call("transfer_to_reviewer", {}), usage=usage(2466, 19)),
         # reviewer again: tests, the diff, the verdict
         turn(function_call("run_tests", {"selection": None}), usage=usage(1530, 20)),
-        turn(function_call("read_file", {"path": "src/calc.py", "start_line": 4,
-                                         "end_line": 12}), usage=usage(1622, 36)),
+        turn(
+            function_call("read_file", {"path": "src/calc.py", "start_line": 4, "end_line": 12}),
+            usage=usage(1622, 36),
+        ),
         turn(structured(VERDICT), usage=usage(1810, 142, reasoning_tokens=512)),
     ],
     final_output=VERDICT,
     path=["coder -tool_calls-> coder"] * 4
-    + ["coder -handoff:transfer_to_reviewer-> reviewer", "reviewer -tool_calls-> reviewer",
-       "reviewer -handoff:request_changes-> coder"]
+    + [
+        "coder -handoff:transfer_to_reviewer-> reviewer",
+        "reviewer -tool_calls-> reviewer",
+        "reviewer -handoff:request_changes-> coder",
+    ]
     + ["coder -tool_calls-> coder"] * 2
     + ["coder -handoff:transfer_to_reviewer-> reviewer"]
-    + ["reviewer -tool_calls-> reviewer"] * 2 + ["reviewer -final_output-> __end__"],
+    + ["reviewer -tool_calls-> reviewer"] * 2
+    + ["reviewer -final_output-> __end__"],
 )
 
-EXAMPLES: dict[str, Example] = {e.name: e for e in (SUPPORT_DESK, RESEARCH_PIPELINE,
-                                                      CODING_ASSISTANT)}
+EXAMPLES: dict[str, Example] = {
+    e.name: e for e in (SUPPORT_DESK, RESEARCH_PIPELINE, CODING_ASSISTANT)
+}
 
 
 def command(example: Example, *, cassette: str | None = None, mode: str = "--record") -> list[str]:
     """The `agentgraph run` arguments of an example (after `agentgraph`)."""
-    args = ["run", example.spec, "--input", example.input,
-            "--context", json.dumps(example.context), "--stream"]
+    args = [
+        "run",
+        example.spec,
+        "--input",
+        example.input,
+        "--context",
+        json.dumps(example.context),
+        "--stream",
+    ]
     if example.transport != "http":
         args += ["--transport", example.transport]
     return args + [mode, cassette or example.cassette]
@@ -274,14 +409,22 @@ def record(example: Example) -> Path:
     env = {**os.environ, "OPENAI_API_KEY": PLANTED_KEY}
     with ResponsesServer(*example.steps, seed=example.name) as server:
         env["OPENAI_BASE_URL"] = server.base_url
-        done = subprocess.run([sys.executable, "-m", "agentgraph", *command(example)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "agentgraph", *command(example)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         sys.stdout.write(f"== {example.name} ({example.transport})\n{done.stderr}{done.stdout}")
         if done.returncode != 0:
             raise SystemExit(f"recording {example.name} failed with exit {done.returncode}")
         if server.pending:
-            raise SystemExit(f"recording {example.name}: {len(server.pending)} scripted turns "
-                             "were never asked for")
+            raise SystemExit(
+                f"recording {example.name}: {len(server.pending)} scripted turns "
+                "were never asked for"
+            )
         keys = {r.headers.get("authorization") for r in server.requests}
         if keys != {f"Bearer {PLANTED_KEY}"}:
             raise SystemExit(f"recording {example.name}: the planted key was not sent ({keys})")
@@ -301,8 +444,9 @@ def main(argv: list[str]) -> int:
         path = record(EXAMPLES[name])
         print(f"-> {path.relative_to(ROOT)} ({path.stat().st_size} bytes)\n")
     entries = {name: example.entry() for name, example in EXAMPLES.items()}
-    EXAMPLES_FILE.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+    EXAMPLES_FILE.write_text(
+        json.dumps(entries, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"-> {EXAMPLES_FILE.relative_to(ROOT)}")
     return 0
 

@@ -61,16 +61,23 @@ class ResponsesServer(ScriptLog):
     `connections`, `pending`, `wait_for_attempts`) come from `ScriptLog`.
     """
 
-    def __init__(self, *steps: Step, seed: str = "agentgraph",
-                 clock: Callable[[], float] = time.time, strict: bool = True) -> None:
+    def __init__(
+        self,
+        *steps: Step,
+        seed: str = "agentgraph",
+        clock: Callable[[], float] = time.time,
+        strict: bool = True,
+    ) -> None:
         super().__init__(*steps)
         self.ids = IdSource(seed)
         self.strict = strict
         self._clock = clock
-        self.app = Starlette(routes=[
-            Route("/v1/responses", _Asgi(self._handle_http), methods=["POST"]),
-            WebSocketRoute("/v1/responses", _Asgi(self._handle_websocket)),
-        ])
+        self.app = Starlette(
+            routes=[
+                Route("/v1/responses", _Asgi(self._handle_http), methods=["POST"]),
+                WebSocketRoute("/v1/responses", _Asgi(self._handle_websocket)),
+            ]
+        )
         self._server = ThreadedASGIServer(self.app, self.errors)
 
     def _render(self, turn: Turn, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -104,15 +111,23 @@ class ResponsesServer(ScriptLog):
             error = api_error(400, message="No scripted turn left.", code="script_exhausted")
             await _send_json(send, 400, http_error_body(error), base)
         elif isinstance(step, HttpError):
-            await _send_json(send, step.status, http_error_body(step.error),
-                             base + list(step.headers.items()))
+            await _send_json(
+                send, step.status, http_error_body(step.error), base + list(step.headers.items())
+            )
         elif transport == "http":
             await self._answer_json(send, receive, body, step, content, base)
         else:
             await self._answer_sse(send, receive, body, step, content, base)
 
-    async def _answer_json(self, send: Send, receive: Receive, body: dict[str, Any],
-                           step: Step, content: Turn, base: list[tuple[str, str]]) -> None:
+    async def _answer_json(
+        self,
+        send: Send,
+        receive: Receive,
+        body: dict[str, Any],
+        step: Step,
+        content: Turn,
+        base: list[tuple[str, str]],
+    ) -> None:
         if isinstance(step, ErrorFrame):
             await _send_json(send, step.status or 500, http_error_body(step.error), base)
             return
@@ -128,8 +143,15 @@ class ResponsesServer(ScriptLog):
         await _start(send, 200, headers)
         await _chunk(send, data[: len(data) // 2])
 
-    async def _answer_sse(self, send: Send, receive: Receive, body: dict[str, Any],
-                          step: Step, content: Turn, base: list[tuple[str, str]]) -> None:
+    async def _answer_sse(
+        self,
+        send: Send,
+        receive: Receive,
+        body: dict[str, Any],
+        step: Step,
+        content: Turn,
+        base: list[tuple[str, str]],
+    ) -> None:
         events = self._render(step if isinstance(step, Turn) else content, body)
         headers = base + [("content-type", "text/event-stream; charset=utf-8")]
         await _start(send, 200, headers)
@@ -167,8 +189,13 @@ class ResponsesServer(ScriptLog):
         if isinstance(step, HttpError):
             data = dumps(http_error_body(step.error)).encode()
             reject = [("content-type", "application/json"), *step.headers.items()]
-            await send({"type": "websocket.http.response.start", "status": step.status,
-                        "headers": _encode(reject)})
+            await send(
+                {
+                    "type": "websocket.http.response.start",
+                    "status": step.status,
+                    "headers": _encode(reject),
+                }
+            )
             await send({"type": "websocket.http.response.body", "body": data})
             return
         await send({"type": "websocket.accept"})
@@ -191,13 +218,15 @@ class ResponsesServer(ScriptLog):
             _, step, _ = self._claim("websocket", None, headers, path, connection, level="idle")
         await _close(send, step.code)
 
-    async def _answer_frame(self, send: Send, receive: Receive, frame: dict[str, Any],
-                            step: Step | None, content: Turn) -> bool:
+    async def _answer_frame(
+        self, send: Send, receive: Receive, frame: dict[str, Any], step: Step | None, content: Turn
+    ) -> bool:
         """Answer one `response.create`; False once the connection is closed."""
         lane = {"stream_id": frame["stream_id"]} if "stream_id" in frame else {}
         if step is None:
-            step = HttpError(400, api_error(400, message="No scripted turn left.",
-                                            code="script_exhausted"))
+            step = HttpError(
+                400, api_error(400, message="No scripted turn left.", code="script_exhausted")
+            )
         if isinstance(step, HttpError):
             error = ws_error_frame(step.error, status=step.status, headers=step.headers)
             await _send_text(send, {**error, **lane})
@@ -289,8 +318,9 @@ async def _chunk(send: Send, data: bytes, *, more: bool = True) -> None:
     await send({"type": "http.response.body", "body": data, "more_body": more})
 
 
-async def _send_json(send: Send, status: int, payload: dict[str, Any],
-                     headers: list[tuple[str, str]]) -> None:
+async def _send_json(
+    send: Send, status: int, payload: dict[str, Any], headers: list[tuple[str, str]]
+) -> None:
     data = dumps(payload).encode()
     headers = headers + [("content-type", "application/json"), ("content-length", str(len(data)))]
     await _start(send, status, headers)

@@ -92,9 +92,16 @@ class ScriptLog:
         left = self.pending
         assert not left, f"{len(left)} scripted step(s) never reached: {left!r}"
 
-    def _claim(self, transport: Transport, body: dict[str, Any] | None, headers: dict[str, str],
-               path: str, connection: int | None = None, *, level: Literal["", "open", "idle"] = "",
-               ) -> tuple[int, Step | None, Turn]:
+    def _claim(
+        self,
+        transport: Transport,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
+        path: str,
+        connection: int | None = None,
+        *,
+        level: Literal["", "open", "idle"] = "",
+    ) -> tuple[int, Step | None, Turn]:
         """Take the step for the next attempt and record the attempt (attempt 0: none taken).
 
         `level="open"` (a websocket connection opens) or `"idle"` (an open connection finished a
@@ -115,9 +122,13 @@ class ScriptLog:
                 self.errors.append(f"script exhausted: attempt {attempt} ({transport})")
             self._attempts = attempt
             self._requests.append(
-                RecordedRequest(attempt, transport, body, headers, path, step, connection))
-            content = getattr(step, "turn", None) or next(
-                (s for s in self._steps if isinstance(s, Turn)), None) or _empty_turn()
+                RecordedRequest(attempt, transport, body, headers, path, step, connection)
+            )
+            content = (
+                getattr(step, "turn", None)
+                or next((s for s in self._steps if isinstance(s, Turn)), None)
+                or _empty_turn()
+            )
             self._cond.notify_all()
         return attempt, step, content
 

@@ -172,11 +172,12 @@ class _EventLog:
         self.events.append(event)
 
 
-def _message_events(
-    log: _EventLog, item: TextItem, index: int, item_id: str
-) -> dict[str, Any]:
+def _message_events(log: _EventLog, item: TextItem, index: int, item_id: str) -> dict[str, Any]:
     base = {
-        "id": item_id, "type": "message", "status": "in_progress", "content": [],
+        "id": item_id,
+        "type": "message",
+        "status": "in_progress",
+        "content": [],
         "role": "assistant",
     }
     if item.phase is not None:
@@ -214,9 +215,7 @@ def _function_call_events(
     return done
 
 
-def render_turn(
-    turn: Turn, request: dict[str, Any], ids: IdSource, now: float
-) -> Rendered:
+def render_turn(turn: Turn, request: dict[str, Any], ids: IdSource, now: float) -> Rendered:
     """Render `turn` as the API would answer `request`: final response and event stream."""
     stream_options = request.get("stream_options") or {}
     log = _EventLog(ids, obfuscate=stream_options.get("include_obfuscation", True) is not False)
