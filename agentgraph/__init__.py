@@ -20,10 +20,12 @@ if TYPE_CHECKING:
         load_spec,
         validate,
     )
+    from agentgraph.compiler.errors import AgentGraphError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AgentGraphError",
     "CompileError",
     "CompiledGraph",
     "Diagnostic",
@@ -37,6 +39,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "AgentGraphError":
+        return import_module("agentgraph.compiler.errors").AgentGraphError
     if name in __all__:
         return getattr(import_module("agentgraph.compiler"), name)
     raise AttributeError(f"module 'agentgraph' has no attribute {name!r}")

@@ -6,7 +6,6 @@ Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found, 2 usage 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
@@ -116,12 +115,7 @@ def _add_check_options(parser: argparse.ArgumentParser) -> None:
 
 
 def entry() -> None:
-    """The console script: a one-shot process, so the cyclic GC is off (collecting the objects
-    of a large spec costs more than it frees), and the commands that only compute and write
-    their own files leave without freeing what they built (`os._exit` once the output is
-    flushed: tearing down a large compiled graph object by object takes longer than a
-    compile's checks)."""
-    gc.disable()
+    """The console script: `main` on the process's arguments, its result as the exit code."""
     args = build_parser().parse_args()
     try:
         code = _dispatch(args)
@@ -130,23 +124,12 @@ def entry() -> None:
     except BrokenPipeError:  # `agentgraph validate ... | head`: the reader left, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_ERRORS
-    if args.command in _COMPUTE_ONLY and not getattr(args, "resolve", False):
-        os._exit(code)  # (with --resolve, user modules were imported: their atexit hooks run)
     raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line `argv` (default: sys.argv[1:]); returns the exit code."""
-    try:
-        return _dispatch(build_parser().parse_args(argv))
-    finally:
-        _BUILT.clear()
-
-
-_COMPUTE_ONLY = frozenset(("validate", "compile", "schema", "explain"))
-_BUILT: list[object] = []
-"""What a command built and no longer needs, kept until the process ends (`entry` leaves with
-`os._exit`, so it is never freed piece by piece); cleared by `main` for in-process callers."""
+    return _dispatch(build_parser().parse_args(argv))
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -181,7 +164,6 @@ def _validate(args: argparse.Namespace) -> int:
     everything: list[Diagnostic] = []
     for path in args.specs:
         checked = _check(path, args)
-        _BUILT.append(checked)
         everything.extend(checked.diagnostics)
         if args.format == "text":
             _print_text(checked)
@@ -220,7 +202,6 @@ def _compile(args: argparse.Namespace) -> int:
             _write_atomic(args.output, parts, durable=False)
         else:
             _write_stdout(parts)
-    _BUILT.append((checked, graph))  # freed by the process's end, not object by object
     states = graph.data["states"]
     tools = sum(len(state["tools"]) for state in states.values())
     line = (

@@ -108,15 +108,8 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
         return
     from agentgraph.replay_fixtures.fixture import CassetteFixture
 
-    placeholder = bool(args.replay) and not os.environ.get("OPENAI_API_KEY")
-    if placeholder:  # the client wants a key to start; a replay sends nothing anywhere
-        os.environ["OPENAI_API_KEY"] = "replay-no-key-needed"
-    try:
-        with CassetteFixture.open(path, mode="all" if args.record else "none", graph=graph):
-            yield
-    finally:
-        if placeholder:
-            os.environ.pop("OPENAI_API_KEY", None)
+    with CassetteFixture.open(path, mode="all" if args.record else "none", graph=graph):
+        yield
 
 
 async def _run(
@@ -124,6 +117,11 @@ async def _run(
 ) -> Any:
     from agentgraph.runtime import run_streamed
 
+    client = None
+    if args.replay and not os.environ.get("OPENAI_API_KEY"):
+        import openai  # the client wants a key to start; a replay sends nothing anywhere
+
+        client = openai.AsyncOpenAI(api_key="replay-no-key-needed", max_retries=0)
     streamed = run_streamed(
         graph,
         args.input,
@@ -131,11 +129,16 @@ async def _run(
         transport=args.transport,
         search_path=folders,
         max_turns=args.max_turns,
+        client=client,
     )
     show = _Show(out, err, live_text=args.stream and not args.json)
-    async with streamed:
-        async for event in streamed:
-            show.event(event)
+    try:
+        async with streamed:
+            async for event in streamed:
+                show.event(event)
+    finally:
+        if client is not None:
+            await client.close()
     result = streamed.result
     if not args.json:
         show.final(result.final_output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,21 +41,15 @@ def atomic_file(path: str | Path, *, durable: bool = True) -> Iterator[BinaryIO]
     does), and left out if it raises."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a normal file is wanted
-        with os.fdopen(fd, "wb") as handle:
+        # a new file with the permissions of any other (0o666 less the umask), never an old one
+        with open(temp, "xb") as handle:
             yield handle
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -9,7 +9,6 @@ from typing import Any, BinaryIO
 from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, Span, has_errors
-from .gc_pause import gc_paused
 from .lower import lower, lowered
 from .machine import CompiledGraph
 from .shape import check_shape
@@ -44,9 +43,8 @@ class CompileError(ValueError):
 
 def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MAX_BYTES) -> Checked:
     """Validate a spec file: every diagnostic, with its source position."""
-    with gc_paused():
-        source, diagnostics = read_source(path, max_bytes=max_bytes)
-        return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
+    source, diagnostics = read_source(path, max_bytes=max_bytes)
+    return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
 
 
 def check_text(
@@ -58,9 +56,8 @@ def check_text(
     resolve: bool = False,
 ) -> Checked:
     """Validate spec text (YAML or JSON) as if it were a file called `name` in `base_dir`."""
-    with gc_paused():
-        source, diagnostics = parse_source(text, name, kind=kind)
-        return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
+    source, diagnostics = parse_source(text, name, kind=kind)
+    return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
 
 
 def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
@@ -69,18 +66,14 @@ def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
     when the spec has errors."""
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
-    with gc_paused():
-        return CompiledGraph.written(
-            lowered(checked.spec, checked.base_dir, checked.analysis), handle
-        )
+    return CompiledGraph.written(lowered(checked.spec, checked.base_dir, checked.analysis), handle)
 
 
 def compile_checked(checked: Checked) -> CompiledGraph:
     """Lower a checked spec; raises CompileError when it has errors."""
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
-    with gc_paused():
-        return lower(checked.spec, checked.base_dir, checked.analysis)
+    return lower(checked.spec, checked.base_dir, checked.analysis)
 
 
 def _check(

@@ -29,7 +29,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 
-from agentgraph.compiler.gc_pause import gc_paused
 from agentgraph.compiler.positions import JsonLocator
 
 from .cassette_lines import read_lines
@@ -191,8 +190,7 @@ class Cassette(_Model):
                 f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it"
             )
         try:
-            with gc_paused():
-                return cls.model_validate(data)
+            return cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, text, name)) from None
 
@@ -202,17 +200,16 @@ def _parse_json(text: str, name: str) -> Any:
     one, and unlike orjson it keeps integers beyond 64 bits exact. What it refuses (a lone
     surrogate escape, or text that is not JSON) goes to the standard parser, which reads the
     former and explains the latter with a line and column."""
-    with gc_paused():
-        try:
-            return from_json(text)
-        except ValueError:
-            pass
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CassetteError(
-                f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); is the file truncated?"
-            ) from None
+    try:
+        return from_json(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CassetteError(
+            f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); is the file truncated?"
+        ) from None
 
 
 def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:

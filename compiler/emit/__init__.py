@@ -26,7 +26,6 @@ from .errors import EmitError, GraphvizError, GraphvizNotFoundError, OverlayErro
 from .model import Cluster, Diagram, Direction, Edge, Node, build
 from .overlay import PathOverlay, PathStep, apply, load_run_result
 from .render import find_dot, run_dot
-from .templating import gc_paused
 
 Format = Literal["mermaid", "dot", "svg", "png", "html"]
 FORMATS: tuple[Format, ...] = ("mermaid", "dot", "svg", "png", "html")
@@ -34,9 +33,8 @@ FORMATS: tuple[Format, ...] = ("mermaid", "dot", "svg", "png", "html")
 
 def diagram(graph: CompiledGraph, path: PathOverlay | None = None) -> Diagram:
     """The nodes and edges to draw, with `path` highlighted (checked against the digest)."""
-    with gc_paused():
-        drawn = build(graph)
-        return apply(drawn, path) if path is not None else drawn
+    drawn = build(graph)
+    return apply(drawn, path) if path is not None else drawn
 
 
 def to_mermaid(

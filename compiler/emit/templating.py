@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jinja2
 
-from ..gc_pause import gc_paused
 from . import escape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -34,6 +33,5 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **values: object) -> str:
-    """Render one of the templates (the garbage collector paused meanwhile)."""
-    with gc_paused():
-        return environment().get_template(template).render(**values)
+    """Render one of the templates."""
+    return environment().get_template(template).render(**values)
