@@ -76,9 +76,8 @@ def main() -> None:
             growth = f"{ours / previous:6.1f}x" if previous else ""
             previous = ours
             mb = spec.stat().st_size / 2**20
-            print(
-                f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ours / bare:5.2f}x {growth:>7}"
-            )
+            ratio = ours / bare
+            print(f"{spec.name:>22} {mb:6.1f} {ours:10.2f}s {bare:7.2f}s {ratio:5.2f}x {growth:>7}")
         if args.yaml:
             spec = tmp / f"spec-{args.yaml}.yaml"
             spec.write_text(

@@ -377,7 +377,7 @@ async def per_turn_table(small: Contenders, turn_counts: list[int], repeat: int)
     )
     print(f"{'turns':>9}  {'agentgraph µs/turn':>18}  {'sdk µs/turn':>11}")
     marginal: list[tuple[float, float]] = []
-    for low, high in zip(turn_counts, turn_counts[1:]):
+    for low, high in zip(turn_counts, turn_counts[1:], strict=False):
         pair = ((ours[high] - ours[low]) / (high - low), (sdk[high] - sdk[low]) / (high - low))
         marginal.append(pair)
         print(f"{f'{low}->{high}':>9}  {pair[0]:>18.1f}  {pair[1]:>11.1f}")

@@ -39,7 +39,7 @@ def generate(agents: int, seed: int = 7) -> dict[str, Any]:
             }
         spec["agents"][name] = {
             "description": f"Desk {i}",
-            "instructions": "You help {{ context.customer }} with desk %d." % i,
+            "instructions": "You help {{ context.customer }} with desk " + f"{i}.",
             "handoffs": sorted(targets),
             "tools": tools,
         }

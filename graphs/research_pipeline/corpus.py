@@ -27,32 +27,32 @@ DOCUMENTS: tuple[Document, ...] = (
         "title": "Installation costs of residential heat pumps",
         "url": "https://example.org/reports/hp-costs",
         "year": 2024,
-        "text": "Median installed cost was 11,800 EUR for air-source and 21,500 EUR for ground-source "
-        "systems. Subsidies covered 25 to 40 percent in the countries surveyed.",
+        "text": "Median installed cost was 11,800 EUR for air-source and 21,500 EUR for "
+        "ground-source systems. Subsidies covered 25 to 40 percent in the countries surveyed.",
     },
     {
         "id": "doc-grid-flex",
         "title": "Heat pumps as flexible load on the grid",
         "url": "https://example.org/papers/grid-flex",
         "year": 2022,
-        "text": "Pre-heating buildings by two hours shifted 30 percent of evening peak demand without "
-        "comfort complaints, using the thermal mass of the building as storage.",
+        "text": "Pre-heating buildings by two hours shifted 30 percent of evening peak demand "
+        "without comfort complaints, using the thermal mass of the building as storage.",
     },
     {
         "id": "doc-refrigerants",
         "title": "Low-GWP refrigerants for heat pumps",
         "url": "https://example.org/reviews/refrigerants",
         "year": 2024,
-        "text": "Propane (R290) units now match R32 efficiency; the charge limits of safety standards "
-        "restrict indoor units more than outdoor monoblocs.",
+        "text": "Propane (R290) units now match R32 efficiency; the charge limits of safety "
+        "standards restrict indoor units more than outdoor monoblocs.",
     },
     {
         "id": "doc-batteries",
         "title": "Home batteries and rooftop solar",
         "url": "https://example.org/papers/home-batteries",
         "year": 2023,
-        "text": "A 10 kWh battery raised solar self-consumption from 35 to 70 percent in the median "
-        "household studied.",
+        "text": "A 10 kWh battery raised solar self-consumption from 35 to 70 percent in the "
+        "median household studied.",
     },
 )
 

@@ -199,8 +199,8 @@ RESEARCH_PIPELINE = Example(
             function_call(
                 "search_sources",
                 {
-                    "input": "Field measurements of air-source heat pump efficiency in cold climates, "
-                    "and installation costs of residential heat pumps"
+                    "input": "Field measurements of air-source heat pump efficiency in cold "
+                    "climates, and installation costs of residential heat pumps"
                 },
             ),
             usage=usage(820, 64, reasoning_tokens=192),

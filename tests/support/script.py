@@ -135,7 +135,7 @@ class Stall:
     ended: threading.Event = field(default_factory=threading.Event)
     client_disconnected: threading.Event = field(default_factory=threading.Event)
 
-    async def wait_began(self, timeout: float = 5.0) -> bool:
+    async def wait_began(self, timeout: float = 5.0) -> bool:  # noqa: ASYNC109 (a thread's wait)
         """`began.wait` for asyncio tests (waits in a worker thread, not on the loop)."""
         return await asyncio.to_thread(self.began.wait, timeout)
 
