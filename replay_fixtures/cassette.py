@@ -50,7 +50,7 @@ __all__ = [
     "WebSocketInteraction",
 ]
 
-CASSETTE_VERSION = 1
+CASSETTE_VERSION: Literal[1] = 1
 _ONE_PER_LINE = ("events", "frames")
 _AT_LINE = re.compile(r" at line (\d+) column (\d+)$")
 
