@@ -10,13 +10,14 @@ gives the client the same event (JSON re-encoded compactly, its content unchange
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic_core import from_json
 
-from agentgraph.runtime.transports.sse import ServerSentEvent, SSEDecoder
-
 from .sse_events import SseEvent, encode_event
+
+if TYPE_CHECKING:
+    from agentgraph.runtime.transports.sse import ServerSentEvent
 
 __all__ = ["SseParser", "encode_event"]
 
@@ -26,6 +27,10 @@ class SseParser:
     stream offset just past each event's last byte (where a cut after that event falls)."""
 
     def __init__(self) -> None:
+        # Imported here: only recording decodes SSE (replay sends recorded events), and the
+        # runtime's package still imports all of it (about 170 ms after openai).
+        from agentgraph.runtime.transports.sse import SSEDecoder
+
         self._decoder = SSEDecoder()
         self._last_id: str | None = None
 
