@@ -25,12 +25,10 @@ U+FFFD, as the spec asks.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 __all__ = ["SSEDecoder", "ServerSentEvent"]
 
-_LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -67,22 +65,27 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode `chunk`; the events it completed."""
+        if self._skip_lf and chunk[:1] == b"\n":
+            chunk = chunk[1:]
+            self._offset += 1
         if not chunk:
             return []
+        self._skip_lf = chunk[-1:] == b"\r"
         done: list[ServerSentEvent] = []
-        start = 1 if self._skip_lf and chunk[:1] == b"\n" else 0
-        for match in _LINE_END.finditer(chunk, start):
-            line = chunk[start : match.start()]
+        offset = self._offset
+        for piece in chunk.splitlines(keepends=True):  # (bytes end lines at CRLF, LF, CR only)
+            offset += len(piece)
+            line = piece.rstrip(b"\r\n")
+            if len(line) == len(piece):  # the line goes on in the next chunk
+                self._line += piece
+                break
             if self._line:
                 line = bytes(self._line) + line
                 self._line.clear()
-            start = match.end()
-            event = self._take(line, self._offset + start)
+            event = self._take(line, offset)
             if event is not None:
                 done.append(event)
-        self._line += chunk[start:]
-        self._skip_lf = start == len(chunk) and chunk[-1:] == b"\r"
-        self._offset += len(chunk)
+        self._offset = offset
         self.events += len(done)
         return done
 
