@@ -18,6 +18,9 @@
 
 `at` is the time offset in seconds from the start of the interaction. Bodies and frames that
 are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded is lost.
+
+A file is read by pydantic-core's JSON parser and validated by the models below; a broken one
+raises `CassetteError` naming the file, the line and column, and (for a bad field) its path.
 """
 
 from __future__ import annotations
