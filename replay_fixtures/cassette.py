@@ -5,8 +5,8 @@
      "recorded_with": {"agentgraph": "0.1.0", "openai": "3.54.0", ...},
      "graph": {"name": "support-desk", "digest": "sha256:..."},
      "interactions": [
-      {"kind": "http", "request": {...}, "response": {"status": 200, "headers": {...}, "body": {...}}},
-      {"kind": "http", "request": {...}, "response": {"status": 200, "headers": {...}, "events": [
+      {"kind": "http", "request": {...}, "response": {"status": 200, "body": {...}}},
+      {"kind": "http", "request": {...}, "response": {"status": 200, "events": [
         {"at": 0.0, "event": "response.created", "data": {...}},      <- one SSE event per line
         ...]}},
       {"kind": "websocket", "url": "ws://...", "headers": {...}, "frames": [
@@ -18,11 +18,15 @@
 
 `at` is the time offset in seconds from the start of the interaction. Bodies and frames that
 are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded is lost.
+
+A file is read by pydantic-core's JSON parser and validated by the models below; a broken one
+raises `CassetteError` naming the file, the line and column, and (for a bad field) its path.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,7 +35,6 @@ from pydantic_core import from_json
 
 from agentgraph.compiler.positions import JsonLocator
 
-from .cassette_lines import read_lines
 from .sse_events import SseEvent, SseEvents
 
 __all__ = [
@@ -50,8 +53,9 @@ __all__ = [
     "WebSocketInteraction",
 ]
 
-CASSETTE_VERSION = 1
+CASSETTE_VERSION: Literal[1] = 1
 _ONE_PER_LINE = ("events", "frames")
+_AT_LINE = re.compile(r" at line (\d+) column (\d+)$")
 
 
 class CassetteError(ValueError):
@@ -148,37 +152,17 @@ class Cassette(_Model):
         """Parse a cassette; CassetteError naming `name` and the line of the problem."""
         try:
             raw = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: only the standard parser reads it
-            return cls._read(text, name)
-        return cls.from_bytes(raw, name, text)
+        except UnicodeEncodeError as exc:  # a lone surrogate: no file holds one
+            line, column = _place(text, exc.start)
+            raise CassetteError(
+                f"{name}:{line}:{column}: not UTF-8 text (a lone surrogate)"
+            ) from None
+        return cls.from_bytes(raw, name)
 
     @classmethod
-    def from_bytes(cls, raw: bytes, name: str = "<cassette>", text: str | None = None) -> Cassette:
-        """`from_text` of UTF-8 bytes (`text`: the same, decoded, when the caller has it).
-        Events blocks in the writer's layout are read from their lines (`cassette_lines`);
-        a file that does not read that way is read whole, which explains its problem."""
-        data = read_lines(raw)
-        if data is not None and data.get("agentgraph_cassette") == CASSETTE_VERSION:
-            try:
-                return cls.model_validate(data)
-            except ValidationError:
-                pass  # the whole reading says where
-        if text is None:
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise CassetteError(f"{name}: not UTF-8 text (byte {exc.start})") from None
-        return cls._read(text, name)
-
-    @classmethod
-    def load(cls, path: str | Path) -> Cassette:
-        """The cassette in the file at `path` (see `from_text`)."""
-        path = Path(path)
-        return cls.from_bytes(path.read_bytes(), str(path))
-
-    @classmethod
-    def _read(cls, text: str, name: str) -> Cassette:
-        data = _parse_json(text, name)
+    def from_bytes(cls, raw: bytes, name: str = "<cassette>") -> Cassette:
+        """`from_text` of UTF-8 bytes."""
+        data = _parse_json(raw, name)
         if not isinstance(data, dict) or "agentgraph_cassette" not in data:
             raise CassetteError(
                 f"{name}: not an agentgraph cassette (no `agentgraph_cassette` version key)"
@@ -192,28 +176,51 @@ class Cassette(_Model):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise CassetteError(_explain(exc, data, text, name)) from None
+            raise CassetteError(_explain(exc, data, raw, name)) from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Cassette:
+        """The cassette in the file at `path` (see `from_text`)."""
+        path = Path(path)
+        return cls.from_bytes(path.read_bytes(), str(path))
 
 
-def _parse_json(text: str, name: str) -> Any:
-    """The JSON of a cassette. pydantic-core's parser first: about twice as fast as the standard
-    one, and unlike orjson it keeps integers beyond 64 bits exact. What it refuses (a lone
-    surrogate escape, or text that is not JSON) goes to the standard parser, which reads the
-    former and explains the latter with a line and column."""
+def _parse_json(raw: bytes, name: str) -> Any:
+    """The JSON of a cassette, read by pydantic-core's parser: unlike orjson it keeps integers
+    beyond 64 bits exact (a recorded body may hold any JSON the writer wrote), and its error
+    says where the text stops being JSON."""
     try:
-        return from_json(text)
-    except ValueError:
-        pass
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return from_json(raw)
+    except ValueError as exc:
+        message, line, column = _jiter_place(str(exc), raw)
         raise CassetteError(
-            f"{name}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg}); is the file truncated?"
+            f"{name}:{line}:{column}: not JSON ({message}); is the file truncated?"
         ) from None
 
 
-def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:
-    """The first validation problem as `file:line:col: where: what`."""
+def _jiter_place(message: str, raw: bytes) -> tuple[str, int, int]:
+    """pydantic-core's JSON error `what at line L column C` as (what, L, C), C counted in
+    characters from 1 (the parser counts bytes, and gives 0 at the end of the text)."""
+    found = _AT_LINE.search(message)
+    if found is None:
+        return message, 1, 1
+    line, byte = int(found[1]), int(found[2])
+    start = 0
+    for _ in range(line - 1):
+        start = raw.find(b"\n", start) + 1
+    column = len(raw[start : start + max(0, byte - 1)].decode("utf-8", "replace")) + 1
+    return message[: found.start()], line, column
+
+
+def _place(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (both from 1) of character `offset` of `text`."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _explain(exc: ValidationError, data: Any, raw: bytes, name: str) -> str:
+    """The first validation problem as `file:line:col: where: what` (the text is searched for
+    the place only here, when there is a problem)."""
     error = exc.errors(include_url=False)[0]
     path: list[str | int] = []
     node = data
@@ -225,19 +232,12 @@ def _explain(exc: ValidationError, data: Any, text: str, name: str) -> str:
             path.append(segment)
             node = node[segment]
     where = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path).lstrip(".")
+    text = raw.decode("utf-8", "replace")
     found = JsonLocator(text).find(tuple(path), at_key=False)
-    line, column = (1, 1)
-    if found is not None:
-        before = text[: found[0]]
-        line = before.count("\n") + 1
-        column = found[0] - (before.rfind("\n") + 1) + 1
+    line, column = _place(text, found[0]) if found is not None else (1, 1)
     message = error["msg"]
-    if error["type"] == "union_tag_invalid":
-        message = (
-            f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)"
-            if isinstance(node, dict)
-            else message
-        )
+    if error["type"] == "union_tag_invalid" and isinstance(node, dict):
+        message = f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)"
     return f"{name}:{line}:{column}: {where or 'cassette'}: {message}"
 
 

@@ -1,11 +1,8 @@
 """A recorded response's server-sent events, and their bytes on the wire.
 
-`SseEvent` is one event as the cassette keeps it. `SseEvents` is the sequence of them that
-`HttpResponse.events` holds: either events given as models, or events read from a cassette
-file's lines by `cassette_lines`, kept as the SSE bytes they make (each event's JSON data as
-the file has it) until they are looked at. Replay sends those bytes without ever building a
-model; looking at the events builds their models, and from then on the models are what the
-sequence holds (a change made to one is replayed).
+`SseEvent` is one event as the cassette keeps it; `SseEvents`, the sequence of them that
+`HttpResponse.events` holds, gives their SSE bytes for replay (`wire`, `wire_parts`, `timed`),
+encoded from the models each time, so a change made to an event is what replays.
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ from typing import Any, overload
 
 import orjson
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
-from pydantic_core import CoreSchema, core_schema, from_json
+from pydantic_core import CoreSchema, core_schema
 
 __all__ = ["SseEvent", "SseEvents", "encode_event"]
 
@@ -68,73 +65,22 @@ def _json(value: object) -> bytes:
         return json.dumps(value, separators=(",", ":")).encode()
 
 
-class _Wire:
-    """Events kept as a few strings of bytes, so that nothing per event stays alive through a
-    replay: their SSE form in parts of whole events (each an `event:` line, a `data:` line and
-    a blank line; neither a name nor a data holds a line break) and their `at` numbers as
-    JSON, comma-separated."""
-
-    __slots__ = ("at", "count", "parts")
-
-    def __init__(self, parts: list[bytes], at: bytes, count: int) -> None:
-        self.parts, self.at, self.count = parts, at, count
-
-    def chunks(self) -> list[bytes]:
-        """Each event's SSE bytes, without its blank line."""
-        return b"".join(self.parts).split(b"\n\n")[:-1]
-
-    def times(self) -> list[float]:
-        return [float(from_json(at)) for at in self.at.split(b",")]
-
-    def __getitem__(self, index: slice) -> _Wire:
-        chunks = self.chunks()[index]
-        parts = [b"\n\n".join(chunks) + b"\n\n"] if chunks else []
-        return _Wire(parts, b",".join(self.at.split(b",")[index]), len(chunks))
-
-    def models(self) -> list[SseEvent]:
-        build = SseEvent.model_construct
-        events = []
-        for at, chunk in zip(self.times(), self.chunks(), strict=True):
-            name, _, data = chunk[len(b"event: ") :].partition(b"\ndata: ")
-            events.append(build(at=at, event=name.decode(), data=from_json(data)))
-        return events
-
-
 class SseEvents(Sequence[SseEvent]):
-    """A response's events, in order: a read-only sequence of `SseEvent` (see the module)."""
+    """A response's events, in order: a read-only sequence of `SseEvent`, with their bytes on
+    the wire."""
 
-    __slots__ = ("_models", "_wire")
+    __slots__ = ("_events",)
 
     def __init__(self, events: Iterable[SseEvent] = ()) -> None:
-        self._models: list[SseEvent] | None = list(events)
-        self._wire: _Wire | None = None
-
-    @classmethod
-    def of_wire(cls, parts: list[bytes], at: bytes, count: int) -> SseEvents:
-        """`count` events read from a cassette's lines (`cassette_lines` checks them): their
-        SSE bytes in `parts` of whole events, each event an `event:` line, a `data:` line with
-        a JSON object and a blank line; `at`, their time offsets as JSON numbers,
-        comma-separated."""
-        made = cls.__new__(cls)
-        made._models, made._wire = None, _Wire(parts, at, count)
-        return made
+        self._events = list(events)
 
     @classmethod
     def of(cls, events: Iterable[SseEvent]) -> SseEvents:
         """`events` as SseEvents (itself when it already is)."""
         return events if isinstance(events, SseEvents) else cls(events)
 
-    def _held(self) -> list[SseEvent]:
-        models, wire = self._models, self._wire
-        if models is None:
-            assert wire is not None
-            models = wire.models()
-            self._models, self._wire = models, None
-        return models
-
     def __len__(self) -> int:
-        wire = self._wire  # (read once: another thread may build the models meanwhile)
-        return wire.count if wire is not None else len(self._held())
+        return len(self._events)
 
     @overload
     def __getitem__(self, index: int) -> SseEvent: ...
@@ -143,47 +89,37 @@ class SseEvents(Sequence[SseEvent]):
     def __getitem__(self, index: slice) -> SseEvents: ...
 
     def __getitem__(self, index: int | slice) -> SseEvent | SseEvents:
-        wire = self._wire
-        if not isinstance(index, slice):
-            return self._held()[index]
-        if wire is None:
-            return SseEvents(self._held()[index])
-        made = SseEvents.__new__(SseEvents)
-        made._models, made._wire = None, wire[index]
-        return made
+        if isinstance(index, slice):
+            return SseEvents(self._events[index])
+        return self._events[index]
 
     def __iter__(self) -> Iterator[SseEvent]:
-        return iter(self._held())
+        return iter(self._events)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SseEvents | list | tuple):
-            return self._held() == list(other)
+            return self._events == list(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"SseEvents({self._held()!r})"
+        return f"SseEvents({self._events!r})"
 
     def wire(self, limit: int | None = None) -> bytes:
         """The SSE bytes of the first `limit` events (all of them by default)."""
         return b"".join(self.wire_parts(limit))
 
     def wire_parts(self, limit: int | None = None) -> list[bytes]:
-        """`wire` in parts, as they are held (joining them would copy them all)."""
-        if limit is not None and limit < len(self):
-            return self[:limit].wire_parts()
-        wire = self._wire
-        return wire.parts if wire is not None else list(map(encode_event, self._held()))
+        """`wire`, one part per event."""
+        return [encode_event(event) for event in self._events[:limit]]
 
     def timed(self, limit: int | None = None) -> Iterator[tuple[float, bytes]]:
         """Each of the first `limit` events as (its time offset, its SSE bytes)."""
-        events = self if limit is None else self[:limit]
-        wire = events._wire
-        if wire is not None:
-            chunks = (chunk + b"\n\n" for chunk in wire.chunks())
-            return zip(wire.times(), chunks, strict=True)
-        return ((event.at, encode_event(event)) for event in events._held())
+        return ((event.at, encode_event(event)) for event in self._events[:limit])
+
+    def _listed(self) -> list[SseEvent]:
+        return self._events
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -193,7 +129,7 @@ class SseEvents(Sequence[SseEvent]):
             cls._validated,
             items,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                cls._held, return_schema=items
+                cls._listed, return_schema=items
             ),
         )
 

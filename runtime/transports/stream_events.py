@@ -5,6 +5,10 @@ union one after the other (about 100 µs an event); the same classes behind a py
 `TypeAdapter` with `Field(discriminator="type")` validate one in about 2-3 µs, straight from the
 JSON bytes. Unknown event types are skipped and counted, not fatal; anything else that is not a
 valid event raises a `ModelCallError` (kind "protocol") naming the event's index and type.
+
+The contract: `EventParser.parse` takes the JSON data of one event, as `sse.SSEDecoder` (the
+one SSE decoder) gives it for an HTTP stream or as one websocket frame carries it, and returns
+the typed event, or None for a type this openai client does not know.
 """
 
 from __future__ import annotations

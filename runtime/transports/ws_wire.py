@@ -73,7 +73,8 @@ def ws_error(payload: dict[str, Any], events: int) -> ResponsesWebSocketError:
     "code", "message", "param", "headers"}}` (an SSE-shaped one has its fields at top level)."""
     nested = payload.get("error")
     error: dict[str, Any] = nested if isinstance(nested, dict) else payload
-    headers = error.get("headers") if isinstance(error.get("headers"), dict) else {}
+    sent = error.get("headers")
+    headers: dict[Any, Any] = sent if isinstance(sent, dict) else {}
     request_id = (
         payload.get("request_id") or error.get("request_id") or _get(headers, "x-request-id")
     )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from agentgraph.runtime.errors import ModelCallError
 from agentgraph.runtime.transports import Attempt, EventParser, SSEDecoder
+from agentgraph.runtime.transports.sse import ServerSentEvent
 from tests.runtime.transport_support import REQUEST
 from tests.support.script import function_call, text, turn
 from tests.support.wire import IdSource, render_turn
@@ -39,17 +40,23 @@ def encode(events: list[dict[str, Any]], newline: bytes, *, pretty: bool, commen
     return b"".join(out)
 
 
-def decode(stream: bytes, cuts: list[int]) -> tuple[list[bytes], SSEDecoder]:
+def decode(stream: bytes, cuts: list[int]) -> tuple[list[str], SSEDecoder]:
+    events, decoder = decode_events(stream, cuts)
+    return [event.data for event in events], decoder
+
+
+def decode_events(stream: bytes, cuts: list[int]) -> tuple[list[ServerSentEvent], SSEDecoder]:
+    """`stream` fed to one decoder in the chunks that `cuts` make."""
     decoder = SSEDecoder()
-    data: list[bytes] = []
+    events: list[ServerSentEvent] = []
     start = 0
     for cut in [*sorted(cuts), len(stream)]:
-        data += decoder.feed(stream[start:cut])
+        events += decoder.feed(stream[start:cut])
         start = cut
-    return data, decoder
+    return events, decoder
 
 
-def parse(data: list[bytes], attempt: Attempt | None = None) -> list[Any]:
+def parse(data: list[str], attempt: Attempt | None = None) -> list[Any]:
     parser = EventParser(attempt or Attempt(), _never)
     return [parser.parse(d) for d in data]
 
@@ -90,17 +97,84 @@ def test_field_rules() -> None:
         b"data: [\n"
         b"data\n"  # a bare `data` field is an empty line of data
         b"data: 2]\n\n"
+        b"event:\ndata:  two spaces\nretry: 1x\n\n"  # one space dropped; a bad retry ignored
     )
-    assert decoder.feed(stream) == [b'{"a":1}', b"[\n\n2]"]
+    assert decoder.feed(stream) == [
+        ServerSentEvent('{"a":1}', id="7", retry=10, end=68),
+        ServerSentEvent("[\n\n2]", id="7", end=91),
+        ServerSentEvent(" two spaces", id="7", end=len(stream)),
+    ]
+
+
+def test_names_ids_and_the_byte_order_mark() -> None:
+    stream = (
+        b"\xef\xbb\xbfevent: response.created\ndata: 1\n\n"  # the BOM is not in the name
+        b"id: a\x00b\ndata: 2\n\n"  # an id holding NUL is ignored
+        b"id: x\n\n"  # sets the last id, dispatches nothing
+        b"event: done\ndata: 3\n\n"  # the last id persists
+        b"id\ndata: \xff4\n\n"  # an empty id; invalid UTF-8 becomes U+FFFD
+    )
+    events, _ = decode_events(stream, [1, 2])
+    assert [(e.event, e.data, e.id) for e in events] == [
+        ("response.created", "1", None),
+        (None, "2", None),
+        ("done", "3", "x"),
+        (None, "\ufffd4", ""),
+    ]
 
 
 def test_a_truncated_event_is_pending() -> None:
     decoder = SSEDecoder()
     assert decoder.feed(b'data: {"type": "response.created", ') == []
-    assert decoder.pending > 0
-    assert decoder.feed(b'"x": 1}\n') == [] and decoder.pending > 0
-    assert decoder.feed(b"\n") == [b'{"type": "response.created", "x": 1}']
-    assert decoder.pending == 0
+    assert decoder.pending == 35
+    assert decoder.feed(b'"x": 1}\n') == [] and decoder.pending == 43
+    (event,) = decoder.feed(b"\n")
+    assert event.data == '{"type": "response.created", "x": 1}' and event.end == 44
+    assert decoder.pending == 0 and decoder.events == 1
+    assert decoder.feed(b"data: never ended\n") == [] and decoder.pending == 18
+
+
+@st.composite
+def event_streams(draw: st.DrawFn) -> tuple[bytes, list[tuple[str | None, str, str | None]]]:
+    """A stream written any way the format allows, and the events the spec dispatches from
+    it: (event name, data, last id)."""
+    newline = draw(st.sampled_from([b"\n", b"\r\n", b"\r"]))
+    values = st.text(st.characters(blacklist_characters="\r\n\0", codec="utf-8"), max_size=6)
+    lines: list[bytes] = []
+    expected: list[tuple[str | None, str, str | None]] = []
+    last_id: str | None = None
+    for _ in range(draw(st.integers(0, 6))):
+        name = draw(st.none() | values)
+        new_id = draw(st.none() | values)
+        data = draw(st.lists(values, max_size=3))
+        if draw(st.booleans()):
+            lines.append(b": " + draw(values).encode())
+        if name is not None:
+            lines.append(b"event: " + name.encode())
+        if new_id is not None:
+            lines.append(b"id: " + new_id.encode())
+            last_id = new_id
+        for value in data:  # `data:value` or `data: value` (one space dropped)
+            space = draw(st.booleans()) or value.startswith(" ")
+            lines.append(b"data:" + (b" " if space else b"") + value.encode())
+        lines.append(b"")
+        if data:
+            expected.append((name or None, "\n".join(data), last_id))
+    partial = draw(st.sampled_from([b"", b"data: cut", b"event: x\ndata: y"]))
+    return b"".join(line + newline for line in lines) + partial, expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(event_streams(), st.lists(st.integers(0, 400), max_size=12))
+def test_any_stream_cut_anywhere_decodes_as_the_spec_says(
+    written: tuple[bytes, list[tuple[str | None, str, str | None]]], cuts: list[int]
+) -> None:
+    stream, expected = written
+    events, decoder = decode_events(stream, [c % (len(stream) + 1) for c in cuts])
+    assert [(e.event, e.data, e.id) for e in events] == expected  # a partial event: never
+    for event in events:  # each ends right after its blank line
+        assert stream[: event.end].endswith((b"\n", b"\r"))
+        assert decode_events(stream[: event.end], [])[0][-1] == event
 
 
 def test_unknown_event_types_are_skipped_and_counted() -> None:
