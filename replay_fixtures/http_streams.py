@@ -84,6 +84,8 @@ def fault_steps(
 
 
 def _event_steps(events: SseEvents, pace: float | None, limit: int | None) -> Iterator[Step]:
+    if limit == 0:
+        return
     if pace is not None:
         previous = 0.0
         for at, chunk in events.timed(limit):

@@ -160,20 +160,21 @@ class ReplayServer:
     def _replayed(self, response: HttpResponse, strike: HttpStrike | None) -> Response:
         headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
         ending = None if strike is None else strike.ending
+        timed: list[tuple[float, bytes]] = []
         if response.events is None:
             content = body_bytes(response)
             if ending is None:
                 return Response(content, status_code=response.status, headers=headers)
-            parts = [content[: len(content) // 2]]  # a plain body breaks off half way
+            timed = [(0.0, content[: len(content) // 2])]  # a plain body breaks off half way
         else:
             limit = None if strike is None else strike.after_events
-            parts = [chunk for _, chunk in SseEvents.of(response.events).timed(limit)]
+            if limit != 0:
+                timed = list(SseEvents.of(response.events).timed(limit))
             headers.pop("content-type", None)
-        times = [at for at, _ in SseEvents.of(response.events or []).timed(len(parts))]
 
         async def stream() -> AsyncIterator[bytes]:
             previous = 0.0
-            for at, chunk in zip(times or [0.0] * len(parts), parts, strict=True):
+            for at, chunk in timed:
                 if self.pace:
                     await asyncio.sleep(max(0.0, at - previous) * self.pace)
                 previous = at
