@@ -65,7 +65,7 @@ def stall_timeout(strike: HttpStrike, timeout: dict[str, Any] | None) -> float:
 
 def stall_error(module: ModuleType, strike: HttpStrike, seconds: float) -> Exception:
     """What the client's own read timeout raises after a stall of `seconds`."""
-    return module.ReadTimeout(  # type: ignore[no-any-return]
+    return module.ReadTimeout(
         f"timed out after {seconds:g} s (stall injected by agentgraph "
         f"at HTTP attempt {strike.attempt})"
     )
@@ -294,7 +294,7 @@ class _TeeBody:
         for step in fault_steps(self._module, self._fault_strike, self._timeout):
             if isinstance(step, float):
                 self._recorder.time.sleep(step)
-            else:
+            elif isinstance(step, BaseException):
                 self._upstream.close()
                 raise step
 
@@ -302,7 +302,7 @@ class _TeeBody:
         for step in fault_steps(self._module, self._fault_strike, self._timeout):
             if isinstance(step, float):
                 await self._recorder.time.asleep(step)
-            else:
+            elif isinstance(step, BaseException):
                 await self._upstream.aclose()
                 raise step
 

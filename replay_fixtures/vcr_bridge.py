@@ -118,6 +118,7 @@ class SessionCassette:
         if pending is None:
             pending = self._capture(vcr_request)
         strike = pending.strike
+        answer: dict[str, Any] | None
         if strike is not None and strike.answer is not None:
             self.session.match_http(pending.request, consume=False)  # a mismatch still fails
             error = strike.answer
