@@ -240,7 +240,10 @@ class ErrorFrame(Fault):
 
 @dataclass(frozen=True)
 class Stall(Fault):
-    """Stop sending after `after_events` events, until the client gives up (its timeout)."""
+    """Stop sending after `after_events` events, until the client gives up (its timeout).
+    In-process, an HTTP stall sleeps the request's read timeout on the injected clock, then
+    raises the client's own timeout error; the loopback server holds the connection silent
+    until the client's real timer fires (see `server`)."""
 
     attempt: int
     after_events: int = 0

@@ -149,9 +149,11 @@ class Player:
             self.server.send(frames[self.script.cursor])
             self.script.cursor += 1
             events += 1
-        if fault is not None and strike is not None and limit is not None:
+        if fault is not None and strike is not None:
             self.injected.append(fault)
-            if events >= limit:  # struck mid-response: the exchange is replayed on retry
+            if (
+                events >= strike.after_events
+            ):  # struck mid-response: the exchange is replayed on retry
                 self.script.cursor = start
             self._interrupted()
             self._strike(strike, events, request)
