@@ -82,10 +82,11 @@ def error_answer(
     code: str | None = None,
 ) -> ErrorAnswer:
     """The API's answer with `status`; `type` and `code` default to what the API sends for it,
-    `headers` (retry-after, ...) are added to content-type and x-request-id."""
+    `headers` (retry-after, ...) are added to content-type, content-length and x-request-id."""
     body = orjson.dumps({"error": _error(status, message, type, code)})
     pairs = [
         ("content-type", "application/json"),
+        ("content-length", str(len(body))),
         ("x-request-id", request_id),
         *(headers or {}).items(),
     ]

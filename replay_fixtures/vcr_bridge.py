@@ -122,8 +122,7 @@ class SessionCassette:
         if strike is not None and strike.answer is not None:
             self.session.match_http(pending.request, consume=False)  # a mismatch still fails
             error = strike.answer
-            headers = {**dict(error.headers), "content-length": str(len(error.body))}
-            answer = _vcr_response(error.status, headers, error.body)
+            answer = _vcr_response(error.status, dict(error.headers), error.body)
         else:
             interaction = self.session.match_http(pending.request, consume=pending.consume)
             answer = None if interaction is None else _vcr_response_of(interaction.response)
