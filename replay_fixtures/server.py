@@ -181,8 +181,8 @@ class ReplayServer:
                 yield chunk
             if ending == "stall":
                 await self._stopped()  # the stream is cancelled when the client leaves
-            if ending == "cut":
-                raise _Cut("cut by an injected fault")
+            if ending is not None:  # never a whole body: the connection drops
+                raise _Cut(f"{ending} injected by agentgraph")
 
         media = "text/event-stream" if response.events is not None else None
         return StreamingResponse(

@@ -45,7 +45,9 @@ HELLO = {"model": "gpt-4.1-mini", "input": "Hi"}
 STORY = {"model": "gpt-4.1-mini", "input": "Tell me a story"}
 STALL_WAIT = 0.25
 """The client's read timeout in stall cases (real seconds on the server, FakeClock seconds
-in-process)."""
+in-process; a websocket client waits on real time on both paths)."""
+PATIENCE = 30.0
+"""The client's timeout in the other cases (never reached)."""
 HEADERS = ("content-type", "x-request-id", "retry-after", "retry-after-ms")
 """The response headers the openai client reads on an error."""
 
@@ -100,9 +102,9 @@ def _error(exc: BaseException) -> dict[str, Any]:
     return seen
 
 
-def over_http(base_url: str, body: dict[str, Any], stream: bool) -> dict[str, Any]:
-    """One request meeting the fault, then its retry."""
-    timeout = httpx2.Timeout(10, read=STALL_WAIT)
+def over_http(base_url: str, body: dict[str, Any], stream: bool, wait: float) -> dict[str, Any]:
+    """One request meeting the fault (read timeout `wait`), then its retry."""
+    timeout = httpx2.Timeout(PATIENCE, read=wait)
     seen: dict[str, Any] = {"events": []}
     with openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0) as client:
         try:
@@ -133,14 +135,15 @@ async def _events(connection: Any, seen: list[Any]) -> None:
             return
 
 
-async def over_websocket(base_url: str) -> dict[str, Any]:
-    """One request on a connection meeting the fault, then its retry on a new connection."""
+async def over_websocket(base_url: str, wait: float) -> dict[str, Any]:
+    """One request on a connection meeting the fault (given up after `wait` real seconds),
+    then its retry on a new connection."""
     seen: dict[str, Any] = {"events": []}
     async with openai.AsyncOpenAI(base_url=base_url, api_key="sk-test", max_retries=0) as client:
         try:
             async with client.responses.connect() as connection:
                 await connection.response.create(**HELLO)  # type: ignore[arg-type]
-                await asyncio.wait_for(_events(connection, seen["events"]), STALL_WAIT * 4)
+                await asyncio.wait_for(_events(connection, seen["events"]), wait)
         except (ConnectionClosed, TimeoutError) as exc:
             seen["error"] = _error(exc)
         async with client.responses.connect() as connection:
@@ -194,7 +197,8 @@ def test_http_faults_look_the_same_on_both_paths(
     seen = []
     for on_server in (False, True):
         with served(cassette, fault, on_server) as (base_url, plan):
-            seen.append(over_http(base_url, body, stream))
+            wait = STALL_WAIT if fault.on_http().ending == "stall" else PATIENCE
+            seen.append(over_http(base_url, body, stream, wait))
         assert plan.injected == [fault] and plan.attempts["http"] == 2
     in_process, server = seen
     assert in_process == server
@@ -259,7 +263,8 @@ async def test_websocket_faults_look_the_same_on_both_paths(cassette: Path, faul
     seen = []
     for on_server in (False, True):
         with served(cassette, fault, on_server) as (base_url, plan):
-            seen.append(await over_websocket(base_url))
+            wait = STALL_WAIT if fault.on_websocket().ending == "stall" else PATIENCE
+            seen.append(await over_websocket(base_url, wait))
         assert plan.injected == [fault]
     in_process, server = seen
     assert in_process == server
