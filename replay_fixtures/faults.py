@@ -84,14 +84,14 @@ class HttpStrike:
 class WebSocketStrike:
     """What one websocket request meets: `after_events` events of the recorded response, then
     `ending`: `close` (with `code`; None drops the connection without a close frame), `error`
-    (the `frame` payload) or `stall` (nothing more is sent). With `before_request`, the
-    connection that would carry the request closes before its frame is sent."""
+    (the `frame` payload) or `stall` (nothing more is sent). A fault striking before its
+    request is sent (`Fault.strikes_before_request`) closes the connection that would carry
+    it with `code`, before its frame."""
 
     after_events: int
     ending: Literal["close", "error", "stall"]
     code: int | None = None
     frame: dict[str, Any] | None = None
-    before_request: bool = False
 
 
 class Fault:
@@ -203,7 +203,7 @@ class CloseBeforeFirstEvent(Fault):
         return self.before_request
 
     def on_websocket(self) -> WebSocketStrike:
-        return WebSocketStrike(0, "close", code=self.code, before_request=self.before_request)
+        return WebSocketStrike(0, "close", code=self.code)
 
 
 @dataclass(frozen=True)
