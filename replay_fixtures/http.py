@@ -21,9 +21,10 @@ leave them open:
 
 - Faults never end up in a cassette and never consume a recording: the request is still
   matched (so a wrong request is not hidden behind a fault), and the retry gets the recording.
-  `HttpStatus` answers without the server; `Stall(after_events=0)` stalls before the response
-  headers (the client times out waiting: `APITimeoutError` from `create`); `Stall(n)` and
-  `CutStream(n)` deliver n events, then stall or break the connection. A non-streamed body with
+  What a fault does is its strike (`Fault.on_http()`, see `faults`): an error answer is given
+  without the server; a stall after 0 events stalls before the response headers (the client
+  times out waiting: `APITimeoutError` from `create`); otherwise n events are delivered, then
+  the connection stalls or breaks. A non-streamed body with
   a cut or a stall breaks off half way. With nothing recorded to replay, a cut or a stall applies
   to the live stream (at an event boundary) and nothing is recorded.
 - A stall lasts the request's read timeout, slept on the clock (instant on a FakeClock, and
@@ -45,7 +46,7 @@ from typing import Any
 from unittest import mock
 
 from .cassette import HttpRequest, HttpResponse, SseEvent
-from .faults import CutStream, Fault, FaultPlan, HttpStatus, Stall
+from .faults import FaultPlan, HttpStrike
 from .http_messages import (
     body_bytes,
     body_fields,
@@ -57,7 +58,7 @@ from .http_messages import (
     scrubbed_interaction,
     streams,
 )
-from .http_streams import Recorder, TeeBody, played_body, stall_timeout
+from .http_streams import Recorder, TeeBody, played_body, stall_error, stall_timeout
 from .session import Session
 from .timing import ClockLike, ReplayTime
 from .vcr_bridge import PENDING, Pending, SessionCassette, patchers
@@ -85,7 +86,8 @@ class _Exchange:
     """One HTTP attempt as this layer sees it."""
 
     request: HttpRequest
-    fault: Fault | None
+    strike: HttpStrike | None
+    """What the attempt's fault does, if it has one."""
     streaming: bool
     started: float
     timeout: dict[str, Any] | None
@@ -190,12 +192,13 @@ class HttpInterceptor:
     ) -> Any:
         exchange = self._exchange(request, request.read())
         if self._stalls_at_once(exchange):
-            self.time.sleep(self._stall_seconds(exchange))
-            raise self._timeout(module, exchange)
-        if not exchange.streaming or isinstance(exchange.fault, HttpStatus):
+            seconds = self._stall_seconds(exchange)
+            self.time.sleep(seconds)
+            raise self._timeout(module, exchange, seconds)
+        if not exchange.streaming or _answers(exchange):
             with _pending(exchange):
                 return self._broken(module, below(transport, request), exchange)
-        interaction = self.session.match_http(exchange.request, consume=exchange.fault is None)
+        interaction = self.session.match_http(exchange.request, consume=exchange.strike is None)
         if interaction is not None:
             return self._played(module, interaction.response, exchange)
         response = real(transport, request)
@@ -217,12 +220,13 @@ class HttpInterceptor:
     ) -> Any:
         exchange = self._exchange(request, await request.aread())
         if self._stalls_at_once(exchange):
-            await self.time.asleep(self._stall_seconds(exchange))
-            raise self._timeout(module, exchange)
-        if not exchange.streaming or isinstance(exchange.fault, HttpStatus):
+            seconds = self._stall_seconds(exchange)
+            await self.time.asleep(seconds)
+            raise self._timeout(module, exchange, seconds)
+        if not exchange.streaming or _answers(exchange):
             with _pending(exchange):
                 return self._broken(module, await below(transport, request), exchange)
-        interaction = self.session.match_http(exchange.request, consume=exchange.fault is None)
+        interaction = self.session.match_http(exchange.request, consume=exchange.strike is None)
         if interaction is not None:
             return self._played(module, interaction.response, exchange)
         response = await real(transport, request)
@@ -247,7 +251,7 @@ class HttpInterceptor:
         _, fault = self.faults.next_attempt("http")
         return _Exchange(
             captured,
-            fault,
+            None if fault is None else fault.on_http(),
             streams(captured),
             self.time.monotonic(),
             request.extensions.get("timeout"),
@@ -255,27 +259,22 @@ class HttpInterceptor:
 
     def _stalls_at_once(self, exchange: _Exchange) -> bool:
         """A stall before the response headers (the request is still matched first)."""
-        if not (isinstance(exchange.fault, Stall) and exchange.fault.after_events == 0):
+        if exchange.strike is None or not exchange.strike.stalls_at_once:
             return False
         self.session.match_http(exchange.request, consume=False)
         return True
 
     def _stall_seconds(self, exchange: _Exchange) -> float:
-        assert isinstance(exchange.fault, Stall)
-        return stall_timeout(exchange.fault, exchange.timeout)
+        assert exchange.strike is not None
+        return stall_timeout(exchange.strike, exchange.timeout)
 
-    def _timeout(self, module: ModuleType, exchange: _Exchange) -> Exception:
-        fault = exchange.fault
-        assert isinstance(fault, Stall)
-        seconds = stall_timeout(fault, exchange.timeout)
-        return module.ReadTimeout(
-            f"timed out after {seconds:g} s (stall injected by agentgraph "
-            f"at HTTP attempt {fault.attempt})"
-        )
+    def _timeout(self, module: ModuleType, exchange: _Exchange, seconds: float) -> Exception:
+        assert exchange.strike is not None
+        return stall_error(module, exchange.strike, seconds)
 
     def _broken(self, module: ModuleType, response: Any, exchange: _Exchange) -> Any:
         """A plain response (from vcrpy) with a cut or stall applied to its body."""
-        if not isinstance(exchange.fault, CutStream | Stall):
+        if exchange.strike is None or exchange.strike.ending is None:
             return response
         content = b"".join(response.stream)  # vcrpy's ByteStream: both sync and async
         response.stream = played_body(
@@ -283,7 +282,7 @@ class HttpInterceptor:
             HttpResponse(status=response.status_code),
             content,
             pace=None,
-            fault=exchange.fault,
+            strike=exchange.strike,
             timeout=exchange.timeout,
             time=self.time,
         )
@@ -292,14 +291,14 @@ class HttpInterceptor:
     def _played(self, module: ModuleType, recorded: HttpResponse, exchange: _Exchange) -> Any:
         content = None if recorded.events is not None else body_bytes(recorded)
         headers = dict(recorded.headers)
-        if content is not None and exchange.fault is None:
+        if content is not None and exchange.strike is None:
             headers["content-length"] = str(len(content))
         body = played_body(
             module,
             recorded,
             content,
             pace=self.pace,
-            fault=exchange.fault,
+            strike=exchange.strike,
             timeout=exchange.timeout,
             time=self.time,
         )
@@ -320,7 +319,7 @@ class HttpInterceptor:
 
         def done(events: list[SseEvent] | None, raw: bytes) -> None:
             self._open.discard(recorder)
-            if exchange.fault is not None:
+            if exchange.strike is not None:
                 return  # a faulted exchange is never recorded
             if events is None:  # an encoding the recorder cannot undo: kept as it came
                 recorded = HttpResponse(
@@ -335,7 +334,7 @@ class HttpInterceptor:
         recorder = Recorder(encoding, exchange.started, self.time, done)
         self._open.add(recorder)
         response.stream = TeeBody(
-            module, response.stream, recorder, exchange.fault, exchange.timeout
+            module, response.stream, recorder, exchange.strike, exchange.timeout
         )
         return response
 
@@ -345,7 +344,7 @@ class HttpInterceptor:
         plain, encoding = decoded(content, headers.pop("content-encoding", None))
         if encoding is not None:
             headers["content-encoding"] = encoding
-        if exchange.fault is None:
+        if exchange.strike is None:
             self._record(
                 exchange,
                 HttpResponse(status=response.status_code, headers=headers, **body_fields(plain)),
@@ -357,11 +356,16 @@ class HttpInterceptor:
         self.session.record(scrubbed_interaction(exchange.request, response, self.session.scrubber))
 
 
+def _answers(exchange: _Exchange) -> bool:
+    """Whether the attempt is answered with an error instead of the recording."""
+    return exchange.strike is not None and exchange.strike.answer is not None
+
+
 class _pending:  # noqa: N801 (a context manager used like a function)
     """Hands an exchange down to the vcrpy layer for the duration of the call."""
 
     def __init__(self, exchange: _Exchange) -> None:
-        self._value = Pending(exchange.request, exchange.fault, consume=exchange.fault is None)
+        self._value = Pending(exchange.request, exchange.strike, consume=exchange.strike is None)
 
     def __enter__(self) -> None:
         self._token = PENDING.set(self._value)

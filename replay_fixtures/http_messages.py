@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 import orjson
 
 from .cassette import HttpInteraction, HttpRequest, HttpResponse
-from .faults import HttpStatus
 from .scrub import Scrubber
 
 __all__ = [
@@ -35,7 +34,6 @@ __all__ = [
     "body_bytes",
     "body_fields",
     "decoded",
-    "error_answer",
     "headers_of",
     "is_event_stream",
     "reason",
@@ -178,29 +176,3 @@ def reason(status: int) -> str:
         return http.HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-_ERRORS = {
-    429: ("requests", "rate_limit_exceeded"),
-    400: ("invalid_request_error", None),
-    401: ("invalid_request_error", "invalid_api_key"),
-}
-
-
-def error_answer(fault: HttpStatus) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and body of an injected HTTP status: the API's error shape, with
-    `retry-after` / `retry-after-ms` when the fault sets them."""
-    kind, code = _ERRORS.get(fault.status, ("server_error", None))
-    content = orjson.dumps(
-        {"error": {"message": fault.message, "type": kind, "param": None, "code": code}}
-    )
-    headers = [
-        ("content-type", "application/json"),
-        ("content-length", str(len(content))),
-        ("x-request-id", f"req_injected_{fault.attempt}"),
-    ]
-    if fault.retry_after is not None:
-        headers.append(("retry-after", f"{fault.retry_after:g}"))
-    if fault.retry_after_ms is not None:
-        headers.append(("retry-after-ms", str(fault.retry_after_ms)))
-    return fault.status, headers, content

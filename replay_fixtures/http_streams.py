@@ -8,9 +8,9 @@ see the same bytes, timing and failures.
 Replay (`played_body`): without `pace`, events go out back to back, in chunks of CHUNK bytes
 that end anywhere (inside an event too), as socket reads of a fast server deliver them;
 with `pace`, each event is its own chunk, sent `pace` times its recorded delay after the one
-before (`pace=1` is the recorded speed, `0.1` ten times faster). Faults: `CutStream` hands over
-`after_events` events, then fails as a dropped connection does (`RemoteProtocolError`,
-"incomplete chunked read"); `Stall` hands over `after_events` events, then waits for the
+before (`pace=1` is the recorded speed, `0.1` ten times faster). A fault's strike
+(`faults.HttpStrike`) hands over `after_events` events, then a `cut` fails as a dropped
+connection does (`RemoteProtocolError`, "incomplete chunked read") and a `stall` waits for the
 client's read timeout on the clock and fails as the client's own timeout would (`ReadTimeout`).
 
 Recording (`TeeBody`): each chunk goes to the caller the moment it arrives from the server,
@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import Any
 
 from .cassette import HttpResponse, SseEvent, SseEvents
-from .faults import CutStream, Fault, Stall
+from .faults import FaultError, HttpStrike
 from .sse import SseParser
 from .timing import ReplayTime
 
@@ -41,6 +41,7 @@ __all__ = [
     "body_class",
     "fault_steps",
     "played_body",
+    "stall_error",
     "stall_timeout",
 ]
 
@@ -51,40 +52,40 @@ Step = bytes | float | BaseException
 """Hand these bytes over / sleep this long on the clock / raise this."""
 
 
-class FaultError(RuntimeError):
-    """A declared fault that cannot be applied as declared."""
-
-
-def stall_timeout(fault: Stall, timeout: dict[str, Any] | None) -> float:
+def stall_timeout(strike: HttpStrike, timeout: dict[str, Any] | None) -> float:
     """How long a stall lasts: the request's read timeout."""
     seconds = (timeout or {}).get("read")
     if seconds is None:
         raise FaultError(
-            f"stall at HTTP attempt {fault.attempt}: the request has no read "
+            f"stall at HTTP attempt {strike.attempt}: the request has no read "
             "timeout, so the client would wait forever; give the client a timeout"
         )
     return float(seconds)
 
 
+def stall_error(module: ModuleType, strike: HttpStrike, seconds: float) -> Exception:
+    """What the client's own read timeout raises after a stall of `seconds`."""
+    return module.ReadTimeout(
+        f"timed out after {seconds:g} s (stall injected by agentgraph "
+        f"at HTTP attempt {strike.attempt})"
+    )
+
+
 def fault_steps(
-    module: ModuleType, fault: Fault | None, timeout: dict[str, Any] | None
+    module: ModuleType, strike: HttpStrike | None, timeout: dict[str, Any] | None
 ) -> list[Step]:
     """What happens where a cut or stalled body stops."""
-    if isinstance(fault, CutStream):
+    if strike is None or strike.ending is None:
+        return []
+    if strike.ending == "cut":
         return [module.RemoteProtocolError(CUT)]
-    if isinstance(fault, Stall):
-        seconds = stall_timeout(fault, timeout)
-        return [
-            seconds,
-            module.ReadTimeout(
-                f"timed out after {seconds:g} s (stall injected by "
-                f"agentgraph at HTTP attempt {fault.attempt})"
-            ),
-        ]
-    return []
+    seconds = stall_timeout(strike, timeout)
+    return [seconds, stall_error(module, strike, seconds)]
 
 
 def _event_steps(events: SseEvents, pace: float | None, limit: int | None) -> Iterator[Step]:
+    if limit == 0:
+        return
     if pace is not None:
         previous = 0.0
         for at, chunk in events.timed(limit):
@@ -122,13 +123,13 @@ def played_body(
     content: bytes | None,
     *,
     pace: float | None,
-    fault: Fault | None,
+    strike: HttpStrike | None,
     timeout: dict[str, Any] | None,
     time: ReplayTime,
 ) -> Any:
-    """The body of a replayed response: its events (or `content`), with `fault` applied."""
-    limit = fault.after_events if isinstance(fault, CutStream | Stall) else None
-    ending = fault_steps(module, fault, timeout)
+    """The body of a replayed response: its events (or `content`), with `strike` applied."""
+    limit = strike.after_events if strike is not None and strike.ending is not None else None
+    ending = fault_steps(module, strike, timeout)
 
     def steps() -> Iterator[Step]:
         if response.events is not None:
@@ -239,12 +240,12 @@ class _TeeBody:
         upstream: Any,
         recorder: Recorder,
         module: ModuleType,
-        fault: Fault | None,
+        strike: HttpStrike | None,
         timeout: dict[str, Any] | None,
     ) -> None:
         self._upstream, self._recorder, self._module = upstream, recorder, module
-        self._fault, self._timeout = fault, timeout
-        self._limit = fault.after_events if isinstance(fault, CutStream | Stall) else None
+        self._fault_strike, self._timeout = strike, timeout
+        self._limit = strike.after_events if strike is not None and strike.ending else None
         self._count = 0
 
     def _take(self, chunk: bytes) -> tuple[bytes, bool]:
@@ -271,7 +272,7 @@ class _TeeBody:
         except BaseException:
             self._recorder.finish(record=False)
             raise
-        self._recorder.finish(record=self._fault is None)
+        self._recorder.finish(record=self._fault_strike is None)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
@@ -286,31 +287,31 @@ class _TeeBody:
         except BaseException:
             self._recorder.finish(record=False)
             raise
-        self._recorder.finish(record=self._fault is None)
+        self._recorder.finish(record=self._fault_strike is None)
 
     def _strike(self) -> None:
         """The fault, where the live stream reached its event limit (always raises)."""
-        for step in fault_steps(self._module, self._fault, self._timeout):
+        for step in fault_steps(self._module, self._fault_strike, self._timeout):
             if isinstance(step, float):
                 self._recorder.time.sleep(step)
-            else:
+            elif isinstance(step, BaseException):
                 self._upstream.close()
                 raise step
 
     async def _astrike(self) -> None:
-        for step in fault_steps(self._module, self._fault, self._timeout):
+        for step in fault_steps(self._module, self._fault_strike, self._timeout):
             if isinstance(step, float):
                 await self._recorder.time.asleep(step)
-            else:
+            elif isinstance(step, BaseException):
                 await self._upstream.aclose()
                 raise step
 
     def close(self) -> None:
-        self._recorder.finish(record=self._fault is None)
+        self._recorder.finish(record=self._fault_strike is None)
         self._upstream.close()
 
     async def aclose(self) -> None:
-        self._recorder.finish(record=self._fault is None)
+        self._recorder.finish(record=self._fault_strike is None)
         await self._upstream.aclose()
 
 
@@ -318,7 +319,7 @@ def TeeBody(
     module: ModuleType,
     upstream: Any,
     recorder: Recorder,
-    fault: Fault | None,
+    strike: HttpStrike | None,
     timeout: dict[str, Any] | None,
 ) -> Any:  # noqa: N802 (a class for the caller)
-    return body_class(module, "TeeBody", _TeeBody)(upstream, recorder, module, fault, timeout)
+    return body_class(module, "TeeBody", _TeeBody)(upstream, recorder, module, strike, timeout)

@@ -4,38 +4,50 @@ any language can be tested against a recorded session.
 
     with ReplayServer("tests/cassettes/desk.json") as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+
+Faults do here what they do in-process (each fault's strike, see `faults`): the same error
+bodies and headers (`api_errors`), the same events before a cut, the same websocket player
+(`ws_replay.Player`: close codes, error frames, a retry resuming the interrupted recording).
+One difference is time. In-process, a stall sleeps the client's read timeout on the injected
+clock and raises the timeout the client would raise; a real server cannot reach the client's
+clock nor raise in it, so here a stall sends nothing more (before a stall at 0 events, not even
+the headers) until the client gives up on its own timer (the same `APITimeoutError` for the
+openai client) or the server stops. Two close codes cannot be sent through ASGI: 1005 (a close
+frame without a code) and 1006/1015 drop the connection without a close frame (the client sees
+1006).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from .cassette import Frame, HttpInteraction, HttpRequest, SseEvents
-from .faults import (
-    CloseAfterEvents,
-    CloseBeforeFirstEvent,
-    CutStream,
-    ErrorFrame,
-    FaultPlan,
-    HttpStatus,
-    Stall,
-)
-from .matching import differences, explain
+from .api_errors import ErrorAnswer, error_answer, error_frame
+from .cassette import Frame, HttpResponse, SseEvents
+from .faults import FaultPlan, HttpStrike
+from .http_messages import body_bytes, request_of
 from .session import CassetteMismatch, Session
+from .ws_frames import Message, message_of
+from .ws_memory import UNSENDABLE_CODES
+from .ws_replay import Interruptions, Player, Script
+
+__all__ = ["ReplayServer"]
 
 _HOP_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+MISMATCH_ID = "req_cassette_mismatch"
+"""The x-request-id of the answer to a request the cassette has no recording for."""
 
 
 class _Cut(Exception):
@@ -57,6 +69,7 @@ class ReplayServer:
         self.session = Session(cassette, "none")
         self.faults = faults or FaultPlan()
         self.pace = pace
+        self.interruptions = Interruptions()
         self.host, self._port = host, port
         self.app = Starlette(
             routes=[
@@ -82,8 +95,8 @@ class ReplayServer:
             ws="websockets-sansio",
             lifespan="off",
         )
-        self._server = uvicorn.Server(config)
         ready = threading.Event()
+        self._server = _Server(config, ready)
         self._thread = threading.Thread(
             target=self._run, args=(ready,), daemon=True, name="agentgraph-replay-server"
         )
@@ -98,16 +111,9 @@ class ReplayServer:
         self._loop = loop
         self._stopping = asyncio.Event()
 
-        async def serve() -> None:
-            assert self._server is not None
-            task = asyncio.ensure_future(self._server.serve())
-            while not self._server.started and not task.done():
-                await asyncio.sleep(0.001)
-            ready.set()
-            await task
-
         try:
-            loop.run_until_complete(serve())
+            assert self._server is not None
+            loop.run_until_complete(self._server.serve())
         finally:
             ready.set()
             loop.close()
@@ -130,170 +136,181 @@ class ReplayServer:
     # -- HTTP and SSE ----------------------------------------------------------------------
 
     async def _http(self, request: Request) -> Response:
-        raw = await request.body()
-        try:
-            body: Any = json.loads(raw) if raw else None
-        except json.JSONDecodeError:
-            body = None
-        recorded_request = HttpRequest(
-            method=request.method,
-            path=request.url.path,
-            headers=dict(request.headers),
-            body=body,
-            text=None if body is not None else raw.decode("utf-8", "replace"),
+        captured = request_of(
+            request.method,
+            str(request.url),
+            request.headers.items(),
+            await request.body(),
+            self.session.scrubber,
         )
         _, fault = self.faults.next_attempt("http")
-        if isinstance(fault, HttpStatus):
-            return _status(fault)
-        try:
-            interaction = self.session.match_http(recorded_request)
+        strike = None if fault is None else fault.on_http()
+        try:  # a faulted request is still matched, and leaves the recording for the retry
+            interaction = self.session.match_http(captured, consume=strike is None)
         except CassetteMismatch as exc:
-            return JSONResponse(
-                {
-                    "error": {
-                        "type": "invalid_request_error",
-                        "code": "cassette_mismatch",
-                        "message": str(exc),
-                    }
-                },
-                status_code=400,
-            )
+            mismatch = error_answer(400, str(exc), request_id=MISMATCH_ID, code="cassette_mismatch")
+            return _error_response(mismatch)
         assert interaction is not None  # the session never records: mode none
-        return self._answer(interaction, fault)
+        if strike is not None and strike.answer is not None:
+            return _error_response(strike.answer)
+        if strike is not None and strike.stalls_at_once:
+            return _Silence(self._gone)
+        return self._replayed(interaction.response, strike)
 
-    def _answer(self, interaction: HttpInteraction, fault: Any) -> Response:
-        response = interaction.response
+    def _replayed(self, response: HttpResponse, strike: HttpStrike | None) -> Response:
         headers = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
+        ending = None if strike is None else strike.ending
+        timed: list[tuple[float, bytes]] = []
         if response.events is None:
-            if response.body is not None:
-                content = json.dumps(response.body).encode()
-            else:
-                content = (response.text or "").encode()
-            return Response(content, status_code=response.status, headers=headers)
-        limit = fault.after_events if isinstance(fault, CutStream | Stall) else None
+            content = body_bytes(response)
+            if ending is None:
+                return Response(content, status_code=response.status, headers=headers)
+            timed = [(0.0, content[: len(content) // 2])]  # a plain body breaks off half way
+        else:
+            limit = None if strike is None else strike.after_events
+            if limit != 0:
+                timed = list(SseEvents.of(response.events).timed(limit))
+            headers.pop("content-type", None)
 
         async def stream() -> AsyncIterator[bytes]:
             previous = 0.0
-            for at, chunk in SseEvents.of(response.events or []).timed(limit):
+            for at, chunk in timed:
                 if self.pace:
                     await asyncio.sleep(max(0.0, at - previous) * self.pace)
                 previous = at
                 yield chunk
-            if isinstance(fault, Stall):
-                await self._stall()
-            if isinstance(fault, CutStream):
-                raise _Cut("cut by an injected fault")
+            if ending == "stall":
+                await self._stopped()  # the stream is cancelled when the client leaves
+            if ending is not None:  # never a whole body: the connection drops
+                raise _Cut(f"{ending} injected by agentgraph")
 
-        headers.pop("content-type", None)
+        media = "text/event-stream" if response.events is not None else None
         return StreamingResponse(
-            stream(), status_code=response.status, headers=headers, media_type="text/event-stream"
+            stream(), status_code=response.status, headers=headers, media_type=media
         )
 
-    async def _stall(self) -> None:
+    async def _stopped(self) -> None:
         assert self._stopping is not None
         await self._stopping.wait()
+
+    async def _gone(self, receive: Receive) -> None:
+        """Until the client disconnects or the server stops."""
+
+        async def disconnected() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        waits = {asyncio.ensure_future(disconnected()), asyncio.ensure_future(self._stopped())}
+        _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     # -- websocket ---------------------------------------------------------------------------
 
     async def _websocket(self, socket: WebSocket) -> None:
         await socket.accept()
         try:
-            interaction = self.session.match_websocket(str(socket.url))
+            script = self._script(str(socket.url))
         except CassetteMismatch as exc:
             await socket.close(1008, str(exc)[:120])
             return
-        assert interaction is not None
-        frames = interaction.frames
-        index = 0
+        player = Player(script, self.faults, self.interruptions)
+        peer = player.server = _SocketPeer()
         try:
-            while index < len(frames):
-                frame = frames[index]
-                if frame.dir == "send":
-                    message = await socket.receive_text()
-                    problem = _frame_mismatch(message, frame, index, self.session.name)
-                    if problem:
-                        await socket.send_text(
-                            json.dumps(_error("cassette_mismatch", problem, 400))
-                        )
-                        await socket.close(1008)
-                        return
-                    index += 1
-                    _, fault = self.faults.next_attempt("websocket")
-                    if fault is not None:
-                        await self._websocket_fault(socket, fault, frames, index)
-                        return
-                else:
-                    await socket.send_text(_frame_text(frame))
-                    index += 1
-            close = interaction.close
-            await socket.close(close.code if close and close.code else 1000)
+            player.opened()
+            while await peer.drain(socket):
+                message = await socket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                data: Message = text if text is not None else message.get("bytes") or b""
+                problem = player.check(data)
+                if problem is not None:
+                    frame = error_frame(400, problem, code="cassette_mismatch")
+                    peer.send_text(orjson.dumps(frame).decode())
+                    peer.close(1008, "cassette mismatch")
+                    await peer.drain(socket)
+                    return
+                player.received(data)
         except WebSocketDisconnect:
             return
+        finally:
+            player.ended()
 
-    async def _websocket_fault(
-        self, socket: WebSocket, fault: Any, frames: list[Frame], index: int
-    ) -> None:
-        if isinstance(fault, CloseBeforeFirstEvent):
-            await socket.close(fault.code)
-            return
-        count = getattr(fault, "after_events", 0)
-        for frame in frames[index:]:
-            if frame.dir != "recv" or count <= 0:
-                break
-            await socket.send_text(_frame_text(frame))
-            count -= 1
-        if isinstance(fault, ErrorFrame):
-            await socket.send_text(
-                json.dumps(_error(fault.code, fault.message, fault.status, fault.type))
-            )
-        elif isinstance(fault, Stall):
-            await self._stall()
-        if isinstance(fault, CloseAfterEvents):
-            await socket.close(fault.code)
-
-
-def _status(fault: HttpStatus) -> Response:
-    headers = {}
-    if fault.retry_after is not None:
-        headers["retry-after"] = f"{fault.retry_after:g}"
-    if fault.retry_after_ms is not None:
-        headers["retry-after-ms"] = str(fault.retry_after_ms)
-    kind = "rate_limit_error" if fault.status == 429 else "server_error"
-    return JSONResponse(
-        {"error": {"type": kind, "code": kind, "message": fault.message, "param": None}},
-        status_code=fault.status,
-        headers=headers,
-    )
-
-
-def _error(
-    code: str, message: str, status: int, kind: str = "invalid_request_error"
-) -> dict[str, Any]:
-    return {
-        "type": "error",
-        "status": status,
-        "error": {"type": kind, "code": code, "message": message, "param": None},
-    }
-
-
-def _frame_text(frame: Frame) -> str:
-    return frame.text if frame.text is not None else json.dumps(frame.data, separators=(",", ":"))
-
-
-def _frame_mismatch(message: str, recorded: Frame, index: int, cassette: str) -> str | None:
-    try:
-        sent = json.loads(message)
-    except json.JSONDecodeError:
-        sent = None
-    if not isinstance(sent, dict) or not isinstance(recorded.data, dict):
-        return (
-            None
-            if message == _frame_text(recorded)
-            else (f"cassette {cassette}: frame #{index} differs from the recorded one")
+    def _script(self, url: str) -> Script:
+        """The recording this connection plays: the one a fault interrupted (the client's
+        retry), else the next one."""
+        resumed = self.interruptions.take()
+        if resumed is not None:
+            return resumed
+        interaction = self.session.match_websocket(url)
+        assert interaction is not None  # the session never records: mode none
+        index = next(
+            i for i, x in enumerate(self.session.cassette.interactions) if x is interaction
         )
-    if not differences(sent, recorded.data):
-        return None
-    return (
-        f"cassette {cassette}: frame #{index} differs from the recorded one:\n"
-        f"{explain(sent, recorded.data)}"
-    )
+        return Script(interaction, index, self.session.name)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling the starting thread when it listens."""
+
+    def __init__(self, config: uvicorn.Config, ready: threading.Event) -> None:
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+class _SocketPeer:
+    """A player's server end on a real socket: what the player says is queued, then sent by
+    `drain` (the player is synchronous, the socket is not)."""
+
+    def __init__(self) -> None:
+        self._outbox: list[Message | tuple[int | None, str]] = []
+        self.closed = False
+
+    def send(self, frame: Frame) -> None:
+        self._outbox.append(message_of(frame))
+
+    def send_text(self, text: str) -> None:
+        self._outbox.append(text)
+
+    def close(self, code: int | None, reason: str) -> None:
+        self._outbox.append((code, reason))
+
+    def flush(self) -> None:
+        pass
+
+    async def drain(self, socket: WebSocket) -> bool:
+        """Send what is queued; False once the connection is closed (or dropped: returning
+        from the handler without a close frame)."""
+        while self._outbox and not self.closed:
+            item = self._outbox.pop(0)
+            if isinstance(item, str):
+                await socket.send_text(item)
+            elif isinstance(item, bytes):
+                await socket.send_bytes(item)
+            else:
+                self.closed = True
+                code, reason = item
+                if code is not None and code != 1005 and code not in UNSENDABLE_CODES:
+                    await socket.close(code, reason)
+        return not self.closed
+
+
+class _Silence(Response):
+    """No answer at all, not even the status line, until the client or the server gives up."""
+
+    def __init__(self, wait: Callable[[Receive], Any]) -> None:
+        super().__init__()
+        self._wait = wait
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._wait(receive)
+
+
+def _error_response(answer: ErrorAnswer) -> Response:
+    return Response(answer.body, status_code=answer.status, headers=dict(answer.headers))

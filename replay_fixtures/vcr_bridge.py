@@ -13,8 +13,8 @@ requests and responses). Its patchers are built by `vcr.patch.CassettePatcherBui
 vcrpy reads a whole response body before the caller sees any of it, so streamed responses of
 httpx and httpx2 are handled above it, by `http.HttpInterceptor`, which hands the other
 requests of those libraries down to these patchers along with what it already worked out
-(`PENDING`). For the other libraries, HTTP status faults are applied here; cut and stalled
-streams need httpx or httpx2.
+(`PENDING`). For the other libraries, faults that answer with an error status are applied
+here; cut and stalled streams need httpx or httpx2.
 
 `body_matcher` is agentgraph's matching as a vcrpy matcher, for teams that keep vcrpy
 cassettes: `vcr.register_matcher("agentgraph_body", body_matcher)` (or `register(vcr)`).
@@ -36,17 +36,15 @@ from vcr.patch import CassettePatcherBuilder
 from vcr.record_mode import RecordMode as VcrRecordMode
 
 from .cassette import HttpRequest, HttpResponse, SseEvents
-from .faults import Fault, FaultPlan, HttpStatus
+from .faults import FaultError, FaultPlan, HttpStrike
 from .http_messages import (
     body_bytes,
     body_fields,
-    error_answer,
     headers_of,
     reason,
     request_of,
     scrubbed_interaction,
 )
-from .http_streams import FaultError
 from .matching import differences, explain
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import Session
@@ -59,7 +57,8 @@ class Pending:
     """A request the httpx layer already captured, counted and checked for faults."""
 
     request: HttpRequest
-    fault: Fault | None
+    strike: HttpStrike | None
+    """What the attempt's fault does, if it has one."""
     consume: bool = True
 
 
@@ -118,10 +117,12 @@ class SessionCassette:
         pending = PENDING.get()
         if pending is None:
             pending = self._capture(vcr_request)
-        if isinstance(pending.fault, HttpStatus):
+        strike = pending.strike
+        answer: dict[str, Any] | None
+        if strike is not None and strike.answer is not None:
             self.session.match_http(pending.request, consume=False)  # a mismatch still fails
-            status, headers, content = error_answer(pending.fault)
-            answer = _vcr_response(status, dict(headers), content)
+            error = strike.answer
+            answer = _vcr_response(error.status, dict(error.headers), error.body)
         else:
             interaction = self.session.match_http(pending.request, consume=pending.consume)
             answer = None if interaction is None else _vcr_response_of(interaction.response)
@@ -134,7 +135,7 @@ class SessionCassette:
 
     def append(self, vcr_request: Any, response: dict[str, Any]) -> None:
         pending, _ = getattr(vcr_request, _STATE)
-        if pending.fault is not None:
+        if pending.strike is not None:
             return  # a faulted exchange is never recorded
         response = decode_response(response)
         pairs = [(k, v) for k, values in response["headers"].items() for v in values]
@@ -150,13 +151,14 @@ class SessionCassette:
     def _capture(self, vcr_request: Any) -> Pending:
         request = _request_of(vcr_request, self.session.scrubber)
         _, fault = self.faults.next_attempt("http")
-        if fault is not None and not isinstance(fault, HttpStatus):
+        strike = None if fault is None else fault.on_http()
+        if strike is not None and strike.answer is None:
             raise FaultError(
                 f"{fault!r} met a request of a library other than httpx/httpx2 "
                 f"({request.method} {request.path}); only those can cut or stall "
                 "a response"
             )
-        return Pending(request, fault)
+        return Pending(request, strike)
 
 
 def _request_of(vcr_request: Any, scrubber: Scrubber) -> HttpRequest:

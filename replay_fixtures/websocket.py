@@ -43,7 +43,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.protocol import State
@@ -59,6 +59,9 @@ from .ws_replay import Interruptions, Player, Script
 __all__ = ["InterceptedConnection", "WebSocketInterceptor", "is_patched"]
 
 Timer = Callable[[], float]
+Connector: TypeAlias = connect
+"""`websockets.asyncio.client.connect`, the awaitable a client connects with (named apart from
+`WebSocketInterceptor.connect`)."""
 
 
 @dataclass
@@ -113,7 +116,7 @@ class WebSocketInterceptor:
 
     # -- connecting --------------------------------------------------------------------------
 
-    async def connect(self, connector: connect, original: Callable[[connect], Any]) -> Any:
+    async def connect(self, connector: Connector, original: Callable[[Connector], Any]) -> Any:
         """What `await connector` does while installed."""
         session = self.session
         assert session is not None
@@ -146,7 +149,7 @@ class WebSocketInterceptor:
         return error
 
     async def _replay(
-        self, connector: connect, script: Script, session: Session
+        self, connector: Connector, script: Script, session: Session
     ) -> ClientConnection:
         player = Player(script, self.faults, self._interruptions)
         server = player.server = MemoryServer(player)
@@ -181,7 +184,7 @@ class WebSocketInterceptor:
         connection.send = checked_send  # type: ignore[method-assign]
 
     async def _record(
-        self, connector: connect, original: Callable[[connect], Any], session: Session
+        self, connector: Connector, original: Callable[[Connector], Any], session: Session
     ) -> ClientConnection:
         connection: ClientConnection = await original(connector)
         request = connection.request
@@ -251,8 +254,8 @@ class _Recorder:
             self._add("recv", message)
 
         connection.send = recorded_send  # type: ignore[method-assign]
-        connection.recv = recorded_recv  # type: ignore[method-assign]
-        connection.recv_streaming = recorded_recv_streaming  # type: ignore[method-assign]
+        connection.recv = recorded_recv  # type: ignore[method-assign,assignment]
+        connection.recv_streaming = recorded_recv_streaming  # type: ignore[method-assign,assignment]
         self._watch_aborts()
         lost = connection.connection_lost
 
@@ -304,7 +307,7 @@ class _Registry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._installed: list[WebSocketInterceptor] = []
-        self._original: Callable[[connect], Any] | None = None
+        self._original: Callable[[Connector], Any] | None = None
 
     def push(self, interceptor: WebSocketInterceptor) -> None:
         with self._lock:
@@ -318,10 +321,10 @@ class _Registry:
             if interceptor in self._installed:
                 self._installed.remove(interceptor)
             if not self._installed and self._original is not None:
-                connect.__await_impl__ = self._original  # type: ignore[method-assign]
+                connect.__await_impl__ = self._original  # type: ignore[method-assign,assignment]
                 self._original = None
 
-    def current(self) -> tuple[WebSocketInterceptor | None, Callable[[connect], Any]]:
+    def current(self) -> tuple[WebSocketInterceptor | None, Callable[[Connector], Any]]:
         with self._lock:
             original = self._original or connect.__dict__["__await_impl__"]
             return (self._installed[-1] if self._installed else None), original
@@ -330,7 +333,7 @@ class _Registry:
 _REGISTRY = _Registry()
 
 
-async def _intercepted(self: connect) -> Any:
+async def _intercepted(self: Connector) -> Any:
     """`connect.__await_impl__` while an interceptor is installed."""
     interceptor, original = _REGISTRY.current()
     if interceptor is None or original is _intercepted:
@@ -350,9 +353,9 @@ def _timer_of(clock: Any) -> Timer:
     if clock is None:
         return time.monotonic
     if callable(getattr(clock, "monotonic", None)):
-        return clock.monotonic  # type: ignore[no-any-return]
+        return clock.monotonic
     if callable(clock):
-        return clock  # type: ignore[no-any-return]
+        return clock
     raise TypeError(f"clock must have monotonic() or be a function, not {clock!r}")
 
 

@@ -1,4 +1,5 @@
-"""Replaying one recorded websocket connection, in memory: no socket is ever opened.
+"""Replaying one recorded websocket connection: the `Player`, which answers through a `Peer`,
+in memory (below) or behind the loopback replay server (`server`), so both play and fault alike.
 
 The client keeps its real `websockets` `ClientConnection` (so framing, the close handshake,
 `state`, `close_code`, `ConnectionClosedOK` / `ConnectionClosedError`, `wait_closed`,
@@ -8,8 +9,8 @@ recorded frames: the server's frames are sent in order, each after the client se
 recorded before it (checked by `Player.check` before they leave the client), and the
 connection ends as it did when recording.
 
-Faults (`FaultPlan`, per `response.create` frame) interrupt one exchange: a close before the
-first event or after N events, an `error` frame after N events, a stall. The interrupted
+Faults (`FaultPlan`, per `response.create` frame) interrupt one exchange as their strike says
+(`Fault.on_websocket()`): after N events, a close, an `error` frame or a stall. The interrupted
 exchange stays unplayed: the client's retry on the same connection, or on the next one it
 opens (which takes the script over, see `Interruptions`), gets it.
 """
@@ -18,22 +19,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .cassette import Frame, WebSocketInteraction
-from .faults import (
-    CloseAfterEvents,
-    CloseBeforeFirstEvent,
-    ErrorFrame,
-    Fault,
-    FaultPlan,
-    HttpStatus,
-    Stall,
-)
+from .faults import INJECTED, Fault, FaultPlan, WebSocketStrike
 from .ws_frames import Message, frame_type, mismatch, to_frame
-from .ws_memory import MemoryServer
 
-INJECTED = "injected by agentgraph"
+
+class Peer(Protocol):
+    """The server end a player answers through: in memory (`ws_memory.MemoryServer`) or the
+    loopback replay server's socket."""
+
+    def send(self, frame: Frame) -> None: ...
+
+    def send_text(self, text: str) -> None: ...
+
+    def close(self, code: int | None, reason: str) -> None: ...
+
+    def flush(self) -> None: ...
 
 
 @dataclass
@@ -92,7 +95,7 @@ class Player:
         self.script = script
         self.faults = faults
         self.interruptions = interruptions
-        self.server: MemoryServer | None = None
+        self.server: Peer | None = None
         self.state = "connecting"  # open | stalled | closing | ended | superseded
         self.injected: list[Fault] = []
 
@@ -137,19 +140,23 @@ class Player:
     def _answer(self, fault: Fault | None, start: int, request: dict[str, Any] | None) -> None:
         """Send the recorded frames up to the next frame of the client's, or strike `fault`."""
         assert self.server is not None
-        frames, limit, events = self.script.frames, _limit(fault), 0
+        strike = None if fault is None else fault.on_websocket()
+        frames, events = self.script.frames, 0
+        limit = None if strike is None else strike.after_events
         while self.script.cursor < len(frames) and frames[self.script.cursor].dir == "recv":
             if limit is not None and events >= limit:
                 break
             self.server.send(frames[self.script.cursor])
             self.script.cursor += 1
             events += 1
-        if fault is not None and limit is not None:
+        if fault is not None and strike is not None:
             self.injected.append(fault)
-            if events >= limit:  # struck mid-response: the exchange is replayed on retry
+            if (
+                events >= strike.after_events
+            ):  # struck mid-response: the exchange is replayed on retry
                 self.script.cursor = start
             self._interrupted()
-            self._strike(fault, events, request)
+            self._strike(strike, events, request)
             return
         self.interruptions.discard(self)
         if self.script.cursor >= len(frames):
@@ -161,14 +168,14 @@ class Player:
             self._strike_before_request()
         self.server.flush()
 
-    def _strike(self, fault: Fault, events: int, request: dict[str, Any] | None) -> None:
+    def _strike(self, strike: WebSocketStrike, events: int, request: dict[str, Any] | None) -> None:
         assert self.server is not None
-        if isinstance(fault, CloseBeforeFirstEvent | CloseAfterEvents):
+        if strike.ending == "close":
             self.state = "closing"
-            self.server.close(fault.code, f"{INJECTED}: closed after {events} event(s)")
-        elif isinstance(fault, ErrorFrame | HttpStatus):
-            self.server.send_text(_error_frame(fault, events, request))
-        elif isinstance(fault, Stall):
+            self.server.close(strike.code, f"{INJECTED}: closed after {events} event(s)")
+        elif strike.ending == "error":
+            self.server.send_text(_error_frame(strike.frame or {}, events, request))
+        else:
             self.state = "stalled"
         self.server.flush()
 
@@ -177,11 +184,11 @@ class Player:
         fault = self.faults.before_next_attempt("websocket")
         if fault is None:
             return False
-        assert self.server is not None and isinstance(fault, CloseBeforeFirstEvent)
+        assert self.server is not None
         self.injected.append(fault)
         self._interrupted()
         self.state = "closing"
-        self.server.close(fault.code, f"{INJECTED}: closed before the request frame")
+        self.server.close(fault.on_websocket().code, f"{INJECTED}: closed before the request frame")
         return True
 
     def _interrupted(self) -> None:
@@ -189,56 +196,10 @@ class Player:
             self.interruptions.add(self)
 
 
-def _limit(fault: Fault | None) -> int | None:
-    """After how many events of the response `fault` strikes (None: it does not)."""
-    if isinstance(fault, CloseBeforeFirstEvent):
-        return 0
-    if isinstance(fault, CloseAfterEvents | ErrorFrame | Stall):
-        return fault.after_events
-    if isinstance(fault, HttpStatus):
-        return 0
-    return None
-
-
-def _error_frame(
-    fault: ErrorFrame | HttpStatus, events: int, request: dict[str, Any] | None
-) -> str:
-    """An `error` frame as the Responses API sends it on a websocket (`ResponseWsError`); an
-    `HttpStatus` fault aimed at the websocket becomes one carrying its status and its
-    Retry-After headers (inside `error.headers`, where clients look for them)."""
-    if isinstance(fault, HttpStatus):
-        headers = {}
-        if fault.retry_after is not None:
-            headers["retry-after"] = f"{fault.retry_after:g}"
-        if fault.retry_after_ms is not None:
-            headers["retry-after-ms"] = str(fault.retry_after_ms)
-        code = (
-            "rate_limit_exceeded"
-            if fault.status == 429
-            else "server_error"
-            if fault.status >= 500
-            else None
-        )
-        error: dict[str, Any] = {
-            "type": "requests" if fault.status == 429 else "server_error",
-            "code": code,
-            "message": fault.message,
-            "param": None,
-        }
-        if headers:
-            error["headers"] = headers
-        payload: dict[str, Any] = {"type": "error", "status": fault.status, "error": error}
-    else:
-        payload = {
-            "type": "error",
-            "status": fault.status,
-            "error": {
-                "type": fault.type,
-                "code": fault.code,
-                "message": fault.message,
-                "param": None,
-            },
-        }
+def _error_frame(payload: dict[str, Any], events: int, request: dict[str, Any] | None) -> str:
+    """The strike's `error` frame (`faults`, `api_errors`), with its `sequence_number` after
+    `events` events and the request's `stream_id`."""
+    payload = dict(payload)
     if events:
         payload["sequence_number"] = events
     if request is not None and isinstance(request.get("stream_id"), str):

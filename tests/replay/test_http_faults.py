@@ -10,9 +10,16 @@ import httpx2
 import openai
 import pytest
 
+from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.replay_fixtures.cassette import Cassette
-from agentgraph.replay_fixtures.faults import cut_stream, http_status, stall
-from agentgraph.replay_fixtures.http_streams import FaultError
+from agentgraph.replay_fixtures.faults import (
+    CutStream,
+    FaultError,
+    InvalidFault,
+    cut_stream,
+    http_status,
+    stall,
+)
 from agentgraph.replay_fixtures.session import CassetteMismatch
 from agentgraph.replay_fixtures.use import use_cassette
 from agentgraph.runtime import FakeClock, ModelCallError, run
@@ -271,3 +278,17 @@ def test_faults_while_recording_never_reach_the_file(tmp_path: Path) -> None:
     (only,) = Cassette.load(path).interactions
     assert [e.event for e in only.response.events or []] == [e.type for e in whole]
     assert whole[-1].response.output_text == "two"
+
+
+# -- the errors a user meets ------------------------------------------------------------------
+
+
+def test_fault_errors_have_the_package_root_and_the_builtin() -> None:
+    assert issubclass(FaultError, AgentGraphError) and issubclass(FaultError, RuntimeError)
+    with pytest.raises(InvalidFault, match=r"attempt=0 must be an int >= 1") as caught:
+        http_status(0)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, AgentGraphError)
+    with pytest.raises(ValueError, match="kind='websocket': CutStream applies to http"):
+        CutStream(1, 2, "websocket")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"after_events=-1 must be a number >= 0"):
+        stall(1, after_events=-1)

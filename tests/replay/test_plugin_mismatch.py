@@ -18,8 +18,9 @@ pytest_plugins = ["pytester"]
 
 
 def test_a_question_the_cassette_never_heard_fails_once_with_a_diff(
-    pytester: pytest.Pytester, recorded: str
-) -> None:  # noqa: F811
+    pytester: pytest.Pytester,
+    recorded: str,  # noqa: F811 (the fixture, imported above)
+) -> None:
     test = (
         HEADER
         + """
@@ -44,8 +45,9 @@ async def test_invoice(agentgraph_cassette):
 
 
 def test_a_mismatch_the_code_swallowed_fails_the_test_when_the_cassette_closes(
-    pytester: pytest.Pytester, recorded: str
-) -> None:  # noqa: F811
+    pytester: pytest.Pytester,
+    recorded: str,  # noqa: F811 (the fixture, imported above)
+) -> None:
     test = (
         HEADER
         + """

@@ -164,9 +164,9 @@ def test_bad_cassettes_name_the_file_and_place(
             "unknown interaction kind 'ftp'",
         ),
     }
-    for name, (text, expected) in cases.items():
+    for name, (content, expected) in cases.items():
         path = tmp_path / name
-        path.write_text(text)
+        path.write_text(content)
         assert main(["cassette", "show", str(path)]) == 1
         err = capsys.readouterr().err
         assert err.startswith(f"agentgraph: error: {path}:") and expected in err

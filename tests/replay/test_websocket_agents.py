@@ -51,7 +51,7 @@ def lookup_invoice(number: str) -> str:
 async def desk(
     base_url: str,
     instructions: str = "You route requests.",
-    timeout: float = 600.0,
+    timeout: float = 600.0,  # noqa: ASYNC109 (the openai client's timeout, passed on)
     retries: int = 0,
 ) -> dict[str, Any]:
     """Run the desk over the SDK's websocket model; what a user would look at. `retries`:

@@ -93,7 +93,7 @@ def offline(monkeypatch: Any) -> Iterator[None]:
 async def until(predicate: Callable[[], bool], real_timeout: float = 5.0) -> None:
     """Let the loop run until `predicate()` holds (AssertionError after `real_timeout`)."""
     async with asyncio.timeout(real_timeout):
-        while not predicate():
+        while not predicate():  # noqa: ASYNC110 (any predicate, not an event to wait on)
             await asyncio.sleep(0)
 
 
