@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 
+from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.positions import JsonLocator
 
 from .cassette_lines import read_lines
@@ -54,7 +55,7 @@ CASSETTE_VERSION = 1
 _ONE_PER_LINE = ("events", "frames")
 
 
-class CassetteError(ValueError):
+class CassetteError(AgentGraphError, ValueError):
     """A cassette that cannot be read: the message names the file and the place."""
 
 

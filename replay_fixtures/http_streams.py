@@ -27,6 +27,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType
 from typing import Any
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from .cassette import HttpResponse, SseEvent, SseEvents
 from .faults import CutStream, Fault, Stall
 from .sse import SseParser
@@ -51,7 +53,7 @@ Step = bytes | float | BaseException
 """Hand these bytes over / sleep this long on the clock / raise this."""
 
 
-class FaultError(RuntimeError):
+class FaultError(AgentGraphError, RuntimeError):
     """A declared fault that cannot be applied as declared."""
 
 

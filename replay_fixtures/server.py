@@ -22,6 +22,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from .cassette import Frame, HttpInteraction, HttpRequest, SseEvents
 from .faults import (
     CloseAfterEvents,
@@ -38,7 +40,7 @@ from .session import CassetteMismatch, Session
 _HOP_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "connection"}
 
 
-class _Cut(Exception):
+class _Cut(AgentGraphError):
     """Raised inside a streaming body to cut the connection mid-stream."""
 
 

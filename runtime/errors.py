@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from agentgraph.compiler.errors import AgentGraphError
 
-class AgentGraphRunError(RuntimeError):
+
+class AgentGraphRunError(AgentGraphError, RuntimeError):
     """The root of every error a run raises. `partial` is what the run produced so far."""
 
     def __init__(self, message: str) -> None:
