@@ -14,8 +14,13 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │       ├── OverlayReadError (OSError)    the path's file cannot be read
     │       └── StaleOverlayError             the path was taken on another graph version
     ├── AgentGraphRunError (RuntimeError)     a run failed; .partial (runtime/errors.py)
-    │   ├── ModelCallError, ResponsesWebSocketError, MaxTurnsExceeded,
-    │   │   GuardrailTripwireTriggered, ModelBehaviorError
+    │   ├── ModelCallError                    a model call failed (after any retries)
+    │   │   └── ResponsesWebSocketError       an `error` frame on the websocket
+    │   ├── MaxTurnsExceeded                  the run used max_turns model calls
+    │   ├── GuardrailTripwireTriggered        a guardrail stopped the run
+    │   │   ├── InputGuardrailTripwireTriggered
+    │   │   └── OutputGuardrailTripwireTriggered
+    │   ├── ModelBehaviorError                the model produced something unusable
     │   └── UserError (ValueError)            bad run arguments
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph

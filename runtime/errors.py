@@ -1,4 +1,5 @@
-"""The runtime's errors: one root, each also the builtin a user would catch.
+"""The runtime's errors: one root (itself under `agentgraph.AgentGraphError`, the root of the
+package's errors), each also the builtin a user would catch.
 
     AgentGraphRunError (RuntimeError)
     ├── ModelCallError               a model call failed (after any retries); .attempts, .reason,
