@@ -37,7 +37,18 @@ _HOMES: dict[str, str] = {
 }
 """Each public name -> the module that provides it."""
 
-__all__ = ["__version__", *_HOMES]
+__all__ = [
+    "__version__",
+    "AgentGraphError",
+    "CompileError",
+    "CompiledGraph",
+    "Diagnostic",
+    "GraphSpec",
+    "check_file",
+    "compile_spec",
+    "load_spec",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

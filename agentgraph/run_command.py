@@ -142,9 +142,9 @@ class _Show:
     def event(self, event: Any) -> None:
         if event.type == "raw_response":
             if self.live_text and event.data.type == "response.output_text.delta":
-                self.out.write(event.data.delta)  # type: ignore[union-attr]
+                self.out.write(event.data.delta)
                 self.out.flush()
-                self.streamed_text += event.data.delta  # type: ignore[union-attr]
+                self.streamed_text += event.data.delta
         elif event.type == "agent_switch":
             self.err.write(f"-> {event.source} hands off to {event.target} ({event.via})\n")
         elif event.type == "run_item":

@@ -14,10 +14,11 @@ from agentgraph.exits import EXIT_FAILED, EXIT_OK, UsageError, reading, writing
 
 if TYPE_CHECKING:
     from agentgraph.compiler import CompiledGraph
+    from agentgraph.compiler.emit import Format
 
 FORMATS = ("mermaid", "dot", "svg", "png", "html")  # agentgraph.compiler.emit.FORMATS (jinja2:
 # imported only when drawing, so that `agentgraph --help` starts fast)
-_SUFFIXES = {
+_SUFFIXES: dict[str, Format] = {
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
     ".md": "mermaid",
@@ -69,7 +70,7 @@ def viz_command(args: argparse.Namespace) -> int:
     from agentgraph.compiler.files import write_atomic
     from agentgraph.compiler.render import render_text
 
-    fmt = args.format or _SUFFIXES.get(Path(args.output or "").suffix.lower(), "mermaid")
+    fmt: Format = args.format or _SUFFIXES.get(Path(args.output or "").suffix.lower(), "mermaid")
     if fmt == "png" and not args.output and sys.stdout.isatty():
         raise UsageError("refusing to write a PNG to a terminal; use -o OUT.png")
     with reading(args.spec):

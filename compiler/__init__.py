@@ -60,7 +60,35 @@ _HOMES: dict[str, str] = {
 }
 """Each public name -> the module of this package that defines it."""
 
-__all__ = list(_HOMES)
+__all__ = [
+    # validating and compiling
+    "Checked",
+    "CompileError",
+    "check_file",
+    "check_text",
+    "compile_checked",
+    "compile_into",
+    "compile_spec",
+    "load_spec",
+    "validate",
+    # diagnostics
+    "CODES",
+    "Code",
+    "Diagnostic",
+    "Severity",
+    "Span",
+    "explain",
+    "render_json",
+    "render_sarif",
+    "render_text",
+    # the spec and the machine
+    "CompiledGraph",
+    "CompiledGraphError",
+    "GraphSpec",
+    "State",
+    "Transition",
+    "spec_json_schema",
+]
 
 
 def __getattr__(name: str) -> Any:

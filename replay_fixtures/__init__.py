@@ -65,7 +65,34 @@ _HOMES: dict[str, str] = {
 }
 """Each public name -> the module of this package that defines it."""
 
-__all__ = list(_HOMES)
+__all__ = [
+    # recording and replaying
+    "CassetteFixture",
+    "CassetteInUse",
+    "RecordMode",
+    "ReplayServer",
+    "use_cassette",
+    # the cassette
+    "Cassette",
+    "DEFAULT_SCRUBBER",
+    "Scrubber",
+    # faults
+    "FaultPlan",
+    "close_after_events",
+    "close_before_first_event",
+    "cut_stream",
+    "error_frame",
+    "http_status",
+    "stall",
+    # assertions on a run's path
+    "assert_agents",
+    "assert_path",
+    # errors
+    "CassetteError",
+    "CassetteMismatch",
+    "FaultError",
+    "StaleCassette",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -70,7 +70,37 @@ _HOMES: dict[str, str] = {
 }
 """Each public name -> the module of this package that defines it."""
 
-__all__ = list(_HOMES)
+__all__ = [
+    # running
+    "StreamedRun",
+    "load_graph",
+    "run",
+    "run_streamed",
+    "run_sync",
+    # results and events
+    "AgentSwitchEvent",
+    "RawResponseEvent",
+    "RunItem",
+    "RunItemEvent",
+    "RunResult",
+    "Step",
+    "StreamEvent",
+    "Usage",
+    # errors
+    "AgentGraphRunError",
+    "GuardrailTripwireTriggered",
+    "InputGuardrailTripwireTriggered",
+    "MaxTurnsExceeded",
+    "ModelBehaviorError",
+    "ModelCallError",
+    "OutputGuardrailTripwireTriggered",
+    "ResponsesWebSocketError",
+    "UserError",
+    # time
+    "Clock",
+    "FakeClock",
+    "SystemClock",
+]
 
 
 def __getattr__(name: str) -> Any:

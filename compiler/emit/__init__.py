@@ -79,7 +79,38 @@ _HOMES: dict[str, str] = {
 """Each public name -> the module of this package that defines it (no name is also the name
 of a module of the package, which would hide it from `__getattr__` once that module loads)."""
 
-__all__ = list(_HOMES)
+__all__ = [
+    # rendering
+    "FORMATS",
+    "Format",
+    "render",
+    "to_dot",
+    "to_html",
+    "to_mermaid",
+    "to_png",
+    "to_svg",
+    # the neutral picture
+    "Cluster",
+    "Diagram",
+    "Direction",
+    "Edge",
+    "Node",
+    "diagram",
+    # the path overlay
+    "PathOverlay",
+    "PathStep",
+    "load_run_result",
+    # graphviz
+    "find_dot",
+    "run_dot",
+    # errors
+    "EmitError",
+    "GraphvizError",
+    "GraphvizNotFoundError",
+    "OverlayError",
+    "OverlayReadError",
+    "StaleOverlayError",
+]
 
 
 def __getattr__(name: str) -> Any:

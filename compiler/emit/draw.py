@@ -11,9 +11,9 @@ from ..machine import CompiledGraph
 from . import dot as _dot
 from . import html as _html
 from . import mermaid as _mermaid
+from .graphviz_binary import run_dot
 from .model import Diagram, Direction, build
 from .overlay import PathOverlay, apply
-from .graphviz_binary import run_dot
 
 Format = Literal["mermaid", "dot", "svg", "png", "html"]
 FORMATS: tuple[Format, ...] = ("mermaid", "dot", "svg", "png", "html")

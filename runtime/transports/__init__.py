@@ -37,7 +37,21 @@ _HOMES: dict[str, str] = {
 }
 """Each public name -> the module of this package that defines it."""
 
-__all__ = list(_HOMES)
+__all__ = [
+    # the contract
+    "TERMINAL_EVENTS",
+    "Attempt",
+    "Body",
+    "Timeouts",
+    "Transport",
+    # the transports
+    "HttpTransport",
+    "WebSocketTransport",
+    # wire decoding
+    "EventParser",
+    "SSEDecoder",
+    "event_adapter",
+]
 
 
 def __getattr__(name: str) -> Any:
