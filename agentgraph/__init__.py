@@ -1,7 +1,7 @@
 """agentgraph: a declarative agent-graph compiler and test harness for the OpenAI Responses API.
 
-The names below are imported on first use, so that importing a submodule (the pytest plugin
-loads in every test run of every user) does not load the whole compiler.
+The names below are imported on first use (PEP 562), so that importing a submodule (the pytest
+plugin loads in every test run of every user) does not load the whole compiler.
 """
 
 from __future__ import annotations
@@ -24,13 +24,26 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+_HOMES: dict[str, str] = {
+    "AgentGraphError": "agentgraph.compiler.errors",
+    "CompileError": "agentgraph.compiler",
+    "CompiledGraph": "agentgraph.compiler",
+    "Diagnostic": "agentgraph.compiler",
+    "GraphSpec": "agentgraph.compiler",
+    "check_file": "agentgraph.compiler",
+    "compile_spec": "agentgraph.compiler",
+    "load_spec": "agentgraph.compiler",
+    "validate": "agentgraph.compiler",
+}
+"""Each public name -> the module that provides it."""
+
 __all__ = [
+    "__version__",
     "AgentGraphError",
     "CompileError",
     "CompiledGraph",
     "Diagnostic",
     "GraphSpec",
-    "__version__",
     "check_file",
     "compile_spec",
     "load_spec",
@@ -39,8 +52,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "AgentGraphError":
-        return import_module("agentgraph.compiler.errors").AgentGraphError
-    if name in __all__:
-        return getattr(import_module("agentgraph.compiler"), name)
-    raise AttributeError(f"module 'agentgraph' has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # found once: later reads do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

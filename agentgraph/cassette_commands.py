@@ -1,4 +1,6 @@
-"""`agentgraph cassette show|scrub` and `agentgraph replay serve`: working with recorded sessions."""
+"""`agentgraph cassette show|scrub` and `agentgraph replay serve`: working with recorded sessions.
+
+A cassette that cannot be read exits 2, a broken or missing one 1 (`agentgraph.exits`)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import argparse
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from agentgraph.exits import EXIT_OK, reading, writing
 
 
 def add_cassette_parsers(commands: Any) -> None:
@@ -73,19 +75,10 @@ def add_cassette_parsers(commands: Any) -> None:
 
 
 def cassette_command(args: argparse.Namespace) -> int:
-    from agentgraph.replay_fixtures.cassette import Cassette, CassetteError
+    from agentgraph.replay_fixtures.cassette import Cassette
 
-    try:
+    with reading(args.cassette):
         cassette = Cassette.load(args.cassette)
-    except OSError as exc:
-        print(
-            f"agentgraph: error: cannot read {args.cassette}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    except CassetteError as exc:
-        print(f"agentgraph: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     if args.action == "show":
         from agentgraph.replay_fixtures.transcript import render_transcript
 
@@ -96,7 +89,8 @@ def cassette_command(args: argparse.Namespace) -> int:
 
     scrubber = DEFAULT_SCRUBBER.with_rules(patterns=args.pattern, headers=args.header)
     before = cassette.to_text()
-    save_cassette(cassette, args.cassette, scrubber)
+    with writing(args.cassette):
+        save_cassette(cassette, args.cassette, scrubber)
     after = Cassette.load(args.cassette).to_text()
     changed = sum(a != b for a, b in zip(before.splitlines(), after.splitlines(), strict=False))
     print(f"scrubbed {args.cassette}: {changed} line{'s' * (changed != 1)} changed")
@@ -104,14 +98,11 @@ def cassette_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    from agentgraph.replay_fixtures.cassette import CassetteError
     from agentgraph.replay_fixtures.server import ReplayServer
 
-    try:
-        server = ReplayServer(args.cassette, port=args.port, pace=args.pace).start()
-    except (OSError, CassetteError, AssertionError) as exc:
-        print(f"agentgraph: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    with reading(args.cassette):
+        server = ReplayServer(args.cassette, port=args.port, pace=args.pace)
+    server.start()
     print(
         f"serving {args.cassette} at {server.base_url} (OPENAI_BASE_URL); Ctrl-C stops", flush=True
     )

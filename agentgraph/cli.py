@@ -1,6 +1,9 @@
 """The `agentgraph` command: parse arguments, call the library, print, and choose the exit code.
 
-Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found, 2 usage or I/O error.
+Exit codes: 0 clean (warnings allowed unless --strict), 1 errors found, 2 usage or I/O error;
+`agentgraph.exits` holds the table and turns every error into its message and code. Building
+the parser imports no compiler pass (`agentgraph --help` starts fast): each command imports
+what it uses when it runs.
 """
 
 from __future__ import annotations
@@ -9,34 +12,20 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
-from agentgraph.compiler import (
-    CODES,
-    Checked,
-    Diagnostic,
-    check_file,
-    compile_checked,
-    compile_into,
-    explain,
-    render_json,
-    render_sarif,
-    render_text,
-    spec_json_schema,
-)
-from agentgraph.compiler.files import atomic_file, write_atomic
-from agentgraph.compiler.render import file_lines, summary
+from agentgraph.compiler.codes import CODES
+from agentgraph.exits import EXIT_FAILED, EXIT_OK, UsageError, exit_for, reading, writing
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from agentgraph.compiler import Checked
 
-
-class UsageError(Exception):
-    """Bad arguments or unreadable files: exit code 2."""
+__all__ = ["UsageError", "build_parser", "entry", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +112,7 @@ def entry() -> None:
         sys.stderr.flush()
     except BrokenPipeError:  # `agentgraph validate ... | head`: the reader left, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = EXIT_ERRORS
+        code = EXIT_FAILED
     raise SystemExit(code)
 
 
@@ -133,34 +122,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command; an error a user can meet becomes its message and exit code (see
+    `agentgraph.exits`), anything else is a bug and keeps its traceback."""
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "validate": _validate,
+        "compile": _compile,
+        "schema": _schema,
+        "explain": _explain,
+        "run": run_command,
+        "viz": viz_command,
+        "cassette": cassette_command,
+        "replay": replay_command,
+    }
     try:
-        handler = {
-            "validate": _validate,
-            "compile": _compile,
-            "schema": _schema,
-            "explain": _explain,
-            "run": run_command,
-            "viz": viz_command,
-            "cassette": cassette_command,
-            "replay": replay_command,
-        }[args.command]
-        return handler(args)
-    except UsageError as exc:
-        print(f"agentgraph: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return handlers[args.command](args)
+    except BrokenPipeError:
+        raise  # the reader of stdout left: `entry` stops quietly
+    except Exception as exc:
+        mapped = exit_for(exc, run=args.command == "run")
+        if mapped is None:
+            raise
+        message, code = mapped
+        sys.stderr.write(message)
+        return code
 
 
 def _check(path: str, args: argparse.Namespace) -> Checked:
-    try:
+    from agentgraph.compiler import check_file
+
+    with reading(path):
         checked = check_file(path, resolve=args.resolve)
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     if args.strict:
         checked.diagnostics = [d.as_error() for d in checked.diagnostics]
     return checked
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from agentgraph.compiler import Diagnostic, render_json, render_sarif
+
     everything: list[Diagnostic] = []
     for path in args.specs:
         checked = _check(path, args)
@@ -171,10 +170,12 @@ def _validate(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(everything))
     elif args.format == "sarif":
         sys.stdout.write(render_sarif(everything, __version__))
-    return EXIT_ERRORS if any(d.is_error for d in everything) else EXIT_OK
+    return EXIT_FAILED if any(d.is_error for d in everything) else EXIT_OK
 
 
-def _print_text(checked: Checked, stream=None) -> None:  # type: ignore[no-untyped-def]
+def _print_text(checked: Checked, stream: TextIO | None = None) -> None:
+    from agentgraph.compiler.render import file_lines, render_text, summary
+
     stream = stream or sys.stdout
     source = checked.source
 
@@ -186,14 +187,17 @@ def _print_text(checked: Checked, stream=None) -> None:  # type: ignore[no-untyp
 
 
 def _compile(args: argparse.Namespace) -> int:
+    from agentgraph.compiler import compile_checked, compile_into
+    from agentgraph.compiler.files import atomic_file
+
     checked = _check(args.spec, args)
     if not checked.ok:
         _print_text(checked, sys.stderr)
-        return EXIT_ERRORS
+        return EXIT_FAILED
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
     if args.output and not args.indent:  # streamed into the file as it is sealed
-        with _writing(args.output), atomic_file(args.output, durable=False) as handle:
+        with writing(args.output), atomic_file(args.output, durable=False) as handle:
             graph = compile_into(checked, handle)  # made again from the spec at will: no fsync
     else:
         graph = compile_checked(checked)
@@ -216,6 +220,8 @@ def _compile(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from agentgraph.compiler import spec_json_schema
+
     text = json.dumps(spec_json_schema(), indent=2) + "\n"
     if args.output:
         _write_atomic(args.output, text)
@@ -225,6 +231,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from agentgraph.compiler.codes import explain
+
     if args.code.upper() not in CODES:
         raise UsageError(f"unknown code {args.code!r}; codes are {', '.join(sorted(CODES))}")
     sys.stdout.write(explain(args.code))
@@ -245,14 +253,7 @@ def _write_stdout(parts: Sequence[bytes | memoryview]) -> None:
 def _write_atomic(
     path: str, text: str | bytes | Sequence[bytes | memoryview], *, durable: bool = True
 ) -> None:
-    with _writing(path):
+    from agentgraph.compiler.files import write_atomic
+
+    with writing(path):
         write_atomic(path, text, durable=durable)
-
-
-@contextmanager
-def _writing(path: str) -> Iterator[None]:
-    """A failure to write `path` becomes a usage error naming it."""
-    try:
-        yield
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

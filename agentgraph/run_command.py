@@ -1,5 +1,6 @@
 """`agentgraph run`: run a graph and show it happening (text as it streams, each handoff and
-tool call), then the final output. A typed run error ends it with a one-line reason."""
+tool call), then the final output. A typed run error ends it with a one-line reason (its
+message and exit code come from `agentgraph.exits`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from agentgraph.compiler import CompileError, render_text
+from agentgraph.exits import EXIT_OK, UsageError, reading
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _SHOWN = 200
 
 
@@ -64,36 +64,22 @@ def add_run_parser(commands: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from agentgraph.runtime import AgentGraphRunError  # imported here: `validate` stays fast
-
+    """Run the graph; a spec with errors, a failed run or a cassette that does not fit raise
+    (`agentgraph.exits` reports them: exit 1, or 2 for usage and I/O errors)."""
     try:
         context = json.loads(args.context) if args.context is not None else None
     except json.JSONDecodeError as exc:
-        print(f"agentgraph: error: --context is not JSON: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--context is not JSON: {exc}") from None
     if args.max_turns is not None and args.max_turns < 1:
-        print("agentgraph: error: --max-turns must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        from agentgraph.runtime import load_graph
+        raise UsageError("--max-turns must be at least 1")
+    from agentgraph.runtime import load_graph  # imported here: `validate` stays fast
 
+    with reading(args.spec):
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
-        with _cassette(args, graph):
-            import asyncio  # here: `compile` and `validate` start without it
+    with _cassette(args, graph):
+        import asyncio  # here: `compile` and `validate` start without it
 
-            result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
-    except CompileError as exc:
-        sys.stderr.write(render_text(exc.diagnostics))
-        return EXIT_FAILED
-    except OSError as exc:
-        print(f"agentgraph: error: cannot read {args.spec}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except AgentGraphRunError as exc:
-        print(f"agentgraph: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except (AssertionError, ValueError) as exc:  # a cassette that does not fit, or is broken
-        print(f"agentgraph: run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
     return EXIT_OK
@@ -156,9 +142,9 @@ class _Show:
     def event(self, event: Any) -> None:
         if event.type == "raw_response":
             if self.live_text and event.data.type == "response.output_text.delta":
-                self.out.write(event.data.delta)  # type: ignore[union-attr]
+                self.out.write(event.data.delta)
                 self.out.flush()
-                self.streamed_text += event.data.delta  # type: ignore[union-attr]
+                self.streamed_text += event.data.delta
         elif event.type == "agent_switch":
             self.err.write(f"-> {event.source} hands off to {event.target} ({event.via})\n")
         elif event.type == "run_item":

@@ -1,28 +1,24 @@
 """`agentgraph viz`: draw a graph (Mermaid, DOT, SVG, PNG or an HTML page), optionally with the
 path a run took. Exit 0 when drawn, 1 when the spec has errors or the path is stale (taken on
-another version of the graph), 2 on usage or I/O errors (a missing `dot` binary included)."""
+another version of the graph), 2 on usage or I/O errors (a missing `dot` binary included); the
+errors raised here are mapped to those codes by `agentgraph.exits`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentgraph.compiler import (
-    CompiledGraph,
-    CompiledGraphError,
-    check_file,
-    compile_checked,
-    render_text,
-)
-from agentgraph.compiler.files import write_atomic
-from agentgraph.compiler.machine import COMPILED_FORMAT
+from agentgraph.exits import EXIT_FAILED, EXIT_OK, UsageError, reading, writing
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from agentgraph.compiler import CompiledGraph
+    from agentgraph.compiler.emit import Format
+
 FORMATS = ("mermaid", "dot", "svg", "png", "html")  # agentgraph.compiler.emit.FORMATS (jinja2:
-# imported only when drawing, so that `compile` and `validate` start fast)
-_SUFFIXES = {
+# imported only when drawing, so that `agentgraph --help` starts fast)
+_SUFFIXES: dict[str, Format] = {
     ".mmd": "mermaid",
     ".mermaid": "mermaid",
     ".md": "mermaid",
@@ -68,44 +64,25 @@ def add_viz_parser(commands: Any) -> None:
 
 
 def viz_command(args: argparse.Namespace) -> int:
-    from agentgraph.compiler.emit import (
-        EmitError,
-        GraphvizNotFoundError,
-        OverlayError,
-        StaleOverlayError,
-        load_run_result,
-        render,
-    )
+    """Draw the graph; a path that is stale or cannot be read, a missing `dot` or a file that
+    cannot be written raise (`agentgraph.exits` reports them)."""
+    from agentgraph.compiler.emit import load_run_result, render
+    from agentgraph.compiler.files import write_atomic
+    from agentgraph.compiler.render import render_text
 
-    fmt = args.format or _SUFFIXES.get(Path(args.output or "").suffix.lower(), "mermaid")
+    fmt: Format = args.format or _SUFFIXES.get(Path(args.output or "").suffix.lower(), "mermaid")
     if fmt == "png" and not args.output and sys.stdout.isatty():
-        return _fail("refusing to write a PNG to a terminal; use -o OUT.png", EXIT_USAGE)
-    try:
+        raise UsageError("refusing to write a PNG to a terminal; use -o OUT.png")
+    with reading(args.spec):
         graph, diagnostics = _load(args.spec)
-    except OSError as exc:
-        return _fail(f"cannot read {args.spec}: {exc.strerror or exc}", EXIT_USAGE)
-    except CompiledGraphError as exc:
-        return _fail(str(exc), EXIT_FAILED)
     if graph is None:
         sys.stderr.write(render_text(diagnostics))
         return EXIT_FAILED
-    try:
-        path = load_run_result(args.path) if args.path else None
-        output = render(graph, fmt, direction=args.direction, path=path, diagnostics=diagnostics)
-    except StaleOverlayError as exc:
-        return _fail(str(exc), EXIT_FAILED)
-    except OverlayError as exc:
-        failed_to_read = str(exc).startswith("cannot read")
-        return _fail(str(exc), EXIT_USAGE if failed_to_read else EXIT_FAILED)
-    except GraphvizNotFoundError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    except EmitError as exc:
-        return _fail(str(exc), EXIT_FAILED)
+    path = load_run_result(args.path) if args.path else None
+    output = render(graph, fmt, direction=args.direction, path=path, diagnostics=diagnostics)
     if args.output:
-        try:
+        with writing(args.output):
             write_atomic(Path(args.output), output.encode() if isinstance(output, str) else output)
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror or exc}", EXIT_USAGE)
         print(f"drew {graph.name} as {fmt} -> {args.output}", file=sys.stderr)
     elif isinstance(output, str):
         sys.stdout.write(output)
@@ -118,6 +95,10 @@ def viz_command(args: argparse.Namespace) -> int:
 
 def _load(spec: str) -> tuple[CompiledGraph | None, list[Any]]:
     """The compiled graph (None when the spec has errors) and the spec's diagnostics."""
+    from agentgraph.compiler import CompiledGraph, check_file, compile_checked
+    from agentgraph.compiler.machine import COMPILED_FORMAT
+    from agentgraph.compiler.render import render_text
+
     path = Path(spec)
     if path.suffix == ".json" and f'"{COMPILED_FORMAT}"'.encode() in path.read_bytes()[:4096]:
         return CompiledGraph.load(path), []
@@ -127,8 +108,3 @@ def _load(spec: str) -> tuple[CompiledGraph | None, list[Any]]:
     if checked.diagnostics:
         sys.stderr.write(render_text(checked.diagnostics))
     return compile_checked(checked), checked.diagnostics
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"agentgraph: error: {message}", file=sys.stderr)
-    return code

@@ -2,74 +2,63 @@
 
 checked = check_file("graphs/support_desk.yaml")      # every diagnostic, with positions
 graph = compile_checked(checked)                       # CompiledGraph, or CompileError
+
+The names below are imported on first use (PEP 562): importing one small module of the
+compiler (the runtime reads `machine`, the CLI `codes`) does not load every pass and check.
 """
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .codes import CODES, Code, Severity, explain
-from .diagnostics import Diagnostic, Span
-from .machine import CompiledGraph, CompiledGraphError
-from .pipeline import (
-    Checked,
-    CompileError,
-    check_file,
-    check_text,
-    compile_checked,
-    compile_into,
-)
-from .render import render_json, render_sarif, render_text
-from .spec import GraphSpec
-
 if TYPE_CHECKING:
+    from .api import compile_spec, load_spec, spec_json_schema, validate
+    from .codes import CODES, Code, Severity, explain
+    from .diagnostics import Diagnostic, Span
+    from .machine import CompiledGraph, CompiledGraphError
     from .machine_schema import State, Transition
+    from .pipeline import (
+        Checked,
+        CompileError,
+        check_file,
+        check_text,
+        compile_checked,
+        compile_into,
+    )
+    from .render import render_json, render_sarif, render_text
+    from .spec import GraphSpec
 
-
-def __getattr__(name: str) -> Any:
-    """`State` and `Transition` (typed views of a compiled graph) load on first use: building
-    their models costs every `agentgraph compile` a few dozen milliseconds otherwise."""
-    if name in ("State", "Transition"):
-        from . import machine_schema
-
-        return getattr(machine_schema, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def validate(path: str | FsPath, *, resolve: bool = False) -> list[Diagnostic]:
-    """Every diagnostic of a spec file (empty when it is clean)."""
-    return check_file(path, resolve=resolve).diagnostics
-
-
-def load_spec(path: str | FsPath) -> GraphSpec:
-    """The spec of a file whose shape is valid; raises CompileError otherwise."""
-    checked = check_file(path)
-    if checked.spec is None:
-        raise CompileError(checked.diagnostics)
-    return checked.spec
-
-
-def compile_spec(path: str | FsPath, *, resolve: bool = False) -> CompiledGraph:
-    """Compile a spec file; raises CompileError (with `.diagnostics`) when it has errors."""
-    return compile_checked(check_file(path, resolve=resolve))
-
-
-def spec_json_schema() -> dict[str, Any]:
-    """The JSON Schema of the spec format, for editors (yaml-language-server)."""
-    schema = GraphSpec.model_json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **_any_of(schema)}
-
-
-def _any_of(node: Any) -> Any:
-    """pydantic writes our short/long-form unions as `oneOf`; they are decided by shape (a
-    string or a mapping), and a mapping may satisfy both branches, so `anyOf` is the truth."""
-    if isinstance(node, dict):
-        return {("anyOf" if k == "oneOf" else k): _any_of(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_any_of(v) for v in node]
-    return node
-
+_HOMES: dict[str, str] = {
+    # validating and compiling
+    "Checked": "pipeline",
+    "CompileError": "pipeline",
+    "check_file": "pipeline",
+    "check_text": "pipeline",
+    "compile_checked": "pipeline",
+    "compile_into": "pipeline",
+    "compile_spec": "api",
+    "load_spec": "api",
+    "validate": "api",
+    # diagnostics
+    "CODES": "codes",
+    "Code": "codes",
+    "Diagnostic": "diagnostics",
+    "Severity": "codes",
+    "Span": "diagnostics",
+    "explain": "codes",
+    "render_json": "render",
+    "render_sarif": "render",
+    "render_text": "render",
+    # the spec and the machine
+    "CompiledGraph": "machine",
+    "CompiledGraphError": "machine",
+    "GraphSpec": "spec",
+    "State": "machine_schema",
+    "Transition": "machine_schema",
+    "spec_json_schema": "api",
+}
+"""Each public name -> the module of this package that defines it."""
 
 __all__ = [
     # validating and compiling
@@ -100,3 +89,16 @@ __all__ = [
     "Transition",
     "spec_json_schema",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # found once: later reads do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

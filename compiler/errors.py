@@ -1,8 +1,37 @@
-"""The root of every error agentgraph raises.
+"""The root of every error agentgraph raises, and the whole tree.
 
 It lives in the bottom layer so that every layer can subclass it; `agentgraph.AgentGraphError`
 is the same class. Each error also subclasses the builtin a caller would catch (`ValueError`
-for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does.
+for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
+
+    AgentGraphError
+    ├── CompileError (ValueError)             a spec that does not compile; .diagnostics
+    ├── CompiledGraphError (ValueError)       a compiled file that cannot be used
+    ├── EmitError                             drawing a graph failed (compiler/emit/errors.py)
+    │   ├── GraphvizNotFoundError (FileNotFoundError)   no `dot` binary
+    │   ├── GraphvizError (RuntimeError)      `dot` refused the input or failed
+    │   └── OverlayError (ValueError)         a path that cannot be drawn on this graph
+    │       ├── OverlayReadError (OSError)    the path's file cannot be read
+    │       └── StaleOverlayError             the path was taken on another graph version
+    ├── AgentGraphRunError (RuntimeError)     a run failed; .partial (runtime/errors.py)
+    │   ├── ModelCallError                    a model call failed (after any retries)
+    │   │   └── ResponsesWebSocketError       an `error` frame on the websocket
+    │   ├── MaxTurnsExceeded                  the run used max_turns model calls
+    │   ├── GuardrailTripwireTriggered        a guardrail stopped the run
+    │   │   ├── InputGuardrailTripwireTriggered
+    │   │   └── OutputGuardrailTripwireTriggered
+    │   ├── ModelBehaviorError                the model produced something unusable
+    │   └── UserError (ValueError)            bad run arguments
+    ├── CassetteError (ValueError)            a cassette that cannot be read
+    ├── StaleCassette (ValueError)            recorded with another version of the graph
+    ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
+    ├── FaultError (RuntimeError)             a fault that cannot be applied (replay_fixtures/faults.py)
+    │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
+    └── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
+
+`agentgraph.exits` maps this tree to the command's exit codes. Private control-flow
+exceptions (raised and caught inside one module) subclass the root too, so that the tree is
+whole; tests/test_error_tree.py walks every module and holds that.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
+from .errors import AgentGraphError
 from .sealing import canonical_json, indented_json, seal, write_sealed
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ MAX_TURNS = "__max_turns__"
 TERMINALS = (END, GUARDRAIL_TRIPPED, MAX_TURNS)
 
 
-class CompiledGraphError(ValueError):
+class CompiledGraphError(AgentGraphError, ValueError):
     """A compiled graph file that cannot be used (not JSON, wrong shape, digest mismatch)."""
 
 

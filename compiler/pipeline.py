@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, Span, has_errors
+from .errors import AgentGraphError
 from .lower import lower, lowered
 from .machine import CompiledGraph
 from .shape import check_shape
@@ -31,7 +32,7 @@ class Checked:
         return self.spec is not None and not has_errors(self.diagnostics)
 
 
-class CompileError(ValueError):
+class CompileError(AgentGraphError, ValueError):
     """A spec that does not compile; `diagnostics` says why."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:

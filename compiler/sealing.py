@@ -21,6 +21,8 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from .errors import AgentGraphError
+
 Piece = bytes | memoryview
 
 
@@ -69,7 +71,7 @@ def indented_json(data: Any) -> bytes:
         return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode()
 
 
-class _BeyondOrjson(Exception):
+class _BeyondOrjson(AgentGraphError):
     """A value orjson does not write (an integer beyond 64 bits): the standard library does."""
 
 

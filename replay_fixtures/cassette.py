@@ -33,6 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import from_json
 
+from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.positions import JsonLocator
 
 from .sse_events import SseEvent, SseEvents
@@ -58,7 +59,7 @@ _ONE_PER_LINE = ("events", "frames")
 _AT_LINE = re.compile(r" at line (\d+) column (\d+)$")
 
 
-class CassetteError(ValueError):
+class CassetteError(AgentGraphError, ValueError):
     """A cassette that cannot be read: the message names the file and the place."""
 
 

@@ -94,6 +94,7 @@ def agentgraph_cassette(
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
     from agentgraph.replay_fixtures.fixture import CassetteFixture
+    from agentgraph.replay_fixtures.session import CassetteMismatch
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
     module_dir = Path(str(request.node.path)).parent
@@ -114,7 +115,7 @@ def agentgraph_cassette(
             path, mode=agentgraph_record_mode, faults=agentgraph_faults, graph=graph
         ) as fixture:
             yield fixture
-    except AssertionError as mismatch:  # a mismatch, raised again when the cassette closes
+    except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
 

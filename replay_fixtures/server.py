@@ -34,6 +34,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from .api_errors import ErrorAnswer, error_answer, error_frame
 from .cassette import Frame, HttpResponse, SseEvents
 from .faults import FaultPlan, HttpStrike
@@ -50,7 +52,7 @@ MISMATCH_ID = "req_cassette_mismatch"
 """The x-request-id of the answer to a request the cassette has no recording for."""
 
 
-class _Cut(Exception):
+class _Cut(AgentGraphError):
     """Raised inside a streaming body to cut the connection mid-stream."""
 
 

@@ -8,9 +8,11 @@ replays what matches and records the rest, `all` records everything anew.
 from __future__ import annotations
 
 import threading
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from agentgraph.compiler.errors import AgentGraphError
 
 from .cassette import Cassette, GraphRef, HttpInteraction, HttpRequest, WebSocketInteraction
 from .matching import closest, differences, explain
@@ -18,15 +20,22 @@ from .persist import save_cassette
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 
 
-class RecordMode(str, Enum):
+class RecordMode(StrEnum):
     NONE = "none"
     ONCE = "once"
     NEW_EPISODES = "new_episodes"
     ALL = "all"
 
 
-class CassetteMismatch(AssertionError):
-    """A request the cassette has no unplayed recording for, while replaying only."""
+class CassetteMismatch(AgentGraphError, LookupError):
+    """A request the cassette has no unplayed recording for, while replaying only (or no
+    cassette at all): a lookup that found nothing.
+
+    Not an AssertionError, because pytest does not need one: it reports a test that raises
+    any exception as failed and a fixture that raises one at teardown as an error, and the
+    plugin recognises a mismatch by this class (and by identity, to report it once). Code
+    under test that catches AssertionError (a check helper, a retry on failed checks) should
+    not swallow a mismatch as its own."""
 
 
 class Session:

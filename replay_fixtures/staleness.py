@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from .cassette import Cassette, GraphRef
 
 if TYPE_CHECKING:
     from agentgraph.compiler import CompiledGraph
 
 
-class StaleCassette(AssertionError):
-    """The cassette was recorded with another version of the graph."""
+class StaleCassette(AgentGraphError, ValueError):
+    """The cassette was recorded with another version of the graph: a cassette that does not
+    fit the graph under test is a bad value, as a test's fixture or as `agentgraph run --replay`
+    meets it. Not an AssertionError: pytest reports a fixture that raises any exception as an
+    error of the test, and the plugin needs no particular type."""
 
 
 def graph_ref(graph: CompiledGraph) -> GraphRef:

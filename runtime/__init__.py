@@ -2,33 +2,73 @@
 
 from agentgraph.runtime import run_sync
 result = run_sync("graphs/support_desk.yaml", "Where is my invoice?", context={...})
+
+The names below are imported on first use (PEP 562), so that importing one of them loads
+only what it needs; running a compiled file never loads the compiler's checks.
 """
 
 from __future__ import annotations
 
-from .api import StreamedRun, load_graph, run, run_streamed, run_sync
-from .clock import Clock, FakeClock, SystemClock
-from .errors import (
-    AgentGraphRunError,
-    GuardrailTripwireTriggered,
-    InputGuardrailTripwireTriggered,
-    MaxTurnsExceeded,
-    ModelBehaviorError,
-    ModelCallError,
-    OutputGuardrailTripwireTriggered,
-    ResponsesWebSocketError,
-    UserError,
-)
-from .events import (
-    AgentSwitchEvent,
-    RawResponseEvent,
-    RunItem,
-    RunItemEvent,
-    RunResult,
-    Step,
-    StreamEvent,
-    Usage,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import StreamedRun, load_graph, run, run_streamed, run_sync
+    from .clock import Clock, FakeClock, SystemClock
+    from .errors import (
+        AgentGraphRunError,
+        GuardrailTripwireTriggered,
+        InputGuardrailTripwireTriggered,
+        MaxTurnsExceeded,
+        ModelBehaviorError,
+        ModelCallError,
+        OutputGuardrailTripwireTriggered,
+        ResponsesWebSocketError,
+        UserError,
+    )
+    from .events import (
+        AgentSwitchEvent,
+        RawResponseEvent,
+        RunItem,
+        RunItemEvent,
+        RunResult,
+        Step,
+        StreamEvent,
+        Usage,
+    )
+
+_HOMES: dict[str, str] = {
+    # running
+    "StreamedRun": "api",
+    "load_graph": "api",
+    "run": "api",
+    "run_streamed": "api",
+    "run_sync": "api",
+    # results and events
+    "AgentSwitchEvent": "events",
+    "RawResponseEvent": "events",
+    "RunItem": "events",
+    "RunItemEvent": "events",
+    "RunResult": "events",
+    "Step": "events",
+    "StreamEvent": "events",
+    "Usage": "events",
+    # errors
+    "AgentGraphRunError": "errors",
+    "GuardrailTripwireTriggered": "errors",
+    "InputGuardrailTripwireTriggered": "errors",
+    "MaxTurnsExceeded": "errors",
+    "ModelBehaviorError": "errors",
+    "ModelCallError": "errors",
+    "OutputGuardrailTripwireTriggered": "errors",
+    "ResponsesWebSocketError": "errors",
+    "UserError": "errors",
+    # time
+    "Clock": "clock",
+    "FakeClock": "clock",
+    "SystemClock": "clock",
+}
+"""Each public name -> the module of this package that defines it."""
 
 __all__ = [
     # running
@@ -61,3 +101,16 @@ __all__ = [
     "FakeClock",
     "SystemClock",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # found once: later reads do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

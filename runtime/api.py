@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from agentgraph.compiler import CompiledGraph, compile_spec
+from agentgraph.compiler import CompiledGraph
 
 from .caller import ModelClient, open_model_client
 from .clock import Clock
@@ -36,6 +36,8 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
     path = Path(graph)
     if path.suffix == ".json" and b'"agentgraph.compiled/1"' in path.read_bytes()[:4096]:
         return CompiledGraph.load(path), [str(path.resolve().parent)]
+    from agentgraph.compiler import compile_spec  # the passes load only to compile a spec
+
     return compile_spec(path), [str(path.resolve().parent)]
 
 

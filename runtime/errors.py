@@ -1,4 +1,5 @@
-"""The runtime's errors: one root, each also the builtin a user would catch.
+"""The runtime's errors: one root (itself under `agentgraph.AgentGraphError`, the root of the
+package's errors), each also the builtin a user would catch.
 
     AgentGraphRunError (RuntimeError)
     ├── ModelCallError               a model call failed (after any retries); .attempts, .reason,
@@ -19,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from agentgraph.compiler.errors import AgentGraphError
 
-class AgentGraphRunError(RuntimeError):
+
+class AgentGraphRunError(AgentGraphError, RuntimeError):
     """The root of every error a run raises. `partial` is what the run produced so far."""
 
     def __init__(self, message: str) -> None:

@@ -10,115 +10,74 @@
 Every format is made from the same neutral `Diagram` (`diagram(graph)`), through jinja2
 templates. The path overlay is plain data (`PathOverlay`); one taken on another version of the
 graph raises `StaleOverlayError` instead of being drawn.
+
+The names below are imported on first use (PEP 562): reading an error class or the overlay
+does not load jinja2 and the templates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic
-from ..machine import CompiledGraph
-from . import dot as _dot
-from . import html as _html
-from . import mermaid as _mermaid
-from .errors import EmitError, GraphvizError, GraphvizNotFoundError, OverlayError, StaleOverlayError
-from .model import Cluster, Diagram, Direction, Edge, Node, build
-from .overlay import PathOverlay, PathStep, apply, load_run_result
-from .render import find_dot, run_dot
-
-Format = Literal["mermaid", "dot", "svg", "png", "html"]
-FORMATS: tuple[Format, ...] = ("mermaid", "dot", "svg", "png", "html")
-
-
-def diagram(graph: CompiledGraph, path: PathOverlay | None = None) -> Diagram:
-    """The nodes and edges to draw, with `path` highlighted (checked against the digest)."""
-    drawn = build(graph)
-    return apply(drawn, path) if path is not None else drawn
-
-
-def to_mermaid(
-    graph: CompiledGraph,
-    *,
-    direction: Direction = "LR",
-    path: PathOverlay | None = None,
-    clusters: bool = False,
-) -> str:
-    """A Mermaid flowchart; `clusters` boxes each agent with its tools (dagre lays out loose
-    nodes better, so it is off by default)."""
-    return _mermaid.mermaid(diagram(graph, path), direction, clusters=clusters)
-
-
-def to_dot(
-    graph: CompiledGraph, *, direction: Direction = "LR", path: PathOverlay | None = None
-) -> str:
-    """Graphviz DOT source: one cluster per agent with its tools and guardrails."""
-    return _dot.dot(diagram(graph, path), direction)
-
-
-def to_svg(
-    graph: CompiledGraph,
-    *,
-    direction: Direction = "LR",
-    path: PathOverlay | None = None,
-    dot_binary: str = "dot",
-) -> str:
-    """SVG drawn by graphviz; GraphvizNotFoundError when `dot_binary` is not on the PATH."""
-    return run_dot(to_dot(graph, direction=direction, path=path), "svg", binary=dot_binary).decode(
-        "utf-8"
+if TYPE_CHECKING:
+    from .draw import (
+        FORMATS,
+        Format,
+        diagram,
+        render,
+        to_dot,
+        to_html,
+        to_mermaid,
+        to_png,
+        to_svg,
     )
+    from .errors import (
+        EmitError,
+        GraphvizError,
+        GraphvizNotFoundError,
+        OverlayError,
+        OverlayReadError,
+        StaleOverlayError,
+    )
+    from .graphviz_binary import find_dot, run_dot
+    from .model import Cluster, Diagram, Direction, Edge, Node
+    from .overlay import PathOverlay, PathStep, load_run_result
 
-
-def to_png(
-    graph: CompiledGraph,
-    *,
-    direction: Direction = "LR",
-    path: PathOverlay | None = None,
-    dot_binary: str = "dot",
-) -> bytes:
-    """PNG drawn by graphviz; GraphvizNotFoundError when `dot_binary` is not on the PATH."""
-    return run_dot(to_dot(graph, direction=direction, path=path), "png", binary=dot_binary)
-
-
-def to_html(
-    graph: CompiledGraph,
-    *,
-    direction: Direction = "LR",
-    path: PathOverlay | None = None,
-    diagnostics: Sequence[Diagnostic] = (),
-    dot_binary: str = "dot",
-) -> str:
-    """One self-contained HTML page (the SVG inline, no network needed to view it), with
-    each node's details on hover and click, and the spec's `diagnostics` listed."""
-    drawn = diagram(graph, path)
-    svg = run_dot(_dot.dot(drawn, direction), "svg", binary=dot_binary).decode("utf-8")
-    return _html.page(graph, drawn, svg, diagnostics)
-
-
-def render(
-    graph: CompiledGraph,
-    format: Format,
-    *,
-    direction: Direction = "LR",
-    path: PathOverlay | None = None,
-    diagnostics: Sequence[Diagnostic] = (),
-    dot_binary: str = "dot",
-) -> str | bytes:
-    """Any format by name: bytes for png, str otherwise."""
-    if format == "mermaid":
-        return to_mermaid(graph, direction=direction, path=path)
-    if format == "dot":
-        return to_dot(graph, direction=direction, path=path)
-    if format == "svg":
-        return to_svg(graph, direction=direction, path=path, dot_binary=dot_binary)
-    if format == "png":
-        return to_png(graph, direction=direction, path=path, dot_binary=dot_binary)
-    if format == "html":
-        return to_html(
-            graph, direction=direction, path=path, diagnostics=diagnostics, dot_binary=dot_binary
-        )
-    raise ValueError(f"format={format!r} is not one of {', '.join(FORMATS)}")
-
+_HOMES: dict[str, str] = {
+    # rendering
+    "FORMATS": "draw",
+    "Format": "draw",
+    "render": "draw",
+    "to_dot": "draw",
+    "to_html": "draw",
+    "to_mermaid": "draw",
+    "to_png": "draw",
+    "to_svg": "draw",
+    # the neutral picture
+    "Cluster": "model",
+    "Diagram": "model",
+    "Direction": "model",
+    "Edge": "model",
+    "Node": "model",
+    "diagram": "draw",
+    # the path overlay
+    "PathOverlay": "overlay",
+    "PathStep": "overlay",
+    "load_run_result": "overlay",
+    # graphviz
+    "find_dot": "graphviz_binary",
+    "run_dot": "graphviz_binary",
+    # errors
+    "EmitError": "errors",
+    "GraphvizError": "errors",
+    "GraphvizNotFoundError": "errors",
+    "OverlayError": "errors",
+    "OverlayReadError": "errors",
+    "StaleOverlayError": "errors",
+}
+"""Each public name -> the module of this package that defines it (no name is also the name
+of a module of the package, which would hide it from `__getattr__` once that module loads)."""
 
 __all__ = [
     # rendering
@@ -149,5 +108,19 @@ __all__ = [
     "GraphvizError",
     "GraphvizNotFoundError",
     "OverlayError",
+    "OverlayReadError",
     "StaleOverlayError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # found once: later reads do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,16 +1,20 @@
-"""What drawing a graph can raise. One root, each also the builtin a caller would catch:
+"""What drawing a graph can raise. One root (under `AgentGraphError`), each also the builtin a
+caller would catch:
 
 EmitError
 ├── GraphvizNotFoundError (also FileNotFoundError): no `dot` binary for SVG, PNG or HTML
 ├── GraphvizError (also RuntimeError): `dot` refused the input or failed
 └── OverlayError (also ValueError): a path that cannot be drawn on this graph
+    ├── OverlayReadError (also OSError): the path's file cannot be read
     └── StaleOverlayError: the path was taken on another version of the graph
 """
 
 from __future__ import annotations
 
+from ..errors import AgentGraphError
 
-class EmitError(Exception):
+
+class EmitError(AgentGraphError):
     """Drawing a graph failed."""
 
 
@@ -24,6 +28,10 @@ class GraphvizError(EmitError, RuntimeError):
 
 class OverlayError(EmitError, ValueError):
     """A path (run result or cassette) that cannot be drawn on this graph."""
+
+
+class OverlayReadError(OverlayError, OSError):
+    """The file of a path (a saved run result) cannot be read: an I/O error, not bad data."""
 
 
 class StaleOverlayError(OverlayError):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import OverlayError, StaleOverlayError
+from .errors import OverlayError, OverlayReadError, StaleOverlayError
 from .model import START, TERMINAL_IDS, Diagram, Edge, Node
 
 
@@ -62,7 +62,7 @@ def load_run_result(path: str | Path) -> PathOverlay:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise OverlayError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise OverlayReadError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OverlayError(f"{path}: not JSON: {exc}") from None
     return PathOverlay.from_data(data, str(path))

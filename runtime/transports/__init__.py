@@ -3,15 +3,39 @@
 A transport makes one attempt per call and never retries (see `agentgraph.runtime.retry`);
 it raises `ModelCallError` (its `.kind` says what failed) and records on the `Attempt` whether
 the request was sent and how many events of its response arrived.
+
+The names below are imported on first use (PEP 562): a run over HTTP does not load the
+websocket library, and reading the contract (`base`) loads no transport.
 """
 
 from __future__ import annotations
 
-from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, Transport
-from .http import HttpTransport
-from .sse import SSEDecoder
-from .stream_events import EventParser, event_adapter
-from .websocket import WebSocketTransport
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, Transport
+    from .http import HttpTransport
+    from .sse import SSEDecoder
+    from .stream_events import EventParser, event_adapter
+    from .websocket import WebSocketTransport
+
+_HOMES: dict[str, str] = {
+    # the contract
+    "TERMINAL_EVENTS": "base",
+    "Attempt": "base",
+    "Body": "base",
+    "Timeouts": "base",
+    "Transport": "base",
+    # the transports
+    "HttpTransport": "http",
+    "WebSocketTransport": "websocket",
+    # wire decoding
+    "EventParser": "stream_events",
+    "SSEDecoder": "sse",
+    "event_adapter": "stream_events",
+}
+"""Each public name -> the module of this package that defines it."""
 
 __all__ = [
     # the contract
@@ -28,3 +52,16 @@ __all__ = [
     "SSEDecoder",
     "event_adapter",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # found once: later reads do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -29,6 +29,8 @@ from websockets.exceptions import (
 )
 from websockets.protocol import State
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from ..clock import Clock, SystemClock
 from ..errors import ModelCallError
 from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts
@@ -49,7 +51,7 @@ DEFAULT_MAX_SIZE = 64 * 2**20
 """The largest incoming frame accepted (bytes); a larger one is a clear protocol error."""
 
 
-class _ClosedBeforeSend(Exception):
+class _ClosedBeforeSend(AgentGraphError):
     """The connection died before the request frame was written (safe to replace)."""
 
 

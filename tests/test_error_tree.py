@@ -1,0 +1,104 @@
+"""Every error class agentgraph defines is under one root, `agentgraph.AgentGraphError`, and each
+public one also subclasses the builtin a user would catch (the tree of compiler/errors.py)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import agentgraph
+from agentgraph.compiler.errors import AgentGraphError
+
+PACKAGES = ["agentgraph", "agentgraph.compiler", "agentgraph.runtime", "agentgraph.replay_fixtures"]
+
+BUILTINS: dict[str, type[Exception]] = {
+    "agentgraph.compiler.pipeline.CompileError": ValueError,
+    "agentgraph.compiler.machine.CompiledGraphError": ValueError,
+    "agentgraph.compiler.emit.errors.EmitError": Exception,  # a family: its members say which
+    "agentgraph.compiler.emit.errors.GraphvizNotFoundError": FileNotFoundError,
+    "agentgraph.compiler.emit.errors.GraphvizError": RuntimeError,
+    "agentgraph.compiler.emit.errors.OverlayError": ValueError,
+    "agentgraph.compiler.emit.errors.OverlayReadError": OSError,
+    "agentgraph.compiler.emit.errors.StaleOverlayError": ValueError,
+    "agentgraph.runtime.errors.AgentGraphRunError": RuntimeError,
+    "agentgraph.runtime.errors.ModelCallError": RuntimeError,
+    "agentgraph.runtime.errors.ResponsesWebSocketError": RuntimeError,
+    "agentgraph.runtime.errors.MaxTurnsExceeded": RuntimeError,
+    "agentgraph.runtime.errors.GuardrailTripwireTriggered": RuntimeError,
+    "agentgraph.runtime.errors.InputGuardrailTripwireTriggered": RuntimeError,
+    "agentgraph.runtime.errors.OutputGuardrailTripwireTriggered": RuntimeError,
+    "agentgraph.runtime.errors.ModelBehaviorError": RuntimeError,
+    "agentgraph.runtime.errors.UserError": ValueError,
+    "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
+    "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
+    "agentgraph.replay_fixtures.session.CassetteMismatch": LookupError,
+    "agentgraph.replay_fixtures.faults.FaultError": RuntimeError,
+    "agentgraph.replay_fixtures.faults.InvalidFault": ValueError,
+    "agentgraph.exits.UsageError": ValueError,
+}
+"""Each public error class -> the builtin it also is (what `except` a user writes catches it)."""
+
+
+def modules_of(package: ModuleType) -> list[ModuleType]:
+    """The package and every module under it, imported (`__main__` would run the command)."""
+    found = [package]
+    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        if info.name.endswith(".__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        found.extend(modules_of(module) if info.ispkg else [module])
+    return found
+
+
+def error_classes() -> dict[str, type[BaseException]]:
+    """Every exception class defined (not merely imported) in a module of the four packages,
+    private ones included, by qualified name."""
+    found: dict[str, type[BaseException]] = {}
+    for name in PACKAGES:
+        for module in modules_of(importlib.import_module(name)):
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, BaseException)
+                    and value.__module__ == module.__name__
+                ):
+                    found[f"{value.__module__}.{value.__qualname__}"] = value
+    return found
+
+
+def test_the_walk_finds_the_errors_of_every_package() -> None:
+    found = error_classes()
+    assert set(BUILTINS) <= set(found)  # the walk reaches every package, subpackages included
+    assert "agentgraph.compiler.errors.AgentGraphError" in found
+
+
+def test_every_error_class_is_under_the_one_root() -> None:
+    outside = [
+        name for name, cls in error_classes().items() if not issubclass(cls, AgentGraphError)
+    ]
+    assert outside == []
+
+
+def test_every_public_error_is_in_the_drawn_tree_with_its_builtin() -> None:
+    public = {
+        name
+        for name, cls in error_classes().items()
+        if not cls.__name__.startswith("_") and cls is not AgentGraphError
+    }
+    assert public == set(BUILTINS)
+    wrong = [name for name in public if not issubclass(error_classes()[name], BUILTINS[name])]
+    assert wrong == []
+    drawn = importlib.import_module("agentgraph.compiler.errors").__doc__ or ""
+    assert [name for name in public if name.rsplit(".", 1)[1] not in drawn] == []
+
+
+def test_a_cassette_that_does_not_fit_is_not_an_assertion_error() -> None:
+    from agentgraph.replay_fixtures import CassetteMismatch, StaleCassette
+
+    assert not issubclass(CassetteMismatch, AssertionError)
+    assert not issubclass(StaleCassette, AssertionError)
+
+
+def test_the_root_is_agentgraph_agentgraph_error() -> None:
+    assert agentgraph.AgentGraphError is AgentGraphError
