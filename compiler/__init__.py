@@ -24,16 +24,16 @@ from .render import render_json, render_sarif, render_text
 from .spec import GraphSpec
 
 if TYPE_CHECKING:
-    from .machine_schema import State, Transition
+    from .machine import State, Transition
 
 
 def __getattr__(name: str) -> Any:
     """`State` and `Transition` (typed views of a compiled graph) load on first use: building
     their models costs every `agentgraph compile` a few dozen milliseconds otherwise."""
     if name in ("State", "Transition"):
-        from . import machine_schema
+        from . import machine
 
-        return getattr(machine_schema, name)
+        return getattr(machine, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
