@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -55,6 +56,7 @@ def machine_of(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None
     """The compiled machine of a spec that passed the checks without errors."""
     analysis = analysis or GraphAnalysis(spec)
     lowering = _Lowering(spec, base_dir, analysis)
+    states = {name: lowering.state(name, agent) for name, agent in spec.agents.items()}
     context = None
     if spec.context is not None:
         context = ContextType(schema=spec.context.json_schema, python=spec.context.python)
@@ -67,8 +69,8 @@ def machine_of(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None
         tool_error=spec.defaults.tool_error,
         context=context,
         types={name: _type(t) for name, t in spec.types.items()},
-        states={name: lowering.state(name, agent) for name, agent in spec.agents.items()},
-        transitions=tuple(_transitions(spec, analysis)),
+        states=states,
+        transitions=tuple(_transitions(states, spec.entry, analysis)),
     )
 
 
@@ -225,32 +227,27 @@ def _guard(spec: GraphSpec, name: str) -> GuardrailBinding:
     return GuardrailBinding(name=name, function=spec.guardrails[name].function)
 
 
-def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[Transition]:
-    """Every edge of the machine, in an order that depends only on the spec's content."""
+def _transitions(
+    states: Mapping[str, State], entry: str, analysis: GraphAnalysis
+) -> list[Transition]:
+    """Every edge of the machine, read from its lowered states, in an order that depends only
+    on the spec's content (states by name; an agent's handoffs by tool name, which the checks
+    keep unique per agent)."""
     edges: list[Transition] = []
-    function_tools = analysis.function_tools.keys()
-    for name in sorted(spec.agents):
-        agent = spec.agents[name]
-        if name not in analysis.forced or agent.reset_tool_choice:  # may end in a final output
+    for name in sorted(states):
+        state = states[name]
+        if name not in analysis.forced or state.reset_tool_choice:  # may end in a final output
             edges.append(Transition(source=name, on="final_output", to=END))
-        if agent.output_guardrails or (name == spec.entry and agent.input_guardrails):
+        if state.output_guardrails or (name == entry and state.input_guardrails):
             edges.append(Transition(source=name, on="guardrail_tripped", to=GUARDRAIL_TRIPPED))
-        labels = sorted(
-            zip(
-                ["handoff:" + handoff_tool_name(handoff) for handoff in agent.handoffs],
-                analysis.references.targets[name],
-                strict=True,
-            )
-        )
-        edges.extend(Transition(source=name, on=on, to=target) for on, target in labels)
-        calls_tools = not function_tools.isdisjoint(agent.tools) or any(
-            isinstance(ref, AgentToolSpec) for ref in agent.tools
-        )
-        behavior = agent.tool_use_behavior
+        for tool in sorted(state.handoffs):
+            edges.append(Transition(source=name, on="handoff:" + tool, to=state.handoffs[tool].to))
+        calls_tools = bool(state.functions or state.agent_tools)
+        behavior = state.tool_use_behavior
         if (calls_tools and behavior != "stop_on_first_tool") or name in analysis.handoff_cycles:
             edges.append(Transition(source=name, on="max_turns", to=MAX_TURNS))
         if calls_tools:
-            if isinstance(behavior, StopAtTools):
+            if isinstance(behavior, StopAtToolNames):
                 stop_at = tuple(sorted(behavior.stop_at_tool_names))
                 edges.append(Transition(source=name, on="tool_calls", to=END, tools=stop_at))
             back = END if behavior == "stop_on_first_tool" else name

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from functools import cache
 from typing import Any, get_type_hints
 
 import orjson
@@ -62,9 +61,10 @@ def indented_json(value: Any) -> bytes:
 def json_form(value: Any) -> dict[str, Any]:
     """A dataclass instance as the JSON object it is written as (its fields under their JSON
     keys, values as they are); TypeError for anything else, as the JSON writers expect."""
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-    return {key: getattr(value, name) for name, key in _json_keys(type(value))}
+    keys = _JSON_KEYS.get(type(value))
+    if keys is None:
+        keys = _JSON_KEYS[type(value)] = _json_keys(type(value))
+    return {key: getattr(value, name) for name, key in keys}
 
 
 def _orjson(value: Any) -> bytes:
@@ -81,10 +81,16 @@ def _members(body: Any) -> dict[str, Any]:
     return json_form(body) if dataclasses.is_dataclass(body) else dict(body)
 
 
-@cache
+_JSON_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
+"""The JSON keys of each dataclass written so far (looked up once per object written)."""
+
+
 def _json_keys(cls: type) -> tuple[tuple[str, str], ...]:
     """(field name, JSON key) of each field of a dataclass: the key is the field's pydantic
-    alias when its annotation has one (`Annotated[str, Field(alias="from")]`), else its name."""
+    alias when its annotation has one (`Annotated[str, Field(alias="from")]`), else its name;
+    TypeError for a class that is not a dataclass."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not JSON serialisable")
     hints = get_type_hints(cls, include_extras=True)
     keys = []
     for field in dataclasses.fields(cls):
