@@ -4,13 +4,17 @@ States are agents (each holding its model call, lowered) plus the terminal state
 are labelled by what a model turn produced (`final_output`, `tool_calls`, `handoff:<tool>`,
 `guardrail_tripped`, `max_turns`). The runtime needs only this, never the spec.
 
-One definition serves every side: the lowering builds these frozen dataclasses, the runtime and
-the drawings read their attributes, `sealing` writes them as the compiled JSON (each field
-under its name, or its alias), and `CompiledGraph.load` validates a compiled file back into
-them with a pydantic TypeAdapter. Dataclasses rather than pydantic models: building them is a
-plain constructor call (a 10,000-agent graph has some 100,000 of them, and validating each on
-construction cost as much as the rest of the compile), while loading still validates fully.
-Mappings and tool definitions inside them are plain dicts: read them, never change them.
+One definition serves every side: the lowering builds these records, the runtime and the
+drawings read their attributes, `sealing` writes them as the compiled JSON (each field under
+its name, or its pydantic alias: a transition's `source` is `from`), and `CompiledGraph.load`
+validates a compiled file back into them with a pydantic TypeAdapter (unknown members refused).
+
+The records are typed NamedTuples: immutable, read by attribute, and built by a plain
+constructor call. A 10,000-agent graph has some 150,000 of them: pydantic models, validated on
+construction, cost as much as the rest of the compile, and frozen dataclasses twice what the
+lowering took with plain dicts (each is a container the garbage collector keeps walking; a tuple
+of strings, such as a transition, it stops tracking). Mappings and tool definitions inside them
+are plain dicts: read them, never change them.
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 import orjson
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from .errors import AgentGraphError
-from .sealing import canonical_json, indented_json, json_form, seal
+from .sealing import canonical_json, indented_json, plain, seal
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -37,19 +41,14 @@ GUARDRAIL_TRIPPED = "__guardrail_tripped__"
 MAX_TURNS = "__max_turns__"
 TERMINALS = (END, GUARDRAIL_TRIPPED, MAX_TURNS)
 
-_STRICT_KEYS = ConfigDict(extra="forbid")
-"""Loading refuses members the format does not have (`__pydantic_config__` of each class)."""
-
 
 class CompiledGraphError(AgentGraphError, ValueError):
     """A compiled graph file that cannot be used (not JSON, wrong shape, digest mismatch)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Instructions:
+class Instructions(NamedTuple):
     """The instructions template of a state, inlined even when it came from a file."""
 
-    __pydantic_config__ = _STRICT_KEYS
     source: str
     template: bool
     """Whether the source has jinja2 syntax to render."""
@@ -57,57 +56,45 @@ class Instructions:
     """The file it came from, relative to the spec."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FunctionBinding:
+class FunctionBinding(NamedTuple):
     """How the runtime calls a function tool."""
 
-    __pydantic_config__ = _STRICT_KEYS
     function: str
     strict: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HandoffBinding:
+class HandoffBinding(NamedTuple):
     """Where a handoff tool leads, and how the conversation is passed on."""
 
-    __pydantic_config__ = _STRICT_KEYS
     to: str
     input_filter: str | None = None
     input_type: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutputType:
+class OutputType(NamedTuple):
     """The structured output of a state: a JSON schema, or a pydantic model resolved at run time."""
 
-    __pydantic_config__ = _STRICT_KEYS
     name: str
     schema: dict[str, Any] | None = None
     python: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GuardrailBinding:
+class GuardrailBinding(NamedTuple):
     """A guardrail of a state: its name in the spec and the function that runs it."""
 
-    __pydantic_config__ = _STRICT_KEYS
     name: str
     function: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StopAtToolNames:
+class StopAtToolNames(NamedTuple):
     """A tool_use_behavior: the run ends when the model calls one of these tools."""
 
-    __pydantic_config__ = _STRICT_KEYS
     stop_at_tool_names: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class State:
+class State(NamedTuple):
     """One agent, with everything one of its model calls needs, already lowered."""
 
-    __pydantic_config__ = _STRICT_KEYS
     description: str | None
     model: str
     model_settings: dict[str, Any]
@@ -126,11 +113,9 @@ class State:
     reset_tool_choice: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Transition:
+class Transition(NamedTuple):
     """An edge of the machine: from a state, on what a turn produced, to the next state."""
 
-    __pydantic_config__ = _STRICT_KEYS
     source: Annotated[str, Field(alias="from")]
     on: str
     """final_output, tool_calls, handoff:<tool>, guardrail_tripped, max_turns"""
@@ -139,28 +124,22 @@ class Transition:
     """Only these tool calls take this edge."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ContextType:
+class ContextType(NamedTuple):
     """The run context's type: a JSON schema, or a pydantic model, or neither."""
 
-    __pydantic_config__ = _STRICT_KEYS
     schema: dict[str, Any] | None
     python: str | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ModelType:
+class ModelType(NamedTuple):
     """A declared type that is a pydantic model, imported at run time."""
 
-    __pydantic_config__ = _STRICT_KEYS
     python: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SchemaType:
+class SchemaType(NamedTuple):
     """A declared type given as a JSON schema."""
 
-    __pydantic_config__ = _STRICT_KEYS
     schema: Any
 
 
@@ -168,12 +147,9 @@ DeclaredType = ModelType | SchemaType
 """A type the spec declares (`types:`), by name."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Machine:
+class Machine(NamedTuple):
     """The whole compiled machine: what a compiled file holds, but its digest."""
 
-    __pydantic_config__ = _STRICT_KEYS
-    format: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
     name: str
     description: str | None
     entry: str
@@ -185,6 +161,7 @@ class Machine:
     states: Mapping[str, State]
     transitions: tuple[Transition, ...]
     terminals: tuple[str, ...] = TERMINALS
+    format: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,7 +240,7 @@ class CompiledGraph:
         """The file form as UTF-8 bytes, ready to write; `indent` for reading and diffs (two
         spaces; the same data, so the same digest)."""
         if indent:
-            return indented_json({**json_form(self.machine), "digest": self.digest}) + b"\n"
+            return indented_json({**plain(self.machine), "digest": self.digest}) + b"\n"
         return self._file_form
 
     @cached_property

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..machine import CompiledGraph, OutputType, State
-from ..sealing import json_form
+from ..sealing import plain
 from .model import Diagram, Node
 from .templating import render
 
@@ -157,4 +157,4 @@ def _tool(state: State, node: Node) -> list[Section]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=json_form)
+    return json.dumps(plain(value), indent=2, ensure_ascii=False, sort_keys=True)

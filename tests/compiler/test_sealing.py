@@ -7,9 +7,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import pytest
 from hypothesis import example, given
@@ -26,7 +25,7 @@ from agentgraph.compiler import (
     compile_spec,
 )
 from agentgraph.compiler.errors import AgentGraphError
-from agentgraph.compiler.sealing import canonical_json, json_form, seal
+from agentgraph.compiler.sealing import canonical_json, indented_json, json_form, seal
 
 ROOT = Path(__file__).resolve().parents[2]
 DESK = ROOT / "graphs" / "support_desk.yaml"
@@ -58,18 +57,18 @@ def test_the_digest_and_file_are_those_of_whole_serialisations(body: dict[str, A
     assert file == canonical_json({**body, "digest": digest}) + b"\n"
 
 
-@dataclass(frozen=True)
-class _Edge:
+class _Edge(NamedTuple):
     source: Annotated[str, Field(alias="from")]
     weight: int
 
 
-def test_a_dataclass_is_written_under_its_json_keys() -> None:
+def test_a_record_is_written_under_its_json_keys() -> None:
     edge = _Edge(source="a", weight=2**70)
     assert json_form(edge) == {"from": "a", "weight": 2**70}
     assert canonical_json(
         {"z": [edge], "a": None}
     ) == b'{"a":null,"z":[{"from":"a","weight":%d}]}' % (2**70)
+    assert indented_json([edge]) == b'[\n  {\n    "from": "a",\n    "weight": %d\n  }\n]' % 2**70
     with pytest.raises(TypeError):
         canonical_json({"a": object()})
 
