@@ -9,12 +9,12 @@ drawings read their attributes, `sealing` writes them as the compiled JSON (each
 its name, or its pydantic alias: a transition's `source` is `from`), and `CompiledGraph.load`
 validates a compiled file back into them with a pydantic TypeAdapter (unknown members refused).
 
-The records are typed NamedTuples: immutable, read by attribute, and built by a plain
-constructor call. A 10,000-agent graph has some 150,000 of them: pydantic models, validated on
-construction, cost as much as the rest of the compile, and frozen dataclasses twice what the
-lowering took with plain dicts (each is a container the garbage collector keeps walking; a tuple
-of strings, such as a transition, it stops tracking). Mappings and tool definitions inside them
-are plain dicts: read them, never change them.
+The records are typed NamedTuples (as `toolset.OfferedTool` is): immutable, read by attribute,
+built by a plain constructor call, and validated only where data comes in (a loaded file). A
+10,000-agent graph has some 150,000 of them: pydantic models, validated on construction, cost
+as much as the rest of the compile, and frozen dataclasses (a setattr per field) half as much
+again as NamedTuples. Mappings and tool definitions inside them are plain dicts: read them,
+never change them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import orjson
 from pydantic import Field
 
 from .errors import AgentGraphError
-from .sealing import canonical_json, indented_json, plain, seal
+from .sealing import canonical_json, indented_json, json_form, seal
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -240,7 +240,7 @@ class CompiledGraph:
         """The file form as UTF-8 bytes, ready to write; `indent` for reading and diffs (two
         spaces; the same data, so the same digest)."""
         if indent:
-            return indented_json({**plain(self.machine), "digest": self.digest}) + b"\n"
+            return indented_json({**json_form(self.machine), "digest": self.digest}) + b"\n"
         return self._file_form
 
     @cached_property
