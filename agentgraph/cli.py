@@ -196,21 +196,21 @@ def _compile(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if checked.diagnostics:
         _print_text(checked, sys.stderr)
-    if args.output and not args.indent:  # streamed into the file as it is sealed
+    if args.output and not args.indent:
         with writing(args.output), atomic_file(args.output, durable=False) as handle:
             graph = compile_into(checked, handle)  # made again from the spec at will: no fsync
     else:
         graph = compile_checked(checked)
-        parts = graph.file_parts(indent=args.indent)
+        parts = [graph.to_bytes(indent=args.indent)]
         if args.output:
             _write_atomic(args.output, parts, durable=False)
         else:
             _write_stdout(parts)
-    states = graph.data["states"]
-    tools = sum(len(state["tools"]) for state in states.values())
+    states = graph.states
+    tools = sum(len(state.tools) for state in states.values())
     line = (
         f"compiled {graph.name}: {len(states)} agent{'s' * (len(states) != 1)}, {tools} tools, "
-        f"{len(graph.data['transitions'])} transitions, {graph.digest[:19]}"
+        f"{len(graph.transitions)} transitions, {graph.digest[:19]}"
     )
     print(
         f"{line} -> {args.output}" if args.output else line,

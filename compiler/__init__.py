@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from .api import compile_spec, load_spec, spec_json_schema, validate
     from .codes import CODES, Code, Severity, explain
     from .diagnostics import Diagnostic, Span
-    from .machine import CompiledGraph, CompiledGraphError
-    from .machine_schema import State, Transition
+    from .machine import CompiledGraph, CompiledGraphError, State, Transition
     from .pipeline import (
         Checked,
         CompileError,
@@ -54,8 +53,8 @@ _HOMES: dict[str, str] = {
     "CompiledGraph": "machine",
     "CompiledGraphError": "machine",
     "GraphSpec": "spec",
-    "State": "machine_schema",
-    "Transition": "machine_schema",
+    "State": "machine",
+    "Transition": "machine",
     "spec_json_schema": "api",
 }
 """Each public name -> the module of this package that defines it."""

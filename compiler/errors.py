@@ -25,7 +25,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
-    ├── FaultError (RuntimeError)             a fault that cannot be applied (replay_fixtures/faults.py)
+    ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     └── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
 

@@ -1,12 +1,29 @@
-"""Lower a valid spec into a CompiledGraph: states with their model calls, and transitions."""
+"""Lower a valid spec into its compiled Machine: states with their model calls, and transitions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
 from .analysis import GraphAnalysis
-from .machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, TERMINALS, CompiledGraph
+from .machine import (
+    END,
+    GUARDRAIL_TRIPPED,
+    MAX_TURNS,
+    ContextType,
+    FunctionBinding,
+    GuardrailBinding,
+    HandoffBinding,
+    Instructions,
+    Machine,
+    ModelType,
+    OutputType,
+    SchemaType,
+    State,
+    StopAtToolNames,
+    Transition,
+)
 from .spec import (
     AgentSpec,
     AgentToolSpec,
@@ -35,44 +52,36 @@ AGENT_TOOL_PARAMETERS: dict[str, Any] = {
 }
 
 
-def lower(
-    spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None
-) -> CompiledGraph:
+def machine_of(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> Machine:
     """The compiled machine of a spec that passed the checks without errors."""
-    return CompiledGraph.from_data(lowered(spec, base_dir, analysis))
-
-
-def lowered(
-    spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None
-) -> dict[str, Any]:
-    """The data of the compiled machine, not yet sealed (no format, no digest)."""
     analysis = analysis or GraphAnalysis(spec)
     lowering = _Lowering(spec, base_dir, analysis)
     states = {name: lowering.state(name, agent) for name, agent in spec.agents.items()}
-    transitions = _transitions(spec, analysis)
     context = None
     if spec.context is not None:
-        context = {"schema": spec.context.json_schema, "python": spec.context.python}
-    data = {
-        "name": spec.name,
-        "description": spec.description,
-        "entry": spec.entry,
-        "max_turns": spec.defaults.max_turns,
-        "retry": spec.defaults.retry.model_dump(),
-        "tool_error": spec.defaults.tool_error,
-        "context": context,
-        "types": {name: _type(t) for name, t in spec.types.items()},
-        "states": states,
-        "transitions": transitions,
-        "terminals": list(TERMINALS),
-    }
-    return data
+        context = ContextType(schema=spec.context.json_schema, python=spec.context.python)
+    return Machine(
+        name=spec.name,
+        description=spec.description,
+        entry=spec.entry,
+        max_turns=spec.defaults.max_turns,
+        retry=spec.defaults.retry.model_dump(),
+        tool_error=spec.defaults.tool_error,
+        context=context,
+        types={name: _type(t) for name, t in spec.types.items()},
+        states=states,
+        transitions=tuple(_transitions(states, spec.entry, analysis)),
+    )
 
 
-def _type(type_spec: Any) -> dict[str, Any]:
+def _type(type_spec: Any) -> ModelType | SchemaType:
     if isinstance(type_spec, PythonType):
-        return {"python": type_spec.python}
-    return {"schema": type_spec}
+        return ModelType(python=type_spec.python)
+    return SchemaType(schema=type_spec)
+
+
+Tool = dict[str, Any]
+"""A tool as the API receives it."""
 
 
 class _Lowering:
@@ -81,99 +90,70 @@ class _Lowering:
 
     def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
-        self._declared = {
-            ref: (
-                _function(ref, tool.description, tool.parameters, tool.strict),
-                {"function": tool.function, "strict": tool.strict},
-            )
-            if tool.__class__ is FunctionToolSpec
-            else _declared(ref, tool)
-            for ref, tool in spec.tools.items()
-        }
-        agents = spec.agents
-        self._short_handoffs = {
-            target: (
-                name,
-                {"input_filter": None, "input_type": None, "to": target},
-                _function(
-                    name, _handoff_description(target, agents[target]), EMPTY_OBJECT_SCHEMA, True
-                ),
-            )
-            for target, name in analysis.transfer_names.items()
-        }
+        self._declared = {ref: _declared(ref, tool) for ref, tool in spec.tools.items()}
+        self._short_handoffs = {target: self._handoff(target) for target in analysis.transfer_names}
 
-    def state(self, name: str, agent: AgentSpec) -> dict[str, Any]:
+    def state(self, name: str, agent: AgentSpec) -> State:
         spec = self.spec
-        tools: list[dict[str, Any]] = []
-        functions: dict[str, Any] = {}
+        tools: list[Tool] = []
+        functions: dict[str, FunctionBinding] = {}
         agent_tools: dict[str, str] = {}
-        declared = self._declared
         for ref in agent.tools:
-            if ref.__class__ is AgentToolSpec:
+            if isinstance(ref, AgentToolSpec):
                 tool_name = agent_tool_name(ref)
                 agent_tools[tool_name] = ref.agent
-                tools.append(
-                    _function(
-                        tool_name,
-                        ref.description or spec.agents[ref.agent].description,
-                        AGENT_TOOL_PARAMETERS,
-                        True,
-                    )
-                )
+                description = ref.description or spec.agents[ref.agent].description
+                tools.append(_function(tool_name, description, AGENT_TOOL_PARAMETERS, True))
                 continue
-            tool, function = declared[ref]
+            tool, function = self._declared[ref]
             tools.append(tool)
             if function is not None:
                 functions[ref] = function
-        handoffs: dict[str, Any] = {}
-        shorts = self._short_handoffs
+        handoffs: dict[str, HandoffBinding] = {}
         for handoff in agent.handoffs:
-            if handoff.__class__ is str:
-                tool_name, entry, tool = shorts[handoff]
+            if isinstance(handoff, str):
+                tool_name, binding, tool = self._short_handoffs[handoff]
             else:
-                tool_name, entry, tool = self._long(handoff)
-            handoffs[tool_name] = entry
+                tool_name, binding, tool = self._handoff(handoff)
+            handoffs[tool_name] = binding
             tools.append(tool)
-        instructions = None
-        if agent.instructions is not None or agent.instructions_file is not None:
-            instructions = _instructions(agent, self.base_dir)
-        settings = self.analysis.settings(name)
         behavior = agent.tool_use_behavior
-        return {  # keys in sorted order, as in the file: the sorting serialiser then has no work
-            "agent_tools": agent_tools,
-            "description": agent.description,
-            "functions": functions,
-            "handoffs": handoffs,
-            "input_guardrails": [_guard(spec, g) for g in agent.input_guardrails]
-            if agent.input_guardrails
-            else [],
-            "instructions": instructions,
-            "model": agent.model or spec.defaults.model,
-            "model_settings": settings
-            if "tool_choice" not in settings
-            else _lowered_settings(settings, tools),
-            "output": _output(spec, agent) if agent.output_type is not None else None,
-            "output_guardrails": [_guard(spec, g) for g in agent.output_guardrails]
-            if agent.output_guardrails
-            else [],
-            "reset_tool_choice": agent.reset_tool_choice,
-            "tool_use_behavior": behavior if behavior.__class__ is str else _behavior(agent),
-            "tools": tools,
-        }
+        model = agent.model or spec.defaults.model
+        assert model is not None, "the checks give every agent a model"
+        return State(
+            description=agent.description,
+            model=model,
+            model_settings=_lowered_settings(self.analysis.settings(name), tools),
+            instructions=_instructions(agent, self.base_dir),
+            tools=tuple(tools),
+            functions=functions,
+            agent_tools=agent_tools,
+            handoffs=handoffs,
+            output=_output(spec, agent),
+            input_guardrails=tuple(_guard(spec, g) for g in agent.input_guardrails),
+            output_guardrails=tuple(_guard(spec, g) for g in agent.output_guardrails),
+            tool_use_behavior=(
+                StopAtToolNames(stop_at_tool_names=tuple(behavior.stop_at_tool_names))
+                if isinstance(behavior, StopAtTools)
+                else behavior
+            ),
+            reset_tool_choice=agent.reset_tool_choice,
+        )
 
-    def _long(self, handoff: str | HandoffSpec) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    def _handoff(self, handoff: str | HandoffSpec) -> tuple[str, HandoffBinding, Tool]:
+        """The tool name, binding and tool of a handoff (short form: a target's name)."""
         tool_name, target = handoff_tool_name(handoff), handoff_target(handoff)
         long = handoff if isinstance(handoff, HandoffSpec) else None
-        entry = {
-            "input_filter": long.input_filter if long else None,
-            "input_type": long.input_type if long else None,
-            "to": target,
-        }
+        binding = HandoffBinding(
+            to=target,
+            input_filter=long.input_filter if long else None,
+            input_type=long.input_type if long else None,
+        )
         description = (long.description if long else None) or _handoff_description(
             target, self.spec.agents[target]
         )
         tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
-        return tool_name, entry, tool
+        return tool_name, binding, tool
 
 
 def _handoff_description(target: str, agent: AgentSpec) -> str:
@@ -181,32 +161,33 @@ def _handoff_description(target: str, agent: AgentSpec) -> str:
     return f"Handoff to the {target} agent to handle the request. {agent.description or ''}"
 
 
-def _declared(ref: str, declared: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def _declared(
+    ref: str, declared: FunctionToolSpec | HostedToolSpec
+) -> tuple[Tool, FunctionBinding | None]:
     """A declared tool as the API receives it, and (for a function tool) how to call it."""
     if isinstance(declared, HostedToolSpec):
         return {**declared.options, "type": declared.hosted}, None
-    assert isinstance(declared, FunctionToolSpec)
     return (
         _function(ref, declared.description, declared.parameters, declared.strict),
-        {"function": declared.function, "strict": declared.strict},
+        FunctionBinding(function=declared.function, strict=declared.strict),
     )
 
 
-def _lowered_settings(settings: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
+def _lowered_settings(settings: dict[str, Any], tools: list[Tool]) -> dict[str, Any]:
     """Settings as the API takes them: a tool_choice naming a tool becomes the API's object."""
     choice = settings.get("tool_choice")
     if choice is None or choice in ("auto", "none", "required"):
         return settings
-    named = next((t for t in tools if t.get("name") == choice), None)
+    named = any(tool.get("name") == choice for tool in tools)
     lowered = {"type": "function", "name": choice} if named else {"type": choice}
     return {**settings, "tool_choice": lowered}
 
 
-def _function(name: str, description: str | None, parameters: Any, strict: bool) -> dict[str, Any]:
-    if description is None:
-        return {"name": name, "parameters": parameters, "strict": strict, "type": "function"}
+def _function(name: str, description: str | None, parameters: Any, strict: bool) -> Tool:
+    """A function tool as the API receives it (keys in the order of the file, sorted)."""
+    described = {} if description is None else {"description": description}
     return {
-        "description": description,
+        **described,
         "name": name,
         "parameters": parameters,
         "strict": strict,
@@ -221,7 +202,7 @@ def _handoff_parameters(spec: GraphSpec, handoff: HandoffSpec | None) -> Any:
     return None if isinstance(declared, PythonType) else declared
 
 
-def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
+def _instructions(agent: AgentSpec, base_dir: FsPath) -> Instructions | None:
     if agent.instructions_file is not None:
         source = (base_dir / agent.instructions_file).read_text(encoding="utf-8")
         file: str | None = agent.instructions_file
@@ -229,87 +210,46 @@ def _instructions(agent: AgentSpec, base_dir: FsPath) -> dict[str, Any] | None:
         source, file = agent.instructions, None
     else:
         return None
-    return {
-        "file": file,
-        "source": source,
-        "template": "{{" in source or "{%" in source or "{#" in source,
-    }
+    template = "{{" in source or "{%" in source or "{#" in source
+    return Instructions(source=source, template=template, file=file)
 
 
-def _output(spec: GraphSpec, agent: AgentSpec) -> dict[str, Any] | None:
+def _output(spec: GraphSpec, agent: AgentSpec) -> OutputType | None:
     if agent.output_type is None:
         return None
     declared = spec.types[agent.output_type]
     if isinstance(declared, PythonType):
-        return {"name": agent.output_type, "schema": None, "python": declared.python}
-    return {"name": agent.output_type, "schema": declared, "python": None}
+        return OutputType(name=agent.output_type, python=declared.python)
+    return OutputType(name=agent.output_type, schema=declared)
 
 
-def _guard(spec: GraphSpec, name: str) -> dict[str, str]:
-    return {"name": name, "function": spec.guardrails[name].function}
+def _guard(spec: GraphSpec, name: str) -> GuardrailBinding:
+    return GuardrailBinding(name=name, function=spec.guardrails[name].function)
 
 
-def _behavior(agent: AgentSpec) -> Any:
-    behavior = agent.tool_use_behavior
-    if isinstance(behavior, StopAtTools):
-        return {"stop_at_tool_names": list(behavior.stop_at_tool_names)}
-    return behavior
-
-
-def _transitions(spec: GraphSpec, analysis: GraphAnalysis) -> list[dict[str, Any]]:
-    """Every edge of the machine, in an order that depends only on the spec's content."""
-    edges: list[dict[str, Any]] = []
-    add, extend = edges.append, edges.extend
-    cycles = analysis.handoff_cycles
-    targets = analysis.references.targets
-    functions = analysis.function_tools.keys()
-    agents = spec.agents
-    forced = analysis.forced
-    entry = spec.entry
-    short = {
-        target: ("handoff:" + tool_name, target)  # (label, target) of a short-form handoff
-        for target, tool_name in analysis.transfer_names.items()
-    }
-    for name in sorted(agents):
-        agent = agents[name]
-        if name not in forced or agent.reset_tool_choice:  # a turn may end in a final output
-            add({"from": name, "on": "final_output", "to": END, "tools": None})
-        if agent.output_guardrails or (name == entry and agent.input_guardrails):
-            add({"from": name, "on": "guardrail_tripped", "to": GUARDRAIL_TRIPPED, "tools": None})
-        handoffs = agent.handoffs
-        if targets[name] == handoffs:  # all in short form
-            labels = sorted(map(short.__getitem__, handoffs))
-        else:
-            tool_names = map(handoff_tool_name, handoffs)
-            labels = sorted(
-                zip(
-                    ["handoff:" + tool_name for tool_name in tool_names], targets[name], strict=True
-                )
-            )
-        extend([{"from": name, "on": on, "to": target, "tools": None} for on, target in labels])
-        refs = agent.tools
-        calls_tools = bool(refs) and (
-            not functions.isdisjoint(refs) or any(r.__class__ is AgentToolSpec for r in refs)
-        )
-        behavior = agent.tool_use_behavior
-        if (calls_tools and behavior != "stop_on_first_tool") or name in cycles:
-            add({"from": name, "on": "max_turns", "to": MAX_TURNS, "tools": None})
+def _transitions(
+    states: Mapping[str, State], entry: str, analysis: GraphAnalysis
+) -> list[Transition]:
+    """Every edge of the machine, read from its lowered states, in an order that depends only
+    on the spec's content (states by name; an agent's handoffs by tool name, which the checks
+    keep unique per agent)."""
+    edges: list[Transition] = []
+    for name in sorted(states):
+        state = states[name]
+        if name not in analysis.forced or state.reset_tool_choice:  # may end in a final output
+            edges.append(Transition(source=name, on="final_output", to=END))
+        if state.output_guardrails or (name == entry and state.input_guardrails):
+            edges.append(Transition(source=name, on="guardrail_tripped", to=GUARDRAIL_TRIPPED))
+        for tool in sorted(state.handoffs):
+            edges.append(Transition(source=name, on="handoff:" + tool, to=state.handoffs[tool].to))
+        calls_tools = bool(state.functions or state.agent_tools)
+        behavior = state.tool_use_behavior
+        if (calls_tools and behavior != "stop_on_first_tool") or name in analysis.handoff_cycles:
+            edges.append(Transition(source=name, on="max_turns", to=MAX_TURNS))
         if calls_tools:
-            if isinstance(behavior, StopAtTools):
-                add(
-                    {
-                        "from": name,
-                        "on": "tool_calls",
-                        "to": END,
-                        "tools": sorted(behavior.stop_at_tool_names),
-                    }
-                )
-            add(
-                {
-                    "from": name,
-                    "on": "tool_calls",
-                    "to": END if behavior == "stop_on_first_tool" else name,
-                    "tools": None,
-                }
-            )
+            if isinstance(behavior, StopAtToolNames):
+                stop_at = tuple(sorted(behavior.stop_at_tool_names))
+                edges.append(Transition(source=name, on="tool_calls", to=END, tools=stop_at))
+            back = END if behavior == "stop_on_first_tool" else name
+            edges.append(Transition(source=name, on="tool_calls", to=back))
     return edges

@@ -10,7 +10,7 @@ from .analysis import GraphAnalysis
 from .checks import CheckContext, run_checks
 from .diagnostics import Diagnostic, Span, has_errors
 from .errors import AgentGraphError
-from .lower import lower, lowered
+from .lower import machine_of
 from .machine import CompiledGraph
 from .shape import check_shape
 from .source import MAX_BYTES, SourceFile, parse_source, read_source
@@ -63,18 +63,17 @@ def check_text(
 
 def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
     """Lower a checked spec and write its compiled file to `handle` (binary, from its
-    position; a real file is streamed, with no whole copy in memory); raises CompileError
-    when the spec has errors."""
-    if not checked.ok or checked.spec is None:
-        raise CompileError(checked.diagnostics)
-    return CompiledGraph.written(lowered(checked.spec, checked.base_dir, checked.analysis), handle)
+    position), whole; raises CompileError when the spec has errors."""
+    graph = compile_checked(checked)
+    handle.write(graph.to_bytes())
+    return graph
 
 
 def compile_checked(checked: Checked) -> CompiledGraph:
     """Lower a checked spec; raises CompileError when it has errors."""
     if not checked.ok or checked.spec is None:
         raise CompileError(checked.diagnostics)
-    return lower(checked.spec, checked.base_dir, checked.analysis)
+    return CompiledGraph.sealed(machine_of(checked.spec, checked.base_dir, checked.analysis))
 
 
 def _check(

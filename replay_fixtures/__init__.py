@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from .assertions import assert_agents, assert_path
     from .cassette import Cassette, CassetteError
     from .faults import (
+        FaultError,
         FaultPlan,
+        InvalidFault,
         close_after_events,
         close_before_first_event,
         cut_stream,
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
         stall,
     )
     from .fixture import CassetteFixture
-    from .faults import FaultError, InvalidFault
     from .scrub import DEFAULT_SCRUBBER, Scrubber
     from .server import ReplayServer
     from .session import CassetteMismatch, RecordMode

@@ -23,9 +23,9 @@ class StaleCassette(AgentGraphError, ValueError):
 def graph_ref(graph: CompiledGraph) -> GraphRef:
     """What a cassette records about the graph a session ran."""
     targets: dict[str, set[str]] = {}
-    for state in graph.data["states"].values():
-        for tool, binding in state["handoffs"].items():
-            targets.setdefault(tool, set()).add(binding["to"])
+    for state in graph.states.values():
+        for tool, binding in state.handoffs.items():
+            targets.setdefault(tool, set()).add(binding.to)
     handoffs = {tool: " or ".join(sorted(to)) for tool, to in targets.items()}
     return GraphRef(
         name=graph.name, digest=graph.digest, states=graph.state_digests(), handoffs=handoffs

@@ -40,7 +40,7 @@ def open_model_client(
     """A RetryingCaller over `transport` ("http", "websocket", or a Transport object), with the
     graph's retry settings overridden by `retry`. The websocket always streams."""
     clock = clock or SystemClock()
-    policy = RetryPolicy.from_settings(graph.data.get("retry"), **dict(retry or {}))
+    policy = RetryPolicy.from_settings(graph.machine.retry, **dict(retry or {}))
     if isinstance(transport, str):
         if transport not in TRANSPORTS:
             raise UserError(

@@ -11,15 +11,15 @@ from .errors import UserError
 
 def checked_context(graph: CompiledGraph, context: Any) -> Any:
     """`context` if it fits the graph's context schema; a UserError listing what does not."""
-    declared = graph.data.get("context")
-    if declared is None or declared.get("schema") is None:
+    declared = graph.machine.context
+    if declared is None or declared.schema is None:
         return {} if context is None else context
     if context is None:
         context = {}
     from jsonschema import Draft202012Validator
 
     errors = sorted(
-        Draft202012Validator(declared["schema"]).iter_errors(context),
+        Draft202012Validator(declared.schema).iter_errors(context),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
@@ -34,8 +34,9 @@ def template_view(graph: CompiledGraph, context: Any) -> Any:
     """The context as instruction templates see it: properties the schema declares but the
     run left out are there as None, so `{% if context.locale %}` works under StrictUndefined
     (a name the schema does not declare is still an error)."""
-    declared = graph.data.get("context") or {}
-    properties = (declared.get("schema") or {}).get("properties")
+    declared = graph.machine.context
+    schema = declared.schema if declared is not None else None
+    properties = (schema or {}).get("properties")
     if not isinstance(context, dict) or not isinstance(properties, dict):
         return context
     return {**dict.fromkeys(properties), **context}

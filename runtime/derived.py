@@ -9,26 +9,30 @@ not always one strict mode accepts. Each state's derived request parts are built
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import create_model
+
+from agentgraph.compiler.machine import DeclaredType, ModelType, State
 
 from .errors import UserError
 from .functions import Functions
 from .state_cache import PerState
 
 Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
+Types = Mapping[str, DeclaredType]
 _DERIVED: PerState[Parts] = PerState()
 
 
-def request_parts(state: Any, graph_types: dict[str, Any], functions: Functions) -> Parts:
+def request_parts(state: State, graph_types: Types, functions: Functions) -> Parts:
     """The tools list and the `text.format` of a state, with every schema filled in."""
     return _DERIVED.get(
         state, lambda s: (_tools(s, graph_types, functions), _text_format(s, functions))
     )
 
 
-def _tools(state: Any, graph_types: dict[str, Any], functions: Functions) -> list[dict[str, Any]]:
+def _tools(state: State, graph_types: Types, functions: Functions) -> list[dict[str, Any]]:
     if all(
         tool.get("type") != "function" or tool.get("parameters") is not None for tool in state.tools
     ):
@@ -46,27 +50,29 @@ def _tools(state: Any, graph_types: dict[str, Any], functions: Functions) -> lis
 
 
 def _parameters(
-    state: Any, name: str, graph_types: dict[str, Any], functions: Functions
+    state: State, name: str, graph_types: Types, functions: Functions
 ) -> dict[str, Any]:
     if name in state.functions:
         return signature_schema(functions.resolve(state.functions[name].function))
     binding = state.handoffs[name]
-    python = graph_types[binding.input_type]["python"]
-    return _model_schema(functions.resolve(python), python)
+    declared = graph_types[str(binding.input_type)]
+    assert isinstance(declared, ModelType)  # a schema type has its parameters already
+    return _model_schema(functions.resolve(declared.python), declared.python)
 
 
-def _text_format(state: Any, functions: Functions) -> dict[str, Any] | None:
+def _text_format(state: State, functions: Functions) -> dict[str, Any] | None:
     output = state.output
     if output is None:
         return None
-    if output.json_schema is not None:
+    if output.schema is not None:
         return {
             "type": "json_schema",
             "name": "final_output",
-            "schema": output.json_schema,
+            "schema": output.schema,
             "strict": True,
         }
-    schema = _model_schema(functions.resolve(output.python), output.python)
+    python = str(output.python)
+    schema = _model_schema(functions.resolve(python), python)
     return {"type": "json_schema", "name": "final_output", "schema": schema, "strict": False}
 
 

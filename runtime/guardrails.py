@@ -1,10 +1,14 @@
-"""Run guardrails: `guard(context, agent, value) -> {"tripwire_triggered": bool, "output_info": ...}`
-(an object with those attributes works too). Several guardrails run concurrently."""
+"""Run guardrails: `guard(context, agent, value)` returns
+`{"tripwire_triggered": bool, "output_info": ...}` (or an object with those attributes).
+Several guardrails run concurrently."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
+
+from agentgraph.compiler.machine import GuardrailBinding
 
 from .errors import (
     GuardrailTripwireTriggered,
@@ -15,7 +19,13 @@ from .functions import Functions, call_positional
 
 
 async def check_guardrails(
-    bindings: list[Any], *, kind: str, agent: str, value: Any, context: Any, functions: Functions
+    bindings: Sequence[GuardrailBinding],
+    *,
+    kind: str,
+    agent: str,
+    value: Any,
+    context: Any,
+    functions: Functions,
 ) -> None:
     """Raise the tripwire error of the first guardrail (in declared order) that trips."""
     if not bindings:

@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agentgraph.compiler.machine import HandoffBinding, ModelType, State
+
+from .derived import Types
 from .errors import ModelBehaviorError
 from .events import RunItem
 from .functions import Functions, call_positional
@@ -33,7 +36,7 @@ _TOOL_ITEMS = {
 
 
 def handoff_items(
-    calls: list[dict[str, Any]], state: Any, agent: str, types: dict[str, Any], functions: Functions
+    calls: list[dict[str, Any]], state: State, agent: str, types: Types, functions: Functions
 ) -> list[RunItem]:
     """The output of each handoff call: the first hands off (its input checked against its
     input_type: a JSON Schema, or a pydantic model for a `python:` type), the others are
@@ -45,7 +48,8 @@ def handoff_items(
             arguments = arguments_of(first)
         except ValueError as exc:
             raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}`: {exc}") from None
-        python = (types.get(binding.input_type) or {}).get("python")
+        declared = types.get(binding.input_type)
+        python = declared.python if isinstance(declared, ModelType) else None
         problem = (
             _unfit(functions.resolve(python), arguments)
             if python
@@ -73,7 +77,7 @@ def _unfit(model: Any, arguments: dict[str, Any]) -> str | None:
 
 
 async def filter_history(
-    binding: Any, history: list[dict[str, Any]], functions: Functions
+    binding: HandoffBinding, history: list[dict[str, Any]], functions: Functions
 ) -> list[dict[str, Any]]:
     """The conversation the target agent sees: `remove_all_tools` drops tool calls and their
     outputs (hosted ones too); an import path gets the items and returns the ones to keep."""

@@ -8,6 +8,8 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from agentgraph.compiler.machine import State
+
 from .errors import UserError
 
 
@@ -23,13 +25,13 @@ def _template(source: str) -> Template:
     return _environment().from_string(source)
 
 
-def render(state: Any, agent: str, context: Any) -> str | None:
+def render(state: State, agent: str, context: Any) -> str | None:
     """The instructions of a state for this run's context (None when the agent has none)."""
     instructions = state.instructions
     if instructions is None:
         return None
     if not instructions.template:
-        return str(instructions.source)
+        return instructions.source
     try:
         return _template(instructions.source).render(
             context=context, agent={"name": agent, "description": state.description}

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agentgraph.compiler.machine import State
+
 from .errors import ModelBehaviorError
 from .functions import Functions
 
 
-def parse_final_output(state: Any, agent: str, text: str | None, functions: Functions) -> Any:
+def parse_final_output(state: State, agent: str, text: str | None, functions: Functions) -> Any:
     """The final output of a state's last turn: its text, a dict valid under the output schema,
     or an instance of the output's pydantic model."""
     output = state.output
@@ -36,7 +38,7 @@ def parse_final_output(state: Any, agent: str, text: str | None, functions: Func
         ) from None
     from jsonschema import Draft202012Validator
 
-    error = next(iter(Draft202012Validator(output.json_schema).iter_errors(value)), None)
+    error = next(iter(Draft202012Validator(output.schema or {}).iter_errors(value)), None)
     if error is not None:
         raise ModelBehaviorError(
             f"agent `{agent}` answered an invalid {output.name}: {error.message}"

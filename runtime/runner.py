@@ -17,7 +17,14 @@ from typing import Any, Protocol
 
 from openai.types.responses import Response, ResponseStreamEvent
 
-from agentgraph.compiler.machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
+from agentgraph.compiler.machine import (
+    END,
+    GUARDRAIL_TRIPPED,
+    MAX_TURNS,
+    CompiledGraph,
+    State,
+    StopAtToolNames,
+)
 
 from .context import template_view
 from .derived import request_parts
@@ -84,7 +91,7 @@ class Run:
         self.pending: list[dict[str, Any]] = []
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
-        self.max_turns = options.max_turns or int(graph.data["max_turns"])
+        self.max_turns = options.max_turns or graph.machine.max_turns
         self.template_context = template_view(graph, options.context)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
@@ -112,6 +119,7 @@ class Run:
                     yield item
             assert response is not None
             output = sort_output(state, self.agent, response)
+            event: StreamEvent
             for event in self._add(output.items, from_response=True):
                 yield event
             if output.handoff_calls:
@@ -128,7 +136,7 @@ class Run:
                 return
 
     async def _model_turn(
-        self, state: Any, first: bool
+        self, state: State, first: bool
     ) -> AsyncIterator[RawResponseEvent | Response]:
         """Call the model once; the entry agent's input guardrails run alongside the first call."""
         options = self.options
@@ -138,7 +146,7 @@ class Run:
             else (state.model_settings.get("tool_choice"))
         )
         chained = options.chain_responses and self.previous_id is not None
-        tools, text_format = request_parts(state, self.graph.data["types"], options.functions)
+        tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
         body = request_body(
             state,
             render(state, self.agent, self.template_context),
@@ -186,14 +194,14 @@ class Run:
         self.previous_id, self.pending = response.id, []
         yield response
 
-    async def _tools(self, state: Any, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
+    async def _tools(self, state: State, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
         """Run the turn's tool calls; True when tool_use_behavior ends the run on them."""
         outputs = await self._run_tools(state, output.tool_calls)
         events: list[StreamEvent] = [*self._add(outputs)]
         self.tools_used.add(self.agent)
         behavior = state.tool_use_behavior
         names = output.called_tools
-        stop_at = behavior.get("stop_at_tool_names", []) if isinstance(behavior, dict) else []
+        stop_at = behavior.stop_at_tool_names if isinstance(behavior, StopAtToolNames) else ()
         stopping = [i for i, name in enumerate(names) if name in stop_at]
         if behavior == "stop_on_first_tool" or stopping:
             index = stopping[0] if stopping else 0
@@ -203,7 +211,7 @@ class Run:
         self._step("tool_calls", self.agent, names)
         return events, False
 
-    async def _handoff(self, state: Any, output: TurnOutput) -> list[StreamEvent]:
+    async def _handoff(self, state: State, output: TurnOutput) -> list[StreamEvent]:
         """Run any tool calls of the turn, then the first handoff; later handoffs are refused."""
         outputs = await self._run_tools(state, output.tool_calls) if output.tool_calls else []
         first = output.handoff_calls[0]
@@ -212,7 +220,7 @@ class Run:
             output.handoff_calls,
             state,
             self.agent,
-            self.graph.data["types"],
+            self.graph.machine.types,
             self.options.functions,
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
@@ -222,7 +230,7 @@ class Run:
         self.agent = binding.to
         return events
 
-    async def _finish(self, state: Any, text: str | None) -> None:
+    async def _finish(self, state: State, text: str | None) -> None:
         final = parse_final_output(state, self.agent, text, self.options.functions)
         self.result.final_output = final
         try:
@@ -239,14 +247,14 @@ class Run:
             raise
         self._step("final_output", END)
 
-    async def _run_tools(self, state: Any, calls: list[dict[str, Any]]) -> list[RunItem]:
+    async def _run_tools(self, state: State, calls: list[dict[str, Any]]) -> list[RunItem]:
         return await run_tool_calls(
             calls,
             state,
             self.agent,
             functions=self.options.functions,
             context=self.options.context,
-            tool_error=str(self.graph.data["tool_error"]),
+            tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
         )
 
@@ -275,20 +283,20 @@ class Run:
 
 def _terminal_response(event: ResponseStreamEvent) -> Response | None:
     if event.type in ("response.completed", "response.incomplete", "response.failed"):
-        return event.response  # type: ignore[union-attr]
+        return event.response
     return None
 
 
 async def _beside(guard: asyncio.Task[None] | None, call: Any) -> Response:
     """Await the model call; if the guardrail trips first, cancel the call and raise."""
     if guard is None:
-        return await call  # type: ignore[no-any-return]
+        return await call
     model = asyncio.ensure_future(call)
     done, _ = await asyncio.wait({guard, model}, return_when=asyncio.FIRST_COMPLETED)
     if guard in done and guard.exception() is not None:
         model.cancel()
         raise guard.exception()  # type: ignore[misc]
-    return await model  # type: ignore[no-any-return]
+    return await model
 
 
 async def _raise_if_tripped(guard: asyncio.Task[None] | None, wait: bool = False) -> None:

@@ -5,7 +5,9 @@ reused while it is cached)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
+
+from agentgraph.compiler.machine import State
 
 Value = TypeVar("Value")
 
@@ -15,9 +17,9 @@ class PerState(Generic[Value]):
 
     def __init__(self, size: int = 4096) -> None:
         self._size = size
-        self._entries: dict[int, tuple[Any, Value]] = {}
+        self._entries: dict[int, tuple[State, Value]] = {}
 
-    def get(self, state: Any, build: Callable[[Any], Value]) -> Value:
+    def get(self, state: State, build: Callable[[State], Value]) -> Value:
         entry = self._entries.get(id(state))
         if entry is None:
             if len(self._entries) >= self._size:

@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from agentgraph.compiler.machine import State
+
 from .events import RunItem
 from .functions import Functions, call, to_output
 from .state_cache import PerState
@@ -18,7 +20,7 @@ NestedRun = Callable[[str, str], Awaitable[Any]]
 
 async def run_tool_calls(
     calls: list[dict[str, Any]],
-    state: Any,
+    state: State,
     agent: str,
     *,
     functions: Functions,
@@ -40,7 +42,7 @@ async def run_tool_calls(
 
 async def _one(
     call_item: dict[str, Any],
-    state: Any,
+    state: State,
     agent: str,
     functions: Functions,
     context: Any,
@@ -71,7 +73,7 @@ async def _one(
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
 
 
-def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str | None:
+def invalid_arguments(state: State, name: str, arguments: dict[str, Any]) -> str | None:
     """Why `arguments` do not fit the parameters the state declares for tool `name`, or None."""
     validator = _validators(state).get(name)
     if validator is None or validator.is_valid(arguments):
@@ -84,12 +86,12 @@ def invalid_arguments(state: Any, name: str, arguments: dict[str, Any]) -> str |
 _VALIDATORS: PerState[dict[str, Any]] = PerState()
 
 
-def _validators(state: Any) -> dict[str, Any]:
+def _validators(state: State) -> dict[str, Any]:
     """A JSON Schema validator per tool of a state, built once per state."""
     return _VALIDATORS.get(state, _build_validators)
 
 
-def _build_validators(state: Any) -> dict[str, Any]:
+def _build_validators(state: State) -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
     return {

@@ -8,6 +8,8 @@ from typing import Any
 
 from openai.types.responses import Response
 
+from agentgraph.compiler.machine import State
+
 from .events import ItemKind, RunItem
 
 _SETTINGS_SENT = (
@@ -23,7 +25,7 @@ _SETTINGS_SENT = (
 
 
 def request_body(
-    state: Any,
+    state: State,
     instructions: str | None,
     input_items: list[dict[str, Any]],
     *,
@@ -71,7 +73,7 @@ class TurnOutput:
         return tuple(str(c["name"]) for c in self.tool_calls)
 
 
-def sort_output(state: Any, agent: str, response: Response) -> TurnOutput:
+def sort_output(state: State, agent: str, response: Response) -> TurnOutput:
     """Split a response's output items: messages, tool calls (function and agent tools, and
     unknown names, which get an error output), handoff calls, and hosted/reasoning items."""
     turn = TurnOutput()

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..machine import CompiledGraph
+from ..machine import CompiledGraph, OutputType, State
+from ..sealing import plain
 from .model import Diagram, Node
 from .templating import render
 
@@ -31,7 +32,7 @@ def page(
         counts[node.kind] = counts.get(node.kind, 0) + 1
     return render(
         "page.html.j2",
-        graph=graph.data,
+        graph=graph,
         diagram=diagram,
         counts=counts,
         svg=_PROLOGUE.sub("", svg, count=1),
@@ -52,7 +53,7 @@ def _diagnostic(d: Diagnostic) -> dict[str, Any]:
 
 
 def _details(graph: CompiledGraph, node: Node) -> dict[str, Any]:
-    state = graph.data["states"].get(node.agent) if node.agent is not None else None
+    state = graph.states.get(node.agent) if node.agent is not None else None
     sections: list[Section]
     if state is None:
         sections = [("", _TERMINALS.get(node.kind, ""), "text")]
@@ -92,27 +93,25 @@ _TERMINALS = {
 }
 
 
-def _agent(state: dict[str, Any], entry: bool) -> list[Section]:
-    instructions = state.get("instructions") or {}
-    source = instructions.get("source") or "(none)"
-    if instructions.get("file"):
-        source = f"# from {instructions['file']}\n{source}"
+def _agent(state: State, entry: bool) -> list[Section]:
+    instructions = state.instructions
+    source = (instructions.source if instructions else "") or "(none)"
+    if instructions and instructions.file:
+        source = f"# from {instructions.file}\n{source}"
     handoffs = [
-        f"{tool} → {h['to']}"
-        + (f" (input: {h['input_type']})" if h["input_type"] else "")
-        + (f" [filter: {h['input_filter']}]" if h["input_filter"] else "")
-        for tool, h in state["handoffs"].items()
+        f"{tool} → {h.to}"
+        + (f" (input: {h.input_type})" if h.input_type else "")
+        + (f" [filter: {h.input_filter}]" if h.input_filter else "")
+        for tool, h in state.handoffs.items()
     ]
-    tools = [
-        t.get("name") or t["type"] for t in state["tools"] if t.get("name") not in state["handoffs"]
-    ]
-    output = state.get("output")
-    guards = [f"input: {g['name']}" for g in state["input_guardrails"]]
-    guards += [f"output: {g['name']}" for g in state["output_guardrails"]]
+    tools = [t.get("name") or t["type"] for t in state.tools if t.get("name") not in state.handoffs]
+    output = state.output
+    guards = [f"input: {g.name}" for g in state.input_guardrails]
+    guards += [f"output: {g.name}" for g in state.output_guardrails]
     sections: list[Section] = [
-        ("Description", state.get("description") or "", "text"),
-        ("Model", state["model"] + ("  (entry agent)" if entry else ""), "text"),
-        ("Settings", _json(state["model_settings"]) if state["model_settings"] else "", "code"),
+        ("Description", state.description or "", "text"),
+        ("Model", state.model + ("  (entry agent)" if entry else ""), "text"),
+        ("Settings", _json(state.model_settings) if state.model_settings else "", "code"),
         ("Instructions", source, "code"),
         ("Tools", "\n".join(tools), "list"),
         ("Handoffs", "\n".join(handoffs), "list"),
@@ -120,42 +119,42 @@ def _agent(state: dict[str, Any], entry: bool) -> list[Section]:
         ("Guardrails", "\n".join(guards), "list"),
         (
             "Tool use",
-            _json(state["tool_use_behavior"])
-            + ("" if state["reset_tool_choice"] else "; tool_choice not reset"),
+            _json(state.tool_use_behavior)
+            + ("" if state.reset_tool_choice else "; tool_choice not reset"),
             "text",
         ),
     ]
     return [s for s in sections if s[1]]
 
 
-def _output(output: dict[str, Any]) -> str:
-    if output.get("python"):
-        return f"{output['name']}: {output['python']}"
-    return f"{output['name']}\n{_json(output['schema'])}"
+def _output(output: OutputType) -> str:
+    if output.python:
+        return f"{output.name}: {output.python}"
+    return f"{output.name}\n{_json(output.schema)}"
 
 
-def _tool(state: dict[str, Any], node: Node) -> list[Section]:
+def _tool(state: State, node: Node) -> list[Section]:
     if node.kind == "hosted":
-        hosted: dict[str, Any] = next((t for t in state["tools"] if t["type"] == node.name), {})
+        hosted: dict[str, Any] = next((t for t in state.tools if t["type"] == node.name), {})
         options = {k: v for k, v in hosted.items() if k != "type"}
         return [
             ("Hosted tool", node.name, "text"),
             *([("Options", _json(options), "code")] if options else []),
         ]
-    tool: dict[str, Any] = next((t for t in state["tools"] if t.get("name") == node.name), {})
+    tool: dict[str, Any] = next((t for t in state.tools if t.get("name") == node.name), {})
     sections: list[Section] = [("Description", tool.get("description") or "", "text")]
     if node.kind == "agent_tool":
         sections.append(
-            ("Runs", f"the agent {state['agent_tools'][node.name]} (a nested run)", "text")
+            ("Runs", f"the agent {state.agent_tools[node.name]} (a nested run)", "text")
         )
     else:
-        binding = state["functions"][node.name]
-        sections.append(("Function", binding["function"], "code"))
-        sections.append(("Strict", "yes" if binding["strict"] else "no", "text"))
+        binding = state.functions[node.name]
+        sections.append(("Function", binding.function, "code"))
+        sections.append(("Strict", "yes" if binding.strict else "no", "text"))
     if tool.get("parameters") is not None:
         sections.append(("Parameters", _json(tool["parameters"]), "code"))
     return [s for s in sections if s[1]]
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+    return json.dumps(plain(value), indent=2, ensure_ascii=False, sort_keys=True)

@@ -13,10 +13,11 @@ pass over states and transitions, without recursion: linear in the size of the g
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph
+from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph, State, Transition
 
 NodeKind = Literal[
     "start",
@@ -140,11 +141,10 @@ class Diagram:
 
 def build(graph: CompiledGraph) -> Diagram:
     """The diagram of a compiled graph."""
-    states: dict[str, Any] = graph.data["states"]
-    transitions: list[dict[str, Any]] = graph.data["transitions"]
-    by_agent: dict[str, list[dict[str, Any]]] = {name: [] for name in states}
-    for transition in transitions:
-        by_agent[transition["from"]].append(transition)
+    states = graph.states
+    by_agent: dict[str, list[Transition]] = {name: [] for name in states}
+    for transition in graph.transitions:
+        by_agent[transition.source].append(transition)
     order = _reading_order(graph.entry, states, by_agent)
     ids = {name: f"a{index}" for index, name in enumerate(order)}
     clusters = tuple(_cluster(name, states[name], ids, graph.entry) for name in order)
@@ -156,7 +156,7 @@ def build(graph: CompiledGraph) -> Diagram:
     for name in order:
         for transition in by_agent[name]:
             edges.append(_transition(transition, ids, f"e{len(edges)}", name in nested))
-            reached.add(transition["to"])
+            reached.add(transition.to)
     terminals = tuple(
         Node(TERMINAL_IDS[name], TERMINAL_KINDS[name], CAPTIONS[name])
         for name in TERMINAL_KINDS
@@ -170,7 +170,7 @@ def target_id(name: str, agent_ids: dict[str, str]) -> str:
     return TERMINAL_IDS.get(name) or agent_ids[name]
 
 
-def _cluster(name: str, state: dict[str, Any], ids: dict[str, str], entry: str) -> Cluster:
+def _cluster(name: str, state: State, ids: dict[str, str], entry: str) -> Cluster:
     own = ids[name]
     nodes = [
         Node(
@@ -180,48 +180,47 @@ def _cluster(name: str, state: dict[str, Any], ids: dict[str, str], entry: str) 
             name,
             name == entry,
             _agent_note(state),
-            state.get("description") or "",
+            state.description or "",
         )
     ]
     for index, tool in enumerate(_drawn_tools(state)):
         kind, tool_name, tooltip, note = tool
         nodes.append(Node(f"{own}t{index}", kind, tool_name, name, note=note, tooltip=tooltip))
-    for side, short in (("input", "gi"), ("output", "go")):
-        for index, guard in enumerate(state[f"{side}_guardrails"]):
+    sides = (("input", "gi", state.input_guardrails), ("output", "go", state.output_guardrails))
+    for side, short, guards in sides:
+        for index, guard in enumerate(guards):
             nodes.append(
                 Node(
                     f"{own}{short}{index}",
                     f"{side}_guardrail",  # type: ignore[arg-type]
-                    guard["name"],
+                    guard.name,
                     name,
-                    tooltip=guard["function"],
+                    tooltip=guard.function,
                 )
             )
     return Cluster(f"c{own}", name, tuple(nodes))
 
 
-def _agent_note(state: dict[str, Any]) -> str:
-    output = state.get("output")
-    return " · ".join([state["model"], *([f"→ {output['name']}"] if output else [])])
+def _agent_note(state: State) -> str:
+    output = state.output
+    return " · ".join([state.model, *([f"→ {output.name}"] if output else [])])
 
 
-def _drawn_tools(state: dict[str, Any]) -> list[tuple[NodeKind, str, str, str]]:
+def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
     """(kind, name, tooltip, note) of each tool an agent offers, except its handoff tools."""
     drawn: list[tuple[NodeKind, str, str, str]] = []
-    for tool in state["tools"]:
-        name = tool.get("name")
+    for tool in state.tools:
+        name = str(tool.get("name"))
         if tool["type"] != "function":
             drawn.append(("hosted", str(tool["type"]), "hosted tool", "hosted"))
-        elif name in state["agent_tools"]:
+        elif name in state.agent_tools:
             drawn.append(("agent_tool", name, tool.get("description") or "", ""))
-        elif name in state["functions"]:
+        elif name in state.functions:
             drawn.append(("function", name, tool.get("description") or "", ""))
     return drawn
 
 
-def _cluster_edges(
-    cluster: Cluster, state: dict[str, Any], ids: dict[str, str], start: int
-) -> list[Edge]:
+def _cluster_edges(cluster: Cluster, state: State, ids: dict[str, str], start: int) -> list[Edge]:
     agent, *others = cluster.nodes
     edges: list[Edge] = []
     for node in others:
@@ -232,44 +231,44 @@ def _cluster_edges(
         kind: EdgeKind = "output_guardrail" if node.kind == "output_guardrail" else "tool"
         edges.append(Edge(eid, agent.id, node.id, kind))
         if node.kind == "agent_tool":
-            target = ids[state["agent_tools"][node.name]]
+            target = ids[state.agent_tools[node.name]]
             edges.append(Edge(f"e{start + len(edges)}", node.id, target, "runs"))
     return edges
 
 
 def _reading_order(
-    entry: str, states: dict[str, Any], by_agent: dict[str, list[dict[str, Any]]]
+    entry: str, states: Mapping[str, State], by_agent: dict[str, list[Transition]]
 ) -> list[str]:
     """Agents breadth-first from the entry (handoffs, then agents used as tools), then the
     unreachable ones by name: the same order whether the graph came from a spec or a file."""
     order, seen = [entry], {entry}
     for name in order:  # grows while walked: a worklist, no recursion
-        targets = [t["to"] for t in by_agent[name] if t["on"].startswith("handoff:")]
-        for target in [*targets, *states[name]["agent_tools"].values()]:
+        targets = [t.to for t in by_agent[name] if t.on.startswith("handoff:")]
+        for target in [*targets, *states[name].agent_tools.values()]:
             if target not in seen:
                 seen.add(target)
                 order.append(target)
     return order + sorted(set(states) - seen)
 
 
-def _nested(entry: str, by_agent: dict[str, list[dict[str, Any]]]) -> set[str]:
+def _nested(entry: str, by_agent: dict[str, list[Transition]]) -> set[str]:
     """Agents that only ever run as tools (nested runs): their end returns to the caller."""
     main, todo = {entry}, [entry]
     while todo:  # a worklist, not recursion: a 100,000-agent chain is fine
         for transition in by_agent[todo.pop()]:
-            if transition["on"].startswith("handoff:") and transition["to"] not in main:
-                main.add(transition["to"])
-                todo.append(transition["to"])
+            if transition.on.startswith("handoff:") and transition.to not in main:
+                main.add(transition.to)
+                todo.append(transition.to)
     return set(by_agent) - main
 
 
-def _transition(transition: dict[str, Any], ids: dict[str, str], eid: str, nested: bool) -> Edge:
-    on: str = transition["on"]
-    source, target = ids[transition["from"]], target_id(transition["to"], ids)
-    tools = transition.get("tools") or []
+def _transition(transition: Transition, ids: dict[str, str], eid: str, nested: bool) -> Edge:
+    on = transition.on
+    source, target = ids[transition.source], target_id(transition.to, ids)
+    tools = transition.tools or ()
     if on.startswith("handoff:"):
         return Edge(eid, source, target, "handoff", on.removeprefix("handoff:"), on)
-    if on == "tool_calls" and transition["to"] == END:
+    if on == "tool_calls" and transition.to == END:
         verb = "returns" if nested else "stops"
         label = f"{verb} on " + ", ".join(tools) if tools else f"{verb} on first tool call"
         return Edge(eid, source, target, "stop", label, on)

@@ -103,9 +103,9 @@ def apply(diagram: Diagram, overlay: PathOverlay) -> Diagram:
                 f"{step.to!r}) is not a transition of {diagram.name}"
             )
         marks[by_transition[key]].append(" ".join([f"#{number}", ", ".join(step.tools)]).strip())
-        visited.update((key[0], key[2]))  # type: ignore[arg-type]
+        visited.update((key[0], key[2]))
         for tool in step.tools:
-            edge = tool_edges.get((key[0], tool))  # type: ignore[arg-type]
+            edge = tool_edges.get((key[0], tool))
             for taken in (edge, runs.get(edge.target) if edge else None):
                 if taken is not None:
                     marks[taken.id].append(f"#{number}")

@@ -275,11 +275,17 @@ def test_digest_is_sha256_of_the_canonical_json_without_the_digest(baseline: Com
     )
 
 
-def test_the_indented_form_holds_the_same_graph_and_digest(baseline: CompiledGraph) -> None:
+def test_the_indented_form_holds_the_same_graph_and_digest(
+    baseline: CompiledGraph, tmp_path: Path
+) -> None:
     text = baseline.to_bytes(indent=True).decode()
     assert text.startswith('{\n  "context": ') and text.endswith("}\n")
     assert json.loads(text) == baseline.data
-    assert CompiledGraph.from_data(json.loads(text)).digest == baseline.digest
+    path = tmp_path / "indented.json"
+    path.write_text(text, encoding="utf-8")
+    loaded = CompiledGraph.load(path)
+    assert loaded.digest == baseline.digest and loaded.machine == baseline.machine
+    assert loaded.to_bytes() == baseline.to_bytes()
 
 
 def test_digest_changes_with_the_content() -> None:

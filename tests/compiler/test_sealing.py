@@ -1,19 +1,34 @@
-"""Sealing a compiled graph: its digest and file, whole or streamed, equal full serialisations
-(whatever groups of members are empty, numbers beyond 64 bits included)."""
+"""Sealing a compiled graph: its digest is sha256 of the canonical JSON (sorted keys, compact,
+UTF-8) without the digest, and its file is that JSON with the digest added in its sorted place
+(numbers beyond 64 bits included); the typed machine is written under its JSON keys."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-from typing import Any
-from unittest.mock import patch
+import json
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
+from pydantic import Field
 
-from agentgraph.compiler import sealing
-from agentgraph.compiler.machine import canonical_json
+from agentgraph.compiler import (
+    CompiledGraph,
+    CompiledGraphError,
+    State,
+    Transition,
+    check_file,
+    compile_into,
+    compile_spec,
+)
+from agentgraph.compiler.errors import AgentGraphError
+from agentgraph.compiler.sealing import canonical_json, indented_json, json_form, seal
+
+ROOT = Path(__file__).resolve().parents[2]
+DESK = ROOT / "graphs" / "support_desk.yaml"
 
 _json_values = st.recursive(
     st.none()
@@ -26,72 +41,77 @@ _json_values = st.recursive(
     ),
     max_leaves=20,
 )
-
-
-_keys = st.sampled_from(
-    [
-        "context",
-        "dig",
-        "digestive",
-        "entry",
-        "format",
-        "states",
-        "statesman",
-        "terminals",
-        "transitions",
-    ]
-) | st.text(max_size=10)
-"""Member names on both sides of the places the members are split at (`digest`, `states`)."""
-
-
-@given(body=st.dictionaries(_keys, _json_values, max_size=8))
-def test_the_file_splices_the_digest_where_a_full_serialisation_puts_it(
-    body: dict[str, Any],
-) -> None:
-    """The members are serialised in groups (split at `digest` and `states`, any of them
-    possibly empty) and hashed while the last group is written: the digest and the file must be
-    those of whole serialisations."""
-    body.pop("digest", None)
-    digest, pieces = sealing.seal(body)
-    assert digest == "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
-    assert b"".join(pieces) == canonical_json({**body, "digest": digest}) + b"\n"
-
-
-_names = st.text(max_size=6)
-
-
-@settings(max_examples=60)
-@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1, before=b"")  # 2nd chunk
-@example(body={"entry": "a"}, states={"a": 1}, per_chunk=1, before=b"")  # nothing after them
-@example(body={"terminals": []}, states={"b": 1, "a": 2}, per_chunk=1, before=b"")  # nor before
-@example(body={"entry": "a"}, states={"a": 1, "b": 2**70}, per_chunk=1, before=b"[")
-@given(
-    body=st.dictionaries(_keys, _json_values, max_size=6),
-    states=st.dictionaries(_names, _json_values, max_size=12) | _json_values,
-    per_chunk=st.integers(min_value=1, max_value=4),
-    before=st.sampled_from([b"", b"[\n"]),
+_keys = st.sampled_from(["context", "dig", "digestive", "entry", "format", "states"]) | st.text(
+    max_size=10
 )
-def test_a_graph_streamed_to_its_file_is_the_graph_sealed_whole(
-    tmp_path_factory: pytest.TempPathFactory,
-    body: dict[str, Any],
-    states: Any,
-    per_chunk: int,
-    before: bytes,
-) -> None:
-    """`compile -o` streams the states a chunk at a time and writes the digest last, into its
-    place: the file and the digest must be those of sealing the whole (numbers beyond 64 bits
-    included, which send it back to the whole), wherever in the file it starts. An in-memory
-    buffer, which cannot be streamed to, gets the same."""
-    body = {**body, "states": states}
+
+
+@example(body={"a": 2**70, "b": 5.960464477539063e-08})  # the standard library writes it all
+@given(body=st.dictionaries(_keys, _json_values, max_size=8))
+def test_the_digest_and_file_are_those_of_whole_serialisations(body: dict[str, Any]) -> None:
+    """Members are serialised one by one and joined twice (without and with the digest): the
+    result must be the serialisation of the whole, integers beyond 64 bits included."""
     body.pop("digest", None)
-    whole_digest, pieces = sealing.seal(body)
-    whole = b"".join(pieces)
-    path = tmp_path_factory.mktemp("sealed") / "graph.json"
-    with patch.object(sealing, "STATES_PER_CHUNK", per_chunk), path.open("wb") as handle:
-        handle.write(before)
-        digest = sealing.write_sealed(body, handle)
-        assert handle.tell() == len(before) + len(whole)
-        handle.write(b"]")
-    assert (digest, path.read_bytes()) == (whole_digest, before + whole + b"]")
-    buffer = io.BytesIO()
-    assert (sealing.write_sealed(body, buffer), buffer.getvalue()) == (whole_digest, whole)
+    digest, file = seal(body)
+    assert digest == "sha256:" + hashlib.sha256(canonical_json(body)).hexdigest()
+    assert file == canonical_json({**body, "digest": digest}) + b"\n"
+
+
+class _Edge(NamedTuple):
+    source: Annotated[str, Field(alias="from")]
+    weight: int
+
+
+def test_a_record_is_written_under_its_json_keys() -> None:
+    edge = _Edge(source="a", weight=2**70)
+    assert json_form(edge) == {"from": "a", "weight": 2**70}
+    assert canonical_json(
+        {"z": [edge], "a": None}
+    ) == b'{"a":null,"z":[{"from":"a","weight":%d}]}' % (2**70)
+    assert indented_json([edge]) == b'[\n  {\n    "from": "a",\n    "weight": %d\n  }\n]' % 2**70
+    with pytest.raises(TypeError):
+        canonical_json({"a": object()})
+
+
+def test_the_machine_is_typed_and_written_as_the_file_says() -> None:
+    graph = compile_spec(DESK)
+    state = graph.machine.states["triage"]
+    assert isinstance(state, State) and isinstance(graph.transitions[0], Transition)
+    data = json.loads(graph.to_bytes())
+    assert data["states"]["triage"]["tools"] == list(state.tools)
+    first = data["transitions"][0]
+    assert first == {
+        "from": graph.transitions[0].source,
+        "on": graph.transitions[0].on,
+        "to": graph.transitions[0].to,
+        "tools": None,
+    }
+    assert data["max_turns"] == graph.machine.max_turns
+
+
+def test_compile_into_writes_the_whole_file_from_the_handle_s_position(tmp_path: Path) -> None:
+    checked = check_file(DESK)
+    whole = compile_spec(DESK).to_bytes()
+    buffer = io.BytesIO(b"[")
+    buffer.seek(1)
+    assert compile_into(checked, buffer).to_bytes() == whole
+    assert buffer.getvalue() == b"[" + whole
+    path = tmp_path / "desk.json"
+    with path.open("wb") as handle:
+        graph = compile_into(checked, handle)
+    assert path.read_bytes() == whole and CompiledGraph.load(path).digest == graph.digest
+
+
+def test_a_file_of_the_wrong_shape_is_refused_naming_the_file_and_the_place(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(compile_spec(DESK).to_bytes())
+    data["states"]["triage"]["handoffs"]["transfer_to_billing"]["to"] = 7
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CompiledGraphError) as raised:
+        CompiledGraph.load(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: not a compiled agentgraph file")
+    assert "states.triage.handoffs.transfer_to_billing.to" in message
+    assert isinstance(raised.value, AgentGraphError) and isinstance(raised.value, ValueError)
