@@ -20,13 +20,14 @@ if TYPE_CHECKING:
         load_spec,
         validate,
     )
-    from agentgraph.compiler.errors import AgentGraphError
+    from agentgraph.compiler.errors import AgentGraphError, InvalidArgument
 
 __version__ = "0.1.0"
 
 _HOMES: dict[str, str] = {
     "AgentGraphError": "agentgraph.compiler.errors",
     "CompileError": "agentgraph.compiler",
+    "InvalidArgument": "agentgraph.compiler.errors",
     "CompiledGraph": "agentgraph.compiler",
     "Diagnostic": "agentgraph.compiler",
     "GraphSpec": "agentgraph.compiler",
@@ -42,6 +43,7 @@ __all__ = [
     "AgentGraphError",
     "CompileError",
     "CompiledGraph",
+    "InvalidArgument",
     "Diagnostic",
     "GraphSpec",
     "check_file",

@@ -5,6 +5,7 @@ is the same class. Each error also subclasses the builtin a caller would catch (
 for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
 
     AgentGraphError
+    ├── InvalidArgument (ValueError, TypeError)   a call with an argument it cannot take
     ├── CompileError (ValueError)             a spec that does not compile; .diagnostics
     ├── CompiledGraphError (ValueError)       a compiled file that cannot be used
     ├── EmitError                             drawing a graph failed (compiler/emit/errors.py)
@@ -25,6 +26,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
+    ├── ReplaySetupError (RuntimeError)       interception already active, or a server that won't start
+    ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     └── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
@@ -41,4 +44,9 @@ class AgentGraphError(Exception):
     """Every error agentgraph raises on purpose: catch this to catch them all."""
 
 
-__all__ = ["AgentGraphError"]
+class InvalidArgument(AgentGraphError, ValueError, TypeError):
+    """A function was called with an argument it cannot take (`name=value!r` in the message).
+    Both a ValueError and a TypeError: a wrong value and a wrong type are caught alike."""
+
+
+__all__ = ["AgentGraphError", "InvalidArgument"]

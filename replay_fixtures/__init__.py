@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .assertions import assert_agents, assert_path
+    from .assertions import PathMismatch, assert_agents, assert_path
     from .cassette import Cassette, CassetteError
     from .faults import (
         FaultError,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .fixture import CassetteFixture
     from .scrub import DEFAULT_SCRUBBER, Scrubber
     from .server import ReplayServer
-    from .session import CassetteMismatch, RecordMode
+    from .session import CassetteMismatch, RecordMode, ReplaySetupError
     from .staleness import StaleCassette
     from .use import CassetteInUse, use_cassette
 
@@ -58,9 +58,11 @@ _HOMES: dict[str, str] = {
     # assertions on a run's path
     "assert_agents": "assertions",
     "assert_path": "assertions",
+    "PathMismatch": "assertions",
     # errors
     "CassetteError": "cassette",
     "CassetteMismatch": "session",
+    "ReplaySetupError": "session",
     "FaultError": "faults",
     "InvalidFault": "faults",
     "StaleCassette": "staleness",
@@ -92,6 +94,8 @@ __all__ = [
     # errors
     "CassetteError",
     "CassetteMismatch",
+    "PathMismatch",
+    "ReplaySetupError",
     "FaultError",
     "InvalidFault",
     "StaleCassette",

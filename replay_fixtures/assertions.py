@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from agentgraph.compiler.errors import AgentGraphError
+
 StepLike = tuple[str, str, str] | str
+
+
+class PathMismatch(AgentGraphError, AssertionError):
+    """The run took another path than the test expected: an AssertionError, as the assertion
+    helpers of pytest and unittest raise, so that a test reads it as a failed check."""
 
 
 def path_of(result: Any) -> list[tuple[str, str, str]]:
@@ -23,7 +30,7 @@ def assert_path(result: Any, expected: Sequence[StepLike]) -> None:
     actual = path_of(result)
     wanted = [_parse(step) for step in expected]
     if actual != wanted:
-        raise AssertionError(
+        raise PathMismatch(
             "the run took another path:\n  expected: "
             + _show(wanted)
             + "\n  actual:   "
@@ -38,7 +45,7 @@ def assert_agents(result: Any, expected: Sequence[str]) -> None:
         if not agents or agents[-1] != agent:
             agents.append(agent)
     if agents != list(expected):
-        raise AssertionError(
+        raise PathMismatch(
             f"the run went through {' -> '.join(agents) or 'no agent'}, not {' -> '.join(expected)}"
         )
 

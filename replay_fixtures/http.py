@@ -45,6 +45,8 @@ from types import ModuleType
 from typing import Any
 from unittest import mock
 
+from agentgraph.compiler.errors import InvalidArgument
+
 from .cassette import HttpRequest, HttpResponse, SseEvent
 from .faults import FaultPlan, HttpStrike
 from .http_messages import (
@@ -59,7 +61,7 @@ from .http_messages import (
     streams,
 )
 from .http_streams import Recorder, TeeBody, played_body, stall_error, stall_timeout
-from .session import Session
+from .session import ReplaySetupError, Session
 from .timing import ClockLike, ReplayTime
 from .vcr_bridge import PENDING, Pending, SessionCassette, patchers
 
@@ -104,7 +106,7 @@ class HttpInterceptor:
         if pace is not None and (
             isinstance(pace, bool) or not isinstance(pace, int | float) or not pace >= 0
         ):
-            raise ValueError(f"pace={pace!r} must be None or a number >= 0")
+            raise InvalidArgument(f"pace={pace!r} must be None or a number >= 0")
         self.pace = None if pace is None else float(pace)
         self._stack: ExitStack | None = None
         self._open: set[Recorder] = set()
@@ -116,7 +118,7 @@ class HttpInterceptor:
 
     def install(self, session: Session, faults: FaultPlan, clock: ClockLike | None) -> None:
         if not _ACTIVE.acquire(blocking=False):
-            raise RuntimeError(
+            raise ReplaySetupError(
                 "HTTP interception is already active in this process (one use_cassette at a time)"
             )
         self.session, self.faults, self.time = session, faults, ReplayTime(clock)

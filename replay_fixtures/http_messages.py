@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from .cassette import HttpInteraction, HttpRequest, HttpResponse
+from .cassette import CassetteError, HttpInteraction, HttpRequest, HttpResponse
 from .scrub import Scrubber
 
 __all__ = [
@@ -135,7 +135,7 @@ def body_bytes(response: HttpResponse) -> bytes:
         try:
             return base64.b64decode(response.base64, validate=True)
         except binascii.Error as exc:
-            raise ValueError(f"response base64 is not valid base64: {exc}") from None
+            raise CassetteError(f"a recorded response's base64 is not valid: {exc}") from None
     return b""
 
 

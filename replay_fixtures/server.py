@@ -40,7 +40,7 @@ from .api_errors import ErrorAnswer, error_answer, error_frame
 from .cassette import Frame, HttpResponse, SseEvents
 from .faults import FaultPlan, HttpStrike
 from .http_messages import body_bytes, request_of
-from .session import CassetteMismatch, Session
+from .session import CassetteMismatch, ReplaySetupError, Session
 from .ws_frames import Message, message_of
 from .ws_memory import UNSENDABLE_CODES
 from .ws_replay import Interruptions, Player, Script
@@ -104,7 +104,7 @@ class ReplayServer:
         )
         self._thread.start()
         if not ready.wait(10) or not self._server.started:
-            raise RuntimeError("the replay server did not start")
+            raise ReplaySetupError("the replay server did not start")
         self._port = self._server.servers[0].sockets[0].getsockname()[1]
         return self
 

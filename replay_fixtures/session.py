@@ -27,6 +27,11 @@ class RecordMode(StrEnum):
     ALL = "all"
 
 
+class ReplaySetupError(AgentGraphError, RuntimeError):
+    """Recording or replay cannot start: interception is already active in this process, or
+    the loopback replay server did not start."""
+
+
 class CassetteMismatch(AgentGraphError, LookupError):
     """A request the cassette has no unplayed recording for, while replaying only (or no
     cassette at all): a lookup that found nothing.

@@ -15,6 +15,8 @@ import time
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
+from agentgraph.compiler.errors import InvalidArgument
+
 __all__ = ["ClockLike", "ReplayTime"]
 
 
@@ -31,7 +33,7 @@ class ReplayTime:
         if clock is not None and not (
             callable(getattr(clock, "monotonic", None)) and callable(getattr(clock, "sleep", None))
         ):
-            raise TypeError(f"clock={clock!r} needs monotonic() and sleep(seconds)")
+            raise InvalidArgument(f"clock={clock!r} needs monotonic() and sleep(seconds)")
         self.clock = clock
 
     def monotonic(self) -> float:
@@ -65,11 +67,11 @@ def _run_without_loop(awaitable: Awaitable[Any], clock: object) -> None:
             if steps.send(None) is not None:
                 break
         else:  # pragma: no cover
-            raise TypeError(f"{clock!r}.sleep() never finished")
+            raise InvalidArgument(f"clock={clock!r}: its sleep() never finished")
     except StopIteration:
         return
     steps.close()
-    raise TypeError(
+    raise InvalidArgument(
         f"clock={clock!r}: its sleep() waits on an event loop, which a sync "
         "client does not run; use an async client, or a clock whose sleep only "
         "moves time on (FakeClock)"

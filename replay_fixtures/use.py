@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from agentgraph.compiler.errors import InvalidArgument
+
 from .cassette import Cassette, GraphRef
 from .faults import Fault, FaultPlan
 from .http import HttpInterceptor
@@ -79,7 +81,7 @@ def _graph_ref(graph: Any) -> GraphRef | None:
         from .staleness import graph_ref
 
         return graph_ref(graph)
-    raise TypeError(f"graph={graph!r} must be a CompiledGraph, a GraphRef or None")
+    raise InvalidArgument(f"graph={graph!r} must be a CompiledGraph, a GraphRef or None")
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +122,9 @@ def use_cassette(
     try:
         mode = RecordMode(mode)
     except ValueError:
-        raise ValueError(f"mode={mode!r} must be one of none, once, new_episodes, all") from None
+        raise InvalidArgument(
+            f"mode={mode!r} must be one of none, once, new_episodes, all"
+        ) from None
     plan = _fault_plan(faults)
     session = Session(
         path, mode, scrubber=scrubber, graph=_graph_ref(graph), recorded_with=dict(_versions())

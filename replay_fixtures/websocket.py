@@ -49,9 +49,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
+from agentgraph.compiler.errors import InvalidArgument
+
 from .cassette import Close, WebSocketInteraction
 from .faults import FaultPlan
-from .session import CassetteMismatch, Session
+from .session import CassetteMismatch, ReplaySetupError, Session
 from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
 from .ws_memory import MemoryServer, MemoryTransport
 from .ws_replay import Interruptions, Player, Script
@@ -100,7 +102,7 @@ class WebSocketInterceptor:
 
     def install(self, session: Session, faults: FaultPlan | None = None, clock: Any = None) -> None:
         if self.session is not None:
-            raise RuntimeError("this WebSocketInterceptor is already installed")
+            raise ReplaySetupError("this WebSocketInterceptor is already installed")
         self.session = session
         self.faults = faults if faults is not None else FaultPlan()
         self._timer = _timer_of(clock)
@@ -356,7 +358,7 @@ def _timer_of(clock: Any) -> Timer:
         return clock.monotonic
     if callable(clock):
         return clock
-    raise TypeError(f"clock must have monotonic() or be a function, not {clock!r}")
+    raise InvalidArgument(f"clock={clock!r} must have monotonic() or be a function")
 
 
 async def _materialized(message: Any) -> Any:

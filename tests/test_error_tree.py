@@ -7,6 +7,8 @@ import importlib
 import pkgutil
 from types import ModuleType
 
+import pytest
+
 import agentgraph
 from agentgraph.compiler.errors import AgentGraphError
 
@@ -34,6 +36,9 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
     "agentgraph.replay_fixtures.session.CassetteMismatch": LookupError,
     "agentgraph.replay_fixtures.faults.FaultError": RuntimeError,
+    "agentgraph.replay_fixtures.session.ReplaySetupError": RuntimeError,
+    "agentgraph.replay_fixtures.assertions.PathMismatch": AssertionError,
+    "agentgraph.compiler.errors.InvalidArgument": ValueError,
     "agentgraph.replay_fixtures.faults.InvalidFault": ValueError,
     "agentgraph.exits.UsageError": ValueError,
 }
@@ -102,3 +107,31 @@ def test_a_cassette_that_does_not_fit_is_not_an_assertion_error() -> None:
 
 def test_the_root_is_agentgraph_agentgraph_error() -> None:
     assert agentgraph.AgentGraphError is AgentGraphError
+
+
+def test_a_wrong_argument_is_caught_as_either_builtin() -> None:
+    from agentgraph.replay_fixtures import use_cassette
+
+    with pytest.raises(ValueError, match=r"mode='sometimes' must be one of"):
+        with use_cassette("unused.json", mode="sometimes"):
+            pass
+    with pytest.raises(TypeError, match=r"graph=42 must be"):
+        with use_cassette("unused.json", graph=42):
+            pass
+
+
+def test_a_path_assertion_is_an_assertion_error_and_ours() -> None:
+    from agentgraph.replay_fixtures import PathMismatch, assert_agents
+
+    with pytest.raises(PathMismatch, match="went through triage -> billing, not triage") as caught:
+        assert_agents(
+            {
+                "path": [
+                    {"agent": "triage", "on": "h", "to": "billing"},
+                    {"agent": "billing", "on": "final_output", "to": "end"},
+                ]
+            },
+            ["triage"],
+        )
+    assert isinstance(caught.value, AssertionError)
+    assert isinstance(caught.value, AgentGraphError)

@@ -12,6 +12,7 @@ import pytest
 EXPECTED: dict[str, set[str]] = {
     "agentgraph": {
         "AgentGraphError",
+        "InvalidArgument",
         "CompileError",
         "CompiledGraph",
         "Diagnostic",
@@ -135,6 +136,8 @@ EXPECTED: dict[str, set[str]] = {
         "assert_path",
         "CassetteError",
         "CassetteMismatch",
+        "PathMismatch",
+        "ReplaySetupError",
         "FaultError",
         "InvalidFault",
         "StaleCassette",

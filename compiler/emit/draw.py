@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from ..diagnostics import Diagnostic
+from ..errors import InvalidArgument
 from ..machine import CompiledGraph
 from . import dot as _dot
 from . import html as _html
@@ -105,7 +106,7 @@ def render(
         return to_html(
             graph, direction=direction, path=path, diagnostics=diagnostics, dot_binary=dot_binary
         )
-    raise ValueError(f"format={format!r} is not one of {', '.join(FORMATS)}")
+    raise InvalidArgument(f"format={format!r} is not one of {', '.join(FORMATS)}")
 
 
 __all__ = [

@@ -361,7 +361,7 @@ async def test_invoice(agentgraph_cassette):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*AssertionError: the run took another path:*",
+            "*PathMismatch: the run took another path:*",
             "*  expected: triage -final_output-> __end__",
             "*  actual:   triage -handoff:transfer_to_billing-> billing, billing -tool_calls-> "
             "billing, billing -final_output-> __end__",
