@@ -52,7 +52,7 @@ MAX_NESTING = 1000
 """The deepest nesting a YAML spec may have (PyYAML's C parser recurses once per level)."""
 
 _FLOW_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|#[^\n]*|[\[\]{}]')
-_DEEP_BLOCK = re.compile(r"^[ \t\-?:]{%d,}" % (2 * MAX_NESTING), re.M)
+_DEEP_BLOCK = re.compile(rf"^[ \t\-?:]{{{2 * MAX_NESTING},}}", re.M)
 
 
 def deep_nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path as FsPath
 
 from ..analysis import GraphAnalysis
-from ..diagnostics import Diagnostic, Path
+from ..diagnostics import Diagnostic, NodePath
 from ..spec import GraphSpec
 from ..toolset import OfferedTool
 
@@ -24,7 +24,7 @@ class CheckContext:
     base_dir: FsPath
     resolve: bool = False
 
-    def diag(self, code: str, message: str, path: Path, **kwargs: object) -> Diagnostic:
+    def diag(self, code: str, message: str, path: NodePath, **kwargs: object) -> Diagnostic:
         return Diagnostic.make(code, message, self.file, path, **kwargs)  # type: ignore[arg-type]
 
     def offered(self, agent_name: str) -> list[OfferedTool]:
