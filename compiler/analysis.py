@@ -3,6 +3,7 @@ use: the names the agents use, their settings and tools, and the agent graphs (n
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
@@ -86,8 +87,12 @@ class GraphAnalysis:
         agents = self.spec.agents
         graph = nx.DiGraph()
         graph.add_nodes_from(agents)
-        for name, targets in self.references.targets.items():
-            graph.add_edges_from((name, target) for target in targets if target in agents)
+        graph.add_edges_from(
+            (name, target)
+            for name, targets in self.references.targets.items()
+            for target in targets
+            if target in agents
+        )
         return graph
 
     @cached_property
@@ -104,21 +109,30 @@ class GraphAnalysis:
     @cached_property
     def reachable(self) -> set[str]:
         """Agents a run can reach from the entry, through handoffs and agents used as tools (a
-        misspelt target taken as the agent it presumably means)."""
-        entry, agents = self.spec.entry, self.spec.agents
-        if entry not in agents:
+        misspelt target taken as the agent it presumably means): a walk from the entry."""
+        entry = self.spec.entry
+        if entry not in self.spec.agents:
             return set()
-        meant = self.meant_declarations["agents"]
-        graph = nx.DiGraph(self.handoff_graph)
-        graph.add_edges_from(self.agent_tool_graph.edges)
-        for name, agent in agents.items():
-            for target in self.references.targets[name]:
-                if target in meant:
-                    graph.add_edge(name, meant[target])
-            for ref in agent.tools:
-                if isinstance(ref, AgentToolSpec) and ref.agent in meant:
-                    graph.add_edge(name, meant[ref.agent])
-        return nx.descendants(graph, entry) | {entry}
+        reached = {entry}
+        waiting = [entry]
+        while waiting:
+            for target in self._leads_to(waiting.pop()):
+                if target not in reached:
+                    reached.add(target)
+                    waiting.append(target)
+        return reached
+
+    def _leads_to(self, name: str) -> Iterator[str]:
+        """The agents an agent hands off to or uses as tools; a name that resolves to nothing
+        is taken as the agent it presumably means (or left out if it means none)."""
+        agents, meant = self.spec.agents, self.meant_declarations["agents"]
+        used = list(self.references.targets[name])
+        used.extend(ref.agent for ref in agents[name].tools if isinstance(ref, AgentToolSpec))
+        for target in used:
+            if target in agents:
+                yield target
+            elif target in meant:
+                yield meant[target]
 
     @cached_property
     def handoff_cycles(self) -> set[str]:
@@ -133,11 +147,11 @@ class GraphAnalysis:
     def able_to_reach(self, targets: set[str]) -> set[str]:
         """Agents from which some agent in `targets` can be reached by handoffs (the targets
         themselves included): a walk backwards along the handoffs from all of them."""
-        graph = self.handoff_graph
+        handing_off_to = self.handoff_graph.pred  # agent -> the agents that hand off to it
         able = set(targets)
         waiting = list(targets)
         while waiting:
-            for source in graph.predecessors(waiting.pop()):
+            for source in handing_off_to[waiting.pop()]:
                 if source not in able:
                     able.add(source)
                     waiting.append(source)

@@ -26,15 +26,16 @@ class OfferedTool(NamedTuple):
     path: NodePath
 
 
-@lru_cache(maxsize=65536)
 def function_style(name: str) -> str:
     """The Agents SDK's tool-name transform: unsafe characters (spaces included) to `_`,
-    lowercased. (Cached: a large spec names each agent in many handoffs.)"""
+    lowercased."""
     return _UNSAFE.sub("_", name).lower()
 
 
+@lru_cache(maxsize=65536)
 def transfer_name(target: str) -> str:
-    """The name of the generated tool of a handoff to `target`: transfer_to_<agent>."""
+    """The name of the generated tool of a handoff to `target`: transfer_to_<agent>. (Cached:
+    a large spec hands off to each agent from many others.)"""
     return f"transfer_to_{function_style(target)}"
 
 
@@ -67,6 +68,9 @@ def offered_tools(spec: GraphSpec, agent_name: str, agent: AgentSpec) -> list[Of
             offered.append(OfferedTool(ref, "function", ref, path))
     for index, handoff in enumerate(agent.handoffs):
         path = ("agents", agent_name, "handoffs", index)
-        name = handoff_tool_name(handoff)
-        offered.append(OfferedTool(name, "handoff", handoff_target(handoff), path))
+        if isinstance(handoff, HandoffSpec):
+            name = handoff.tool_name or transfer_name(handoff.to)
+            offered.append(OfferedTool(name, "handoff", handoff.to, path))
+        else:
+            offered.append(OfferedTool(transfer_name(handoff), "handoff", handoff, path))
     return offered

@@ -34,26 +34,20 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
                 hint="rename the agent",
             )
         for index, handoff in enumerate(agent.handoffs):
-            path: NodePath = (*base, "handoffs", index)
+            long: HandoffSpec | None
             if isinstance(handoff, HandoffSpec):
-                target, path = handoff.to, (*path, "to")
+                target, long = handoff.to, handoff
             else:
-                target = handoff
+                target, long = handoff, None
             if target not in agents:
                 yield ctx.diag(
                     "AG011",
                     f"handoff target `{target}` is not an agent",
-                    path,
+                    (*base, "handoffs", index, "to") if long else (*base, "handoffs", index),
                     hint=did_you_mean(target, agents) or _declared("agents", agents),
                 )
-            if (
-                isinstance(handoff, HandoffSpec)
-                and handoff.input_type is not None
-                and handoff.input_type not in types
-            ):
-                yield _unknown_type(
-                    ctx, handoff.input_type, (*base, "handoffs", index, "input_type")
-                )
+            if long is not None and long.input_type is not None and long.input_type not in types:
+                yield _unknown_type(ctx, long.input_type, (*base, "handoffs", index, "input_type"))
         for index, ref in enumerate(agent.tools):
             if isinstance(ref, AgentToolSpec):
                 if ref.agent not in agents:

@@ -167,7 +167,7 @@ def _simple_uses(source: str) -> list[tuple[str, int]] | None:
     jinja2's parser (about 100 µs a template) keeps the per-agent walk cheap for the
     instructions most specs have; any other template is parsed by jinja2."""
     matches = list(_SIMPLE_EXPRESSION.finditer(source))
-    if "{" in _SIMPLE_EXPRESSION.sub("\0", source):
+    if source.count("{") != 2 * len(matches):  # a `{` outside the simple expressions (each has two)
         return None
     return [
         (m.group(2), source.count("\n", 0, m.start()) + 1)

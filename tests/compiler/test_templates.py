@@ -8,7 +8,7 @@ from pathlib import Path as FsPath
 from typing import Any
 from unittest.mock import patch
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from agentgraph.compiler.checks import CheckContext, templates
@@ -43,6 +43,7 @@ TEXT = ["Hello ", "route the request. ", "ü", ""]
 pieces = st.lists(st.sampled_from(TEXT + SIMPLE + OTHER), max_size=5).map("".join)
 
 
+@settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(st.lists(pieces | st.none(), min_size=1, max_size=4))
 @example(["Hi {{ context.nope }}"])  # simple in form, but not a declared field
 @example(["{{ context.cust", "omer }}"])  # an expression only if two agents' texts ran together
