@@ -11,7 +11,7 @@ import networkx as nx
 
 from .references import References, gather_references, meant_declarations
 from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, HostedToolSpec, settings_for
-from .toolset import OfferedTool, offered_tools, transfer_name
+from .toolset import transfer_name
 
 _UNFORCED = (None, "auto", "none")
 
@@ -22,7 +22,6 @@ class GraphAnalysis:
     def __init__(self, spec: GraphSpec) -> None:
         self.spec = spec
         self._settings: dict[str, dict[str, Any]] = {}
-        self._offered: dict[str, list[OfferedTool]] = {}
 
     @cached_property
     def references(self) -> References:
@@ -34,12 +33,6 @@ class GraphAnalysis:
         """What each name that resolves to nothing presumably means, by section (see
         `references.meant_declarations`)."""
         return meant_declarations(self.spec, self.references)
-
-    def offered(self, name: str) -> list[OfferedTool]:
-        """The tools an agent offers the model, named as the API sees them, computed once."""
-        if name not in self._offered:
-            self._offered[name] = offered_tools(self.spec, name, self.spec.agents[name])
-        return self._offered[name]
 
     @cached_property
     def transfer_names(self) -> dict[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..spec import AgentSpec, HostedToolSpec, StopAtTools
-from ..toolset import OfferedTool
+from ..toolset import OfferedTool, offered_tools
 from .context import CheckContext
 
 _API_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}\Z")  # \Z: `$` would let a final newline through
@@ -27,7 +27,7 @@ def check_naming(ctx: CheckContext) -> Iterator[Diagnostic]:
                 at_key=True,
             )
     for agent_name, agent in ctx.spec.agents.items():
-        offered = ctx.offered(agent_name)
+        offered = offered_tools(ctx.spec, agent_name, agent)
         yield from _clashes(ctx, agent_name, offered)
         yield from _choices(ctx, agent_name, agent, offered)
 
