@@ -140,8 +140,8 @@ PLANTED = {
 
 @given(st.sampled_from(sorted(PLANTED)), st.integers(min_value=0, max_value=5))
 def test_one_problem_among_plain_agents_is_found(kind: str, where: int) -> None:
-    """Plain agents (declared function tools, short handoffs) and one planted problem: the
-    screen must not let it through, wherever it sits."""
+    """Plain agents (declared function tools, short handoffs) and one planted problem: it is
+    reported once, at the agent it sits in."""
     names = [f"desk_{i}" for i in range(6)]
     agents: dict[str, Any] = {
         name: {"model": "m", "tools": ["lookup"], "handoffs": [names[(i + 1) % 6]]}
