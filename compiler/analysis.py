@@ -1,5 +1,6 @@
 """Facts about a spec that several checks and the lowering need, each computed once on first
-use: the names the agents use, their settings and tools, and the agent graphs (networkx)."""
+use: the names the agents use, their settings, the handoff graph (networkx) and what a run can
+reach."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from .references import References, gather_references, meant_declarations
-from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, HostedToolSpec, settings_for
+from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, settings_for
 from .toolset import transfer_name
 
 _UNFORCED = (None, "auto", "none")
@@ -45,11 +46,6 @@ class GraphAnalysis:
         return {
             key: tool for key, tool in self.spec.tools.items() if isinstance(tool, FunctionToolSpec)
         }
-
-    @cached_property
-    def hosted_tools(self) -> set[str]:
-        """The keys of the declared hosted tools."""
-        return {key for key, tool in self.spec.tools.items() if isinstance(tool, HostedToolSpec)}
 
     def settings(self, name: str) -> dict[str, Any]:
         """An agent's model settings as sent (defaults overridden by its own), computed once;

@@ -1,4 +1,4 @@
-"""AG020-AG023: properties of the agent graph, with networkx, linear in its size."""
+"""AG020-AG023: properties of the agent graph, each found in time linear in its size."""
 
 from __future__ import annotations
 

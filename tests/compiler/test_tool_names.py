@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from agentgraph.compiler import check_text
 from agentgraph.compiler.checks import CheckContext
 from agentgraph.compiler.checks.naming import check_naming
+from agentgraph.compiler.diagnostics import NodePath
 from agentgraph.compiler.shape import check_shape
 
 RULE = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # the API's ^[a-zA-Z0-9_-]{1,64}$, as fullmatch
@@ -66,14 +67,14 @@ agent_body = st.fixed_dictionaries(
 )
 
 
-def expected_naming(agents: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...]]]:
+def expected_naming(agents: dict[str, Any]) -> list[tuple[str, NodePath]]:
     """What the rules say of each agent, worked out from the bodies as written: every name the
     agent offers, in order (its tools, then its handoffs), is refused if it breaks the API's rule
     (generated and chosen names only: a declared tool's key is checked where it is declared),
     and reported if an earlier tool of the agent has it."""
-    found: list[tuple[str, tuple[str | int, ...]]] = []
+    found: list[tuple[str, NodePath]] = []
     for name, body in agents.items():
-        offered: list[tuple[str, bool, tuple[str | int, ...]]] = []
+        offered: list[tuple[str, bool, NodePath]] = []
         for index, ref in enumerate(body.get("tools", [])):
             where = ("agents", name, "tools", index)
             if isinstance(ref, dict):
