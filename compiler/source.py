@@ -1,21 +1,25 @@
 """Load a spec file (YAML or JSON) safely, and find the source position of any node lazily.
 
-Parsing uses safe loaders (`json.loads`, PyYAML's C `CSafeLoader`): no tag ever constructs an
-object. JSON duplicate keys are noted by `json.loads`' own `object_pairs_hook`, YAML's by the
-spec loader. Positions are not kept while loading, because keeping a line and column for every
-node costs more than the parse itself; `SourceFile.locate` finds the span of one node only when
-a diagnostic needs it (YAML: one `compose` of the text; JSON: a scan that skips values with the
+Parsing uses safe loaders (jiter, PyYAML's C `CSafeLoader`): no tag ever constructs an object.
+jiter refuses a JSON text with a duplicate key; only then does `json.loads` read it again, its
+`object_pairs_hook` noting every duplicate. YAML's duplicates are noted by the spec loader.
+Positions are not kept while loading, because keeping a line and column for every node costs
+more than the parse itself; `SourceFile.locate` finds the span of one node only when a
+diagnostic needs it (YAML: one `compose` of the text; JSON: a scan that skips values with the
 C decoder).
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
+
+import jiter
 
 from .diagnostics import Diagnostic, NodePath, Span
 from .files import LINE_BREAK
@@ -115,7 +119,11 @@ def parse_source(
     else:
         text = raw.removeprefix("\ufeff")
     source = SourceFile(name, text, kind)
-    diagnostics = _parse_json(source) if kind == "json" else _parse_yaml(source)
+    if kind == "json":
+        encoded = raw.removeprefix(codecs.BOM_UTF8) if isinstance(raw, bytes) else None
+        diagnostics = _parse_json(source, encoded)
+    else:
+        diagnostics = _parse_yaml(source)
     if diagnostics:
         return source, diagnostics
     if source.data is None and not _has_content(text, kind):
@@ -159,9 +167,23 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"`{name}` is not a number JSON allows")
 
 
-def _parse_json(source: SourceFile) -> list[Diagnostic]:
-    """Parse JSON text into `source.data`; AG001 for a syntax error, AG003 for each duplicate
-    key (the data keeps the last one, as every JSON reader does)."""
+def _parse_json(source: SourceFile, encoded: bytes | None) -> list[Diagnostic]:
+    """Parse JSON text (`encoded`: its UTF-8 bytes, when at hand) into `source.data`.
+
+    jiter reads it, refusing duplicate keys, NaN and anything else amiss; when it refuses, the
+    standard library's parser reads it again to say what and where: AG001 for a syntax error,
+    AG003 for each duplicate key (the data keeps the last one, as every JSON reader does)."""
+    try:
+        if encoded is None:
+            encoded = source.text.encode("utf-8")
+        source.data = jiter.from_json(encoded, allow_inf_nan=False, catch_duplicate_keys=True)
+        return []
+    except ValueError:  # UnicodeEncodeError (a lone surrogate) is one too
+        return _parse_json_closely(source)
+
+
+def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
+    """The standard library's parse of a JSON text jiter refused, with every problem placed."""
     duplicates: list[tuple[str, dict[str, Any]]] = []
 
     def noting_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
