@@ -116,7 +116,7 @@ class GraphAnalysis:
         is taken as the agent it presumably means (or left out if it means none)."""
         agents, meant = self.spec.agents, self.meant_declarations["agents"]
         used = list(self.references.targets[name])
-        used.extend(ref.agent for ref in agents[name].tools if isinstance(ref, AgentToolSpec))
+        used.extend(ref.agent for ref in agents[name].tools if not isinstance(ref, str))
         for target in used:
             if target in agents:
                 yield target

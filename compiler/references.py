@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from .diagnostics import closest
-from .spec import AgentToolSpec, GraphSpec, HandoffSpec
+from .spec import GraphSpec
 
 
 @dataclass
@@ -35,19 +35,19 @@ def gather_references(spec: GraphSpec) -> References:
     for name, agent in spec.agents.items():
         targets: list[str] = []
         for handoff in agent.handoffs:
-            if isinstance(handoff, HandoffSpec):
+            if isinstance(handoff, str):
+                targets.append(handoff)
+            else:
                 targets.append(handoff.to)
                 if handoff.input_type:
                     used.types.add(handoff.input_type)
-            else:
-                targets.append(handoff)
         used.targets[name] = targets
         used.all_targets.update(targets)
         for ref in agent.tools:
-            if isinstance(ref, AgentToolSpec):
-                used.agents_as_tools.add(ref.agent)
-            else:
+            if isinstance(ref, str):
                 used.tools.add(ref)
+            else:
+                used.agents_as_tools.add(ref.agent)
         used.guardrails.update(agent.input_guardrails)
         used.guardrails.update(agent.output_guardrails)
         if agent.output_type:

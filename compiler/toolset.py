@@ -58,7 +58,7 @@ def offered_tools(spec: GraphSpec, agent_name: str, agent: AgentSpec) -> list[Of
     offered: list[OfferedTool] = []
     for index, ref in enumerate(agent.tools):
         path = ("agents", agent_name, "tools", index)
-        if isinstance(ref, AgentToolSpec):
+        if not isinstance(ref, str):
             offered.append(OfferedTool(agent_tool_name(ref), "agent", ref.agent, path))
             continue
         declared = spec.tools.get(ref)
@@ -68,9 +68,9 @@ def offered_tools(spec: GraphSpec, agent_name: str, agent: AgentSpec) -> list[Of
             offered.append(OfferedTool(ref, "function", ref, path))
     for index, handoff in enumerate(agent.handoffs):
         path = ("agents", agent_name, "handoffs", index)
-        if isinstance(handoff, HandoffSpec):
+        if isinstance(handoff, str):
+            offered.append(OfferedTool(transfer_name(handoff), "handoff", handoff, path))
+        else:
             name = handoff.tool_name or transfer_name(handoff.to)
             offered.append(OfferedTool(name, "handoff", handoff.to, path))
-        else:
-            offered.append(OfferedTool(transfer_name(handoff), "handoff", handoff, path))
     return offered

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
-from ..spec import HandoffSpec
 from .context import CheckContext
 
 
@@ -61,12 +60,12 @@ def _undescribed_targets(ctx: CheckContext) -> Iterator[Diagnostic]:
     reported: set[str] = set()
     for agent in agents.values():
         for handoff in agent.handoffs:
-            if isinstance(handoff, HandoffSpec):
-                if handoff.description:
-                    continue
-                target = handoff.to
-            else:
+            if isinstance(handoff, str):
                 target = handoff
+            elif handoff.description:
+                continue
+            else:
+                target = handoff.to
             body = agents.get(target)
             if body is None or body.description or target in reported:
                 continue

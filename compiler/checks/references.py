@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 
 from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..machine import TERMINALS
-from ..spec import AgentToolSpec, HandoffSpec
+from ..spec import HandoffSpec
 from .context import CheckContext
 
 
@@ -35,10 +35,10 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
         for index, handoff in enumerate(agent.handoffs):
             long: HandoffSpec | None
-            if isinstance(handoff, HandoffSpec):
-                target, long = handoff.to, handoff
-            else:
+            if isinstance(handoff, str):
                 target, long = handoff, None
+            else:
+                target, long = handoff.to, handoff
             if target not in agents:
                 yield ctx.diag(
                     "AG011",
@@ -49,23 +49,23 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
             if long is not None and long.input_type is not None and long.input_type not in types:
                 yield _unknown_type(ctx, long.input_type, (*base, "handoffs", index, "input_type"))
         for index, ref in enumerate(agent.tools):
-            if isinstance(ref, AgentToolSpec):
-                if ref.agent not in agents:
+            if isinstance(ref, str):
+                if ref not in tools:
+                    hint = did_you_mean(ref, tools)
+                    if hint is None and ref in agents:
+                        hint = f"to use agent `{ref}` as a tool, write `{{agent: {ref}}}`"
                     yield ctx.diag(
-                        "AG015",
-                        f"agent-as-tool `{ref.agent}` is not an agent",
-                        (*base, "tools", index, "agent"),
-                        hint=did_you_mean(ref.agent, agents) or _declared("agents", agents),
+                        "AG012",
+                        f"tool `{ref}` is not declared under `tools:`",
+                        (*base, "tools", index),
+                        hint=hint or _declared("tools", tools),
                     )
-            elif ref not in tools:
-                hint = did_you_mean(ref, tools)
-                if hint is None and ref in agents:
-                    hint = f"to use agent `{ref}` as a tool, write `{{agent: {ref}}}`"
+            elif ref.agent not in agents:
                 yield ctx.diag(
-                    "AG012",
-                    f"tool `{ref}` is not declared under `tools:`",
-                    (*base, "tools", index),
-                    hint=hint or _declared("tools", tools),
+                    "AG015",
+                    f"agent-as-tool `{ref.agent}` is not an agent",
+                    (*base, "tools", index, "agent"),
+                    hint=did_you_mean(ref.agent, agents) or _declared("agents", agents),
                 )
         for kind in ("input_guardrails", "output_guardrails"):
             for index, guard in enumerate(getattr(agent, kind)):
