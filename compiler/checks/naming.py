@@ -63,10 +63,10 @@ def _choices(
     ctx: CheckContext, agent_name: str, agent: AgentSpec, offered: list[OfferedTool]
 ) -> Iterator[Diagnostic]:
     """AG034-AG035: tool_choice and stop_at_tool_names name tools the agent offers."""
-    names = [tool.name for tool in offered]
     choice = ctx.analysis.settings(agent_name).get("tool_choice")
     base = ("agents", agent_name)
     if choice is not None and choice not in ("auto", "none"):
+        names = [tool.name for tool in offered]
         own = agent.model_settings is not None and agent.model_settings.tool_choice is not None
         where = (
             (*base, "model_settings", "tool_choice")
@@ -87,6 +87,7 @@ def _choices(
                 hint=did_you_mean(choice, [*names, *_CHOICES]),
             )
     if isinstance(agent.tool_use_behavior, StopAtTools):
+        names = [tool.name for tool in offered]
         for index, stop in enumerate(agent.tool_use_behavior.stop_at_tool_names):
             if stop not in names:
                 yield ctx.diag(
