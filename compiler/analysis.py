@@ -1,16 +1,20 @@
-"""Graph analyses of a spec, computed once and shared by the checks and lowering (networkx)."""
+"""Facts about a spec that several checks and the lowering need, each computed once on first
+use: the names the agents use, their settings, the handoff graph (networkx) and what a run can
+reach."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
-from .references import References, presumed
-from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, HostedToolSpec, settings_for
-from .toolset import OfferedTool, offered_tools, transfer_names
+from .references import References, gather_references, meant_declarations
+from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, settings_for
+from .toolset import transfer_name
+
+_UNFORCED = (None, "auto", "none")
 
 
 class GraphAnalysis:
@@ -19,55 +23,47 @@ class GraphAnalysis:
     def __init__(self, spec: GraphSpec) -> None:
         self.spec = spec
         self._settings: dict[str, dict[str, Any]] = {}
-        self._offered: dict[str, list[OfferedTool]] = {}
 
-    def offered(self, name: str) -> list[OfferedTool]:
-        """The tools an agent offers the model, named as the API sees them, computed once."""
-        offered = self._offered.get(name)
-        if offered is None:
-            offered = offered_tools(self.spec, name, self.spec.agents[name])
-            self._offered[name] = offered
-        return offered
+    @cached_property
+    def references(self) -> References:
+        """Every name the agents use."""
+        return gather_references(self.spec)
+
+    @cached_property
+    def meant_declarations(self) -> dict[str, dict[str, str]]:
+        """What each name that resolves to nothing presumably means, by section (see
+        `references.meant_declarations`)."""
+        return meant_declarations(self.spec, self.references)
 
     @cached_property
     def transfer_names(self) -> dict[str, str]:
         """The generated handoff tool name (transfer_to_<agent>) of every handoff target."""
-        return transfer_names(self.references.all_targets)
+        return {target: transfer_name(target) for target in self.references.all_targets}
 
     @cached_property
     def function_tools(self) -> dict[str, FunctionToolSpec]:
         """The declared function tools, by key, in spec order."""
         return {
-            key: tool for key, tool in self.spec.tools.items() if tool.__class__ is FunctionToolSpec
+            key: tool for key, tool in self.spec.tools.items() if isinstance(tool, FunctionToolSpec)
         }
-
-    @cached_property
-    def hosted_tools(self) -> set[str]:
-        """The keys of the declared hosted tools."""
-        return {key for key, tool in self.spec.tools.items() if isinstance(tool, HostedToolSpec)}
 
     def settings(self, name: str) -> dict[str, Any]:
         """An agent's model settings as sent (defaults overridden by its own), computed once;
         agents with none of their own share the defaults' dict: read it, never change it."""
-        settings = self._settings.get(name)
-        if settings is None:
-            agent = self.spec.agents[name]
-            if agent.model_settings is None:
-                return self._default_settings
-            settings = settings_for(self.spec, agent, self._default_settings)
-            self._settings[name] = settings
-        return settings
+        agent = self.spec.agents[name]
+        if agent.model_settings is None:
+            return self._default_settings
+        if name not in self._settings:
+            self._settings[name] = settings_for(self.spec, agent, self._default_settings)
+        return self._settings[name]
 
     @cached_property
     def forced(self) -> set[str]:
         """Agents whose tool_choice forces a tool call (`required`, or a tool's name)."""
-        unforced = (None, "auto", "none")
-        if self._default_settings.get("tool_choice") in unforced:
-            candidates: Iterable[str] = self.references.with_settings
-        else:
-            candidates = self.spec.agents
         return {
-            name for name in candidates if self.settings(name).get("tool_choice") not in unforced
+            name
+            for name in self.spec.agents
+            if self.settings(name).get("tool_choice") not in _UNFORCED
         }
 
     @cached_property
@@ -75,69 +71,57 @@ class GraphAnalysis:
         return self.spec.defaults.model_settings.model_dump(exclude_none=True)
 
     @cached_property
-    def references(self) -> References:
-        """Every name the agents use (one pass over them)."""
-        return References(self.spec)
-
-    @cached_property
     def handoff_graph(self) -> nx.DiGraph:
         """Agents, with an edge for every handoff between declared agents."""
         agents = self.spec.agents
-        targets = self.references.targets
         graph = nx.DiGraph()
         graph.add_nodes_from(agents)
-        if self.references.all_targets <= agents.keys():
-            graph.add_edges_from((name, target) for name in agents for target in targets[name])
-        else:
-            graph.add_edges_from(
-                (name, target) for name in agents for target in targets[name] if target in agents
-            )
-        return graph
-
-    @cached_property
-    def agent_tool_graph(self) -> nx.DiGraph:
-        """The agents that use or are used as tools, with an edge per use between declared agents."""
-        agents = self.spec.agents
-        graph = nx.DiGraph()
         graph.add_edges_from(
-            (name, ref.agent)
-            for name in self.references.mixed_tools
-            for ref in agents[name].tools
-            if isinstance(ref, AgentToolSpec) and ref.agent in agents
+            (name, target)
+            for name, targets in self.references.targets.items()
+            for target in targets
+            if target in agents
         )
         return graph
 
     @cached_property
-    def presumed(self) -> dict[str, dict[str, str]]:
-        """What each name that resolves to nothing presumably means, by section (see
-        `references.presumed`); empty sections when every name resolves."""
-        return presumed(self.spec, self.references)
+    def agent_tool_graph(self) -> nx.DiGraph:
+        """The agents that use or are used as tools, an edge per use between declared agents."""
+        agents = self.spec.agents
+        graph = nx.DiGraph()
+        for name, agent in agents.items():
+            for ref in agent.tools:
+                if isinstance(ref, AgentToolSpec) and ref.agent in agents:
+                    graph.add_edge(name, ref.agent)
+        return graph
 
     @cached_property
     def reachable(self) -> set[str]:
         """Agents a run can reach from the entry, through handoffs and agents used as tools (a
-        misspelt target taken as the agent it presumably means)."""
+        misspelt target taken as the agent it presumably means): a walk from the entry."""
         entry = self.spec.entry
         if entry not in self.spec.agents:
             return set()
-        graph = self.handoff_graph
-        if self.agent_tool_graph.number_of_edges():
-            graph = nx.compose(graph, self.agent_tool_graph)
-        used, agents = self.references, self.spec.agents
-        resolved = used.all_targets <= agents.keys() and used.agents_as_tools <= agents.keys()
-        meant = {} if resolved else self.presumed["agents"]
-        if meant:
-            graph = graph.copy()
-            graph.add_edges_from(
-                (name, meant[target])
-                for name, agent in agents.items()
-                for target in [
-                    *used.targets[name],
-                    *(r.agent for r in agent.tools if isinstance(r, AgentToolSpec)),
-                ]
-                if target in meant
-            )
-        return nx.descendants(graph, entry) | {entry}
+        reached = {entry}
+        waiting = [entry]
+        while waiting:
+            for target in self._leads_to(waiting.pop()):
+                if target not in reached:
+                    reached.add(target)
+                    waiting.append(target)
+        return reached
+
+    def _leads_to(self, name: str) -> Iterator[str]:
+        """The agents an agent hands off to or uses as tools; a name that resolves to nothing
+        is taken as the agent it presumably means (or left out if it means none)."""
+        agents, meant = self.spec.agents, self.meant_declarations["agents"]
+        used = list(self.references.targets[name])
+        used.extend(ref.agent for ref in agents[name].tools if not isinstance(ref, str))
+        for target in used:
+            if target in agents:
+                yield target
+            elif target in meant:
+                yield meant[target]
 
     @cached_property
     def handoff_cycles(self) -> set[str]:
@@ -150,14 +134,14 @@ class GraphAnalysis:
         return looping
 
     def able_to_reach(self, targets: set[str]) -> set[str]:
-        """Agents from which some agent in `targets` can be reached by handoffs (condensation:
-        linear, each strongly connected component decided once in reverse topological order)."""
-        if len(targets) == len(self.spec.agents):
-            return set(targets)
-        dag = nx.condensation(self.handoff_graph)
-        members = dag.graph["mapping"]
-        able_components = {members[t] for t in targets}
-        for component in reversed(list(nx.topological_sort(dag))):
-            if any(s in able_components for s in dag.successors(component)):
-                able_components.add(component)
-        return {name for name, component in members.items() if component in able_components}
+        """Agents from which some agent in `targets` can be reached by handoffs (the targets
+        themselves included): a walk backwards along the handoffs from all of them."""
+        handing_off_to = self.handoff_graph.pred  # agent -> the agents that hand off to it
+        able = set(targets)
+        waiting = list(targets)
+        while waiting:
+            for source in handing_off_to[waiting.pop()]:
+                if source not in able:
+                    able.add(source)
+                    waiting.append(source)
+        return able

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is: errors stop a compile, warnings do not (unless --strict)."""
 
     ERROR = "error"
@@ -93,9 +93,9 @@ CODES: dict[str, Code] = _codes(
         "AG020",
         "unreachable-agent",
         W,
-        "No chain of handoffs or agent-tools leads from the entry agent to this agent: it can never "
-        "run. A misspelt handoff target or agent-tool (AG011, AG015) counts as leading to the agent "
-        "it is close to, so that one typo is reported once.",
+        "No chain of handoffs or agent-tools leads from the entry agent to this agent: it can "
+        "never run. A misspelt handoff target or agent-tool (AG011, AG015) counts as leading to "
+        "the agent it is close to, so that one typo is reported once.",
     ),
     (
         "AG021",
@@ -198,8 +198,8 @@ CODES: dict[str, Code] = _codes(
         "AG070",
         "unused-declaration",
         W,
-        "A tool, guardrail or type that no agent uses. A misspelt use (AG012-AG014) counts as using "
-        "the declaration it is close to, so that one typo is reported once.",
+        "A tool, guardrail or type that no agent uses. A misspelt use (AG012-AG014) counts as "
+        "using the declaration it is close to, so that one typo is reported once.",
     ),
     (
         "AG071",

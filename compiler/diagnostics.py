@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from .codes import CODES, Severity
 
-Path = tuple[str | int, ...]
+NodePath = tuple[str | int, ...]
 """A place in the loaded document: mapping keys and sequence indices from the root."""
 
 
@@ -34,7 +34,7 @@ class Diagnostic:
     code: str
     message: str
     file: str
-    path: Path = ()
+    path: NodePath = ()
     at_key: bool = False
     hint: str | None = None
     span: Span | None = None
@@ -48,7 +48,7 @@ class Diagnostic:
         code: str,
         message: str,
         file: str,
-        path: Path = (),
+        path: NodePath = (),
         *,
         at_key: bool = False,
         hint: str | None = None,

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from .diagnostics import Path
+from .diagnostics import NodePath
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -26,7 +26,7 @@ class YamlLocator:
         self._composed = False
         self._keys: dict[int, dict[str, tuple[Any, Any]]] = {}
 
-    def find(self, path: Path, at_key: bool) -> Offsets | None:
+    def find(self, path: NodePath, at_key: bool) -> Offsets | None:
         if not self._composed:
             import yaml  # here: positions in JSON need no YAML
 
@@ -76,7 +76,7 @@ class JsonLocator:
         self._text = text
         self._children: dict[int, dict[str | int, tuple[int, int, int]]] = {}
 
-    def find(self, path: Path, at_key: bool) -> Offsets | None:
+    def find(self, path: NodePath, at_key: bool) -> Offsets | None:
         try:
             start = _SPACE.match(self._text, 0).end()  # type: ignore[union-attr]
             key_span: tuple[int, int] | None = None

@@ -7,6 +7,8 @@ from typing import Any
 
 import orjson
 
+from .diagnostics import NodePath
+
 MAX_EXPANDED_SIZE = 16 * 1024 * 1024
 """The least size (nodes plus characters of text) a document may reach once its YAML aliases
 are expanded; the limit is at least ten times the size of its text."""
@@ -52,7 +54,7 @@ MAX_NESTING = 1000
 """The deepest nesting a YAML spec may have (PyYAML's C parser recurses once per level)."""
 
 _FLOW_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|#[^\n]*|[\[\]{}]')
-_DEEP_BLOCK = re.compile(r"^[ \t\-?:]{%d,}" % (2 * MAX_NESTING), re.M)
+_DEEP_BLOCK = re.compile(rf"^[ \t\-?:]{{{2 * MAX_NESTING},}}", re.M)
 
 
 def deep_nesting_offset(text: str, limit: int = MAX_NESTING) -> int | None:
@@ -83,7 +85,7 @@ MAX_DEPTH = 255
 """The deepest a spec's data may nest (orjson's limit; no real spec comes near it)."""
 
 
-def not_json(data: Any) -> tuple[tuple[str | int, ...], str] | None:
+def not_json(data: Any) -> tuple[NodePath, str] | None:
     """Where and why `data` is not plain JSON (too deep, a lone surrogate, a non-JSON value),
     or None. One C-speed encode decides; the walk that finds the place runs only on failure."""
     try:
@@ -91,7 +93,7 @@ def not_json(data: Any) -> tuple[tuple[str | int, ...], str] | None:
         return None
     except orjson.JSONEncodeError:
         pass
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    stack: list[tuple[Any, NodePath]] = [(data, ())]
     while stack:
         node, path = stack.pop()
         if len(path) > MAX_DEPTH:

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Path, did_you_mean
-from .spec import GraphSpec, Meant
+from .diagnostics import Diagnostic, NodePath, did_you_mean
+from .spec import GraphSpec, IntendedMember
 
 _EXPECTED = {
     "string_type": "a string",
@@ -38,7 +38,7 @@ def check_shape(data: Any, file: str) -> tuple[GraphSpec | None, list[Diagnostic
     try:
         return GraphSpec.model_validate(data), []
     except ValidationError as exc:
-        errors = [e for e in exc.errors(include_url=False) if _place(data, e["loc"]).meant]
+        errors = [e for e in exc.errors(include_url=False) if _place(data, e["loc"]).intended]
     diagnostics = _merge_typos([_diagnostic(data, error, file) for error in errors])
     return _repair(data, errors), diagnostics
 
@@ -90,20 +90,20 @@ def _diagnostic(data: Any, error: Any, file: str) -> Diagnostic:
     return Diagnostic.make("AG003", error["msg"][0].lower() + error["msg"][1:], file, path)
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any, bool]:
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[NodePath, Any, bool]:
     """The data path of a pydantic location, skipping union tags; and whether a key is at fault."""
     place = _place(data, loc)
     return place.path, place.node, place.key_error
 
 
 class _Place(NamedTuple):
-    path: Path
+    path: NodePath
     node: Any
     key_error: bool
-    meant: bool
+    intended: bool
     """Whether the location runs, at each ordered union, through the member the value there is
-    meant to be (pydantic reports a value that fits no member against every member; only the
-    errors of the meant one are worth showing)."""
+    intended to be (pydantic reports a value that fits no member against every member; only the
+    errors of the intended one are worth showing)."""
 
 
 def _place(data: Any, loc: tuple[Any, ...]) -> _Place:
@@ -113,15 +113,19 @@ def _place(data: Any, loc: tuple[Any, ...]) -> _Place:
     path: list[str | int] = []
     node = data
     annotation: Any = GraphSpec
-    lost = False  # a segment the data does not have: the node no longer tells the meant member
+    lost = False  # a segment the data does not have: the node no longer tells the intended member
     for segment in loc:
         if segment == "[key]":
             return _Place(tuple(path), node, True, True)
         union = _union(annotation)
         annotation = _step(annotation, segment) if annotation is not None else None
         if union is not None:  # the segment names a member of the union, not a place in the data
-            members, meant = union
-            if meant is not None and not lost and _label(members[meant.member(node)]) != segment:
+            members, intended = union
+            if (
+                intended is not None
+                and not lost
+                and _label(members[intended.index_of(node)]) != segment
+            ):
                 return _Place(tuple(path), node, False, False)
             continue
         if isinstance(node, dict) and segment in node:
@@ -148,11 +152,12 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
-def _union(annotation: Any) -> tuple[tuple[Any, ...], Meant | None] | None:
+def _union(annotation: Any) -> tuple[tuple[Any, ...], IntendedMember | None] | None:
     """The members of one of the spec's unions (whose member pydantic puts in error locations,
-    by tag or by name), and how to tell which one a value is meant to be (for the ordered
+    by tag or by name), and how to tell which one a value is intended to be (for the ordered
     ones); None for any other annotation."""
-    meant = next((m for m in getattr(annotation, "__metadata__", ()) if isinstance(m, Meant)), None)
+    metadata = getattr(annotation, "__metadata__", ())
+    intended = next((m for m in metadata if isinstance(m, IntendedMember)), None)
     annotation = _unwrap(annotation)
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
         return None
@@ -160,7 +165,7 @@ def _union(annotation: Any) -> tuple[tuple[Any, ...], Meant | None] | None:
     tagged = any(
         getattr(m, "tag", None) for member in members for m in getattr(member, "__metadata__", ())
     )
-    return (members, meant) if tagged or meant is not None else None
+    return (members, intended) if tagged or intended is not None else None
 
 
 def _label(member: Any) -> str:
@@ -212,7 +217,7 @@ def _typo_hint(message: str) -> str:
 def _repair(data: Any, errors: list[Any]) -> GraphSpec | None:
     """A GraphSpec from the data with unknown keys, bad optional values and bad list items
     removed, if that makes it valid; None when a required part is broken."""
-    removals: list[Path] = []
+    removals: list[NodePath] = []
     for error in errors:
         loc = error["loc"]
         path, _, key_error = _data_path(data, loc)
@@ -237,7 +242,7 @@ def _repair(data: Any, errors: list[Any]) -> GraphSpec | None:
         return None
 
 
-def _without(data: Any, path: Path) -> Any:
+def _without(data: Any, path: NodePath) -> Any:
     """`data` with the node at `path` removed: copies only the containers along the path (the
     document may be deep, and is shared with the caller)."""
     if not path:
@@ -294,7 +299,7 @@ def _shown(value: Any) -> str:
     return f" `{text[:40]}…`" if len(text) > 40 else f" `{text}`"
 
 
-def _where(path: Path) -> str | None:
+def _where(path: NodePath) -> str | None:
     if not path:
         return None
     if isinstance(path[-1], int):  # a list item: name the list, not the index

@@ -1,25 +1,27 @@
 """Load a spec file (YAML or JSON) safely, and find the source position of any node lazily.
 
-Parsing uses the fastest safe loaders (`json.loads`, PyYAML's C `CSafeLoader`): no tag ever
-constructs an object. Positions are not kept while loading, because keeping a line and column
-for every node costs more than the parse itself; `SourceFile.locate` finds the span of one node
-only when a diagnostic needs it (YAML: one `compose` of the text; JSON: a scan that skips
-values with the C decoder).
+Parsing uses safe loaders (jiter, PyYAML's C `CSafeLoader`): no tag ever constructs an object.
+jiter refuses a JSON text with a duplicate key; only then does `json.loads` read it again, its
+`object_pairs_hook` noting every duplicate. YAML's duplicates are noted by the spec loader.
+Positions are not kept while loading, because keeping a line and column for every node costs
+more than the parse itself; `SourceFile.locate` finds the span of one node only when a
+diagnostic needs it (YAML: one `compose` of the text; JSON: a scan that skips values with the
+C decoder).
 """
 
 from __future__ import annotations
 
 import bisect
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-import orjson
-from pydantic_core import from_json
+import jiter
 
-from .diagnostics import Diagnostic, Path, Span
+from .diagnostics import Diagnostic, NodePath, Span
 from .files import LINE_BREAK
 from .positions import JsonLocator, YamlLocator
 from .safety import (
@@ -34,7 +36,6 @@ MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
 
 _MAYBE_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{:-]))[&*][^\s,\[\]{}]", re.M)
-_LINE_BREAK = LINE_BREAK
 
 
 @dataclass
@@ -42,29 +43,18 @@ class SourceFile:
     """A loaded spec: its display name, text, format and data, with lazy node positions."""
 
     name: str
-    _text: str | bytes = field(repr=False)
-    """The text, or until it is first read the UTF-8 bytes it decodes from."""
+    text: str = field(repr=False)
     kind: str
     data: Any = field(default=None, repr=False)
-    plain_json: bool = field(default=False, repr=False)
-    """Whether `data` is already known to be plain JSON (no need to check it again)."""
     _locator: JsonLocator | YamlLocator | None = field(default=None, repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     @property
-    def text(self) -> str:
-        """The text of the file (a plain JSON spec is parsed from its bytes: the text is
-        decoded only if a diagnostic needs a position)."""
-        if isinstance(self._text, bytes):
-            self._text = self._text.decode("utf-8-sig")
-        return self._text
-
-    @property
     def lines(self) -> list[str]:
         """The lines of the text, split where positions count a new line."""
-        return _LINE_BREAK.split(self.text)
+        return LINE_BREAK.split(self.text)
 
-    def locate(self, path: Path, at_key: bool = False) -> Span | None:
+    def locate(self, path: NodePath, at_key: bool = False) -> Span | None:
         """The span of the node at `path` (or of its key), or None if it is not in the file."""
         if self._locator is None:
             locator_cls = JsonLocator if self.kind == "json" else YamlLocator
@@ -79,7 +69,7 @@ class SourceFile:
         """The 1-based line and column of a character offset."""
         if self._line_starts is None:
             starts = [0]
-            starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+            starts.extend(m.end() for m in LINE_BREAK.finditer(self.text))
             self._line_starts = starts
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
@@ -112,12 +102,6 @@ def parse_source(
     raw: bytes | str, name: str, *, kind: str = "yaml"
 ) -> tuple[SourceFile, list[Diagnostic]]:
     """Decode and parse spec text (bytes must be UTF-8) into a SourceFile with its data."""
-    quick = kind == "json"
-    if quick and isinstance(raw, bytes):
-        quick = False  # tried here, on the bytes: not again on the text
-        data = _plain_json(raw)
-        if data is not None:
-            return SourceFile(name, raw, kind, data, plain_json=True), []
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")
@@ -135,7 +119,11 @@ def parse_source(
     else:
         text = raw.removeprefix("\ufeff")
     source = SourceFile(name, text, kind)
-    diagnostics = _parse_json(source, quick) if kind == "json" else _parse_yaml(source)
+    if kind == "json":
+        encoded = raw.removeprefix(codecs.BOM_UTF8) if isinstance(raw, bytes) else None
+        diagnostics = _parse_json(source, encoded)
+    else:
+        diagnostics = _parse_yaml(source)
     if diagnostics:
         return source, diagnostics
     if source.data is None and not _has_content(text, kind):
@@ -147,7 +135,7 @@ def parse_source(
                 hint="a spec needs at least `agentgraph: 1`, `name`, `entry` and `agents`",
             )
         ]
-    problem = None if source.plain_json else not_json(source.data)
+    problem = not_json(source.data)
     if problem is not None:
         path, reason = problem
         source.data = None
@@ -171,7 +159,7 @@ def _has_content(text: str, kind: str) -> bool:
         return bool(text.strip())
     return any(
         line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
-        for line in _LINE_BREAK.split(text)
+        for line in LINE_BREAK.split(text)
     )
 
 
@@ -179,47 +167,38 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"`{name}` is not a number JSON allows")
 
 
-def _parse_json(source: SourceFile, quick: bool) -> list[Diagnostic]:
-    data = _plain_json(source.text) if quick else None
-    if data is not None:
-        source.data, source.plain_json = data, True
-        return []
-    return _parse_json_closely(source)
+def _parse_json(source: SourceFile, encoded: bytes | None) -> list[Diagnostic]:
+    """Parse JSON text (`encoded`: its UTF-8 bytes, when at hand) into `source.data`.
 
-
-def _plain_json(text: str | bytes) -> Any:
-    """The data of a JSON text that is plainly fine, or None when it may not be (a syntax error,
-    a duplicate key, NaN, a lone surrogate, deep nesting...): the close parse then says what
-    and where. pydantic-core's parser is quick and keeps big integers exact; duplicate keys,
-    which it drops silently, are found by counting colons: outside strings a colon ends a
-    member's key, and the compact re-encoding writes every string's colons as they were, so
-    the counts differ exactly when the text had members the data lost. (An escaped colon,
-    `\\u003a`, would upset the count: such texts take the close parse.) Bytes must be UTF-8
-    without a byte order mark; the parser refuses any other."""
-    if ("\\u003" if isinstance(text, str) else b"\\u003") in text:  # type: ignore[operator]
-        return None
+    jiter reads it, refusing duplicate keys, NaN and anything else amiss; when it refuses, the
+    standard library's parser reads it again to say what and where: AG001 for a syntax error,
+    AG003 for each duplicate key (the data keeps the last one, as every JSON reader does)."""
     try:
-        data = from_json(text, allow_inf_nan=False)
-        compact = orjson.dumps(data)  # also what `not_json` checks: plain, not too deep
-    except (ValueError, TypeError):  # orjson's errors are ValueError and TypeError subclasses
-        return None
-    colons = text.count(":") if isinstance(text, str) else text.count(b":")
-    return data if colons == compact.count(b":") else None
+        if encoded is None:
+            encoded = source.text.encode("utf-8")
+        source.data = jiter.from_json(encoded, allow_inf_nan=False, catch_duplicate_keys=True)
+        return []
+    except ValueError:  # UnicodeEncodeError (a lone surrogate) is one too
+        return _parse_json_closely(source)
 
 
 def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
+    """The standard library's parse of a JSON text jiter refused, with every problem placed."""
     duplicates: list[tuple[str, dict[str, Any]]] = []
 
-    def pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    def noting_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         mapping = dict(pairs)
-        if len(mapping) != len(pairs):
+        if len(mapping) < len(pairs):  # only then: which keys came more than once
             seen: set[str] = set()
-            duplicates.extend((k, mapping) for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            for key, _ in pairs:
+                if key in seen:
+                    duplicates.append((key, mapping))
+                seen.add(key)
         return mapping
 
     try:
         source.data = json.loads(
-            source.text, object_pairs_hook=pairs_to_dict, parse_constant=_refuse_constant
+            source.text, object_pairs_hook=noting_duplicates, parse_constant=_refuse_constant
         )
     except json.JSONDecodeError as exc:
         if not source.text.strip():
@@ -251,10 +230,10 @@ def _parse_json_closely(source: SourceFile) -> list[Diagnostic]:
     ]
 
 
-def _paths_of(wanted: set[int], data: Any) -> dict[int, tuple[str | int, ...]]:
+def _paths_of(wanted: set[int], data: Any) -> dict[int, NodePath]:
     """The paths of the containers whose ids are `wanted`."""
-    found: dict[int, tuple[str | int, ...]] = {}
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    found: dict[int, NodePath] = {}
+    stack: list[tuple[Any, NodePath]] = [(data, ())]
     while stack and len(found) < len(wanted):
         node, path = stack.pop()
         if id(node) in wanted:
@@ -287,10 +266,10 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _mark_span(source, mark, mark) if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        message = f"invalid YAML: {problem}"
+        what = exc.problem or exc.context or "invalid YAML"
+        message = f"invalid YAML: {what}"
         if exc.context and exc.problem:
-            message = f"invalid YAML: {problem} ({exc.context})"
+            message = f"invalid YAML: {what} ({exc.context})"
         return [_syntax(source.name, message, span=span)]
     except yaml.YAMLError as exc:
         return [_syntax(source.name, f"invalid YAML: {exc}", span=Span(1, 1, 1, 1))]

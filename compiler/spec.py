@@ -34,14 +34,13 @@ def _empty_dict() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Meant:
-    """Which member of an ordered union (`union_mode="left_to_right"`) a value is meant to be,
-    by its shape: a value that fits no member is reported against that member only (shape.py).
-    Validation tries the members in order and never calls it: for the many handoffs and tools
-    of a large spec, a Python call per value costs more than the try."""
+class IntendedMember:
+    """Which member of an ordered union (`union_mode="left_to_right"`) a value is intended to be,
+    told by its shape, so that a value that fits no member is reported against that member only
+    (shape.py). Validation tries the members in order and never calls it."""
 
-    member: Callable[[Any], int]
-    """The index of the member a value is meant to be."""
+    index_of: Callable[[Any], int]
+    """The index of the member a value is intended to be."""
 
 
 def _mapping_is_second(value: Any) -> int:
@@ -120,7 +119,9 @@ class HandoffSpec(_Model):
     input_type: str | None = Field(None, description="A type the model fills when handing off.")
 
 
-Handoff = Annotated[str | HandoffSpec, Field(union_mode="left_to_right"), Meant(_mapping_is_second)]
+Handoff = Annotated[
+    str | HandoffSpec, Field(union_mode="left_to_right"), IntendedMember(_mapping_is_second)
+]
 """A handoff: a target agent's name (short form) or a HandoffSpec (long form)."""
 
 
@@ -133,7 +134,7 @@ class AgentToolSpec(_Model):
 
 
 ToolRef = Annotated[
-    str | AgentToolSpec, Field(union_mode="left_to_right"), Meant(_mapping_is_second)
+    str | AgentToolSpec, Field(union_mode="left_to_right"), IntendedMember(_mapping_is_second)
 ]
 """A tool of an agent: a declared tool's key, or another agent used as a tool."""
 
@@ -206,7 +207,9 @@ class HostedToolSpec(_Model):
 
 
 ToolSpec = Annotated[
-    FunctionToolSpec | HostedToolSpec, Field(union_mode="left_to_right"), Meant(_hosted_is_second)
+    FunctionToolSpec | HostedToolSpec,
+    Field(union_mode="left_to_right"),
+    IntendedMember(_hosted_is_second),
 ]
 """A declared tool: hosted if it names `hosted`, else a function tool."""
 

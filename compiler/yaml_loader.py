@@ -15,7 +15,7 @@ MAX_DUPLICATES = 1000
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-class SpecLoader(_Loader):  # type: ignore[misc, valid-type]
+class SpecLoader(_Loader):
     """The safe loader, restricted to what JSON can hold: mapping keys are read as strings,
     timestamps stay text, and sets, binary, ordered maps and infinities are refused. It notes
     duplicate mapping keys (YAML silently keeps the last one)."""
@@ -32,7 +32,7 @@ class SpecLoader(_Loader):  # type: ignore[misc, valid-type]
                 if key_node.value in seen and len(self.duplicates) < MAX_DUPLICATES:
                     self.duplicates.append((key_node, key_node.value))
                 seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
     def construct_text(self, node: Any) -> str:
         return str(node.value)

@@ -8,9 +8,8 @@ from functools import cached_property
 from pathlib import Path as FsPath
 
 from ..analysis import GraphAnalysis
-from ..diagnostics import Diagnostic, Path
+from ..diagnostics import Diagnostic, NodePath
 from ..spec import GraphSpec
-from ..toolset import OfferedTool
 
 Check = Callable[["CheckContext"], Iterator[Diagnostic]]
 
@@ -24,12 +23,20 @@ class CheckContext:
     base_dir: FsPath
     resolve: bool = False
 
-    def diag(self, code: str, message: str, path: Path, **kwargs: object) -> Diagnostic:
-        return Diagnostic.make(code, message, self.file, path, **kwargs)  # type: ignore[arg-type]
-
-    def offered(self, agent_name: str) -> list[OfferedTool]:
-        """The tools an agent offers the model (computed once, shared with lowering)."""
-        return self.analysis.offered(agent_name)
+    def diag(
+        self,
+        code: str,
+        message: str,
+        path: NodePath,
+        *,
+        at_key: bool = False,
+        hint: str | None = None,
+        line_in_value: int | None = None,
+    ) -> Diagnostic:
+        """A diagnostic of the spec's file at `path` (see `Diagnostic.make`)."""
+        return Diagnostic.make(
+            code, message, self.file, path, at_key=at_key, hint=hint, line_in_value=line_in_value
+        )
 
     @cached_property
     def analysis(self) -> GraphAnalysis:

@@ -1,4 +1,4 @@
-"""AG020-AG023: properties of the agent graph, with networkx, linear in its size."""
+"""AG020-AG023: properties of the agent graph, each found in time linear in its size."""
 
 from __future__ import annotations
 
@@ -30,24 +30,34 @@ def can_finish(agent: AgentSpec, settings: dict[str, Any]) -> bool:
 
 
 def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
-    spec = ctx.spec
-    agents = spec.agents
-    targets = ctx.analysis.references.targets
-    for name in agents:
-        if name in targets[name]:
-            for index, target in enumerate(targets[name]):
-                if target == name:
-                    yield ctx.diag(
-                        "AG022",
-                        f"agent `{name}` hands off to itself",
-                        ("agents", name, "handoffs", index),
-                        hint="remove the handoff: the agent already has the conversation",
-                    )
+    """AG020-AG023: handoffs to oneself, agents used as tools in a cycle, agents a run never
+    reaches, and agents through which no run can finish."""
+    yield from _self_handoffs(ctx)
     yield from _agent_tool_cycles(ctx)
-    if spec.entry not in agents:
-        return
+    yield from _unreachable(ctx)
+    yield from _unfinishable(ctx)
+
+
+def _self_handoffs(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG022: an agent that hands off to itself."""
+    for name, targets in ctx.analysis.references.targets.items():
+        for index, target in enumerate(targets):
+            if target == name:
+                yield ctx.diag(
+                    "AG022",
+                    f"agent `{name}` hands off to itself",
+                    ("agents", name, "handoffs", index),
+                    hint="remove the handoff: the agent already has the conversation",
+                )
+
+
+def _unreachable(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG020: an agent no run from the entry reaches (none is, when the entry is no agent)."""
+    spec = ctx.spec
+    if spec.entry not in spec.agents:
+        return  # AG010 says the entry is wrong; nothing is reachable from it
     reachable = ctx.analysis.reachable
-    for name in agents if len(reachable) < len(agents) else ():
+    for name in spec.agents:
         if name not in reachable:
             yield ctx.diag(
                 "AG020",
@@ -56,13 +66,18 @@ def check_graph(ctx: CheckContext) -> Iterator[Diagnostic]:
                 at_key=True,
                 hint="hand off to it or use it as a tool from a reachable agent, or remove it",
             )
-    analysis = ctx.analysis
-    stuck = {
-        name for name in analysis.forced if not can_finish(agents[name], analysis.settings(name))
+
+
+def _unfinishable(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG021: a reachable agent from which no chain of handoffs leads to an agent whose turn
+    can end the run."""
+    analysis, agents = ctx.analysis, ctx.spec.agents
+    finishers = {
+        name for name, agent in agents.items() if can_finish(agent, analysis.settings(name))
     }
-    finishers = agents.keys() - stuck if stuck else set(agents)
-    able = ctx.analysis.able_to_reach(finishers)
-    for name in agents if len(able) < len(agents) else ():
+    able = analysis.able_to_reach(finishers)
+    reachable = analysis.reachable
+    for name in agents:
         if name in reachable and name not in able:
             yield ctx.diag(
                 "AG021",

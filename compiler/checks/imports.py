@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..diagnostics import Diagnostic, Path, did_you_mean
+from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
 from .context import CheckContext
 
-_FUNCTION = attrgetter("function")
 INPUT_FILTERS = ("remove_all_tools",)
 """Input filters known by name; anything else must be an import path."""
 
 
-def import_references(ctx: CheckContext) -> Iterator[tuple[str, Path, str]]:
+def import_references(ctx: CheckContext) -> Iterator[tuple[str, NodePath, str]]:
     """Every import path in the spec: (path, where, kind), kind being callable or model."""
     spec = ctx.spec
     for name, tool in spec.tools.items():
@@ -37,19 +35,22 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, Path, str]]:
         yield spec.context.python, ("context", "python"), "model"
     for name, agent in spec.agents.items():
         for index, handoff in enumerate(agent.handoffs):
-            if isinstance(handoff, HandoffSpec) and handoff.input_filter is not None:
-                if handoff.input_filter not in INPUT_FILTERS:
-                    yield (
-                        handoff.input_filter,
-                        ("agents", name, "handoffs", index, "input_filter"),
-                        "filter",
-                    )
+            if (
+                isinstance(handoff, HandoffSpec)
+                and handoff.input_filter is not None
+                and handoff.input_filter not in INPUT_FILTERS
+            ):
+                yield (
+                    handoff.input_filter,
+                    ("agents", name, "handoffs", index, "input_filter"),
+                    "filter",
+                )
 
 
 def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
-    if not ctx.resolve and _all_function_paths_fine(ctx):
-        return
-    well_formed: list[tuple[str, Path, str]] = []
+    """AG072 and AG050 for every import path; with --resolve, AG051-AG052 for the well-formed
+    ones."""
+    well_formed: list[tuple[str, NodePath, str]] = []
     for target, path, kind in import_references(ctx):
         if kind == "filter" and ":" not in target:
             yield ctx.diag(
@@ -57,7 +58,8 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"unknown input filter `{target}`",
                 path,
                 hint=did_you_mean(target, INPUT_FILTERS)
-                or "known filters: remove_all_tools; or give an import path package.module:function",
+                or "known filters: remove_all_tools; "
+                "or give an import path package.module:function",
             )
         elif not IMPORT_PATH.match(target):
             yield ctx.diag(
@@ -74,22 +76,7 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
                 yield from _resolve(ctx, target, path, kind)
 
 
-def _all_function_paths_fine(ctx: CheckContext) -> bool:
-    """Whether the spec's import paths are all tools' and guardrails' functions, well formed
-    (the usual case, decided without walking the rest of the spec)."""
-    spec = ctx.spec
-    if spec.context is not None and spec.context.python is not None:
-        return False
-    if any(isinstance(t, PythonType) for t in spec.types.values()):
-        return False
-    if ctx.analysis.references.input_filters:
-        return False
-    functions = list(map(_FUNCTION, ctx.analysis.function_tools.values()))
-    functions.extend(guard.function for guard in spec.guardrails.values())
-    return all(map(IMPORT_PATH.match, functions))
-
-
-def _resolve(ctx: CheckContext, target: str, path: Path, kind: str) -> Iterator[Diagnostic]:
+def _resolve(ctx: CheckContext, target: str, path: NodePath, kind: str) -> Iterator[Diagnostic]:
     try:
         value = resolve_import(target)
     except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..machine import TERMINALS
-from ..spec import AgentToolSpec, HandoffSpec
+from ..spec import HandoffSpec
 from .context import CheckContext
 
 
 def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG010-AG015, and AG003 for an agent named like a terminal state: every name used by
+    every agent is looked up among the declared ones."""
     spec = ctx.spec
     agents, tools, guardrails, types = spec.agents, spec.tools, spec.guardrails, spec.types
     if spec.entry not in agents:
@@ -20,18 +22,8 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
             ("entry",),
             hint=did_you_mean(spec.entry, agents) or _declared("agents", agents),
         )
-    used = ctx.analysis.references
-    if (
-        used.all_targets <= agents.keys()
-        and used.agents_as_tools <= agents.keys()
-        and used.tools <= tools.keys()
-        and used.guardrails <= guardrails.keys()
-        and used.types <= types.keys()
-        and agents.keys().isdisjoint(TERMINALS)
-    ):
-        return  # every name resolves: no need to walk the agents one by one
     for name, agent in agents.items():
-        base = ("agents", name)
+        base: NodePath = ("agents", name)
         if name in TERMINALS:
             yield ctx.diag(
                 "AG003",
@@ -42,38 +34,38 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
                 hint="rename the agent",
             )
         for index, handoff in enumerate(agent.handoffs):
-            long = isinstance(handoff, HandoffSpec)
-            target = handoff.to if long else handoff
-            path = (*base, "handoffs", index, "to") if long else (*base, "handoffs", index)
+            long: HandoffSpec | None
+            if isinstance(handoff, str):
+                target, long = handoff, None
+            else:
+                target, long = handoff.to, handoff
             if target not in agents:
                 yield ctx.diag(
                     "AG011",
                     f"handoff target `{target}` is not an agent",
-                    path,
+                    (*base, "handoffs", index, "to") if long else (*base, "handoffs", index),
                     hint=did_you_mean(target, agents) or _declared("agents", agents),
                 )
-            if long and handoff.input_type is not None and handoff.input_type not in types:
-                yield _unknown_type(
-                    ctx, handoff.input_type, (*base, "handoffs", index, "input_type")
-                )
+            if long is not None and long.input_type is not None and long.input_type not in types:
+                yield _unknown_type(ctx, long.input_type, (*base, "handoffs", index, "input_type"))
         for index, ref in enumerate(agent.tools):
-            if isinstance(ref, AgentToolSpec):
-                if ref.agent not in agents:
+            if isinstance(ref, str):
+                if ref not in tools:
+                    hint = did_you_mean(ref, tools)
+                    if hint is None and ref in agents:
+                        hint = f"to use agent `{ref}` as a tool, write `{{agent: {ref}}}`"
                     yield ctx.diag(
-                        "AG015",
-                        f"agent-as-tool `{ref.agent}` is not an agent",
-                        (*base, "tools", index, "agent"),
-                        hint=did_you_mean(ref.agent, agents) or _declared("agents", agents),
+                        "AG012",
+                        f"tool `{ref}` is not declared under `tools:`",
+                        (*base, "tools", index),
+                        hint=hint or _declared("tools", tools),
                     )
-            elif ref not in tools:
-                hint = did_you_mean(ref, tools)
-                if hint is None and ref in agents:
-                    hint = f"to use agent `{ref}` as a tool, write `{{agent: {ref}}}`"
+            elif ref.agent not in agents:
                 yield ctx.diag(
-                    "AG012",
-                    f"tool `{ref}` is not declared under `tools:`",
-                    (*base, "tools", index),
-                    hint=hint or _declared("tools", tools),
+                    "AG015",
+                    f"agent-as-tool `{ref.agent}` is not an agent",
+                    (*base, "tools", index, "agent"),
+                    hint=did_you_mean(ref.agent, agents) or _declared("agents", agents),
                 )
         for kind in ("input_guardrails", "output_guardrails"):
             for index, guard in enumerate(getattr(agent, kind)):
@@ -88,7 +80,7 @@ def check_references(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield _unknown_type(ctx, agent.output_type, (*base, "output_type"))
 
 
-def _unknown_type(ctx: CheckContext, name: str, path: tuple[str | int, ...]) -> Diagnostic:
+def _unknown_type(ctx: CheckContext, name: str, path: NodePath) -> Diagnostic:
     types = ctx.spec.types
     return ctx.diag(
         "AG014",
@@ -98,8 +90,9 @@ def _unknown_type(ctx: CheckContext, name: str, path: tuple[str | int, ...]) -> 
     )
 
 
-def _declared(section: str, names: object) -> str:
-    listed = sorted(names)  # type: ignore[call-overload]
+def _declared(section: str, names: Collection[str]) -> str:
+    """A hint listing the first declared names of a section."""
+    listed = sorted(names)
     if not listed:
         return f"nothing is declared under `{section}:`"
     shown = ", ".join(f"`{n}`" for n in listed[:8])

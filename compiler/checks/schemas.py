@@ -4,49 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 import orjson
 
-from ..diagnostics import Diagnostic, Path
+from ..diagnostics import Diagnostic, NodePath
 from ..machine import canonical_json
 from ..spec import PythonType
 from .context import CheckContext
 
 MAX_SCHEMA_DEPTH = 64
-_ABSENT = b"null"  # the key of a tool without parameters (derived from its function)
-_PARAMETERS = attrgetter("parameters")
-_STRICT = attrgetter("strict")
-_Problem = tuple[tuple[Any, ...], str]
+_Problem = tuple[NodePath, str]
+"""Where in the schema, and what is wrong there."""
 
 
 def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """AG032-AG033 for the context schema, every function tool's parameters and every JSON
+    Schema type (strict mode for the types agents use as output or handoff input)."""
     spec = ctx.spec
     if spec.context is not None and spec.context.json_schema is not None:
         yield from _check(
             ctx, spec.context.json_schema, ("context", "schema"), strict=False, root_object=False
         )
-    yield from _tool_parameters(ctx)
-    used = ctx.analysis.references.types
-    for name, schema in spec.types.items():
-        if not isinstance(schema, PythonType):
-            yield from _check(ctx, schema, ("types", name), strict=name in used, root_object=True)
-
-
-def _tool_parameters(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """AG032-AG033 for the function tools' parameters: each distinct (schema, strict) pair is
-    judged once; the tools are walked one by one only when some schema has a problem."""
-    tools = ctx.analysis.function_tools
-    schemas = list(map(_PARAMETERS, tools.values()))
-    stricts = list(map(_STRICT, tools.values()))
-    try:  # a set: only distinct keys are kept (keeping each of many small outputs costs more)
-        pairs = set(zip(map(orjson.dumps, schemas), stricts, strict=True))
-    except TypeError:
-        pairs = set(zip(map(_cache_key, schemas), stricts, strict=True))
-    if all(key == _ABSENT or not any(schema_problems(key, strict, True)) for key, strict in pairs):
-        return
-    for name, tool in tools.items():
+    for name, tool in ctx.analysis.function_tools.items():
         if tool.parameters is not None:
             yield from _check(
                 ctx,
@@ -55,10 +35,14 @@ def _tool_parameters(ctx: CheckContext) -> Iterator[Diagnostic]:
                 strict=tool.strict,
                 root_object=True,
             )
+    used = ctx.analysis.references.types
+    for name, schema in spec.types.items():
+        if not isinstance(schema, PythonType):
+            yield from _check(ctx, schema, ("types", name), strict=name in used, root_object=True)
 
 
 def _check(
-    ctx: CheckContext, schema: dict[str, Any], path: Path, *, strict: bool, root_object: bool
+    ctx: CheckContext, schema: dict[str, Any], path: NodePath, *, strict: bool, root_object: bool
 ) -> Iterator[Diagnostic]:
     problems = schema_problems(_cache_key(schema), strict, root_object)
     for where, message in problems[0]:
@@ -74,6 +58,7 @@ def _check(
 
 
 def _cache_key(schema: Any) -> bytes:
+    """The schema as JSON text: what `schema_problems` is cached on."""
     try:
         return orjson.dumps(schema)  # key order kept: equal schemas usually are written alike
     except TypeError:
@@ -86,17 +71,16 @@ def schema_problems(
 ) -> tuple[list[_Problem], list[_Problem]]:
     """(invalid-schema problems, strict-mode problems) of a schema given as canonical JSON.
 
-    Cached on the text: large specs repeat the same schemas many times.
+    Cached on the text: large specs repeat the same schemas many times, and each judgement
+    asks jsonschema's meta-schema validator (about 1 ms a schema).
     """
     schema = orjson.loads(text)
     if _depth(schema) > MAX_SCHEMA_DEPTH:
         return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
     invalid: list[_Problem] = []
     try:
-        errors = (
-            []
-            if plainly_valid(schema)
-            else sorted(_meta_validator().iter_errors(schema), key=lambda e: list(map(str, e.path)))
+        errors = sorted(
+            _meta_validator().iter_errors(schema), key=lambda e: [str(part) for part in e.path]
         )
     except RecursionError:
         errors = []
@@ -106,54 +90,6 @@ def schema_problems(
     if root_object and isinstance(schema, dict) and schema.get("type") != "object":
         invalid.append(((), "the API needs a schema of `type: object` here"))
     return invalid, (list(_strict_problems(schema)) if strict and not invalid else [])
-
-
-_TYPES = frozenset(("string", "number", "integer", "boolean", "object", "array", "null"))
-_TEXT_KEYS = frozenset(("description", "title", "$comment"))
-
-
-def plainly_valid(schema: Any) -> bool:
-    """True for a schema made only of the keywords function tools mostly use (type, properties,
-    required, additionalProperties, items, enum, description, title, default), each holding
-    what the 2020-12 meta-schema allows: valid without asking jsonschema (slow to import).
-    False means "not decided here": jsonschema checks it."""
-    if schema is True or schema is False:
-        return True
-    if schema.__class__ is not dict:
-        return False
-    for key, value in schema.items():
-        if key == "type":
-            if not (
-                value in _TYPES
-                if value.__class__ is str
-                else value.__class__ is list
-                and value
-                and all(v.__class__ is str and v in _TYPES for v in value)
-                and len(set(value)) == len(value)
-            ):
-                return False
-        elif key == "properties":
-            if value.__class__ is not dict or not all(map(plainly_valid, value.values())):
-                return False
-        elif key == "required":
-            if (
-                value.__class__ is not list
-                or not all(v.__class__ is str for v in value)
-                or len(set(value)) != len(value)
-            ):
-                return False
-        elif key in ("additionalProperties", "items"):
-            if not plainly_valid(value):
-                return False
-        elif key in _TEXT_KEYS:
-            if value.__class__ is not str:
-                return False
-        elif key == "enum":
-            if value.__class__ is not list:
-                return False
-        elif key != "default":
-            return False
-    return True
 
 
 @lru_cache(maxsize=1)
@@ -178,7 +114,7 @@ def _depth(schema: Any) -> int:
 
 
 def _strict_problems(schema: Any) -> Iterator[_Problem]:
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(schema, ())]
+    stack: list[tuple[Any, NodePath]] = [(schema, ())]
     while stack:
         node, where = stack.pop()
         if not isinstance(node, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Path
+from ..diagnostics import Diagnostic, NodePath
 from ..spec import ModelSettings
 from .context import CheckContext
 
@@ -41,7 +41,9 @@ def check_settings(ctx: CheckContext) -> Iterator[Diagnostic]:
             )
 
 
-def _model_settings(ctx: CheckContext, settings: ModelSettings, base: Path) -> Iterator[Diagnostic]:
+def _model_settings(
+    ctx: CheckContext, settings: ModelSettings, base: NodePath
+) -> Iterator[Diagnostic]:
     if settings.temperature is not None and not 0 <= settings.temperature <= 2:
         yield _bad(
             ctx,
@@ -58,5 +60,5 @@ def _model_settings(ctx: CheckContext, settings: ModelSettings, base: Path) -> I
         )
 
 
-def _bad(ctx: CheckContext, path: Path, message: str) -> Diagnostic:
+def _bad(ctx: CheckContext, path: NodePath, message: str) -> Diagnostic:
     return ctx.diag("AG060", message, path)

@@ -1,15 +1,18 @@
-"""The screen that passes all inline instructions at once agrees with checking them one by one."""
+"""Instructions templates: those made only of simple `{{ context.x }}` / `{{ agent.x }}`
+expressions are read without jinja2's parser, and get exactly the diagnostics jinja2's parse
+gives; any other template is parsed."""
 
 from __future__ import annotations
 
 from pathlib import Path as FsPath
 from typing import Any
+from unittest.mock import patch
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from agentgraph.compiler.checks import CheckContext
-from agentgraph.compiler.checks.templates import _all_inline_and_fine, check_templates
+from agentgraph.compiler.checks import CheckContext, templates
+from agentgraph.compiler.checks.templates import check_templates
 from agentgraph.compiler.shape import check_shape
 
 SIMPLE = [
@@ -19,7 +22,7 @@ SIMPLE = [
     "{{ agent.description }}",
     "{{\tcontext.customer\t}}",
 ]
-"""Simple expressions over declared names: always fine."""
+"""Simple expressions over declared names: fine."""
 OTHER = [
     "{{ context.nope }}",
     "{% if context.customer %}x{% endif %}",
@@ -40,10 +43,11 @@ TEXT = ["Hello ", "route the request. ", "ü", ""]
 pieces = st.lists(st.sampled_from(TEXT + SIMPLE + OTHER), max_size=5).map("".join)
 
 
+@settings(deadline=None)  # timing is not under test; loaded CI machines are slow
 @given(st.lists(pieces | st.none(), min_size=1, max_size=4))
 @example(["Hi {{ context.nope }}"])  # simple in form, but not a declared field
 @example(["{{ context.cust", "omer }}"])  # an expression only if two agents' texts ran together
-def test_the_screen_passes_only_what_one_by_one_checking_finds_fine(
+def test_simple_templates_get_what_jinja_finds_and_only_the_others_are_wrong(
     instructions: list[str | None],
 ) -> None:
     agents: dict[str, Any] = {f"a{i}": {"model": "m"} for i in range(len(instructions))}
@@ -68,12 +72,13 @@ def test_the_screen_passes_only_what_one_by_one_checking_finds_fine(
         "spec.json",
     )
     assert spec is not None and not problems
-    ctx = CheckContext(spec, "spec.json", FsPath("."))
-    passed = _all_inline_and_fine(list(spec.agents.values()), {"customer"})
+    found = list(check_templates(CheckContext(spec, "spec.json", FsPath("."))))
+    with patch.object(templates, "_simple_uses", lambda source: None):  # jinja2 parses them all
+        parsed = list(check_templates(CheckContext(spec, "spec.json", FsPath("."))))
+    assert found == parsed
     plain = all(_simple(text) for text in instructions if text is not None)
-    assert passed == plain
-    if passed:
-        assert list(check_templates(ctx)) == []
+    if plain:
+        assert found == []
 
 
 def _simple(text: str) -> bool:
