@@ -71,10 +71,10 @@ class GraphAnalysis:
         return self.spec.defaults.model_settings.model_dump(exclude_none=True)
 
     @cached_property
-    def handoff_graph(self) -> nx.DiGraph:
+    def handoff_graph(self) -> nx.DiGraph[str]:
         """Agents, with an edge for every handoff between declared agents."""
         agents = self.spec.agents
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(agents)
         graph.add_edges_from(
             (name, target)
@@ -85,10 +85,10 @@ class GraphAnalysis:
         return graph
 
     @cached_property
-    def agent_tool_graph(self) -> nx.DiGraph:
+    def agent_tool_graph(self) -> nx.DiGraph[str]:
         """The agents that use or are used as tools, an edge per use between declared agents."""
         agents = self.spec.agents
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         for name, agent in agents.items():
             for ref in agent.tools:
                 if isinstance(ref, AgentToolSpec) and ref.agent in agents:

@@ -26,7 +26,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
-    ├── ReplaySetupError (RuntimeError)       interception already active, or a server that won't start
+    ├── ReplaySetupError (RuntimeError)       interception already on, or no replay server
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
