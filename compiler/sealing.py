@@ -63,7 +63,7 @@ def json_form(record: Any) -> dict[str, Any]:
         if not _is_record(record):
             raise TypeError(f"{type(record).__name__} is not JSON serialisable")
         keys = _JSON_KEYS[type(record)] = _json_keys(type(record))
-    return dict(zip(keys, record, strict=True))
+    return dict(zip(keys, record, strict=False))  # a record has a key for each field
 
 
 def plain(value: Any) -> Any:
