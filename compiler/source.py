@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -35,7 +34,6 @@ from .safety import (
 MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
 
-_MAYBE_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{:-]))[&*][^\s,\[\]{}]", re.M)
 
 
 @dataclass
@@ -289,11 +287,11 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         )
         for node, key in loader.duplicates
     ]
-    alias = _MAYBE_ALIAS.search(source.text)
-    if alias:
+    alias = loader.first_alias
+    if alias is not None:  # shared nodes: the data may expand far beyond the text
         problem = check_expansion(source.data, max(MAX_EXPANDED_SIZE, 10 * len(source.text)))
         if problem:
-            line, column = source.position(alias.start())
+            line, column = source.position(alias.start_mark.index)
             diagnostics.append(
                 _syntax(
                     source.name,

@@ -18,11 +18,19 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class SpecLoader(_Loader):
     """The safe loader, restricted to what JSON can hold: mapping keys are read as strings,
     timestamps stay text, and sets, binary, ordered maps and infinities are refused. It notes
-    duplicate mapping keys (YAML silently keeps the last one)."""
+    duplicate mapping keys (YAML silently keeps the last one) and the first alias it meets
+    (a node constructed a second time: what an alias bomb is made of)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[Any, str]] = []
+        self.first_alias: Any = None
+        """The first node the document uses again through an alias, or None."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if self.first_alias is None and node in self.constructed_objects:
+            self.first_alias = node
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: set[str] = set()
