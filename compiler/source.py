@@ -35,7 +35,6 @@ MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
 
 
-
 @dataclass
 class SourceFile:
     """A loaded spec: its display name, text, format and data, with lazy node positions."""
