@@ -92,9 +92,9 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
     if path is None:
         yield
         return
-    from agentgraph.replay_fixtures.fixture import CassetteFixture
+    from agentgraph.replay_fixtures.fixture import open_cassette
 
-    with CassetteFixture.open(path, mode="all" if args.record else "none", graph=graph):
+    with open_cassette(path, mode="all" if args.record else "none", graph=graph):
         yield
 
 

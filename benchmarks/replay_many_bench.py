@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))  # tests.support: the scripted server and the exam
 import openai  # noqa: E402
 
 from agentgraph.replay_fixtures.cassette import Cassette  # noqa: E402
-from agentgraph.replay_fixtures.fixture import CassetteFixture  # noqa: E402
+from agentgraph.replay_fixtures.fixture import open_cassette  # noqa: E402
 from agentgraph.runtime import FakeClock, run  # noqa: E402
 from tests.support.record_examples import EXAMPLES  # noqa: E402
 from tests.support.responses_server import ResponsesServer  # noqa: E402
@@ -126,7 +126,7 @@ async def _record_session(base_url: str) -> None:
 def record(path: Path) -> Cassette:
     """Record the example session once from the scripted server (stopped afterwards)."""
     with ResponsesServer(*EXAMPLE.steps, seed="bench") as server:
-        with CassetteFixture.open(path, mode="all", graph=SPEC):
+        with open_cassette(path, mode="all", graph=SPEC):
             asyncio.run(_record_session(server.base_url))
         assert server.attempts == len(EXAMPLE.steps)
     return Cassette.load(path)
@@ -188,7 +188,7 @@ def breakdown(cassette: Path, sessions: int = 20) -> dict[str, float]:
     from agentgraph.runtime.api import load_graph
 
     async def session() -> None:
-        with CassetteFixture.open(cassette, graph=SPEC):
+        with open_cassette(cassette, graph=SPEC):
             result = await run(
                 SPEC, EXAMPLE.input, context=EXAMPLE.context, stream=True, clock=FakeClock()
             )

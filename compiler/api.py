@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
@@ -11,12 +11,12 @@ from .pipeline import CompileError, check_file, compile_checked
 from .spec import GraphSpec
 
 
-def validate(path: str | FsPath, *, resolve: bool = False) -> list[Diagnostic]:
+def validate(path: str | Path, *, resolve: bool = False) -> list[Diagnostic]:
     """Every diagnostic of a spec file (empty when it is clean)."""
     return check_file(path, resolve=resolve).diagnostics
 
 
-def load_spec(path: str | FsPath) -> GraphSpec:
+def load_spec(path: str | Path) -> GraphSpec:
     """The spec of a file whose shape is valid; raises CompileError otherwise."""
     checked = check_file(path)
     if checked.spec is None:
@@ -24,7 +24,7 @@ def load_spec(path: str | FsPath) -> GraphSpec:
     return checked.spec
 
 
-def compile_spec(path: str | FsPath, *, resolve: bool = False) -> CompiledGraph:
+def compile_spec(path: str | Path, *, resolve: bool = False) -> CompiledGraph:
     """Compile a spec file; raises CompileError (with `.diagnostics`) when it has errors."""
     return compile_checked(check_file(path, resolve=resolve))
 

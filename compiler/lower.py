@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from .analysis import GraphAnalysis
@@ -52,7 +52,7 @@ AGENT_TOOL_PARAMETERS: dict[str, Any] = {
 }
 
 
-def machine_of(spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis | None = None) -> Machine:
+def machine_of(spec: GraphSpec, base_dir: Path, analysis: GraphAnalysis | None = None) -> Machine:
     """The compiled machine of a spec that passed the checks without errors."""
     analysis = analysis or GraphAnalysis(spec)
     lowering = _Lowering(spec, base_dir, analysis)
@@ -88,7 +88,7 @@ class _Lowering:
     """Lowers agents one by one. What many agents share (a declared tool, the handoff to one
     agent in short form) is lowered once and the same read-only value used for each of them."""
 
-    def __init__(self, spec: GraphSpec, base_dir: FsPath, analysis: GraphAnalysis) -> None:
+    def __init__(self, spec: GraphSpec, base_dir: Path, analysis: GraphAnalysis) -> None:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
         self._declared = {ref: _declared(ref, tool) for ref, tool in spec.tools.items()}
         self._short_handoffs = {target: self._handoff(target) for target in analysis.transfer_names}
@@ -202,7 +202,7 @@ def _handoff_parameters(spec: GraphSpec, handoff: HandoffSpec | None) -> Any:
     return None if isinstance(declared, PythonType) else declared
 
 
-def _instructions(agent: AgentSpec, base_dir: FsPath) -> Instructions | None:
+def _instructions(agent: AgentSpec, base_dir: Path) -> Instructions | None:
     if agent.instructions_file is not None:
         source = (base_dir / agent.instructions_file).read_text(encoding="utf-8")
         file: str | None = agent.instructions_file

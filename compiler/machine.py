@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 import orjson
@@ -181,10 +181,10 @@ class CompiledGraph:
         return cls(machine, digest, file)
 
     @classmethod
-    def load(cls, path: str | FsPath) -> CompiledGraph:
+    def load(cls, path: str | Path) -> CompiledGraph:
         """Read a compiled JSON file, checking its shape and digest (CompiledGraphError)."""
         try:
-            data = orjson.loads(FsPath(path).read_bytes())
+            data = orjson.loads(Path(path).read_bytes())
         except orjson.JSONDecodeError as exc:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("digest"), str):
@@ -248,7 +248,7 @@ class CompiledGraph:
         return self.file if self.file is not None else seal(self.machine)[1]
 
 
-def _validated(body: dict[str, Any], path: str | FsPath) -> Machine:
+def _validated(body: dict[str, Any], path: str | Path) -> Machine:
     from pydantic import ValidationError
 
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from .analysis import GraphAnalysis
@@ -24,7 +24,7 @@ class Checked:
     source: SourceFile
     spec: GraphSpec | None
     diagnostics: list[Diagnostic]
-    base_dir: FsPath
+    base_dir: Path
     analysis: GraphAnalysis | None = None
 
     @property
@@ -42,10 +42,10 @@ class CompileError(AgentGraphError, ValueError):
         super().__init__(f"{len(errors)} error(s); first: {first.file}: {first.message}")
 
 
-def check_file(path: str | FsPath, *, resolve: bool = False, max_bytes: int = MAX_BYTES) -> Checked:
+def check_file(path: str | Path, *, resolve: bool = False, max_bytes: int = MAX_BYTES) -> Checked:
     """Validate a spec file: every diagnostic, with its source position."""
     source, diagnostics = read_source(path, max_bytes=max_bytes)
-    return _check(source, diagnostics, FsPath(path).resolve().parent, resolve)
+    return _check(source, diagnostics, Path(path).resolve().parent, resolve)
 
 
 def check_text(
@@ -53,12 +53,12 @@ def check_text(
     name: str = "<spec>",
     *,
     kind: str = "yaml",
-    base_dir: str | FsPath = ".",
+    base_dir: str | Path = ".",
     resolve: bool = False,
 ) -> Checked:
     """Validate spec text (YAML or JSON) as if it were a file called `name` in `base_dir`."""
     source, diagnostics = parse_source(text, name, kind=kind)
-    return _check(source, diagnostics, FsPath(base_dir).resolve(), resolve)
+    return _check(source, diagnostics, Path(base_dir).resolve(), resolve)
 
 
 def compile_into(checked: Checked, handle: BinaryIO) -> CompiledGraph:
@@ -77,7 +77,7 @@ def compile_checked(checked: Checked) -> CompiledGraph:
 
 
 def _check(
-    source: SourceFile, diagnostics: list[Diagnostic], base_dir: FsPath, resolve: bool
+    source: SourceFile, diagnostics: list[Diagnostic], base_dir: Path, resolve: bool
 ) -> Checked:
     spec, analysis = None, None
     if source.data is not None:  # parse problems that leave data (duplicate keys) do not stop here

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from .codes import CODES
@@ -18,7 +18,7 @@ _WINDOW = 100
 def file_lines(name: str) -> list[str]:
     """The lines of a file for snippets; none when it cannot be read."""
     try:
-        return split_lines(FsPath(name).read_text(encoding="utf-8", errors="replace"))
+        return split_lines(Path(name).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 
@@ -152,5 +152,5 @@ def _pascal(name: str) -> str:
 
 
 def _uri(file: str) -> str:
-    path = FsPath(file)
+    path = Path(file)
     return path.as_uri() if path.is_absolute() else path.as_posix()

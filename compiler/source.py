@@ -15,7 +15,7 @@ import bisect
 import codecs
 import json
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 import jiter
@@ -73,7 +73,7 @@ class SourceFile:
 
 
 def read_source(
-    path: str | FsPath, *, max_bytes: int = MAX_BYTES
+    path: str | Path, *, max_bytes: int = MAX_BYTES
 ) -> tuple[SourceFile, list[Diagnostic]]:
     """Read and parse a spec file. Problems come back as AG001 diagnostics, never raised.
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         http_status,
         stall,
     )
-    from .fixture import CassetteFixture
+    from .fixture import open_cassette
     from .scrub import DEFAULT_SCRUBBER, Scrubber
     from .server import ReplayServer
     from .session import CassetteMismatch, RecordMode, ReplaySetupError
@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 _HOMES: dict[str, str] = {
     # recording and replaying
-    "CassetteFixture": "fixture",
     "CassetteInUse": "use",
     "RecordMode": "session",
     "ReplayServer": "server",
+    "open_cassette": "fixture",
     "use_cassette": "use",
     # the cassette
     "Cassette": "cassette",
@@ -71,10 +71,10 @@ _HOMES: dict[str, str] = {
 
 __all__ = [
     # recording and replaying
-    "CassetteFixture",
     "CassetteInUse",
     "RecordMode",
     "ReplayServer",
+    "open_cassette",
     "use_cassette",
     # the cassette
     "Cassette",

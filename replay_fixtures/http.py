@@ -1,5 +1,5 @@
-"""HTTP record and replay into a Session: vcrpy underneath, agentgraph's own layer on top of the
-httpx and httpx2 transports for what vcrpy cannot do (streams).
+"""HTTP record and replay into a CassetteSession: vcrpy underneath, agentgraph's own layer on
+top of the httpx and httpx2 transports for what vcrpy cannot do (streams).
 
     interceptor = HttpInterceptor(pace=None)
     interceptor.install(session, faults, clock)
@@ -13,8 +13,9 @@ Layers, outermost first, for `httpx2.HTTPTransport.handle_request` and
    FaultPlan about it. A streamed request (`"stream": true`, or `Accept: text/event-stream`) is
    replayed as a real stream of its recorded events, or recorded by calling the real transport
    and teeing the body to the caller chunk by chunk. Any other request goes down to:
-2. vcrpy's httpx2 patch, talking to `vcr_bridge.SessionCassette`: the Session matches it,
-   vcrpy plays the recorded response or calls the real transport and hands over what to record.
+2. vcrpy's httpx2 patch, talking to `vcr_bridge.VcrCassetteAdapter`: the CassetteSession
+   matches it, vcrpy plays the recorded response or calls the real transport and hands over
+   what to record.
 
 Other libraries go straight to vcrpy's patches (layer 2). Decisions, where vcrpy and httpx
 leave them open:
@@ -61,9 +62,9 @@ from .http_messages import (
     streams,
 )
 from .http_streams import Recorder, TeeBody, played_body, stall_error, stall_timeout
-from .session import ReplaySetupError, Session
+from .session import CassetteSession, ReplaySetupError
 from .timing import ClockLike, ReplayTime
-from .vcr_bridge import PENDING, Pending, SessionCassette, patchers
+from .vcr_bridge import PENDING, Pending, VcrCassetteAdapter, patchers
 
 __all__ = ["HttpInterceptor"]
 
@@ -96,7 +97,7 @@ class _Exchange:
 
 
 class HttpInterceptor:
-    """Records and replays HTTP into a Session (see the module docstring).
+    """Records and replays HTTP into a CassetteSession (see the module docstring).
 
     `pace`: None replays streams as fast as the client reads them; a number scales the
     recorded delays between events (1.0: as recorded).
@@ -110,13 +111,13 @@ class HttpInterceptor:
         self.pace = None if pace is None else float(pace)
         self._stack: ExitStack | None = None
         self._open: set[Recorder] = set()
-        self.session: Session
+        self.session: CassetteSession
         self.faults: FaultPlan
         self.time: ReplayTime
 
     # -- installing ---------------------------------------------------------------------------
 
-    def install(self, session: Session, faults: FaultPlan, clock: ClockLike | None) -> None:
+    def install(self, session: CassetteSession, faults: FaultPlan, clock: ClockLike | None) -> None:
         if not _ACTIVE.acquire(blocking=False):
             raise ReplaySetupError(
                 "HTTP interception is already active in this process (one use_cassette at a time)"
@@ -131,7 +132,7 @@ class HttpInterceptor:
                 )
                 for module in _modules()
             }
-            for patcher in patchers(SessionCassette(session, faults)):
+            for patcher in patchers(VcrCassetteAdapter(session, faults)):
                 stack.enter_context(patcher)
             for module, (real, areal) in originals.items():
                 stack.enter_context(

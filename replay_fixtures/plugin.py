@@ -93,7 +93,7 @@ def agentgraph_cassette(
 ) -> Iterator[Any]:
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
-    from agentgraph.replay_fixtures.fixture import CassetteFixture
+    from agentgraph.replay_fixtures.fixture import open_cassette
     from agentgraph.replay_fixtures.session import CassetteMismatch
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
@@ -111,10 +111,10 @@ def agentgraph_cassette(
     if isinstance(graph, str | Path):
         graph = module_dir / graph
     try:
-        with CassetteFixture.open(
+        with open_cassette(
             path, mode=agentgraph_record_mode, faults=agentgraph_faults, graph=graph
-        ) as fixture:
-            yield fixture
+        ) as used:
+            yield used
     except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it

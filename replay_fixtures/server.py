@@ -40,7 +40,7 @@ from .api_errors import ErrorAnswer, error_answer, error_frame
 from .cassette import Frame, HttpResponse, SseEvents
 from .faults import FaultPlan, HttpStrike
 from .http_messages import body_bytes, request_of
-from .session import CassetteMismatch, ReplaySetupError, Session
+from .session import CassetteMismatch, CassetteSession, ReplaySetupError
 from .ws_frames import Message, message_of
 from .ws_memory import UNSENDABLE_CODES
 from .ws_replay import Interruptions, Player, Script
@@ -68,7 +68,7 @@ class ReplayServer:
         port: int = 0,
         pace: float | None = None,
     ) -> None:
-        self.session = Session(cassette, "none")
+        self.session = CassetteSession(cassette, "none")
         self.faults = faults or FaultPlan()
         self.pace = pace
         self.interruptions = Interruptions()

@@ -43,7 +43,7 @@ class CassetteMismatch(AgentGraphError, LookupError):
     not swallow a mismatch as its own."""
 
 
-class Session:
+class CassetteSession:
     """Replays a cassette's interactions in order of matching and records new ones, in order."""
 
     def __init__(

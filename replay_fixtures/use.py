@@ -5,9 +5,9 @@
     with use_cassette(path, faults=[http_status(1, 429, retry_after=2)], clock=FakeClock()):
         ...  # the first attempt gets a 429, the retry the recording
 
-Interceptors plug into the same Session: HTTP (`HttpInterceptor`, always installed first) and
-any in `interceptors` (the websocket one), each an object with `install(session, faults,
-clock)` and `uninstall()`. They are installed in order and uninstalled in reverse, also when
+Interceptors plug into the same CassetteSession: HTTP (`HttpInterceptor`, always installed
+first) and any in `interceptors` (the websocket one), each an object with `install(session,
+faults, clock)` and `uninstall()`. They are installed in order and uninstalled in reverse, also when
 the block fails. The session is saved at exit in every record mode, also when the block failed
 (as vcrpy's `record_on_exception`): what was recorded up to the failure is kept.
 
@@ -27,30 +27,36 @@ from typing import Any, Protocol
 
 from agentgraph.compiler.errors import InvalidArgument
 
+from .assertions import StepLike, assert_agents, assert_path
 from .cassette import Cassette, GraphRef
 from .faults import Fault, FaultPlan
 from .http import HttpInterceptor
 from .scrub import DEFAULT_SCRUBBER, Scrubber
-from .session import RecordMode, Session
+from .session import CassetteSession, RecordMode
 from .timing import ClockLike
 
 __all__ = ["CassetteInUse", "Interceptor", "use_cassette"]
 
 
 class Interceptor(Protocol):
-    """Something that routes one kind of traffic through a Session while installed."""
+    """Something that routes one kind of traffic through a CassetteSession while installed."""
 
-    def install(self, session: Session, faults: FaultPlan, clock: ClockLike | None) -> None: ...
+    def install(
+        self, session: CassetteSession, faults: FaultPlan, clock: ClockLike | None
+    ) -> None: ...
 
     def uninstall(self) -> None: ...
 
 
 @dataclass(frozen=True)
 class CassetteInUse:
-    """What `use_cassette` yields: the session, the faults (with `attempts` and `injected`)."""
+    """A cassette in use, as `use_cassette`, `open_cassette` and the `agentgraph_cassette`
+    fixture give it: the session, the faults (with `attempts` and `injected`), and the compiled
+    graph the session runs when one was given (`open_cassette` sets it)."""
 
-    session: Session
+    session: CassetteSession
     faults: FaultPlan
+    graph: Any = None
 
     @property
     def path(self) -> Path:
@@ -64,6 +70,14 @@ class CassetteInUse:
     def played(self) -> int:
         """How many recorded interactions were replayed."""
         return len(self.session.played)
+
+    def assert_path(self, result: Any, expected: Sequence[StepLike]) -> None:
+        """`assertions.assert_path`: the run took the `expected` transitions."""
+        assert_path(result, expected)
+
+    def assert_agents(self, result: Any, expected: Sequence[str]) -> None:
+        """`assertions.assert_agents`: the agents that had turns were `expected`, in order."""
+        assert_agents(result, expected)
 
 
 def _fault_plan(faults: FaultPlan | Iterable[Fault] | None) -> FaultPlan:
@@ -126,7 +140,7 @@ def use_cassette(
             f"mode={mode!r} must be one of none, once, new_episodes, all"
         ) from None
     plan = _fault_plan(faults)
-    session = Session(
+    session = CassetteSession(
         path, mode, scrubber=scrubber, graph=_graph_ref(graph), recorded_with=dict(_versions())
     )
     installed: list[Interceptor] = []

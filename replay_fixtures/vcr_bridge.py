@@ -1,14 +1,14 @@
 """vcrpy's interception with agentgraph's storage: every HTTP library vcrpy patches (http.client,
 requests, urllib3, aiohttp, tornado, httplib2, boto3, httpx, httpx2) records into and replays
-from the Session, matched on agentgraph's terms.
+from the CassetteSession, matched on agentgraph's terms.
 
 vcrpy's patchers talk to a cassette object through a handful of methods
-(`can_play_response_for`, `play_response`, `append`, `write_protected`, ...). `SessionCassette`
-is that object, backed by a `Session`: the Session decides what replays and what records
-(record modes, matching, mismatch diffs) and keeps the interactions in order with the
-websocket ones; vcrpy keeps doing what it does well (patching each library, converting its
-requests and responses). Its patchers are built by `vcr.patch.CassettePatcherBuilder`, as
-`vcr.use_cassette` builds them.
+(`can_play_response_for`, `play_response`, `append`, `write_protected`, ...).
+`VcrCassetteAdapter` is that object, backed by a `CassetteSession`: the session decides what
+replays and what records (record modes, matching, mismatch diffs) and keeps the interactions in
+order with the websocket ones; vcrpy keeps doing what it does well (patching each library,
+converting its requests and responses). Its patchers are built by
+`vcr.patch.CassettePatcherBuilder`, as `vcr.use_cassette` builds them.
 
 vcrpy reads a whole response body before the caller sees any of it, so streamed responses of
 httpx and httpx2 are handled above it, by `http.HttpInterceptor`, which hands the other
@@ -47,9 +47,9 @@ from .http_messages import (
 )
 from .matching import differences, explain
 from .scrub import DEFAULT_SCRUBBER, Scrubber
-from .session import Session
+from .session import CassetteSession
 
-__all__ = ["PENDING", "Pending", "SessionCassette", "body_matcher", "patchers", "register"]
+__all__ = ["PENDING", "Pending", "VcrCassetteAdapter", "body_matcher", "patchers", "register"]
 
 
 @dataclass
@@ -68,8 +68,8 @@ PENDING: contextvars.ContextVar[Pending | None] = contextvars.ContextVar(
 _STATE = "_agentgraph"  # attribute on vcrpy's request: (our request, the fault, the answer)
 
 
-class SessionCassette:
-    """The cassette vcrpy's patchers use, backed by a Session."""
+class VcrCassetteAdapter:
+    """The cassette vcrpy's patchers use, backed by a CassetteSession."""
 
     custom_patches: tuple[Any, ...] = ()
     _match_on: tuple[Any, ...] = ()
@@ -79,7 +79,7 @@ class SessionCassette:
         """vcrpy's patcher groups for libraries not installed (each would try the import)."""
         return _absent_groups()
 
-    def __init__(self, session: Session, faults: FaultPlan) -> None:
+    def __init__(self, session: CassetteSession, faults: FaultPlan) -> None:
         self.session, self.faults = session, faults
 
     # -- what vcrpy's patchers ask ------------------------------------------------------------
@@ -212,7 +212,7 @@ def _installed(name: str) -> bool:
         return True
 
 
-def patchers(cassette: SessionCassette) -> Iterator[AbstractContextManager[Any]]:
+def patchers(cassette: VcrCassetteAdapter) -> Iterator[AbstractContextManager[Any]]:
     """vcrpy's patchers for every library it knows, talking to `cassette`."""
     return CassettePatcherBuilder(cassette).build()
 

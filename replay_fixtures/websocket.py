@@ -1,6 +1,6 @@
 """Recording and replaying `websockets` asyncio client connections (vcrpy has no websockets).
 
-    session = Session("cassettes/desk.json", "once")
+    session = CassetteSession("cassettes/desk.json", "once")
     interceptor = WebSocketInterceptor()
     interceptor.install(session, FaultPlan(), clock)
     try:
@@ -53,7 +53,7 @@ from agentgraph.compiler.errors import InvalidArgument
 
 from .cassette import Close, WebSocketInteraction
 from .faults import FaultPlan
-from .session import CassetteMismatch, ReplaySetupError, Session
+from .session import CassetteMismatch, CassetteSession, ReplaySetupError
 from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
 from .ws_memory import MemoryServer, MemoryTransport
 from .ws_replay import Interruptions, Player, Script
@@ -83,15 +83,15 @@ class WebSocketInterceptor:
     """Intercepts `websockets` asyncio client connections for one cassette session.
 
     `install(session, faults, clock)`: from now on, each new connection replays the next
-    recorded websocket interaction of `session` (`Session.match_websocket`), with `faults`
-    injected, or, when the session records, connects for real and records. `clock` gives the
-    time offsets of recorded frames (an object with `monotonic()`, a function, or None for
-    `time.monotonic`). `uninstall()` stops intercepting new connections; connections already
-    open keep being recorded or replayed until they close.
+    recorded websocket interaction of `session` (`CassetteSession.match_websocket`), with
+    `faults` injected, or, when the session records, connects for real and records. `clock`
+    gives the time offsets of recorded frames (an object with `monotonic()`, a function, or
+    None for `time.monotonic`). `uninstall()` stops intercepting new connections; connections
+    already open keep being recorded or replayed until they close.
     """
 
     def __init__(self) -> None:
-        self.session: Session | None = None
+        self.session: CassetteSession | None = None
         self.faults = FaultPlan()
         self.connections: list[InterceptedConnection] = []
         self.mismatches: list[str] = []
@@ -100,7 +100,9 @@ class WebSocketInterceptor:
         self._timer: Timer = time.monotonic
         self._interruptions = Interruptions()
 
-    def install(self, session: Session, faults: FaultPlan | None = None, clock: Any = None) -> None:
+    def install(
+        self, session: CassetteSession, faults: FaultPlan | None = None, clock: Any = None
+    ) -> None:
         if self.session is not None:
             raise ReplaySetupError("this WebSocketInterceptor is already installed")
         self.session = session
@@ -142,7 +144,7 @@ class WebSocketInterceptor:
             )
         return await self._replay(connector, Script(interaction, index, session.name), session)
 
-    def _failed(self, session: Session, error: CassetteMismatch) -> CassetteMismatch:
+    def _failed(self, session: CassetteSession, error: CassetteMismatch) -> CassetteMismatch:
         """Keep `error` (in `mismatches` and the session's) in case the client swallows it."""
         self.mismatches.append(str(error))
         kept = getattr(session, "mismatches", None)
@@ -151,7 +153,7 @@ class WebSocketInterceptor:
         return error
 
     async def _replay(
-        self, connector: Connector, script: Script, session: Session
+        self, connector: Connector, script: Script, session: CassetteSession
     ) -> ClientConnection:
         player = Player(script, self.faults, self._interruptions)
         server = player.server = MemoryServer(player)
@@ -173,7 +175,9 @@ class WebSocketInterceptor:
         )
         return connection
 
-    def _check_sends(self, connection: ClientConnection, player: Player, session: Session) -> None:
+    def _check_sends(
+        self, connection: ClientConnection, player: Player, session: CassetteSession
+    ) -> None:
         send = connection.send
 
         async def checked_send(message: Any, text: bool | None = None) -> None:
@@ -186,7 +190,7 @@ class WebSocketInterceptor:
         connection.send = checked_send  # type: ignore[method-assign]
 
     async def _record(
-        self, connector: Connector, original: Callable[[Connector], Any], session: Session
+        self, connector: Connector, original: Callable[[Connector], Any], session: CassetteSession
     ) -> ClientConnection:
         connection: ClientConnection = await original(connector)
         request = connection.request
@@ -208,7 +212,7 @@ class _Recorder:
         self,
         connection: ClientConnection,
         interaction: WebSocketInteraction,
-        session: Session,
+        session: CassetteSession,
         timer: Timer,
     ) -> None:
         self.connection = connection

@@ -176,7 +176,7 @@ class Run:
                     yield RawResponseEvent(self.agent, event)
                     response = _terminal_response(event) or response
             else:
-                response = await _beside(guard, self.caller.create(body))
+                response = await _call_guarded(guard, self.caller.create(body))
             await _raise_if_tripped(guard, wait=True)
         except BaseException as exc:
             if guard is not None and not guard.done():
@@ -287,8 +287,8 @@ def _terminal_response(event: ResponseStreamEvent) -> Response | None:
     return None
 
 
-async def _beside(guard: asyncio.Task[None] | None, call: Any) -> Response:
-    """Await the model call; if the guardrail trips first, cancel the call and raise."""
+async def _call_guarded(guard: asyncio.Task[None] | None, call: Any) -> Response:
+    """Await the model call as the input guardrails run; if one trips, cancel it and raise."""
     if guard is None:
         return await call
     model = asyncio.ensure_future(call)

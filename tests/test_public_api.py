@@ -117,10 +117,10 @@ EXPECTED: dict[str, set[str]] = {
         "event_adapter",
     },
     "agentgraph.replay_fixtures": {
-        "CassetteFixture",
         "CassetteInUse",
         "RecordMode",
         "ReplayServer",
+        "open_cassette",
         "use_cassette",
         "Cassette",
         "DEFAULT_SCRUBBER",

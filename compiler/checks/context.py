@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from ..analysis import GraphAnalysis
 from ..diagnostics import Diagnostic, NodePath
@@ -20,7 +20,7 @@ class CheckContext:
 
     spec: GraphSpec
     file: str
-    base_dir: FsPath
+    base_dir: Path
     resolve: bool = False
 
     def diag(

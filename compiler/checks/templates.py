@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, NodePath, Span, did_you_mean
@@ -216,8 +216,8 @@ def _at(
 
 
 def _display(file: str, ctx: CheckContext) -> str:
-    spec_dir = FsPath(ctx.file).parent
+    spec_dir = Path(ctx.file).parent
     try:
-        return str(spec_dir / FsPath(file).relative_to(ctx.base_dir))
+        return str(spec_dir / Path(file).relative_to(ctx.base_dir))
     except ValueError:
         return file

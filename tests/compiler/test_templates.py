@@ -4,7 +4,7 @@ gives; any other template is parsed."""
 
 from __future__ import annotations
 
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -72,9 +72,9 @@ def test_simple_templates_get_what_jinja_finds_and_only_the_others_are_wrong(
         "spec.json",
     )
     assert spec is not None and not problems
-    found = list(check_templates(CheckContext(spec, "spec.json", FsPath("."))))
+    found = list(check_templates(CheckContext(spec, "spec.json", Path("."))))
     with patch.object(templates, "_simple_uses", lambda source: None):  # jinja2 parses them all
-        parsed = list(check_templates(CheckContext(spec, "spec.json", FsPath("."))))
+        parsed = list(check_templates(CheckContext(spec, "spec.json", Path("."))))
     assert found == parsed
     plain = all(_simple(text) for text in instructions if text is not None)
     if plain:

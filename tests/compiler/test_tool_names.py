@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -114,7 +114,7 @@ def test_each_agent_gets_exactly_the_naming_diagnostics_its_tools_call_for(
         "spec.json",
     )
     assert spec is not None and not problems
-    found = list(check_naming(CheckContext(spec, "spec.json", FsPath("."))))
+    found = list(check_naming(CheckContext(spec, "spec.json", Path("."))))
     assert [(d.code, d.path) for d in found] == expected_naming(agents)
 
 
@@ -156,6 +156,6 @@ def test_one_problem_among_plain_agents_is_found(kind: str, where: int) -> None:
         "spec.json",
     )
     assert spec is not None and not problems
-    found = list(check_naming(CheckContext(spec, "spec.json", FsPath("."))))
+    found = list(check_naming(CheckContext(spec, "spec.json", Path("."))))
     assert [d.code for d in found] == [code]
     assert found[0].path[:2] == ("agents", names[where])

@@ -27,7 +27,7 @@ from agentgraph.replay_fixtures.cassette import (
     HttpResponse,
     WebSocketInteraction,
 )
-from agentgraph.replay_fixtures.fixture import CassetteFixture
+from agentgraph.replay_fixtures.fixture import open_cassette
 from agentgraph.replay_fixtures.staleness import graph_ref
 from agentgraph.replay_fixtures.transcript import render_transcript
 from agentgraph.runtime import FakeClock, run
@@ -165,9 +165,9 @@ async def test_the_runtime_replays_inside_a_cassette_fixture(
 ) -> None:
     example, entry = EXAMPLES[name], ENTRIES[name]
     # the openai client refuses to start without a key, even when nothing is sent (the CLI's
-    # --replay sets one; CassetteFixture does not, see test_plugin)
+    # --replay sets one; open_cassette does not, see test_plugin)
     monkeypatch.setenv("OPENAI_API_KEY", "replay-without-a-key")
-    with CassetteFixture.open(entry["cassette"], graph=entry["spec"]) as fixture:
+    with open_cassette(entry["cassette"], graph=entry["spec"]) as fixture:
         result = await run(
             entry["spec"],
             entry["input"],
@@ -181,7 +181,7 @@ async def test_the_runtime_replays_inside_a_cassette_fixture(
     assert (
         output.model_dump() if hasattr(output, "model_dump") else output
     ) == example.final_output
-    assert fixture.used.played == len(fixture.cassette.interactions)
+    assert fixture.played == len(fixture.cassette.interactions)
     assert connects == []
 
 

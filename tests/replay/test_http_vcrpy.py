@@ -1,6 +1,6 @@
 """vcrpy underneath: libraries other than httpx/httpx2 (here `requests`) are intercepted by
-vcrpy's own patches, stored in the same Session, matched by agentgraph; and vcrpy itself, as
-it records a stream, which is what agentgraph's own layer is there for."""
+vcrpy's own patches, stored in the same CassetteSession, matched by agentgraph; and vcrpy
+itself, as it records a stream, which is what agentgraph's own layer is there for."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ import openai
 import pytest
 
 from agentgraph.replay_fixtures.cassette import Cassette
-from agentgraph.replay_fixtures.fixture import CassetteFixture
+from agentgraph.replay_fixtures.fixture import open_cassette
 from agentgraph.runtime import FakeClock, run
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import Step, function_call, structured, turn
@@ -176,7 +176,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> str:
         assert result.final_output == ANSWER
 
     with ResponsesServer(*session()) as scripted:
-        with CassetteFixture.open(path, mode="all", graph=folder / "desk.yaml"):
+        with open_cassette(path, mode="all", graph=folder / "desk.yaml"):
             asyncio.run(record(scripted.base_url))
     assert scripted.attempts == 3
     return path.read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ from agentgraph.replay_fixtures.cassette import (
     WebSocketInteraction,
 )
 from agentgraph.replay_fixtures.persist import save_cassette
-from agentgraph.replay_fixtures.session import CassetteMismatch, Session
+from agentgraph.replay_fixtures.session import CassetteMismatch, CassetteSession
 from agentgraph.replay_fixtures.websocket import WebSocketInterceptor, is_patched
 from agentgraph.runtime import FakeClock
 from tests.replay.test_websocket_support import (
@@ -51,7 +51,7 @@ def test_the_patch_reaches_every_client_and_is_undone(tmp_path: Path) -> None:
 
     original = connect.__dict__["__await_impl__"]
     assert not is_patched() and runtime_websocket.connect is connect
-    session = Session(tmp_path / "patch.json", "all")
+    session = CassetteSession(tmp_path / "patch.json", "all")
     first, second = WebSocketInterceptor(), WebSocketInterceptor()
     first.install(session)
     second.install(session)

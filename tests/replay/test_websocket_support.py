@@ -1,7 +1,8 @@
 """Helpers shared by the websocket record/replay tests (this module holds no tests).
 
-Until `use_cassette` exists, a cassette is put in use by hand: a `Session`, a `FaultPlan` and a
-`WebSocketInterceptor` installed on them, uninstalled and saved on the way out.
+Until `use_cassette` exists, a cassette is put in use by hand: a `CassetteSession`, a
+`FaultPlan` and a `WebSocketInterceptor` installed on them, uninstalled and saved on the way
+out.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from agentgraph.replay_fixtures.faults import Fault, FaultPlan
-from agentgraph.replay_fixtures.session import Session
+from agentgraph.replay_fixtures.session import CassetteSession
 from agentgraph.replay_fixtures.websocket import WebSocketInterceptor
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import Step
@@ -30,7 +31,7 @@ KEY = "sk-planted-0123456789abcdefABCDEF"
 class Taped:
     """A cassette in use."""
 
-    session: Session
+    session: CassetteSession
     interceptor: WebSocketInterceptor
     faults: FaultPlan
 
@@ -53,7 +54,7 @@ class Taped:
 
 @contextmanager
 def taped(path: Path, mode: str = "none", *faults: Fault, clock: Any = None) -> Iterator[Taped]:
-    session = Session(path, mode)
+    session = CassetteSession(path, mode)
     plan = FaultPlan().add(*faults)
     interceptor = WebSocketInterceptor()
     interceptor.install(session, plan, clock)
