@@ -12,14 +12,13 @@ from .machine import (
     GUARDRAIL_TRIPPED,
     MAX_TURNS,
     ContextType,
+    DeclaredType,
     FunctionBinding,
     GuardrailBinding,
     HandoffBinding,
     Instructions,
     Machine,
-    ModelType,
     OutputType,
-    SchemaType,
     State,
     StopAtToolNames,
     Transition,
@@ -74,10 +73,10 @@ def machine_of(spec: GraphSpec, base_dir: Path, analysis: GraphAnalysis | None =
     )
 
 
-def _type(type_spec: Any) -> ModelType | SchemaType:
+def _type(type_spec: Any) -> DeclaredType:
     if isinstance(type_spec, PythonType):
-        return ModelType(python=type_spec.python)
-    return SchemaType(schema=type_spec)
+        return DeclaredType(python=type_spec.python)
+    return DeclaredType(schema=type_spec)
 
 
 Tool = dict[str, Any]

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import create_model
 
-from agentgraph.compiler.machine import DeclaredType, ModelType, State
+from agentgraph.compiler.machine import DeclaredType, State
 
 from .errors import UserError
 from .functions import Functions
@@ -56,7 +56,7 @@ def _parameters(
         return signature_schema(functions.resolve(state.functions[name].function))
     binding = state.handoffs[name]
     declared = graph_types[str(binding.input_type)]
-    assert isinstance(declared, ModelType)  # a schema type has its parameters already
+    assert declared.python is not None  # a schema type has its parameters already
     return _model_schema(functions.resolve(declared.python), declared.python)
 
 

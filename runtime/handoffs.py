@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agentgraph.compiler.machine import HandoffBinding, ModelType, State
+from agentgraph.compiler.machine import HandoffBinding, State
 
 from .derived import Types
 from .errors import ModelBehaviorError
@@ -49,7 +49,7 @@ def handoff_items(
         except ValueError as exc:
             raise ModelBehaviorError(f"handoff `{first['name']}` from `{agent}`: {exc}") from None
         declared = types.get(binding.input_type)
-        python = declared.python if isinstance(declared, ModelType) else None
+        python = declared.python if declared is not None else None
         problem = (
             _unfit(functions.resolve(python), arguments)
             if python

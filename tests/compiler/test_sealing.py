@@ -8,12 +8,12 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from pydantic import Field
 
 from agentgraph.compiler import (
     CompiledGraph,
@@ -25,7 +25,7 @@ from agentgraph.compiler import (
     compile_spec,
 )
 from agentgraph.compiler.errors import AgentGraphError
-from agentgraph.compiler.sealing import canonical_json, indented_json, json_form, seal
+from agentgraph.compiler.sealing import canonical_json, indented_json, plain, seal
 
 ROOT = Path(__file__).resolve().parents[2]
 DESK = ROOT / "graphs" / "support_desk.yaml"
@@ -57,20 +57,21 @@ def test_the_digest_and_file_are_those_of_whole_serialisations(body: dict[str, A
     assert file == canonical_json({**body, "digest": digest}) + b"\n"
 
 
-class _Edge(NamedTuple):
-    source: Annotated[str, Field(alias="from")]
-    weight: int
+class _Edge(msgspec.Struct, frozen=True):
+    source: str = msgspec.field(name="from")
+    weight: int = 0
 
 
 def test_a_record_is_written_under_its_json_keys() -> None:
     edge = _Edge(source="a", weight=2**70)
-    assert json_form(edge) == {"from": "a", "weight": 2**70}
+    assert plain(edge) == {"from": "a", "weight": 2**70}
     assert canonical_json(
         {"z": [edge], "a": None}
     ) == b'{"a":null,"z":[{"from":"a","weight":%d}]}' % (2**70)
     assert indented_json([edge]) == b'[\n  {\n    "from": "a",\n    "weight": %d\n  }\n]' % 2**70
     with pytest.raises(TypeError):
         canonical_json({"a": object()})
+    assert seal(edge) == seal({"from": "a", "weight": 2**70})
 
 
 def test_the_machine_is_typed_and_written_as_the_file_says() -> None:
@@ -115,3 +116,40 @@ def test_a_file_of_the_wrong_shape_is_refused_naming_the_file_and_the_place(
     assert message.startswith(f"{path}: not a compiled agentgraph file")
     assert "states.triage.handoffs.transfer_to_billing.to" in message
     assert isinstance(raised.value, AgentGraphError) and isinstance(raised.value, ValueError)
+
+
+PIPELINE = ROOT / "graphs" / "research_pipeline.yaml"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [
+        (("transitions", 3, "on"), None, "Expected `str`, got `null` - at `transitions[3].on`"),
+        (("max_turns",), "3", "Expected `int`, got `str` - at `max_turns`"),
+        (
+            ("states", "summariser", "tool_use_behavior", "stop_at_tool_names"),
+            3,
+            "Expected `array`, got `int` - at "
+            "`states.summariser.tool_use_behavior.stop_at_tool_names`",
+        ),
+        (
+            ("types", "ResearchReport", "python"),
+            3,
+            "Expected `str | null`, got `int` - at `types.ResearchReport.python`",
+        ),
+        (("context", "extra"), 1, "Object contains unknown field `extra` - at `context`"),
+    ],
+)
+def test_a_bad_member_is_named_by_its_keys(
+    tmp_path: Path, where: tuple[Any, ...], value: Any, said: str
+) -> None:
+    data = json.loads(compile_spec(PIPELINE).to_bytes())
+    node = data
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = value
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CompiledGraphError) as raised:
+        CompiledGraph.load(path)
+    assert str(raised.value) == f"{path}: not a compiled agentgraph file: {said}"
