@@ -43,8 +43,11 @@ class CompiledGraphError(AgentGraphError, ValueError):
     """A compiled graph file that cannot be used (not JSON, wrong shape, digest mismatch)."""
 
 
-class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A record of the compiled machine: immutable, and refused on load with unknown members."""
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
+    """A record of the compiled machine: immutable, and refused on load with unknown members.
+    Not tracked by the cyclic garbage collector (`gc=False`): built bottom-up and frozen, a
+    record can never be part of a reference cycle, so the collector has nothing to find in the
+    100,000s of them a large graph has."""
 
 
 class Instructions(Record, frozen=True):
