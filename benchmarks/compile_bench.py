@@ -2,7 +2,7 @@
 
     python benchmarks/compile_bench.py [--sizes 1000,10000,100000] [--repeat 5] [--yaml 10000]
 
-Prints, per size, the best wall time of each and the ratio (target: within 2x), and the growth
+Prints, per size, the best wall time of each and the ratio (target: within 3x), and the growth
 from one size to the next (linear growth: about 10x per 10x agents). The two sides run in
 alternating rounds, so that a machine that slows down or speeds up weighs on both alike.
 
