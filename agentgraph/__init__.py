@@ -6,8 +6,9 @@ plugin loads in every test run of every user) does not load the whole compiler.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from agentgraph.compiler.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from agentgraph.compiler import (
@@ -25,16 +26,16 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES: dict[str, str] = {
-    "AgentGraphError": "agentgraph.compiler.errors",
-    "CompileError": "agentgraph.compiler",
-    "InvalidArgument": "agentgraph.compiler.errors",
-    "CompiledGraph": "agentgraph.compiler",
-    "Diagnostic": "agentgraph.compiler",
-    "GraphSpec": "agentgraph.compiler",
-    "check_file": "agentgraph.compiler",
-    "compile_spec": "agentgraph.compiler",
-    "load_spec": "agentgraph.compiler",
-    "validate": "agentgraph.compiler",
+    "AgentGraphError": "compiler.errors",
+    "CompileError": "compiler",
+    "InvalidArgument": "compiler.errors",
+    "CompiledGraph": "compiler",
+    "Diagnostic": "compiler",
+    "GraphSpec": "compiler",
+    "check_file": "compiler",
+    "compile_spec": "compiler",
+    "load_spec": "compiler",
+    "validate": "compiler",
 }
 """Each public name -> the module that provides it."""
 
@@ -53,14 +54,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value  # found once: later reads do not come here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, __all__)
