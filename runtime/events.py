@@ -70,11 +70,13 @@ class Usage:
         usage = response.usage
         if usage is None:
             return
-        self.input_tokens += usage.input_tokens
-        self.output_tokens += usage.output_tokens
-        self.total_tokens += usage.total_tokens
-        self.cached_tokens += getattr(usage.input_tokens_details, "cached_tokens", 0) or 0
-        self.reasoning_tokens += getattr(usage.output_tokens_details, "reasoning_tokens", 0) or 0
+        self.input_tokens += _tokens(usage, "input_tokens")
+        self.output_tokens += _tokens(usage, "output_tokens")
+        self.total_tokens += _tokens(usage, "total_tokens")
+        self.cached_tokens += _tokens(getattr(usage, "input_tokens_details", None), "cached_tokens")
+        self.reasoning_tokens += _tokens(
+            getattr(usage, "output_tokens_details", None), "reasoning_tokens"
+        )
 
     def merge(self, other: Usage) -> None:
         for name in (
@@ -86,6 +88,13 @@ class Usage:
             "reasoning_tokens",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _tokens(counts: Any, name: str) -> int:
+    """A token count of a response's usage; 0 when the server left it out (or sent a non-number:
+    the openai client does not check what it is given)."""
+    value = getattr(counts, name, None)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 @dataclass
