@@ -7,6 +7,7 @@ from typing import Any
 from agentgraph.compiler import CompiledGraph
 
 from .errors import UserError
+from .schema_checks import schema_errors, validator
 
 
 def checked_context(graph: CompiledGraph, context: Any) -> Any:
@@ -16,10 +17,8 @@ def checked_context(graph: CompiledGraph, context: Any) -> Any:
         return {} if context is None else context
     if context is None:
         context = {}
-    from jsonschema import Draft202012Validator
-
     errors = sorted(
-        Draft202012Validator(declared.schema).iter_errors(context),
+        schema_errors(validator(declared.schema), context, "the graph's context schema"),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:

@@ -9,6 +9,7 @@ from agentgraph.compiler.machine import State
 
 from .errors import ModelBehaviorError
 from .functions import Functions
+from .schema_checks import schema_errors, validator
 
 
 def parse_final_output(state: State, agent: str, text: str | None, functions: Functions) -> Any:
@@ -36,11 +37,10 @@ def parse_final_output(state: State, agent: str, text: str | None, functions: Fu
             f"agent `{agent}` must answer with a {output.name} as JSON, but "
             f"its answer is not JSON ({exc.msg})"
         ) from None
-    from jsonschema import Draft202012Validator
-
-    error = next(iter(Draft202012Validator(output.schema or {}).iter_errors(value)), None)
-    if error is not None:
+    place = f"the output type `{output.name}` of agent `{agent}`"
+    errors = schema_errors(validator(output.schema or {}), value, place)
+    if errors:
         raise ModelBehaviorError(
-            f"agent `{agent}` answered an invalid {output.name}: {error.message}"
+            f"agent `{agent}` answered an invalid {output.name}: {errors[0].message}"
         )
     return value

@@ -11,6 +11,7 @@ from agentgraph.compiler.machine import State
 
 from .events import RunItem
 from .functions import Functions, call, to_output
+from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .turns import arguments_of, tool_output
 
@@ -75,10 +76,13 @@ async def _one(
 
 def invalid_arguments(state: State, name: str, arguments: dict[str, Any]) -> str | None:
     """Why `arguments` do not fit the parameters the state declares for tool `name`, or None."""
-    validator = _validators(state).get(name)
-    if validator is None or validator.is_valid(arguments):
+    checker = _validators(state).get(name)
+    if checker is None:
         return None
-    error = next(iter(validator.iter_errors(arguments)))
+    errors = schema_errors(checker, arguments, f"the parameters of tool `{name}`")
+    if not errors:
+        return None
+    error = errors[0]
     where = "/".join(map(str, error.absolute_path))
     return f"{error.message}{f' at {where}' if where else ''}"
 
@@ -92,10 +96,8 @@ def _validators(state: State) -> dict[str, Any]:
 
 
 def _build_validators(state: State) -> dict[str, Any]:
-    from jsonschema import Draft202012Validator
-
     return {
-        tool["name"]: Draft202012Validator(tool["parameters"])
+        tool["name"]: validator(tool["parameters"])
         for tool in state.tools
         if tool.get("type") == "function" and tool.get("parameters")
     }
