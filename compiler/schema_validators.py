@@ -34,10 +34,10 @@ def is_local_reference(ref: str) -> bool:
 def _local_registry() -> Registry[Any]:
     from referencing import Registry
 
-    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    return Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]  # an attrs field
 
 
 def _refuse_retrieval(uri: str) -> NoReturn:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]

@@ -7,6 +7,7 @@ fetch a URL. A `$ref` that does not resolve is a UserError naming the schema's p
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.schema_validators import local_validator
@@ -36,4 +37,9 @@ def schema_errors(checker: Validator, value: Any, place: str) -> list[Validation
             f"{place} cannot be checked: its `$ref` {ref!r} does not resolve inside the schema, "
             "and agentgraph never fetches a schema (put the definition under `$defs` and refer "
             "to it as `#/$defs/...`)"
+        ) from None
+    except re.error as exc:
+        raise UserError(
+            f"{place} cannot be checked: its pattern {exc.pattern!r} is not a regular "
+            f"expression ({exc.msg})"
         ) from None
