@@ -161,15 +161,6 @@ CODES: dict[str, Code] = _codes(
         "(a URL, `file:` or a file name). agentgraph never fetches a schema, at validate time or "
         "at run time: put the definition under `$defs` and refer to it as `#/$defs/<name>`.",
     ),
-    (
-        "AG037",
-        "catastrophic-pattern",
-        W,
-        "A `pattern` (or a `patternProperties` key) repeats a group that itself repeats and can "
-        "match in many ways, such as `^(a+)+$`. Python's regular expressions backtrack: a text "
-        "that almost matches takes time exponential in its length, and the run hangs while "
-        "checking the context, tool arguments or output. Repeat one thing once (`^a+$`).",
-    ),
     ("AG040", "template-syntax", E, "The instructions are not a valid jinja2 template."),
     (
         "AG041",

@@ -1,11 +1,10 @@
-"""AG032-AG033, AG036-AG037: JSON Schemas are valid, strict-mode schemas are ones strict mode
-accepts, every `$ref` stays inside its schema, and no `pattern` backtracks exponentially."""
+"""AG032-AG033, AG036: JSON Schemas are valid, strict-mode schemas are ones strict mode
+accepts, every `$ref` stays inside its schema, and every `pattern` is a regular expression."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +22,7 @@ _Problem = tuple[NodePath, str]
 
 
 def check_schemas(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """AG032-AG033 and AG036-AG037 for the context schema, every function tool's parameters
+    """AG032-AG033 and AG036 for the context schema, every function tool's parameters
     and every JSON Schema type (strict mode for the types agents use as output or handoff
     input)."""
     spec = ctx.spec
@@ -83,8 +82,7 @@ def _reference_problems(
 def _pattern_problems(
     ctx: CheckContext, node: dict[str, Any], path: NodePath
 ) -> Iterator[Diagnostic]:
-    """AG032 for a `pattern` that is not a regular expression, AG037 for one that repeats a
-    repetition (in `pattern` and in the keys of `patternProperties`)."""
+    """AG032 for a `pattern` (or a `patternProperties` key) that is not a regular expression."""
     found: list[tuple[str, NodePath, bool]] = []
     if isinstance(node.get("pattern"), str):
         found.append((node["pattern"], (*path, "pattern"), False))
@@ -101,16 +99,6 @@ def _pattern_problems(
                 f"invalid JSON Schema: `{pattern}` is not a regular expression ({exc})",
                 where,
                 at_key=at_key,
-            )
-            continue
-        if repeats_a_repetition(pattern):
-            yield ctx.diag(
-                "AG037",
-                f"the regular expression `{pattern}` repeats a repetition: matching it can take "
-                "time exponential in the length of the text",
-                where,
-                at_key=at_key,
-                hint="repeat one thing once, e.g. `^a+$` instead of `^(a+)+$`",
             )
 
 
@@ -235,97 +223,3 @@ def _schema_nodes(schema: Any) -> Iterator[tuple[dict[str, Any], NodePath]]:
         for key in _SCHEMA_VALUES:
             if isinstance(node.get(key), dict):
                 stack.append((node[key], (*where, key)))
-
-
-_BRACES = re.compile(r"\{(\d*)(,?)(\d*)\}")
-_ZERO_WIDTH_ESCAPES = "bBAZ"
-
-
-@dataclass
-class _Group:
-    """What the scan knows of an open group."""
-
-    lookaround: bool
-    holds_repetition: bool = False
-    bare_branch: bool = True  # the current `|` branch has no atom that must match once
-    some_bare: bool = False  # an earlier branch had none
-
-
-def repeats_a_repetition(pattern: str) -> bool:
-    """Whether `pattern` repeats a group that holds a repetition and has a branch made only of
-    repeated or optional parts, as `(a+)+`, `(\\w+\\s?)*` or `(a|b+){2,}`: the shape on which
-    Python's backtracking `re` takes exponential time when a match fails. `(-[a-z]+)*` is
-    fine: its `-` must match once per repetition, so the text splits only one way.
-
-    A scan of the pattern's text (the standard library's regex parser is private): escapes,
-    character classes and group prefixes such as `(?:` are skipped.
-    """
-    groups: list[_Group] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        closed: _Group | None = None
-        consumes = True
-        if char == "\\":
-            consumes = pattern[i + 1 : i + 2] not in tuple(_ZERO_WIDTH_ESCAPES)
-            i += 2
-        elif char == "[":
-            i += 2 if pattern.startswith("[^", i) else 1
-            i += 1 if pattern.startswith("]", i) else 0
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-            i += 1
-        elif char == "(":
-            prefix = pattern[i + 1 : i + 4]
-            groups.append(_Group(prefix.startswith(("?=", "?!", "?<=", "?<!"))))
-            i += 1
-            if pattern.startswith("?", i):
-                while i < n and pattern[i] not in ":=!>)":
-                    i += 1
-                i += 1 if i < n and pattern[i] != ")" else 0
-            continue
-        elif char == "|":
-            if groups:
-                groups[-1].some_bare |= groups[-1].bare_branch
-                groups[-1].bare_branch = True
-            i += 1
-            continue
-        elif char == ")":
-            closed = groups.pop() if groups else _Group(False)
-            consumes = not closed.lookaround and not (closed.some_bare or closed.bare_branch)
-            i += 1
-        else:
-            consumes = char not in "^$"
-            i += 1
-        varies, optional, i = _quantifier(pattern, i)
-        if closed is not None:
-            ambiguous = closed.holds_repetition and (closed.some_bare or closed.bare_branch)
-            if varies and ambiguous and not closed.lookaround:
-                return True
-            varies |= closed.holds_repetition and not closed.lookaround
-        if varies:
-            for group in groups:
-                group.holds_repetition = True
-        elif consumes and not optional and groups:
-            groups[-1].bare_branch = False
-    return False
-
-
-def _quantifier(pattern: str, i: int) -> tuple[bool, bool, int]:
-    """(whether the count varies upwards, whether it may be 0, where it ends) of the quantifier
-    at `i`, with its lazy or possessive suffix; (False, False, i) when there is none."""
-    varies = optional = False
-    braces = _BRACES.match(pattern, i)
-    if pattern.startswith(("*", "+"), i):
-        varies, optional, i = True, pattern[i] == "*", i + 1
-    elif pattern.startswith("?", i):
-        optional, i = True, i + 1
-    elif braces is not None and (braces.group(1) or braces.group(3)):
-        low, comma, high = braces.groups()
-        varies = bool(comma) and (not high or int(high) > int(low or 0))
-        optional, i = int(low or 0) == 0, braces.end()
-    else:
-        return False, False, i
-    if pattern.startswith(("?", "+"), i):
-        i += 1
-    return varies, optional, i
