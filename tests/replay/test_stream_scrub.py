@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agentgraph.cli import main
@@ -62,8 +62,7 @@ def test_a_key_split_anywhere_leaves_no_piece_in_any_delta(
 @settings(max_examples=300, deadline=None)
 @given(joined=st.text(max_size=120), cuts=st.lists(st.integers(min_value=0), max_size=30))
 def test_text_without_a_secret_is_left_unchanged(joined: str, cuts: list[int]) -> None:
-    if API_KEY.search(joined):
-        joined = API_KEY.sub("", joined)
+    assume(API_KEY.search(joined) is None)
     deltas = pieces_of(joined, cuts)
     assert DEFAULT_SCRUBBER.deltas(deltas) == deltas
 
