@@ -91,7 +91,7 @@ class Scrubber:
 
     def deltas(self, texts: list[str]) -> list[str]:
         """The pieces of one streamed text, scrubbed as the text they join to (see
-        `stream_scrub.spread`): they join to `text` of their join."""
+        `stream_scrub.spread`): they join to what `text` makes of their join."""
         return scrubbed_pieces(texts, self.patterns, self.functions, SCRUBBED)
 
     def response_data(self, data: dict[str, Any]) -> dict[str, Any]:
