@@ -31,8 +31,8 @@ def add_cassette_parsers(commands: Any) -> None:
         "scrub",
         help="remove secrets from a cassette, in place",
         description="Re-scrub a cassette with the default rules "
-        "(credential headers, API-key-shaped strings) and any "
-        "extra ones, writing it back atomically.",
+        "(credential headers, API-key-shaped strings, also when a streamed answer "
+        "splits one over several deltas) and any extra ones, writing it back atomically.",
     )
     scrub.add_argument("cassette", metavar="CASSETTE")
     scrub.add_argument(
@@ -48,6 +48,14 @@ def add_cassette_parsers(commands: Any) -> None:
         default=[],
         metavar="NAME",
         help="also replace this header's value (repeatable)",
+    )
+    scrub.add_argument(
+        "--secret-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also replace the value of this environment variable wherever it occurs, "
+        "streamed deltas included (repeatable)",
     )
 
     replay = commands.add_parser(
@@ -87,7 +95,9 @@ def cassette_command(args: argparse.Namespace) -> int:
     from agentgraph.replay_fixtures.persist import save_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
 
-    scrubber = DEFAULT_SCRUBBER.with_rules(patterns=args.pattern, headers=args.header)
+    scrubber = DEFAULT_SCRUBBER.with_rules(patterns=args.pattern, headers=args.header).with_env(
+        *args.secret_env
+    )
     before = cassette.to_text()
     with writing(args.cassette):
         save_cassette(cassette, args.cassette, scrubber)

@@ -14,6 +14,7 @@ from typing import Any
 
 from .cassette import Cassette
 from .faults import FaultPlan
+from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import RecordMode
 from .staleness import check_fresh, graph_ref
 from .use import CassetteInUse, use_cassette
@@ -31,10 +32,11 @@ def open_cassette(
     graph: Any = None,
     clock: Any = None,
     pace: float | None = None,
+    scrubber: Scrubber = DEFAULT_SCRUBBER,
 ) -> Iterator[CassetteInUse]:
     """Use the cassette at `path` (HTTP and websocket traffic); `graph` (a CompiledGraph, or a
     spec or compiled file) is the graph the session runs: a cassette recorded with another
-    version is stale."""
+    version is stale; `scrubber` is what is scrubbed before anything is kept."""
     compiled = _compiled(graph)
     path = Path(path)
     if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
@@ -45,6 +47,7 @@ def open_cassette(
         faults=faults,
         clock=clock,
         pace=pace,
+        scrubber=scrubber,
         graph=graph_ref(compiled) if compiled is not None else None,
         interceptors=[WebSocketInterceptor()],
     ) as used:

@@ -142,14 +142,10 @@ def body_bytes(response: HttpResponse) -> bytes:
 def scrubbed_interaction(
     request: HttpRequest, response: HttpResponse, scrubber: Scrubber
 ) -> HttpInteraction:
-    """An interaction to record; the response scrubbed like the request already was."""
-    data = response.model_dump(exclude_none=True)
-    data["headers"] = scrubber.headers_of(data.get("headers", {}))
-    scrubbed = scrubber.value({k: v for k, v in data.items() if k != "headers"})
-    return HttpInteraction(
-        request=request,
-        response=HttpResponse.model_validate({**scrubbed, "headers": data["headers"]}),
-    )
+    """An interaction to record; the response scrubbed like the request already was (its SSE
+    deltas as the streams they make up)."""
+    data = scrubber.response_data(response.model_dump(mode="json", exclude_none=True))
+    return HttpInteraction(request=request, response=HttpResponse.model_validate(data))
 
 
 def decoded(content: bytes, encoding: str | None) -> tuple[bytes, str | None]:

@@ -7,7 +7,8 @@
         agentgraph_cassette.assert_agents(result, ["triage", "refunds"])
 
 `--agentgraph-record=none|once|new_episodes|all` (default none: replay only, as in CI);
-the ini option `agentgraph_cassette_dir` names the folder of cassettes next to each test module.
+the ini option `agentgraph_cassette_dir` names the folder of cassettes next to each test module,
+`agentgraph_secret_env` the environment variables whose values are secrets to scrub.
 This module stays cheap to import: it loads in every test run of every user, so the harness is
 imported only when a test asks for a cassette.
 """
@@ -42,6 +43,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "agentgraph_record", "default record mode of agentgraph cassettes", default="none"
+    )
+    parser.addini(
+        "agentgraph_secret_env",
+        "environment variables whose values are scrubbed from agentgraph cassettes, "
+        "besides credential headers and API-key-shaped strings",
+        type="args",
+        default=[],
     )
 
 
@@ -94,6 +102,7 @@ def agentgraph_cassette(
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
     from agentgraph.replay_fixtures.fixture import open_cassette
+    from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
@@ -107,12 +116,17 @@ def agentgraph_cassette(
         monkeypatch.setenv(
             "OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed"
         )
+    scrubber = DEFAULT_SCRUBBER.with_env(*request.config.getini("agentgraph_secret_env"))
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
     try:
         with open_cassette(
-            path, mode=agentgraph_record_mode, faults=agentgraph_faults, graph=graph
+            path,
+            mode=agentgraph_record_mode,
+            faults=agentgraph_faults,
+            graph=graph,
+            scrubber=scrubber,
         ) as used:
             yield used
     except CassetteMismatch as mismatch:  # raised again when the cassette closes

@@ -1,16 +1,21 @@
 """Scrubbing: no secret recorded ever reaches a file.
 
 Headers that carry credentials are replaced whole; any string anywhere (headers, bodies, SSE
-events, websocket frames, URLs) that looks like an API key is replaced; extra rules can be
-added (a regex, or a function over each string).
+events, websocket frames, URLs) that looks like an API key is replaced; a streamed answer's
+deltas are scrubbed as the text they join to, so a key split over several of them is found
+(`stream_scrub`). Extra rules can be added: secret values (given, or read from environment
+variables), regular expressions, functions over each string.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .stream_scrub import scrubbed_pieces, scrubbed_stream
 
 SECRET_HEADERS = frozenset(
     {
@@ -30,7 +35,7 @@ SCRUBBED = "[scrubbed]"
 
 @dataclass(frozen=True)
 class Scrubber:
-    """Replaces secrets in recorded data; `patterns` and `functions` add rules."""
+    """Replaces secrets in recorded data; `with_rules` and `with_env` add rules."""
 
     patterns: tuple[re.Pattern[str], ...] = (API_KEY,)
     headers: frozenset[str] = SECRET_HEADERS
@@ -41,13 +46,25 @@ class Scrubber:
         patterns: Iterable[str | re.Pattern[str]] = (),
         headers: Iterable[str] = (),
         functions: Iterable[Callable[[str], str]] = (),
+        secrets: Iterable[str] = (),
     ) -> Scrubber:
+        """This scrubber and more rules: `patterns` (regular expressions), `headers` (whose
+        values are replaced whole), `functions` (over each string), `secrets` (exact values;
+        empty ones are ignored)."""
         compiled = tuple(re.compile(p) if isinstance(p, str) else p for p in patterns)
+        compiled += tuple(re.compile(re.escape(s)) for s in secrets if s)
         return Scrubber(
             self.patterns + compiled,
             self.headers | {h.lower() for h in headers},
             self.functions + tuple(functions),
         )
+
+    def with_env(self, *names: str, environ: Mapping[str, str] | None = None) -> Scrubber:
+        """This scrubber and the values of the environment variables `names` as secrets
+        (`environ`, the process environment by default, is read now; unset or empty ones
+        are ignored)."""
+        found = os.environ if environ is None else environ
+        return self.with_rules(secrets=[found.get(name, "") for name in names])
 
     def text(self, value: str) -> str:
         for pattern in self.patterns:
@@ -72,14 +89,53 @@ class Scrubber:
             return [self.value(v) for v in value]
         return value
 
-    def cassette_data(self, data: dict[str, Any]) -> dict[str, Any]:
-        """A cassette's JSON data, scrubbed: headers by name, every string by pattern."""
-        scrubbed = self.value(data)
-        for interaction in scrubbed.get("interactions", []):
-            for part in (interaction, interaction.get("request"), interaction.get("response")):
-                if isinstance(part, dict) and isinstance(part.get("headers"), dict):
-                    part["headers"] = self.headers_of(part["headers"])
+    def deltas(self, texts: list[str]) -> list[str]:
+        """The pieces of one streamed text, scrubbed as the text they join to (see
+        `stream_scrub.spread`): they join to what `text` makes of their join."""
+        return scrubbed_pieces(texts, self.patterns, self.functions, SCRUBBED)
+
+    def response_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An HTTP response's JSON data, scrubbed: its SSE deltas as streams, then every
+        string, and headers by name."""
+        if isinstance(data.get("events"), list):
+            data = {**data, "events": scrubbed_stream(data["events"], self.deltas)}
+        return self._headers_scrubbed(self.value(data))
+
+    def interaction_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        """One recorded interaction's JSON data (HTTP or websocket), scrubbed: its streams
+        (SSE events, received frames) as wholes, then every string, and headers by name."""
+        response = data.get("response")
+        if isinstance(response, dict) and isinstance(response.get("events"), list):
+            events = scrubbed_stream(response["events"], self.deltas)
+            data = {**data, "response": {**response, "events": events}}
+        if isinstance(data.get("frames"), list):
+            data = {**data, "frames": scrubbed_stream(data["frames"], self.deltas)}
+        scrubbed = self._headers_scrubbed(self.value(data))
+        for part in (scrubbed.get("request"), scrubbed.get("response")):
+            if isinstance(part, dict):
+                self._headers_scrubbed(part)
         return scrubbed
+
+    def cassette_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A cassette's JSON data, scrubbed: each interaction by `interaction_data`, every
+        other string by pattern. What a save writes and `agentgraph cassette scrub` does."""
+        return {
+            self.text(key): self._interactions(value)
+            if key == "interactions"
+            else self.value(value)
+            for key, value in data.items()
+        }
+
+    def _interactions(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            return self.value(value)
+        return [self.interaction_data(x) if isinstance(x, dict) else self.value(x) for x in value]
+
+    def _headers_scrubbed(self, part: dict[str, Any]) -> dict[str, Any]:
+        """`part` (a fresh scrubbed copy) with its headers scrubbed by name, in place."""
+        if isinstance(part.get("headers"), dict):
+            part["headers"] = self.headers_of(part["headers"])
+        return part
 
 
 DEFAULT_SCRUBBER = Scrubber()
