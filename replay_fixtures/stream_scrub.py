@@ -32,7 +32,7 @@ __all__ = ["Change", "changes_of", "scrubbed_pieces", "scrubbed_stream", "spread
 Change = tuple[int, int, str]
 """Characters `start` to `end` of a joined text replaced by a string."""
 
-Path = tuple[str | int, ...]
+DeltaPlace = tuple[str | int, ...]
 """Where a delta string is inside one event's `data`."""
 
 _GROUP_FIELDS = ("item_id", "output_index", "content_index", "summary_index")
@@ -109,7 +109,7 @@ def scrubbed_stream(entries: list[Any], scrub: Callable[[list[str]], list[str]])
     """SSE events or websocket frames (as JSON data: dicts whose `data` is the event; frames
     sent by the client are left out) with each group of deltas scrubbed by `scrub` as one
     text. Entries that change are copied, the others kept; `entries` itself is not changed."""
-    groups: dict[tuple[Any, ...], list[tuple[int, Path]]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[int, DeltaPlace]]] = {}
     response = 0
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or entry.get("dir", "recv") != "recv":
@@ -131,7 +131,7 @@ def scrubbed_stream(entries: list[Any], scrub: Callable[[list[str]], list[str]])
     return out
 
 
-def _deltas(payload: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Path]]:
+def _deltas(payload: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], DeltaPlace]]:
     """Each delta string of one event: its group key and where it is."""
     kind = payload.get("type")
     if isinstance(kind, str) and kind.endswith(".delta") and isinstance(payload.get("delta"), str):
@@ -151,7 +151,15 @@ def _deltas(payload: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Path]]:
         for t, call in enumerate(calls if isinstance(calls, list) else []):
             function = call.get("function") if isinstance(call, dict) else None
             if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                where: Path = ("choices", c, "delta", "tool_calls", t, "function", "arguments")
+                where: DeltaPlace = (
+                    "choices",
+                    c,
+                    "delta",
+                    "tool_calls",
+                    t,
+                    "function",
+                    "arguments",
+                )
                 yield ("chat", number, "tool", _plain(call.get("index"))), where
 
 
@@ -161,13 +169,13 @@ def _plain(value: Any) -> str | int | None:
     return value if isinstance(value, str | int) else None
 
 
-def _at(value: Any, path: Path) -> Any:
+def _at(value: Any, path: DeltaPlace) -> Any:
     for step in path:
         value = value[step]
     return value
 
 
-def _with(value: Any, path: Path, new: Any) -> Any:
+def _with(value: Any, path: DeltaPlace, new: Any) -> Any:
     """`value` with the element at `path` replaced by `new`, copied along `path` only."""
     if not path:
         return new
