@@ -108,6 +108,7 @@ class Names:
 
     def __init__(self, names: Iterable[object]) -> None:
         self.names = sorted({str(n) for n in names})
+        self._members = frozenset(self.names)
         self._by_length: dict[int, list[str]] = {}
         self._by_variant: dict[str, list[str]] = {}
         self._lengths: list[int] = []
@@ -118,6 +119,12 @@ class Names:
             for variant in _deletions(name, 1):
                 self._by_variant.setdefault(variant, []).append(name)
         self._lengths = sorted(self._by_length)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._members
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def candidates(self, word: str) -> list[str]:
         """The names `word` is compared with: at most SUGGESTION_POOL."""

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, NodePath, Span, did_you_mean
+from ..diagnostics import Diagnostic, Names, NodePath, Span, did_you_mean
 from ..files import split_lines
 from ..source import read_instructions
 from .context import CheckContext
@@ -77,23 +77,25 @@ def _reason(exc: OSError | UnicodeDecodeError) -> str:
     return exc.strerror or str(exc)
 
 
-def _context_fields(ctx: CheckContext) -> set[str] | None:
-    """Names `context.<name>` may use; None when they cannot be known without importing code."""
+def _context_fields(ctx: CheckContext) -> Names | None:
+    """Names `context.<name>` may use (indexed once for every template's did-you-mean); None
+    when they cannot be known without importing code."""
     context = ctx.spec.context
     if context is None:
-        return set()
+        return Names(())
     if context.json_schema is None:
         return None
     properties = context.json_schema.get("properties")
     if not isinstance(properties, dict):
-        return None if context.json_schema.get("additionalProperties", True) is not False else set()
-    return set(properties)
+        closed = context.json_schema.get("additionalProperties", True) is False
+        return Names(()) if closed else None
+    return Names(properties)
 
 
 def _check_source(
     ctx: CheckContext,
     source: str,
-    fields: set[str] | None,
+    fields: Names | None,
     path: NodePath,
     file: str | None,
 ) -> Iterator[Diagnostic]:
@@ -194,7 +196,7 @@ def _undeclared(
     file: str | None,
     lineno: int,
     source: str,
-    fields: set[str],
+    fields: Names,
 ) -> Diagnostic:
     declared = (
         "the context schema does not declare it"
