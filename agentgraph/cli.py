@@ -19,12 +19,20 @@ from typing import TYPE_CHECKING, TextIO
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
 from agentgraph.compiler.codes import CODES
-from agentgraph.exits import EXIT_FAILED, EXIT_OK, UsageError, exit_for, reading, writing
+from agentgraph.exits import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    exit_for,
+    reading,
+    writing,
+)
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
 
 if TYPE_CHECKING:
-    from agentgraph.compiler import Checked
+    from agentgraph.compiler import Checked, Diagnostic
 
 __all__ = ["UsageError", "build_parser", "entry", "main"]
 
@@ -171,11 +179,24 @@ def _check(path: str, args: argparse.Namespace) -> Checked:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from agentgraph.compiler import Diagnostic, render_json, render_sarif
+    """Every SPEC is checked, whatever the others hold. A file that cannot be read is reported
+    and the rest still checked: in text, its error on stderr; in JSON and SARIF, an AG001
+    diagnostic of that file with the OS's reason, in the one document printed for the whole
+    batch. Exit 2 if a file could not be read, else 1 if any error was found, else 0."""
+    from agentgraph.compiler import render_json, render_sarif
 
     everything: list[Diagnostic] = []
+    unreadable = False
     for path in args.specs:
-        checked = _check(path, args)
+        try:
+            checked = _check(path, args)
+        except UsageError as exc:  # the file could not be read: `reading` named it
+            unreadable = True
+            if args.format == "text":
+                sys.stderr.write(f"agentgraph: error: {exc}\n")
+            else:
+                everything.append(_unreadable(path, exc))
+            continue
         everything.extend(checked.diagnostics)
         if args.format == "text":
             _print_text(checked)
@@ -183,7 +204,23 @@ def _validate(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(everything))
     elif args.format == "sarif":
         sys.stdout.write(render_sarif(everything, __version__))
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_FAILED if any(d.is_error for d in everything) else EXIT_OK
+
+
+def _unreadable(path: str, exc: UsageError) -> Diagnostic:
+    """The AG001 diagnostic of a spec file that could not be read, with the reason."""
+    from agentgraph.compiler import Diagnostic
+    from agentgraph.compiler.diagnostics import Span
+
+    return Diagnostic.make(
+        "AG001",
+        str(exc),
+        path,
+        span=Span(1, 1, 1, 1),
+        hint="give the path of a readable spec file (YAML or JSON)",
+    )
 
 
 def _print_text(checked: Checked, stream: TextIO | None = None) -> None:

@@ -35,7 +35,9 @@ CODES: dict[str, Code] = _codes(
         "syntax-error",
         E,
         "The file is not valid YAML or JSON (or is not UTF-8, is empty, too large, too deeply "
-        "nested, or expands YAML aliases beyond the limit). Fix the text at the position shown.",
+        "nested, or expands YAML aliases beyond the limit). Fix the text at the position shown. "
+        "`validate --format json|sarif` also reports a file it cannot read at all (missing, a "
+        "directory, a FIFO, a device) with this code and the reason.",
     ),
     (
         "AG002",

@@ -23,6 +23,7 @@ from .machine import (
     StopAtToolNames,
     Transition,
 )
+from .source import read_instructions
 from .spec import (
     AgentSpec,
     AgentToolSpec,
@@ -203,7 +204,7 @@ def _handoff_parameters(spec: GraphSpec, handoff: HandoffSpec | None) -> Any:
 
 def _instructions(agent: AgentSpec, base_dir: Path) -> Instructions | None:
     if agent.instructions_file is not None:
-        source = (base_dir / agent.instructions_file).read_text(encoding="utf-8")
+        source = read_instructions(base_dir / agent.instructions_file)
         file: str | None = agent.instructions_file
     elif agent.instructions is not None:
         source, file = agent.instructions, None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .diagnostics import closest
+from .diagnostics import Names, closest
 from .spec import GraphSpec
 
 
@@ -69,8 +69,10 @@ def meant_declarations(spec: GraphSpec, used: References) -> dict[str, dict[str,
     found: dict[str, dict[str, str]] = {}
     for section, (names, declared) in sections.items():
         found[section] = {}
-        for name in sorted(names.difference(declared)):
-            meant = closest(name, declared)
+        unknown = sorted(names.difference(declared))
+        index = Names(declared if unknown else ())  # built once a section, only when needed
+        for name in unknown:
+            meant = closest(name, index)
             if meant is not None:
                 found[section][name] = meant
     return found

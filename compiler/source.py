@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import errno
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,9 @@ from .safety import (
 
 MAX_BYTES = 128 * 1024 * 1024
 """Specs larger than this are refused before parsing (override with `max_bytes`)."""
+
+MAX_INSTRUCTIONS_BYTES = 16 * 1024 * 1024
+"""Instructions files larger than this are refused (no model reads that much instruction)."""
 
 
 @dataclass
@@ -77,11 +83,11 @@ def read_source(
 ) -> tuple[SourceFile, list[Diagnostic]]:
     """Read and parse a spec file. Problems come back as AG001 diagnostics, never raised.
 
-    An OSError (missing file, permission) is raised: the CLI reports it as a usage error.
+    An OSError (missing file, permission, a directory, a FIFO, a device) is raised: the CLI
+    reports it as a usage error.
     """
     name = str(path)
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
+    raw = read_regular_file(path, max_bytes)
     kind = "json" if name.lower().endswith(".json") else "yaml"
     if len(raw) > max_bytes:
         source = SourceFile(name, "", kind)
@@ -93,6 +99,58 @@ def read_source(
             )
         ]
     return parse_source(raw, name, kind=kind)
+
+
+def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
+    """At most `max_bytes + 1` bytes of the regular file at `path` (one more than the bound,
+    so that a caller can tell a file that is too large).
+
+    OSError, in bounded time, for a path that is not a regular file (a directory, a FIFO, a
+    device, a socket) or holds a NUL byte: a FIFO is never opened for a blocking read, a
+    device never read without end. The file is looked at before it is opened, and opened
+    without blocking and looked at again, so a FIFO put in its place meanwhile is refused too.
+    """
+    name = os.fspath(path)
+    if "\0" in str(name):
+        raise OSError(errno.EINVAL, "the path contains a NUL byte", str(name))
+    _refuse_irregular(os.stat(name).st_mode, str(name))
+    descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        _refuse_irregular(os.fstat(descriptor).st_mode, str(name))
+        handle = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
+        return handle.read(max_bytes + 1)
+
+
+def read_instructions(path: str | Path) -> str:
+    """The text of an instructions file: OSError when it cannot be read (see
+    `read_regular_file`) or is larger than MAX_INSTRUCTIONS_BYTES, UnicodeDecodeError when it
+    is not UTF-8."""
+    raw = read_regular_file(path, MAX_INSTRUCTIONS_BYTES)
+    if len(raw) > MAX_INSTRUCTIONS_BYTES:
+        limit = MAX_INSTRUCTIONS_BYTES // 2**20
+        raise OSError(errno.EFBIG, f"it is larger than the {limit} MiB allowed", str(path))
+    return raw.decode("utf-8")
+
+
+def _refuse_irregular(mode: int, name: str) -> None:
+    """OSError (IsADirectoryError for a directory) unless `mode` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a directory, not a file", name)
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a special file"
+    raise OSError(errno.EINVAL, f"it is {kind}, not a regular file", name)
 
 
 def parse_source(

@@ -35,6 +35,7 @@ from pydantic_core import from_json
 
 from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.positions import JsonLocator
+from agentgraph.compiler.source import read_regular_file
 
 from .sse_events import SseEvent, SseEvents
 
@@ -56,6 +57,8 @@ __all__ = [
 
 CASSETTE_VERSION: Literal[1] = 1
 _ONE_PER_LINE = ("events", "frames")
+MAX_CASSETTE_BYTES = 1024 * 1024 * 1024
+"""Cassette files larger than this are refused before parsing."""
 _AT_LINE = re.compile(r" at line (\d+) column (\d+)$")
 
 
@@ -178,12 +181,18 @@ class Cassette(_Model):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, raw, name)) from None
+        except RecursionError:  # the parser bounds nesting; a deep stack may still run out
+            raise CassetteError(f"{name}:1:1: nested too deeply to read") from None
 
     @classmethod
     def load(cls, path: str | Path) -> Cassette:
-        """The cassette in the file at `path` (see `from_text`)."""
-        path = Path(path)
-        return cls.from_bytes(path.read_bytes(), str(path))
+        """The cassette in the file at `path` (see `from_text`); OSError when it is not a
+        regular file (a directory, a FIFO, a device) or cannot be read."""
+        raw = read_regular_file(path, MAX_CASSETTE_BYTES)
+        if len(raw) > MAX_CASSETTE_BYTES:
+            limit = MAX_CASSETTE_BYTES // 2**20
+            raise CassetteError(f"{path}: larger than the {limit} MiB a cassette may have")
+        return cls.from_bytes(raw, str(path))
 
 
 def _parse_json(raw: bytes, name: str) -> Any:
@@ -192,8 +201,15 @@ def _parse_json(raw: bytes, name: str) -> Any:
     says where the text stops being JSON."""
     try:
         return from_json(raw)
+    except RecursionError:
+        raise CassetteError(f"{name}:1:1: nested too deeply to read") from None
     except ValueError as exc:
         message, line, column = _jiter_place(str(exc), raw)
+        if message.startswith("recursion limit exceeded"):
+            raise CassetteError(
+                f"{name}:{line}:{column}: nested too deeply (a cassette's JSON nests at most "
+                "about 200 levels)"
+            ) from None
         raise CassetteError(
             f"{name}:{line}:{column}: not JSON ({message}); is the file truncated?"
         ) from None

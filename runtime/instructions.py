@@ -38,3 +38,8 @@ def render(state: State, agent: str, context: Any) -> str | None:
         )
     except TemplateError as exc:
         raise UserError(f"cannot render the instructions of agent `{agent}`: {exc}") from exc
+    except (RecursionError, SyntaxError) as exc:  # nested past what jinja2 or Python compiles
+        raise UserError(
+            f"cannot render the instructions of agent `{agent}`: the template nests too "
+            f"deeply to compile ({type(exc).__name__}: {exc})"
+        ) from exc

@@ -8,8 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, NodePath, Span, did_you_mean
+from ..diagnostics import Diagnostic, Names, NodePath, Span, did_you_mean
 from ..files import split_lines
+from ..source import read_instructions
 from .context import CheckContext
 
 if TYPE_CHECKING:
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 _SIMPLE_EXPRESSION = re.compile(
     r"\{\{[-+]?[ \t]*(context|agent)[ \t]*\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*[-+]?\}\}"
 )
+MAX_TEMPLATE_DEPTH = 64
+"""The deepest a template's syntax tree may be: jinja2 compiles a template to Python by
+recursion, and Python compiles at most about 100 levels of indentation."""
+MAX_TEMPLATE_LOOPS = 16
+"""The most `{% for %}` blocks one may nest (Python nests at most 20 loops in a function)."""
 TEMPLATE_GLOBALS = ("context", "agent")
 """The variables an instructions template sees: the run context, the agent (name, description)."""
 
@@ -48,12 +54,12 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
         elif agent.instructions_file is not None:
             path = ctx.base_dir / agent.instructions_file
             try:
-                text = path.read_text(encoding="utf-8")
+                text = read_instructions(path)
             except (OSError, UnicodeDecodeError) as exc:
                 reason = (
                     "does not exist"
                     if isinstance(exc, FileNotFoundError)
-                    else f"cannot be read ({exc})"
+                    else f"cannot be read ({_reason(exc)})"
                 )
                 yield ctx.diag(
                     "AG042",
@@ -65,23 +71,31 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield from _check_source(ctx, text, fields, (*base, "instructions_file"), str(path))
 
 
-def _context_fields(ctx: CheckContext) -> set[str] | None:
-    """Names `context.<name>` may use; None when they cannot be known without importing code."""
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    return exc.strerror or str(exc)
+
+
+def _context_fields(ctx: CheckContext) -> Names | None:
+    """Names `context.<name>` may use (indexed once for every template's did-you-mean); None
+    when they cannot be known without importing code."""
     context = ctx.spec.context
     if context is None:
-        return set()
+        return Names(())
     if context.json_schema is None:
         return None
     properties = context.json_schema.get("properties")
     if not isinstance(properties, dict):
-        return None if context.json_schema.get("additionalProperties", True) is not False else set()
-    return set(properties)
+        closed = context.json_schema.get("additionalProperties", True) is False
+        return Names(()) if closed else None
+    return Names(properties)
 
 
 def _check_source(
     ctx: CheckContext,
     source: str,
-    fields: set[str] | None,
+    fields: Names | None,
     path: NodePath,
     file: str | None,
 ) -> Iterator[Diagnostic]:
@@ -105,6 +119,32 @@ def _check_source(
             file,
             exc.lineno,
             source,
+        )
+        return
+    except RecursionError:  # jinja2's parser and visitors recurse once per level of nesting
+        yield _at(
+            ctx,
+            "AG040",
+            "instructions are not a template agentgraph can read: they nest too deeply",
+            path,
+            file,
+            1,
+            source,
+            hint="flatten the nested blocks and expressions",
+        )
+        return
+    too_deep = _nesting_problem(tree)
+    if too_deep is not None:
+        problem, lineno = too_deep
+        yield _at(
+            ctx,
+            "AG040",
+            f"instructions are not a template agentgraph can run: {problem}",
+            path,
+            file,
+            lineno,
+            source,
+            hint="flatten the nested blocks and expressions",
         )
         return
     for variable in sorted(meta.find_undeclared_variables(tree)):
@@ -132,6 +172,23 @@ def _check_source(
             yield _undeclared(ctx, attr, path, file, lineno, source, fields)
 
 
+def _nesting_problem(tree: nodes.Template) -> tuple[str, int] | None:
+    """Why a parsed template nests too deeply to compile (and the line), walked without
+    recursion; None when it does not."""
+    from jinja2 import nodes
+
+    stack: list[tuple[nodes.Node, int, int]] = [(tree, 1, 0)]
+    while stack:
+        node, depth, loops = stack.pop()
+        loops += isinstance(node, nodes.For)
+        if depth > MAX_TEMPLATE_DEPTH:
+            return f"it nests deeper than {MAX_TEMPLATE_DEPTH} levels", node.lineno
+        if loops > MAX_TEMPLATE_LOOPS:
+            return f"it nests more than {MAX_TEMPLATE_LOOPS} `for` loops", node.lineno
+        stack.extend((child, depth + 1, loops) for child in node.iter_child_nodes())
+    return None
+
+
 def _undeclared(
     ctx: CheckContext,
     attr: str,
@@ -139,7 +196,7 @@ def _undeclared(
     file: str | None,
     lineno: int,
     source: str,
-    fields: set[str],
+    fields: Names,
 ) -> Diagnostic:
     declared = (
         "the context schema does not declare it"

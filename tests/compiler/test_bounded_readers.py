@@ -1,0 +1,115 @@
+"""Files that are not regular files, NUL bytes and deep templates get diagnostics, at once.
+
+A FIFO or a device read as a spec or an instructions file used to block or read without end,
+so those cases run the command in a child process with a timeout: a hang fails the test
+instead of stopping the suite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agentgraph.compiler import check_text
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+
+SPEC = """\
+agentgraph: 1
+name: desk
+entry: triage
+defaults: {model: gpt-4.1-mini}
+agents:
+  triage:
+    description: Routes requests
+    instructions_file: %s
+"""
+
+
+def agentgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command in a child process; a hang is a TimeoutExpired, not a stuck suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "agentgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def not_a_file(kind: str, tmp_path: Path) -> Path:
+    """A path that is not a regular file: a FIFO, a device or a directory."""
+    if kind == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)
+        return path
+    if kind == "device":
+        return Path("/dev/zero")
+    path = tmp_path / "folder.yaml"
+    path.mkdir()
+    return path
+
+
+KINDS = {
+    "fifo": "it is a FIFO (named pipe), not a regular file",
+    "device": "it is a device, not a regular file",
+    "directory": "it is a directory, not a file",
+}
+
+
+@pytest.mark.parametrize("command", ["validate", "compile"])
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_spec_that_is_not_a_regular_file_is_a_usage_error_naming_it(
+    command: str, kind: str, tmp_path: Path
+) -> None:
+    path = not_a_file(kind, tmp_path)
+    done = agentgraph(command, str(path), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"agentgraph: error: cannot read {path}: {KINDS[kind]}\n"
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_an_instructions_file_that_is_not_a_regular_file_is_ag042_at_the_value(
+    kind: str, tmp_path: Path
+) -> None:
+    target = not_a_file(kind, tmp_path)
+    spec = tmp_path / "desk.yaml"
+    spec.write_text(SPEC % target)
+    done = agentgraph("validate", "--format", "json", str(spec), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    (found,) = json.loads(done.stdout)
+    assert (found["code"], found["file"], found["line"]) == ("AG042", str(spec), 8)
+    assert found["column"] == len("    instructions_file: ") + 1
+    assert found["message"] == f"instructions file `{target}` cannot be read ({KINDS[kind]})"
+
+
+def test_a_nul_byte_in_an_instructions_path_is_ag042_not_a_value_error() -> None:
+    spec = {
+        "agentgraph": 1,
+        "name": "desk",
+        "entry": "triage",
+        "defaults": {"model": "gpt-4.1-mini"},
+        "agents": {"triage": {"instructions_file": "\u0000"}},
+    }
+    checked = check_text(json.dumps(spec), "desk.json", kind="json")
+    (found,) = checked.diagnostics
+    assert found.code == "AG042"
+    assert found.path == ("agents", "triage", "instructions_file")
+    assert found.message == "instructions file `\x00` cannot be read (the path contains a NUL byte)"
+    assert found.span is not None and found.span.line == 1
+
+
+def test_an_instructions_file_that_is_not_utf8_says_which_byte(tmp_path: Path) -> None:
+    (tmp_path / "prompt.txt").write_bytes(b"caf\xe9")
+    checked = check_text(SPEC % "prompt.txt", "desk.yaml", base_dir=tmp_path)
+    (found,) = checked.diagnostics
+    assert found.code == "AG042"
+    assert found.message == (
+        "instructions file `prompt.txt` cannot be read (not UTF-8: byte 0xe9 at offset 3)"
+    )
