@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -49,9 +49,16 @@ def _check(
     ctx: CheckContext, schema: dict[str, Any], path: NodePath, *, strict: bool, root_object: bool
 ) -> Iterator[Diagnostic]:
     problems = schema_problems(_cache_key(schema), strict, root_object)
-    for where, message in problems[0]:
+    for where, message in problems.invalid:
         yield ctx.diag("AG032", message, (*path, *where))
-    for where, message in problems[1]:
+    for where, pattern, reason, at_key in problems.patterns:
+        yield ctx.diag(
+            "AG032",
+            f"invalid JSON Schema: `{pattern}` is not a regular expression ({reason})",
+            (*path, *where),
+            at_key=at_key,
+        )
+    for where, message in problems.strict:
         yield ctx.diag(
             "AG033",
             message,
@@ -59,47 +66,52 @@ def _check(
             hint="set `additionalProperties: false` and list every property in "
             "`required` (use a null type for optional values), or `strict: false`",
         )
-    for node, where in _schema_nodes(schema):
-        yield from _reference_problems(ctx, node, (*path, *where))
-        yield from _pattern_problems(ctx, node, (*path, *where))
-
-
-def _reference_problems(
-    ctx: CheckContext, node: dict[str, Any], path: NodePath
-) -> Iterator[Diagnostic]:
-    """AG036 at every `$ref` (or `$dynamicRef`) that points outside its schema."""
-    for key in ("$ref", "$dynamicRef"):
-        ref = node.get(key)
-        if isinstance(ref, str) and not is_local_reference(ref):
-            yield ctx.diag(
-                "AG036",
-                f"`{key}: {ref}` points outside the schema: agentgraph never fetches a schema",
-                (*path, key),
-                hint="put the definition under `$defs` and refer to it as `#/$defs/<name>`",
-            )
-
-
-def _pattern_problems(
-    ctx: CheckContext, node: dict[str, Any], path: NodePath
-) -> Iterator[Diagnostic]:
-    """AG032 for a `pattern` (or a `patternProperties` key) that is not a regular expression."""
-    found: list[tuple[str, NodePath, bool]] = []
-    if isinstance(node.get("pattern"), str):
-        found.append((node["pattern"], (*path, "pattern"), False))
-    if isinstance(node.get("patternProperties"), dict):
-        found.extend(
-            (key, (*path, "patternProperties", key), True) for key in node["patternProperties"]
+    for where, key, ref in problems.remote:
+        yield ctx.diag(
+            "AG036",
+            f"`{key}: {ref}` points outside the schema: agentgraph never fetches a schema",
+            (*path, *where),
+            hint="put the definition under `$defs` and refer to it as `#/$defs/<name>`",
         )
-    for pattern, where, at_key in found:
-        try:
-            re.compile(pattern)
-        except (re.error, OverflowError, RecursionError) as exc:
-            yield ctx.diag(
-                "AG032",
-                f"invalid JSON Schema: `{pattern}` is not a regular expression ({exc})",
-                where,
-                at_key=at_key,
+
+
+class SchemaProblems(NamedTuple):
+    """What is wrong with one schema, each with its place inside the schema."""
+
+    invalid: list[_Problem]
+    """Not a valid JSON Schema (AG032)."""
+    strict: list[_Problem]
+    """Refused by strict mode (AG033)."""
+    patterns: list[tuple[NodePath, str, str, bool]]
+    """(place, pattern, why, whether the place is a key): not a regular expression (AG032)."""
+    remote: list[tuple[NodePath, str, str]]
+    """(place, `$ref` or `$dynamicRef`, reference): pointing outside the schema (AG036)."""
+
+
+def _remote_references(schema: Any) -> Iterator[tuple[NodePath, str, str]]:
+    """Every `$ref` (or `$dynamicRef`) that points outside its schema."""
+    for node, where in _schema_nodes(schema):
+        for key in ("$ref", "$dynamicRef"):
+            ref = node.get(key)
+            if isinstance(ref, str) and not is_local_reference(ref):
+                yield (*where, key), key, ref
+
+
+def _bad_patterns(schema: Any) -> Iterator[tuple[NodePath, str, str, bool]]:
+    """Every `pattern` (or `patternProperties` key) that is not a regular expression."""
+    for node, where in _schema_nodes(schema):
+        found: list[tuple[str, NodePath, bool]] = []
+        if isinstance(node.get("pattern"), str):
+            found.append((node["pattern"], (*where, "pattern"), False))
+        if isinstance(node.get("patternProperties"), dict):
+            found.extend(
+                (key, (*where, "patternProperties", key), True) for key in node["patternProperties"]
             )
+        for pattern, place, at_key in found:
+            try:
+                re.compile(pattern)
+            except (re.error, OverflowError, RecursionError) as exc:
+                yield place, pattern, str(exc), at_key
 
 
 def _cache_key(schema: Any) -> bytes:
@@ -111,17 +123,16 @@ def _cache_key(schema: Any) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def schema_problems(
-    text: bytes, strict: bool, root_object: bool
-) -> tuple[list[_Problem], list[_Problem]]:
-    """(invalid-schema problems, strict-mode problems) of a schema given as canonical JSON.
+def schema_problems(text: bytes, strict: bool, root_object: bool) -> SchemaProblems:
+    """What is wrong with a schema given as JSON text.
 
     Cached on the text: large specs repeat the same schemas many times, and each judgement
     asks jsonschema's meta-schema validator (about 1 ms a schema).
     """
     schema = orjson.loads(text)
     if _depth(schema) > MAX_SCHEMA_DEPTH:
-        return [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")], []
+        deep: list[_Problem] = [((), f"the schema is nested deeper than {MAX_SCHEMA_DEPTH} levels")]
+        return SchemaProblems(deep, [], [], [])
     invalid: list[_Problem] = []
     try:
         errors = sorted(
@@ -134,7 +145,12 @@ def schema_problems(
         invalid.append((tuple(error.absolute_path), f"invalid JSON Schema: {error.message}"))
     if root_object and isinstance(schema, dict) and schema.get("type") != "object":
         invalid.append(((), "the API needs a schema of `type: object` here"))
-    return invalid, (list(_strict_problems(schema)) if strict and not invalid else [])
+    return SchemaProblems(
+        invalid,
+        list(_strict_problems(schema)) if strict and not invalid else [],
+        list(_bad_patterns(schema)),
+        list(_remote_references(schema)),
+    )
 
 
 @lru_cache(maxsize=1)
