@@ -7,6 +7,9 @@
                                                             path or cassette, a broken file)
     2     EXIT_USAGE   usage or I/O error                   UsageError, OSError (a file that
                                                             cannot be read or written, no `dot`)
+    3     EXIT_UNSAVED the run succeeded (its output was     RecordingNotSaved (`run --record`:
+                       printed) but its recording could     the cassette's path and the OS
+                       not be saved                         error are in the warning)
 
 Any other exception is a bug of agentgraph: it is not mapped, so that its traceback is seen.
 Commands turn an OSError into a UsageError naming the file where they read or write it
@@ -21,15 +24,21 @@ from contextlib import contextmanager
 
 from agentgraph.compiler.errors import AgentGraphError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSAVED = 0, 1, 2, 3
 
 
 class UsageError(AgentGraphError, ValueError):
     """Bad arguments or unreadable files: exit code 2."""
 
 
+class RecordingNotSaved(AgentGraphError, OSError):
+    """`agentgraph run --record`: the run succeeded and its output was printed, but the
+    cassette could not be written (the message names it and the OS error): exit code 3."""
+
+
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, EXIT_USAGE),
+    (RecordingNotSaved, EXIT_UNSAVED),
     (OSError, EXIT_USAGE),  # also GraphvizNotFoundError and OverlayReadError
     (AgentGraphError, EXIT_FAILED),
 )
@@ -46,6 +55,8 @@ def exit_for(exc: BaseException, *, run: bool = False) -> tuple[str, int] | None
         from agentgraph.compiler.render import render_text
 
         return render_text(exc.diagnostics), code  # type: ignore[attr-defined]
+    if code == EXIT_UNSAVED:
+        return f"agentgraph: warning: {exc}\n", code
     if run and code == EXIT_FAILED:
         return f"agentgraph: run failed: {type(exc).__name__}: {exc}\n", code
     return f"agentgraph: error: {exc}\n", code
@@ -84,7 +95,9 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_FAILED",
     "EXIT_OK",
+    "EXIT_UNSAVED",
     "EXIT_USAGE",
+    "RecordingNotSaved",
     "UsageError",
     "exit_for",
     "reading",

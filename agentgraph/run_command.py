@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from agentgraph.exits import EXIT_OK, UsageError, reading
+from agentgraph.exits import EXIT_OK, RecordingNotSaved, UsageError, reading
 
 _SHOWN = 200
 
@@ -25,7 +25,8 @@ def add_run_parser(commands: Any) -> None:
         "the OpenAI Responses API or any compatible server (OPENAI_BASE_URL, "
         "OPENAI_API_KEY). Handoffs and tool calls are shown on stderr as they happen; "
         "the final output goes to stdout. Exit 0 on success, 1 when the run fails "
-        "(with a one-line reason), 2 on usage errors.",
+        "(with a one-line reason), 2 on usage errors, 3 when the run succeeded but "
+        "--record could not save its cassette.",
     )
     parser.add_argument("spec", metavar="SPEC", help="a graph spec, or a compiled JSON file")
     parser.add_argument("--input", required=True, metavar="TEXT", help="the user's message")
@@ -76,12 +77,22 @@ def run_command(args: argparse.Namespace) -> int:
 
     with reading(args.spec):
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
-    with _cassette(args, graph):
-        import asyncio  # here: `compile` and `validate` start without it
+    result, unsaved = None, None
+    try:
+        with _cassette(args, graph):
+            import asyncio  # here: `compile` and `validate` start without it
 
-        result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
+            result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
+    except OSError as exc:  # the run was paid for: its result is shown all the same
+        if result is None or not args.record:
+            raise
+        unsaved = exc
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
+    if unsaved is not None:
+        raise RecordingNotSaved(
+            f"the run succeeded but its recording could not be saved: {unsaved}"
+        ) from unsaved
     return EXIT_OK
 
 
@@ -94,8 +105,16 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
         return
     from agentgraph.replay_fixtures.fixture import open_cassette
 
-    with open_cassette(path, mode="all" if args.record else "none", graph=graph):
-        yield
+    used = None
+    try:
+        with open_cassette(path, mode="all" if args.record else "none", graph=graph) as used:
+            yield
+    finally:
+        if used is not None and used.session.partial is not None:
+            sys.stderr.write(
+                f"agentgraph: the recording was interrupted: {path} is unchanged; what was "
+                f"recorded is in {used.session.partial}\n"
+            )
 
 
 async def _run(

@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,13 +38,15 @@ def write_atomic(
 @contextmanager
 def atomic_file(path: str | Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A new file to write, put in place of `path` when the block ends (as `write_atomic`
-    does), and left out if it raises."""
+    does), and left out if it raises. Once it is in place, the temporary files of earlier
+    writes of `path` that were killed midway are removed (`remove_stale_temps`)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         # a new file with the permissions of any other (0o666 less the umask), never an old one
         with open(temp, "xb") as handle:
+            started = os.fstat(handle.fileno()).st_mtime_ns
             yield handle
             if durable:
                 handle.flush()
@@ -53,3 +55,24 @@ def atomic_file(path: str | Path, *, durable: bool = True) -> Iterator[BinaryIO]
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    remove_stale_temps(target, before=started)
+
+
+def remove_stale_temps(path: str | Path, *, before: int) -> list[Path]:
+    """Remove the temporary files that interrupted writes of `path` left beside it: regular
+    files named as `atomic_file` names them (`.NAME.<12 hex digits>.tmp`) and last written
+    before `before` (nanoseconds, the file system's clock), so that a write still under way
+    since then keeps its own. Anything else, and a file that cannot be removed, is left
+    alone. The paths removed."""
+    target = Path(path)
+    ours = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{12}\.tmp")
+    removed: list[Path] = []
+    with suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if not ours.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            with suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_mtime_ns < before:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

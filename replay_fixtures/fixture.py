@@ -33,10 +33,13 @@ def open_cassette(
     clock: Any = None,
     pace: float | None = None,
     scrubber: Scrubber = DEFAULT_SCRUBBER,
+    keep_partial: bool = True,
 ) -> Iterator[CassetteInUse]:
     """Use the cassette at `path` (HTTP and websocket traffic); `graph` (a CompiledGraph, or a
     spec or compiled file) is the graph the session runs: a cassette recorded with another
-    version is stale; `scrubber` is what is scrubbed before anything is kept."""
+    version is stale; `scrubber` is what is scrubbed before anything is kept. A recording the
+    block interrupts keeps the cassette and goes to `NAME.partial.json` beside it, unless
+    `keep_partial` is false (as `use_cassette`)."""
     compiled = _compiled(graph)
     path = Path(path)
     if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
@@ -50,6 +53,7 @@ def open_cassette(
         scrubber=scrubber,
         graph=graph_ref(compiled) if compiled is not None else None,
         interceptors=[WebSocketInterceptor()],
+        keep_partial=keep_partial,
     ) as used:
         yield replace(used, graph=compiled)
 

@@ -16,7 +16,7 @@ from agentgraph.compiler.errors import AgentGraphError
 
 from .cassette import Cassette, GraphRef, HttpInteraction, HttpRequest, WebSocketInteraction
 from .matching import closest, differences, explain
-from .persist import save_cassette
+from .persist import partial_path, save_cassette
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 
 
@@ -74,6 +74,7 @@ class CassetteSession:
         self.played: set[int] = set()
         self.mismatches: list[CassetteMismatch] = []
         self.changed = False
+        self.partial: Path | None = None
         self._lock = threading.Lock()
 
     @property
@@ -124,10 +125,23 @@ class CassetteSession:
             self.changed = True
 
     def save(self) -> None:
-        """Write the cassette if anything was recorded (scrubbed, atomically)."""
+        """Write the cassette if anything was recorded (scrubbed, atomically);
+        `persist.CassetteSaveError` when it cannot be written."""
         if self.changed:
             save_cassette(self.cassette, self.path, self.scrubber)
             self.changed = False
+
+    def save_partial(self) -> Path | None:
+        """After an interrupted recording: write what the cassette holds so far beside it, as
+        `NAME.partial.json` (scrubbed, atomically), and leave the cassette itself as it was.
+        The path written (also kept as `partial`), or None when nothing was recorded."""
+        if not self.changed:
+            return None
+        target = partial_path(self.path)
+        save_cassette(self.cassette, target, self.scrubber)
+        self.changed = False
+        self.partial = target
+        return target
 
     def _mismatch(self, request: HttpRequest, candidates: list[tuple[int, Any]]) -> str:
         head = (

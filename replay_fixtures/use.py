@@ -8,8 +8,10 @@
 Interceptors plug into the same CassetteSession: HTTP (`HttpInterceptor`, always installed
 first) and any in `interceptors` (the websocket one), each an object with `install(session,
 faults, clock)` and `uninstall()`. They are installed in order and uninstalled in reverse, also when
-the block fails. The session is saved at exit in every record mode, also when the block failed
-(as vcrpy's `record_on_exception`): what was recorded up to the failure is kept.
+the block fails. When the block ends, what was recorded replaces the cassette (atomically). When
+it fails instead (an exception, Ctrl-C), the cassette is left as it was and what was recorded up
+to the failure is written beside it as `NAME.partial.json` (`keep_partial=False`: dropped); a
+note on the exception says which.
 
 A request the cassette cannot answer raises `CassetteMismatch` where it was sent; if the code
 under test swallowed it (a client that wraps errors, a retry loop, a bare `except`), it is
@@ -31,6 +33,7 @@ from .assertions import StepLike, assert_agents, assert_path
 from .cassette import Cassette, GraphRef
 from .faults import Fault, FaultPlan
 from .http import HttpInterceptor
+from .persist import CassetteSaveError
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import CassetteSession, RecordMode
 from .timing import ClockLike
@@ -122,6 +125,7 @@ def use_cassette(
     scrubber: Scrubber = DEFAULT_SCRUBBER,
     graph: Any = None,
     interceptors: Sequence[Interceptor] = (),
+    keep_partial: bool = True,
 ) -> Iterator[CassetteInUse]:
     """Record into or replay from the cassette at `path` while the block runs.
 
@@ -132,6 +136,8 @@ def use_cassette(
     the time base of recorded offsets. `scrubber`: what is scrubbed before anything is kept.
     `graph`: the CompiledGraph (or GraphRef) the session runs, noted in a new cassette.
     `interceptors`: more traffic kinds on the same session (the websocket interceptor).
+    `keep_partial`: when the block fails while recording, write what was recorded to
+    `NAME.partial.json` beside the cassette (the default) or drop it; the cassette is kept.
     """
     try:
         mode = RecordMode(mode)
@@ -149,11 +155,38 @@ def use_cassette(
             interceptor.install(session, plan, clock)
             installed.append(interceptor)
         yield CassetteInUse(session, plan)
-    finally:
+    except BaseException as exc:
         try:
-            for interceptor in reversed(installed):
-                interceptor.uninstall()
+            _uninstall(installed)
         finally:
-            session.save()
+            _keep_partial(session, exc, keep_partial)
+        raise
+    try:
+        _uninstall(installed)
+    finally:
+        session.save()
     if session.mismatches:
         raise session.mismatches[0]
+
+
+def _uninstall(installed: list[Interceptor]) -> None:
+    for interceptor in reversed(installed):
+        interceptor.uninstall()
+
+
+def _keep_partial(session: CassetteSession, exc: BaseException, keep: bool) -> None:
+    """The block failed while recording: the cassette stays as it was, what was recorded goes
+    beside it (when `keep`), and a note on `exc` says so. A partial that cannot be written is
+    noted too, never raised over `exc`."""
+    if not session.changed:
+        return
+    kept = f"the recording was interrupted: {session.path} is unchanged"
+    if not keep:
+        exc.add_note(f"{kept}; what was recorded was dropped (keep_partial=False)")
+        return
+    try:
+        written = session.save_partial()
+    except CassetteSaveError as error:
+        exc.add_note(f"{kept}; what was recorded could not be kept: {error}")
+        return
+    exc.add_note(f"{kept}; what was recorded is in {written}")
