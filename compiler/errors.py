@@ -26,11 +26,13 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
+    ├── CassetteSaveError (OSError)           a cassette that cannot be written (persist.py)
     ├── ReplaySetupError (RuntimeError)       interception already on, or no replay server
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
-    └── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
+    ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
+    └── RecordingNotSaved (OSError)           `run --record` succeeded, its cassette unsaved
 
 `agentgraph.exits` maps this tree to the command's exit codes. Private control-flow
 exceptions (raised and caught inside one module) subclass the root too, so that the tree is

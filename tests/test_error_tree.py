@@ -41,6 +41,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.compiler.errors.InvalidArgument": ValueError,
     "agentgraph.replay_fixtures.faults.InvalidFault": ValueError,
     "agentgraph.exits.UsageError": ValueError,
+    "agentgraph.exits.RecordingNotSaved": OSError,
+    "agentgraph.replay_fixtures.persist.CassetteSaveError": OSError,
 }
 """Each public error class -> the builtin it also is (what `except` a user writes catches it)."""
 
