@@ -212,14 +212,15 @@ def test_all_records_everything_again(tmp_path: Path) -> None:
     assert only.response.body["output"][0]["content"][0]["text"] == "new"
 
 
-def test_recording_is_saved_when_the_block_fails(tmp_path: Path) -> None:
+def test_recording_is_kept_beside_the_cassette_when_the_block_fails(tmp_path: Path) -> None:
     path = tmp_path / "failed.json"
     with stopped_server(turn(text("kept"))) as server:
         with pytest.raises(ZeroDivisionError):
             with use_cassette(path, "once"), sync_client(server.base_url) as client:
                 client.responses.create(**HELLO)
                 1 / 0  # noqa: B018
-    with use_cassette(path), sync_client(server.base_url) as client:
+    assert not path.exists()
+    with use_cassette(tmp_path / "failed.partial.json"), sync_client(server.base_url) as client:
         assert client.responses.create(**HELLO).output_text == "kept"
 
 
