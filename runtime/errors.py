@@ -146,12 +146,13 @@ class ToolStoppedRun(AgentGraphRunError):
     (any Exception is reported to the model; these two stop the run). `tool` names the tool,
     `raised` is the exception, also the `__cause__`.
 
-    The run stops at once, as the builtin would have stopped it, but as this typed error with
-    `.partial`, so that what the run produced is kept and `agentgraph run` ends with a one-line
-    reason. A Ctrl-C while a tool runs therefore reaches the caller of `run` / `run_sync` as
-    ToolStoppedRun, not KeyboardInterrupt: catch it (or AgentGraphRunError) and look at
-    `.raised` (or `__cause__`) to tell a Ctrl-C from a SystemExit. A Ctrl-C anywhere else in a
-    run stays a KeyboardInterrupt.
+    The decision: the run stops at once, as the builtin would have stopped it (Ctrl-C is not
+    swallowed, no further tool or model call is made), but as this typed error chaining the
+    builtin, with `.partial`, so that what the run produced is kept and `agentgraph run` ends
+    with a one-line reason. A KeyboardInterrupt out of a tool therefore reaches the caller of
+    `run` / `run_sync` as ToolStoppedRun: catch it (or AgentGraphRunError) and look at `.raised`
+    to tell a Ctrl-C from a SystemExit. A Ctrl-C that asyncio's own handler turns into
+    cancelling the run, or one outside any tool, stays a KeyboardInterrupt.
     """
 
     def __init__(self, tool: str, raised: BaseException) -> None:
