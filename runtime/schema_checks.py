@@ -56,14 +56,13 @@ def schema_errors(checker: Validator, value: Any, place: str) -> list[Validation
 
 def pattern_place(schema: Any, pattern: str, at: str = "") -> str | None:
     """The JSON pointer of the first `pattern` or `patternProperties` key in `schema` that is
-    `pattern` (or, for additionalProperties, takes part in it), or None."""
+    `pattern`, or None."""
     if isinstance(schema, dict):
         if schema.get("pattern") == pattern:
             return f"{at}/pattern"
         keys = schema.get("patternProperties")
-        if isinstance(keys, dict) and (pattern in keys or pattern == "|".join(keys)):
-            first = pattern if pattern in keys else next(iter(keys))
-            return f"{at}/patternProperties/{_escaped(first)}"
+        if isinstance(keys, dict) and pattern in keys:
+            return f"{at}/patternProperties/{_escaped(pattern)}"
         children: Any = schema.items()
     elif isinstance(schema, list):
         children = enumerate(schema)
