@@ -1,6 +1,7 @@
 """`agentgraph run`: run a graph and show it happening (text as it streams, each handoff and
 tool call), then the final output. A typed run error ends it with a one-line reason (its
-message and exit code come from `agentgraph.exits`)."""
+message and exit code come from `agentgraph.exits`); with `--json`, the partial result the error
+carries is printed first."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def run_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--context is not JSON: {exc}") from None
     if args.max_turns is not None and args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
-    from agentgraph.runtime import load_graph  # imported here: `validate` stays fast
+    from agentgraph.runtime import AgentGraphRunError, load_graph  # here: `validate` stays fast
 
     with reading(args.spec):
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
@@ -82,18 +83,27 @@ def run_command(args: argparse.Namespace) -> int:
         with _cassette(args, graph):
             import asyncio  # here: `compile` and `validate` start without it
 
-            result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
+            try:
+                result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
+            except AgentGraphRunError as exc:  # `--json` still shows what the run produced
+                if args.json and exc.partial is not None:
+                    _print_json(exc.partial)
+                raise
     except OSError as exc:  # the run was paid for: its result is shown all the same
         if result is None or not args.record:
             raise
         unsaved = exc
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
+        _print_json(result)
     if unsaved is not None:
         raise RecordingNotSaved(
             f"the run succeeded but its recording could not be saved: {unsaved}"
         ) from unsaved
     return EXIT_OK
+
+
+def _print_json(result: Any) -> None:
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
 
 
 @contextmanager

@@ -22,7 +22,9 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   │   ├── InputGuardrailTripwireTriggered
     │   │   └── OutputGuardrailTripwireTriggered
     │   ├── ModelBehaviorError                the model produced something unusable
+    │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
     │   └── UserError (ValueError)            bad run arguments
+    ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying

@@ -1,33 +1,149 @@
-"""JSON Schema validators that resolve only references inside the schema: a spec never makes
-agentgraph fetch a URL or read a file.
+"""JSON Schema validators that resolve only references inside the schema and match patterns
+with a time bound: a spec never makes agentgraph fetch a URL, read a file or hang.
 
 jsonschema's default registry retrieves any `$ref` it cannot resolve locally with urllib. Every
 validator agentgraph builds (the compiler's meta-schema check; the run's context, tool-argument
 and structured-output checks) comes from `local_validator`, whose `referencing` registry knows
 the bundled meta-schemas and refuses to retrieve anything else: such a `$ref` raises
 `referencing.exceptions.Unresolvable` (with `.ref`) when validation reaches it.
+
+jsonschema matches `pattern` and `patternProperties` (also where `additionalProperties` weighs
+them) with Python's `re`, which can backtrack for ever (`^(a|a)+$` against 34 characters). The
+validator class here replaces those keywords, through `jsonschema.validators.extend`, with the
+same checks run by the `regex` package with a timeout (`pattern_timeout`, default
+PATTERN_TIMEOUT seconds per match): a match that takes longer raises PatternTimeout.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .errors import AgentGraphError
+
 if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
     from referencing import Registry
 
+PATTERN_TIMEOUT = 0.5
+"""Seconds one `pattern` or `patternProperties` match may take before it is refused."""
 
-def local_validator(schema: Any) -> Validator:
-    """A Draft 2020-12 validator of `schema` that never retrieves a remote `$ref`."""
-    from jsonschema import Draft202012Validator  # imported on first use: it is slow to import
 
-    return Draft202012Validator(schema, registry=_local_registry())
+class PatternTimeout(AgentGraphError, TimeoutError):
+    """A schema's regular expression took longer than the bound on a value: `.pattern` is the
+    expression, `.timeout` the bound in seconds. The run names the schema (a UserError)."""
+
+    def __init__(self, pattern: str, timeout: float) -> None:
+        super().__init__(
+            f"the pattern {pattern!r} took longer than {timeout:g} s to match a value "
+            "(catastrophic backtracking: nested repetition such as `(a+)+` or `(a|a)+`)"
+        )
+        self.pattern = pattern
+        self.timeout = timeout
+
+
+def local_validator(schema: Any, *, pattern_timeout: float = PATTERN_TIMEOUT) -> Validator:
+    """A Draft 2020-12 validator of `schema` that never retrieves a remote `$ref` and gives
+    each pattern match at most `pattern_timeout` seconds."""
+    return _bounded_class(pattern_timeout)(schema, registry=_local_registry())
 
 
 def is_local_reference(ref: str) -> bool:
     """Whether a `$ref` points inside its own schema (`#`, `#/$defs/...`, `#anchor`)."""
     return ref.startswith("#")
+
+
+@lru_cache(maxsize=8)
+def _bounded_class(timeout: float) -> Any:
+    """Draft202012Validator with the pattern keywords matched under `timeout`."""
+    from jsonschema import Draft202012Validator  # imported on first use: it is slow to import
+    from jsonschema.validators import extend
+
+    search = _bounded_search(timeout)
+    keywords = {
+        "pattern": _pattern_keyword(search),
+        "patternProperties": _pattern_properties_keyword(search),
+        "additionalProperties": _additional_properties_keyword(search),
+    }
+    return extend(Draft202012Validator, keywords)
+
+
+Search = Callable[[str, str], bool]
+
+
+def _bounded_search(timeout: float) -> Search:
+    def search(pattern: str, text: str) -> bool:
+        import regex
+
+        try:
+            return regex.search(pattern, text, timeout=timeout) is not None
+        except regex.error as exc:  # the error `re` (the compiler's check) gives, if it does
+            re.compile(pattern)
+            raise re.error(str(exc), pattern) from None
+        except TimeoutError:
+            raise PatternTimeout(pattern, timeout) from None
+
+    return search
+
+
+# The three keywords below are jsonschema's own (jsonschema/_keywords.py), with `re.search`
+# replaced by the bounded search.
+
+
+def _pattern_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
+    def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[Any]:
+        if validator.is_type(instance, "string") and not search(patrn, instance):
+            from jsonschema.exceptions import ValidationError
+
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    return pattern
+
+
+def _pattern_properties_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
+    def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "object"):
+            return
+        for patrn, subschema in patterns.items():
+            for key, value in instance.items():
+                if search(patrn, key):
+                    yield from validator.descend(value, subschema, path=key, schema_path=patrn)
+
+    return pattern_properties
+
+
+def _additional_properties_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
+    def additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Any:
+        from jsonschema.exceptions import ValidationError
+
+        if not validator.is_type(instance, "object"):
+            return
+        properties = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})  # jsonschema joins them with `|`: the same
+        extras = {
+            key
+            for key in instance
+            if key not in properties and not any(search(patrn, key) for patrn in patterns)
+        }
+        if validator.is_type(extra, "object"):
+            for key in extras:
+                yield from validator.descend(instance[key], extra, path=key)
+        elif not extra and extras:
+            names = ", ".join(repr(each) for each in sorted(extras, key=str))
+            if "patternProperties" in schema:
+                verb = "does" if len(extras) == 1 else "do"
+                listed = ", ".join(repr(each) for each in sorted(schema["patternProperties"]))
+                yield ValidationError(f"{names} {verb} not match any of the regexes: {listed}")
+            else:
+                verb = "was" if len(extras) == 1 else "were"
+                yield ValidationError(
+                    f"Additional properties are not allowed ({names} {verb} unexpected)"
+                )
+
+    return additional_properties
 
 
 @lru_cache(maxsize=1)

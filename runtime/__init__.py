@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ModelCallError,
         OutputGuardrailTripwireTriggered,
         ResponsesWebSocketError,
+        ToolStoppedRun,
         UserError,
     )
     from .events import (
@@ -63,6 +64,7 @@ _HOMES: dict[str, str] = {
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
     "ResponsesWebSocketError": "errors",
+    "ToolStoppedRun": "errors",
     "UserError": "errors",
     # time
     "Clock": "clock",
@@ -96,6 +98,7 @@ __all__ = [
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",
     "ResponsesWebSocketError",
+    "ToolStoppedRun",
     "UserError",
     # time
     "Clock",

@@ -9,6 +9,7 @@ package's errors), each also the builtin a user would catch.
     ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
     │                                a guardrail stopped the run; .guardrail, .output_info
     ├── ModelBehaviorError           the model produced something unusable (bad structured output)
+    ├── ToolStoppedRun               a tool raised SystemExit or KeyboardInterrupt; .tool, .raised
     └── UserError (ValueError)       bad run arguments: context, input, an unresolvable function
 
 Every error raised out of a run carries `.partial`, the RunResult of what the run produced
@@ -138,3 +139,24 @@ class ModelBehaviorError(AgentGraphRunError):
 
 class UserError(AgentGraphRunError, ValueError):
     """Bad run arguments: a context that fails its schema, an unresolvable function, ..."""
+
+
+class ToolStoppedRun(AgentGraphRunError):
+    """A tool raised SystemExit or KeyboardInterrupt, which a tool's failure must not become
+    (any Exception is reported to the model; these two stop the run). `tool` names the tool,
+    `raised` is the exception, also the `__cause__`.
+
+    The decision: the run stops at once, as the builtin would have stopped it (Ctrl-C is not
+    swallowed, no further tool or model call is made), but as this typed error chaining the
+    builtin, with `.partial`, so that what the run produced is kept and `agentgraph run` ends
+    with a one-line reason. A KeyboardInterrupt out of a tool therefore reaches the caller of
+    `run` / `run_sync` as ToolStoppedRun: catch it (or AgentGraphRunError) and look at `.raised`
+    to tell a Ctrl-C from a SystemExit. A Ctrl-C that asyncio's own handler turns into
+    cancelling the run, or one outside any tool, stays a KeyboardInterrupt.
+    """
+
+    def __init__(self, tool: str, raised: BaseException) -> None:
+        detail = f"{type(raised).__name__}({', '.join(map(repr, raised.args))})"
+        super().__init__(f"tool `{tool}` raised {detail}: the run stopped")
+        self.tool = tool
+        self.raised = raised

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -70,10 +71,45 @@ def _wants_context(function: Callable[..., Any]) -> bool:
 
 
 def to_output(value: Any) -> str:
-    """A tool result as the string the model sees: strings as is, models and data as JSON."""
+    """A tool's result as the text the model sees, by one rule:
+
+    - a str as it is;
+    - a pydantic model as its JSON (`model_dump_json()`);
+    - JSON data as JSON (`ensure_ascii=False`): None, bool, int, finite float, str, and lists
+      and dicts with str keys holding only JSON data;
+    - anything else as `str(value)`, the Agents SDK's rule for a non-str result: sets, bytes,
+      tuples, datetimes, dataclasses, other objects, and JSON-like data holding any of them
+      (`{"tags": {"a"}}` gives `{'tags': {'a'}}`, not a JSON text that quietly changed them).
+
+    JSON data and pydantic models are JSON, not the SDK's Python repr, because JSON is what the
+    model reads best and JSON written from them says exactly what the value was.
+    """
     if isinstance(value, str):
         return value
     dump = getattr(value, "model_dump_json", None)
     if callable(dump):
         return str(dump())
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if _is_json_data(value):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _is_json_data(value: Any) -> bool:
+    """Whether JSON written from `value` reads back as `value` (no type changed or lost)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if item is None or isinstance(item, bool | int | str):
+            continue
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return False
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            if not all(isinstance(key, str) for key in item):
+                return False
+            pending.extend(item.values())
+        else:
+            return False
+    return True

@@ -10,7 +10,6 @@ stream events; a non-streamed run consumes it and keeps the result.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -265,8 +264,7 @@ class Run:
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
-        value = nested.result.final_output
-        return value if isinstance(value, str) else json.dumps(value, default=str)
+        return nested.result.final_output  # made the tool's output text by `to_output`
 
     def _add(self, items: list[RunItem], from_response: bool = False) -> list[RunItemEvent]:
         self.result.items.extend(items)

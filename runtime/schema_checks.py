@@ -2,7 +2,9 @@
 
 Validators come from `compiler.schema_validators`: they resolve only references inside the
 schema, so a compiled graph loaded from a file (which skipped `validate`) never makes a run
-fetch a URL. A `$ref` that does not resolve is a UserError naming the schema's place.
+fetch a URL, and they match `pattern`s with a time bound. A `$ref` that does not resolve, a
+pattern that is not a regular expression or one that takes too long to match is a UserError
+naming the schema's place.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from agentgraph.compiler.schema_validators import local_validator
+from agentgraph.compiler.schema_validators import PATTERN_TIMEOUT, PatternTimeout, local_validator
 
 from .errors import UserError
 
@@ -19,9 +21,10 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
 
-def validator(schema: Any) -> Validator:
-    """A validator of `schema` that resolves only references inside it."""
-    return local_validator(schema)
+def validator(schema: Any, *, pattern_timeout: float = PATTERN_TIMEOUT) -> Validator:
+    """A validator of `schema` that resolves only references inside it and gives each pattern
+    match at most `pattern_timeout` seconds."""
+    return local_validator(schema, pattern_timeout=pattern_timeout)
 
 
 def schema_errors(checker: Validator, value: Any, place: str) -> list[ValidationError]:
@@ -43,3 +46,34 @@ def schema_errors(checker: Validator, value: Any, place: str) -> list[Validation
             f"{place} cannot be checked: its pattern {exc.pattern!r} is not a regular "
             f"expression ({exc.msg})"
         ) from None
+    except PatternTimeout as exc:
+        where = pattern_place(checker.schema, exc.pattern)
+        raise UserError(
+            f"{place} cannot be checked{f' at {where}' if where else ''}: {exc}; simplify the "
+            "pattern"
+        ) from None
+
+
+def pattern_place(schema: Any, pattern: str, at: str = "") -> str | None:
+    """The JSON pointer of the first `pattern` or `patternProperties` key in `schema` that is
+    `pattern`, or None."""
+    if isinstance(schema, dict):
+        if schema.get("pattern") == pattern:
+            return f"{at}/pattern"
+        keys = schema.get("patternProperties")
+        if isinstance(keys, dict) and pattern in keys:
+            return f"{at}/patternProperties/{_escaped(pattern)}"
+        children: Any = schema.items()
+    elif isinstance(schema, list):
+        children = enumerate(schema)
+    else:
+        return None
+    for key, child in children:
+        found = pattern_place(child, pattern, f"{at}/{_escaped(str(key))}")
+        if found is not None:
+            return found
+    return None
+
+
+def _escaped(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")

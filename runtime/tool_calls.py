@@ -1,5 +1,6 @@
 """Run the tool calls of one turn: function tools and agents as tools, concurrently, with the
-results in call order. Whatever goes wrong becomes an output the model sees, not a crash."""
+results in call order. Whatever goes wrong becomes an output the model sees, not a crash,
+except SystemExit and KeyboardInterrupt from a tool: they stop the run as ToolStoppedRun."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from agentgraph.compiler.machine import State
 
+from .errors import ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, to_output
 from .schema_checks import schema_errors, validator
@@ -72,6 +74,8 @@ async def _one(
         return to_output(await call(function, arguments, context))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
+    except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
+        raise ToolStoppedRun(name, exc) from exc
 
 
 def invalid_arguments(state: State, name: str, arguments: dict[str, Any]) -> str | None:

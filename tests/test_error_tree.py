@@ -32,6 +32,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.errors.OutputGuardrailTripwireTriggered": RuntimeError,
     "agentgraph.runtime.errors.ModelBehaviorError": RuntimeError,
     "agentgraph.runtime.errors.UserError": ValueError,
+    "agentgraph.runtime.errors.ToolStoppedRun": RuntimeError,
+    "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,
     "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
     "agentgraph.replay_fixtures.session.CassetteMismatch": LookupError,

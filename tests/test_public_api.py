@@ -99,6 +99,7 @@ EXPECTED: dict[str, set[str]] = {
         "ModelCallError",
         "OutputGuardrailTripwireTriggered",
         "ResponsesWebSocketError",
+        "ToolStoppedRun",
         "UserError",
         "Clock",
         "FakeClock",
