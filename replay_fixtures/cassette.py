@@ -21,6 +21,9 @@ are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded
 
 A file is read by pydantic-core's JSON parser and validated by the models below; a broken one
 raises `CassetteError` naming the file, the line and column, and (for a bad field) its path.
+So do websocket frames in an order their own `sequence_number`s contradict (`_frame_order`):
+between two `response.create` frames the received frames answer one request, so their
+sequence numbers rise and they name one response.
 """
 
 from __future__ import annotations
@@ -178,11 +181,13 @@ class Cassette(_Model):
                 f"(this agentgraph reads version {CASSETTE_VERSION}); re-record it"
             )
         try:
-            return cls.model_validate(data)
+            cassette = cls.model_validate(data)
         except ValidationError as exc:
             raise CassetteError(_explain(exc, data, raw, name)) from None
         except RecursionError:  # the parser bounds nesting; a deep stack may still run out
             raise CassetteError(f"{name}:1:1: nested too deeply to read") from None
+        _check_frame_order(cassette, raw, name)
+        return cassette
 
     @classmethod
     def load(cls, path: str | Path) -> Cassette:
@@ -193,6 +198,61 @@ class Cassette(_Model):
             limit = MAX_CASSETTE_BYTES // 2**20
             raise CassetteError(f"{path}: larger than the {limit} MiB a cassette may have")
         return cls.from_bytes(raw, str(path))
+
+
+def _check_frame_order(cassette: Cassette, raw: bytes, name: str) -> None:
+    """CassetteError at the first websocket frame out of order (see `_frame_order`)."""
+    for index, interaction in enumerate(cassette.interactions):
+        if not isinstance(interaction, WebSocketInteraction):
+            continue
+        problem = _frame_order(interaction.frames)
+        if problem is None:
+            continue
+        frame, why = problem
+        text = raw.decode("utf-8", "replace")
+        found = JsonLocator(text).find(("interactions", index, "frames", frame), at_key=False)
+        line, column = _place(text, found[0]) if found is not None else (1, 1)
+        raise CassetteError(
+            f"{name}:{line}:{column}: interactions[{index}].frames[{frame}]: websocket frames "
+            f"out of order in interaction #{index}: {why}; the file was edited or damaged "
+            "(re-record the cassette)"
+        )
+
+
+def _frame_order(frames: list[Frame]) -> tuple[int, str] | None:
+    """The first received frame whose place contradicts the recording, and why, or None.
+
+    The frames received after a `response.create` frame, up to the next one, answer that
+    request: their `sequence_number`s rise, and those that carry the response (`response.id`)
+    name the same one."""
+    last: tuple[int, int, str | None] | None = None  # frame, sequence_number, type
+    response: tuple[int, str] | None = None  # frame, response id
+    for n, frame in enumerate(frames):
+        data = frame.data if isinstance(frame.data, dict) else {}
+        kind = data.get("type")
+        if frame.dir == "send":
+            if kind == "response.create":
+                last = response = None
+            continue
+        number = data.get("sequence_number")
+        if isinstance(number, int) and not isinstance(number, bool):
+            if last is not None and number <= last[1]:
+                return n, (
+                    f"frame #{n} (`{kind}`, sequence_number {number}) comes after frame "
+                    f"#{last[0]} (`{last[2]}`, sequence_number {last[1]}) in the answer to "
+                    "one request"
+                )
+            last = (n, number, kind)
+        body = data.get("response")
+        ident = body.get("id") if isinstance(body, dict) else None
+        if isinstance(ident, str):
+            if response is not None and ident != response[1]:
+                return n, (
+                    f"frame #{n} (`{kind}`) is about response {ident}, but frame "
+                    f"#{response[0]} of the answer to the same request is about {response[1]}"
+                )
+            response = (n, ident)
+    return None
 
 
 def _parse_json(raw: bytes, name: str) -> Any:

@@ -26,8 +26,10 @@ Replay: no socket at all. The client gets a real `ClientConnection` whose transp
 memory, facing a sans-I/O server (`ws_memory`) that plays the recording (`ws_replay`); each
 frame the client sends is checked against the recorded one first, and a mismatch raises
 `CassetteMismatch` from `send()`, naming the cassette, the interaction, the frame index and a
-diff. Faults (a `FaultPlan`, counted per `response.create` frame) apply to replayed
-connections only; see `ws_replay`.
+diff. A recorded response that stops before its terminal event ends the stream at once
+(`ws_replay`): the client's `recv` raises a `CassetteError` naming the cassette, the
+interaction and the frame, instead of waiting for its receive timeout. Faults (a `FaultPlan`,
+counted per `response.create` frame) apply to replayed connections only; see `ws_replay`.
 
 Limits: messages are recorded when the client sends or reads them (not when they arrive on
 the wire), so the order is the client's view; control frames (ping, pong) are not recorded;
@@ -56,7 +58,7 @@ from .faults import FaultPlan
 from .session import CassetteMismatch, CassetteSession, ReplaySetupError
 from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
 from .ws_memory import MemoryServer, MemoryTransport
-from .ws_replay import Interruptions, Player, Script
+from .ws_replay import Interruptions, Player, Script, explain_cuts
 
 __all__ = ["InterceptedConnection", "WebSocketInterceptor", "is_patched"]
 
@@ -170,6 +172,7 @@ class WebSocketInterceptor:
             raise
         connection.start_keepalive()
         self._check_sends(connection, player, session)
+        explain_cuts(connection, player)
         self.connections.append(
             InterceptedConnection(connector.uri, "replay", script.index, player)
         )

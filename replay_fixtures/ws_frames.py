@@ -33,6 +33,9 @@ HANDSHAKE_MECHANICS = frozenset(
 )
 """Handshake headers made up by `websockets` itself (volatile or meaningless in a cassette)."""
 
+TERMINAL_FRAMES = ("response.completed", "response.failed", "response.incomplete", "error")
+"""The frame types that end the server's answer to a `response.create` frame."""
+
 
 def to_frame(direction: str, message: Message, at: float) -> Frame:
     """The cassette frame for one message."""

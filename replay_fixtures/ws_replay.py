@@ -13,17 +13,32 @@ Faults (`FaultPlan`, per `response.create` frame) interrupt one exchange as thei
 (`Fault.on_websocket()`): after N events, a close, an `error` frame or a stall. The interrupted
 exchange stays unplayed: the client's retry on the same connection, or on the next one it
 opens (which takes the script over, see `Interruptions`), gets it.
+
+A recorded response whose frames end without a terminal frame (`TERMINAL_FRAMES`), where the
+recording stops or the client's next `response.create` follows, ends the stream at once: the
+server closes with `CUT_CODE` and `CUT_REASON`, and `Player.cut` says why, naming the cassette,
+the interaction and the frame (the interceptor raises it as a `CassetteError` from the
+client's `recv`), instead of leaving the client to wait for its receive timeout.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .cassette import Frame, WebSocketInteraction
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+from .cassette import CassetteError, Frame, WebSocketInteraction
 from .faults import INJECTED, Fault, FaultPlan, WebSocketStrike
-from .ws_frames import Message, frame_type, mismatch, to_frame
+from .ws_frames import TERMINAL_FRAMES, Message, frame_type, mismatch, to_frame
+
+CUT_CODE = 1011
+"""The close code ending a replayed stream whose recording stops before its terminal frame."""
+CUT_REASON = "cassette: the recorded response ends without a terminal event"
+"""The close reason that goes with `CUT_CODE` (a close reason holds at most 123 bytes)."""
 
 
 class Peer(Protocol):
@@ -98,6 +113,11 @@ class Player:
         self.server: Peer | None = None
         self.state = "connecting"  # open | stalled | closing | ended | superseded
         self.injected: list[Fault] = []
+        self.pending: int | None = None
+        """The index of the `response.create` frame whose response has not ended yet."""
+        self.cut: str | None = None
+        """Why the connection was ended early: the recording of a response stops before its
+        terminal frame (None: it was not)."""
 
     # -- the client's side: checked before a frame leaves the client --------------------------
 
@@ -127,6 +147,7 @@ class Player:
         sent = to_frame("send", message, 0.0)
         fault = None
         if frame_type(sent) == "response.create":
+            self.pending = start
             _, fault = self.faults.next_attempt("websocket")
         self._answer(fault, start, sent.data if isinstance(sent.data, dict) else None)
 
@@ -147,6 +168,8 @@ class Player:
             if limit is not None and events >= limit:
                 break
             self.server.send(frames[self.script.cursor])
+            if frame_type(frames[self.script.cursor]) in TERMINAL_FRAMES:
+                self.pending = None
             self.script.cursor += 1
             events += 1
         if fault is not None and strike is not None:
@@ -159,7 +182,9 @@ class Player:
             self._strike(strike, events, request)
             return
         self.interruptions.discard(self)
-        if self.script.cursor >= len(frames):
+        if self._cut_short():
+            self._end_cut_stream()
+        elif self.script.cursor >= len(frames):
             close = self.script.interaction.close
             if close is not None and close.by == "server":
                 self.state = "closing"
@@ -167,6 +192,36 @@ class Player:
         else:
             self._strike_before_request()
         self.server.flush()
+
+    def _cut_short(self) -> bool:
+        """Whether the response being played ends here without its terminal frame: the
+        recording stops (and the server did not close the connection) or the client's next
+        `response.create` follows."""
+        if self.pending is None:
+            return False
+        frames, cursor = self.script.frames, self.script.cursor
+        if cursor < len(frames):
+            return frame_type(frames[cursor]) == "response.create"
+        close = self.script.interaction.close
+        return close is None or close.by != "server"
+
+    def _end_cut_stream(self) -> None:
+        assert self.server is not None and self.pending is not None
+        create, frames = self.pending, self.script.frames
+        events = sum(1 for frame in frames[create : self.script.cursor] if frame.dir == "recv")
+        after = (
+            "the recording stops there"
+            if self.script.cursor >= len(frames)
+            else f"frame #{self.script.cursor} is the client's next `response.create`"
+        )
+        self.cut = (
+            f"{self.script.where(create)}: the recorded response to this `response.create` "
+            f"ends after {events} event(s) without a terminal event "
+            f"({', '.join(TERMINAL_FRAMES[:-1])} or {TERMINAL_FRAMES[-1]}); {after}, so replay "
+            "ends the stream (the recording was cut short: re-record the cassette)"
+        )
+        self.state = "closing"
+        self.server.close(CUT_CODE, CUT_REASON)
 
     def _strike(self, strike: WebSocketStrike, events: int, request: dict[str, Any] | None) -> None:
         assert self.server is not None
@@ -194,6 +249,33 @@ class Player:
     def _interrupted(self) -> None:
         if self.script.cursor < len(self.script.frames):
             self.interruptions.add(self)
+
+
+def explain_cuts(connection: ClientConnection, player: Player) -> None:
+    """Make `connection` raise `CassetteError(player.cut)` from `recv` and `recv_streaming`
+    once the player ended it because its recording stops before a terminal event, where the
+    client would otherwise see a bare close (`CUT_CODE`)."""
+    recv, recv_streaming = connection.recv, connection.recv_streaming
+
+    async def replayed_recv(decode: bool | None = None) -> Message:
+        try:
+            return await recv(decode)
+        except ConnectionClosed as closed:
+            if player.cut is None:
+                raise
+            raise CassetteError(player.cut) from closed
+
+    async def replayed_recv_streaming(decode: bool | None = None) -> AsyncIterator[Message]:
+        try:
+            async for fragment in recv_streaming(decode):
+                yield fragment
+        except ConnectionClosed as closed:
+            if player.cut is None:
+                raise
+            raise CassetteError(player.cut) from closed
+
+    connection.recv = replayed_recv  # type: ignore[method-assign,assignment]
+    connection.recv_streaming = replayed_recv_streaming  # type: ignore[method-assign,assignment]
 
 
 def _error_frame(payload: dict[str, Any], events: int, request: dict[str, Any] | None) -> str:
