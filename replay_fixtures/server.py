@@ -150,6 +150,7 @@ class ReplayServer:
         try:  # a faulted request is still matched, and leaves the recording for the retry
             interaction = self.session.match_http(captured, consume=strike is None)
         except CassetteMismatch as exc:
+            exc.with_traceback(None)  # the session keeps its text, not the frames of this request
             mismatch = error_answer(400, str(exc), request_id=MISMATCH_ID, code="cassette_mismatch")
             return _error_response(mismatch)
         assert interaction is not None  # the session never records: mode none
@@ -246,11 +247,9 @@ class ReplayServer:
         resumed = self.interruptions.take()
         if resumed is not None:
             return resumed
-        interaction = self.session.match_websocket(url)
-        assert interaction is not None  # the session never records: mode none
-        index = next(
-            i for i, x in enumerate(self.session.cassette.interactions) if x is interaction
-        )
+        found = self.session.next_websocket(url)
+        assert found is not None  # the session never records: mode none
+        index, interaction = found
         return Script(interaction, index, self.session.name)
 
 

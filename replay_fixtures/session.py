@@ -8,16 +8,19 @@ replays what matches and records the rest, `all` records everything anew.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from agentgraph.compiler.errors import AgentGraphError
 
 from .cassette import Cassette, GraphRef, HttpInteraction, HttpRequest, WebSocketInteraction
-from .matching import closest, differences, explain
+from .matching import RequestIndex, differences, explain
 from .persist import partial_path, save_cassette
 from .scrub import DEFAULT_SCRUBBER, Scrubber
+
+MISMATCHES_KEPT = 20
+"""How many mismatches a session keeps (the first ones); later ones are only counted."""
 
 
 class RecordMode(StrEnum):
@@ -73,9 +76,19 @@ class CassetteSession:
         )
         self.played: set[int] = set()
         self.mismatches: list[CassetteMismatch] = []
+        """The first MISMATCHES_KEPT mismatches raised (see `keep_mismatch`)."""
+        self.mismatches_dropped = 0
+        """How many mismatches were raised after those kept."""
         self.changed = False
         self.partial: Path | None = None
         self._lock = threading.Lock()
+        self._requests = RequestIndex()
+        self._websockets: deque[int] = deque()
+        for index, interaction in enumerate(self.cassette.interactions):
+            if isinstance(interaction, HttpInteraction):
+                self._requests.add(index, interaction.request)
+            else:
+                self._websockets.append(index)
 
     @property
     def name(self) -> str:
@@ -87,29 +100,39 @@ class CassetteSession:
         when it should be recorded; CassetteMismatch when it can be neither (also kept in
         `mismatches`, so that one a client swallowed still fails the test)."""
         with self._lock:
-            candidates = [
-                (i, x.request)
-                for i, x in enumerate(self.cassette.interactions)
-                if isinstance(x, HttpInteraction) and i not in self.played
-            ]
-            for index, recorded in candidates:
-                if not differences(request, recorded):
-                    if consume:
-                        self.played.add(index)
-                    return self.cassette.interactions[index]  # type: ignore[return-value]
-        if self.record_new:
-            return None
-        error = CassetteMismatch(self._mismatch(request, candidates))
-        self.mismatches.append(error)
+            index = self._requests.find(request, self.played)
+            if index is not None:
+                if consume:
+                    self.played.add(index)
+                return self.cassette.interactions[index]  # type: ignore[return-value]
+            if self.record_new:
+                return None
+            error = CassetteMismatch(self._mismatch(request))
+        self.keep_mismatch(error)
         raise error
+
+    def keep_mismatch(self, error: CassetteMismatch) -> None:
+        """Keep `error` among the first MISMATCHES_KEPT, else count it: a long-running replay
+        server answers any number of unmatched requests in bounded memory."""
+        if len(self.mismatches) < MISMATCHES_KEPT:
+            self.mismatches.append(error)
+        else:
+            self.mismatches_dropped += 1
 
     def match_websocket(self, url: str) -> WebSocketInteraction | None:
         """The next unplayed websocket interaction (connections replay in recorded order)."""
+        found = self.next_websocket(url)
+        return None if found is None else found[1]
+
+    def next_websocket(self, url: str) -> tuple[int, WebSocketInteraction] | None:
+        """`match_websocket`, with the interaction's index in the cassette."""
         with self._lock:
-            for index, interaction in enumerate(self.cassette.interactions):
+            while self._websockets:
+                index = self._websockets.popleft()
+                interaction = self.cassette.interactions[index]
                 if isinstance(interaction, WebSocketInteraction) and index not in self.played:
                     self.played.add(index)
-                    return interaction
+                    return index, interaction
         if self.record_new:
             return None
         raise CassetteMismatch(
@@ -143,16 +166,16 @@ class CassetteSession:
         self.partial = target
         return target
 
-    def _mismatch(self, request: HttpRequest, candidates: list[tuple[int, Any]]) -> str:
+    def _mismatch(self, request: HttpRequest) -> str:
         head = (
             f"cassette {self.name}: no recorded request matches {request.method} "
             f"{request.path} (record mode {self.mode.value}; {self._played_summary()})"
         )
-        near = closest(request, candidates)
-        if near is None:
+        index = self._requests.nearest(request, self.played)
+        if index is None:
             return head + "; every recorded request was already played"
-        index, fields = near
         recorded = self.cassette.interactions[index].request  # type: ignore[union-attr]
+        fields = differences(request, recorded)
         return (
             f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
             f"{explain(request, recorded)}"

@@ -149,9 +149,8 @@ class WebSocketInterceptor:
     def _failed(self, session: CassetteSession, error: CassetteMismatch) -> CassetteMismatch:
         """Keep `error` (in `mismatches` and the session's) in case the client swallows it."""
         self.mismatches.append(str(error))
-        kept = getattr(session, "mismatches", None)
-        if isinstance(kept, list) and error not in kept:
-            kept.append(error)
+        if error not in session.mismatches:
+            session.keep_mismatch(error)
         return error
 
     async def _replay(
