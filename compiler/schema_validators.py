@@ -75,9 +75,9 @@ Search = Callable[[str, str], bool]
 
 
 def _bounded_search(timeout: float) -> Search:
-    def search(pattern: str, text: str) -> bool:
-        import regex
+    import regex  # imported with the first validator that needs it, not at every match
 
+    def search(pattern: str, text: str) -> bool:
         try:
             return regex.search(pattern, text, timeout=timeout) is not None
         except regex.error as exc:  # the error `re` (the compiler's check) gives, if it does

@@ -21,12 +21,12 @@ def seal(body: Any) -> tuple[str, bytes]:
     """("sha256:" + hex of the canonical JSON of `body`, the file form: the canonical JSON with
     the digest added, and a final newline). `body` is a record or a mapping, with no `digest`
     member."""
-    members = msgspec.structs.asdict(body) if isinstance(body, msgspec.Struct) else dict(body)
-    fields = msgspec.structs.fields(body) if isinstance(body, msgspec.Struct) else ()
-    names = {field.name: field.encode_name for field in fields}
-    written = {
-        names.get(key, key): msgspec.Raw(canonical_json(value)) for key, value in members.items()
-    }
+    if isinstance(body, msgspec.Struct):  # each field under its JSON key
+        fields = msgspec.structs.fields(body)
+        members = {field.encode_name: getattr(body, field.name) for field in fields}
+    else:
+        members = dict(body)
+    written = {key: msgspec.Raw(canonical_json(value)) for key, value in members.items()}
     digest = "sha256:" + hashlib.sha256(_CANONICAL.encode(written)).hexdigest()
     return digest, _CANONICAL.encode({**written, "digest": digest}) + b"\n"
 

@@ -35,7 +35,6 @@ from .timing import ReplayTime
 __all__ = [
     "CHUNK",
     "CUT",
-    "FaultError",
     "Recorder",
     "TeeBody",
     "body_class",
