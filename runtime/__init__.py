@@ -25,6 +25,9 @@ if TYPE_CHECKING:
         ModelCallError,
         OutputGuardrailTripwireTriggered,
         ResponsesWebSocketError,
+        ToolGuardrailTripwireTriggered,
+        ToolInputGuardrailTripwireTriggered,
+        ToolOutputGuardrailTripwireTriggered,
         ToolStoppedRun,
         UserError,
     )
@@ -64,6 +67,9 @@ _HOMES: dict[str, str] = {
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
     "ResponsesWebSocketError": "errors",
+    "ToolGuardrailTripwireTriggered": "errors",
+    "ToolInputGuardrailTripwireTriggered": "errors",
+    "ToolOutputGuardrailTripwireTriggered": "errors",
     "ToolStoppedRun": "errors",
     "UserError": "errors",
     # time
@@ -98,6 +104,9 @@ __all__ = [
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",
     "ResponsesWebSocketError",
+    "ToolGuardrailTripwireTriggered",
+    "ToolInputGuardrailTripwireTriggered",
+    "ToolOutputGuardrailTripwireTriggered",
     "ToolStoppedRun",
     "UserError",
     # time

@@ -44,16 +44,38 @@ def _tools(state: State, graph_types: Types, functions: Functions) -> list[dict[
                 **tool,
                 "parameters": _parameters(state, tool["name"], graph_types, functions),
                 "strict": False,
+                **_sdk_tool_fields(state, tool, functions),
             }
         tools.append(tool)
     return tools
+
+
+def _sdk_tool_fields(
+    state: State, tool: dict[str, Any], functions: Functions
+) -> dict[str, Any]:
+    """What an SDK FunctionTool says of itself: its strictness, and its description when the
+    spec gives none."""
+    binding = state.functions.get(tool["name"])
+    if binding is None:
+        return {}
+    function = functions.resolve(binding.function)
+    if not hasattr(function, "params_json_schema"):
+        return {}
+    fields: dict[str, Any] = {"strict": bool(getattr(function, "strict_json_schema", True))}
+    if tool.get("description") is None and getattr(function, "description", None):
+        fields["description"] = function.description
+    return fields
 
 
 def _parameters(
     state: State, name: str, graph_types: Types, functions: Functions
 ) -> dict[str, Any]:
     if name in state.functions:
-        return signature_schema(functions.resolve(state.functions[name].function))
+        function = functions.resolve(state.functions[name].function)
+        schema = getattr(function, "params_json_schema", None)  # the SDK's FunctionTool
+        if isinstance(schema, dict):
+            return schema
+        return signature_schema(function)
     binding = state.handoffs[name]
     declared = graph_types[str(binding.input_type)]
     assert declared.python is not None  # a schema type has its parameters already

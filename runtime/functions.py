@@ -32,13 +32,15 @@ class Functions:
         self._resolved: dict[str, Callable[..., Any]] = dict(overrides or {})
 
     def resolve(self, target: str) -> Callable[..., Any]:
+        """The callable an import path names; the Agents SDK's objects that stand for one (a
+        FunctionTool, a guardrail object, a hooks object) are returned as they are."""
         if target not in self._resolved:
             try:
                 with on_sys_path(self._search_path):
                     value = resolve_import(target)
             except Exception as exc:  # noqa: BLE001 - importing user code may raise anything
                 raise UserError(f"cannot import `{target}`: {type(exc).__name__}: {exc}") from exc
-            if not callable(value):
+            if not callable(value) and not _stands_for_a_function(value):
                 raise UserError(f"`{target}` is not callable")
             self._resolved[target] = value
         return self._resolved[target]
@@ -60,6 +62,16 @@ async def call_positional(function: Callable[..., Any], *args: Any) -> Any:
     if inspect.isawaitable(result):
         result = await result
     return result
+
+
+def _stands_for_a_function(value: Any) -> bool:
+    """An SDK FunctionTool (`on_invoke_tool`), guardrail object (`guardrail_function`), or
+    hooks object (its `on_...` methods)."""
+    return (
+        callable(getattr(value, "on_invoke_tool", None))
+        or callable(getattr(value, "guardrail_function", None))
+        or any(callable(getattr(value, name, None)) for name in ("on_start", "on_agent_start"))
+    )
 
 
 @lru_cache(maxsize=4096)

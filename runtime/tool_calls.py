@@ -10,15 +10,31 @@ from typing import Any
 
 from agentgraph.compiler.machine import State
 
-from .errors import ToolStoppedRun
+from .errors import GuardrailTripwireTriggered, ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, to_output
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .turns import arguments_of, tool_output
 
-NestedRun = Callable[[str, str], Awaitable[Any]]
-"""Runs an agent as a tool: (agent, input text) -> its final output."""
+NestedRun = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
+"""Runs an agent as a tool: (agent, input text, the call) -> the tool's output."""
+Invoke = Callable[
+    [State, str, dict[str, Any], Any, Callable[[], Awaitable[Any]]], Awaitable[Any]
+]
+"""Makes one tool call: (state, agent, the call, the resolved function or None, the plain
+call) -> the result. The default makes the plain call; a run with hooks or tool guardrails
+passes `tool_guardrails.ToolInvoker`."""
+
+
+async def plain_call(
+    state: State,
+    agent: str,
+    call_item: dict[str, Any],
+    function: Any,
+    run: Callable[[], Awaitable[Any]],
+) -> Any:
+    return await run()
 
 
 async def run_tool_calls(
@@ -30,16 +46,14 @@ async def run_tool_calls(
     context: Any,
     tool_error: str,
     nested_run: NestedRun,
+    invoke: Invoke = plain_call,
 ) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently."""
+    args = (functions, context, tool_error, nested_run, invoke)
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
+        outputs = [await _one(calls[0], state, agent, *args)]
     else:
-        outputs = list(
-            await asyncio.gather(
-                *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
-            )
-        )
+        outputs = list(await asyncio.gather(*(_one(c, state, agent, *args) for c in calls)))
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
 
 
@@ -51,6 +65,7 @@ async def _one(
     context: Any,
     tool_error: str,
     nested_run: NestedRun,
+    invoke: Invoke,
 ) -> str:
     name = str(call_item.get("name"))
     try:
@@ -61,7 +76,11 @@ async def _one(
         text = arguments.get("input")
         if not isinstance(text, str):
             return tool_error.format(error=f"`{name}` takes an `input` string")
-        return to_output(await nested_run(state.agent_tools[name], text))
+        target = state.agent_tools[name]
+        result = await invoke(
+            state, agent, call_item, None, lambda: nested_run(target, text, call_item)
+        )
+        return to_output(result)
     binding = state.functions.get(name)
     if binding is None:
         available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
@@ -71,7 +90,12 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        return to_output(await call(function, arguments, context))
+        result = await invoke(
+            state, agent, call_item, function, lambda: call(function, arguments, context)
+        )
+        return to_output(result)
+    except GuardrailTripwireTriggered:  # a tool guardrail said raise_exception: the run stops
+        raise
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
