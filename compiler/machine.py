@@ -32,7 +32,7 @@ import msgspec
 from .errors import AgentGraphError
 from .sealing import canonical_json, indented_json, seal
 
-COMPILED_FORMAT = "agentgraph.compiled/1"
+COMPILED_FORMAT: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
 END = "__end__"
 GUARDRAIL_TRIPPED = "__guardrail_tripped__"
 MAX_TURNS = "__max_turns__"

@@ -10,7 +10,7 @@ import importlib
 import inspect
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from agentgraph.compiler.machine import CompiledGraph, State
@@ -18,6 +18,7 @@ from agentgraph.compiler.machine import CompiledGraph, State
 from .errors import UserError
 from .events import Usage
 from .functions import Functions
+from .run_context import RunContextWrapper, ToolContext
 
 
 async def call_sdk(function: Callable[..., Any], *args: Any) -> Any:
@@ -28,23 +29,15 @@ async def call_sdk(function: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-@dataclass
-class RunContext:
-    """What the SDK's `RunContextWrapper` carries: the user's context and the usage so far."""
-
-    context: Any
-    usage: Usage = field(default_factory=Usage)
-    turn_input: list[dict[str, Any]] = field(default_factory=list)
+RunContext = RunContextWrapper[Any]
 
 
-@dataclass
-class ToolContext(RunContext):
-    """What the SDK's `ToolContext` carries: the run context and the tool call."""
+@dataclass(eq=False)
+class CallContext(ToolContext[Any]):
+    """The context of one tool call as tool guardrails and hooks get it: the SDK's ToolContext
+    with the call item and the agent making it."""
 
-    tool_name: str = ""
-    tool_call_id: str = ""
-    tool_arguments: str = ""
-    tool_call: Any = None
+    tool_call: dict[str, Any] | None = None
     agent: Any = None
     tool_namespace: str | None = None
     run_config: Any = None
@@ -98,7 +91,7 @@ def is_function_tool(value: Any) -> bool:
     return callable(getattr(value, "on_invoke_tool", None)) and hasattr(value, "params_json_schema")
 
 
-async def invoke_function_tool(tool: Any, context: ToolContext) -> Any:
+async def invoke_function_tool(tool: Any, context: ToolContext[Any]) -> Any:
     """Run an SDK FunctionTool as the SDK does: `on_invoke_tool(tool context, arguments JSON)`.
     Its invoker reads the SDK's own ToolContext, so one is made from ours (the SDK is loaded
     already: the tool came from it)."""

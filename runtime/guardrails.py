@@ -1,10 +1,12 @@
 """Run guardrails with the Agents SDK's calling convention: `guard(run context, agent, value)`
-returns the SDK's GuardrailFunctionOutput (or a mapping `{"tripwire_triggered": bool,
-"output_info": ...}`); the SDK's InputGuardrail / OutputGuardrail objects made by its
-decorators are called through their `guardrail_function`. An agent-backed guardrail runs
-another agent of the graph on the value and trips on a boolean field of its structured
-output (the whole output is the output_info). Several guardrails run concurrently; the first
-that trips, in declared order, stops the run.
+(the run context: the run's `RunContextWrapper` when the first parameter is annotated as one,
+else the live context, see `run_context.argument_for`) returns the SDK's
+GuardrailFunctionOutput (or a mapping `{"tripwire_triggered": bool, "output_info": ...}`);
+the SDK's InputGuardrail / OutputGuardrail objects made by its decorators are called through
+their `guardrail_function`. An agent-backed guardrail runs another agent of the graph on the
+value and trips on a boolean field of its structured output (the whole output is the
+output_info). Several guardrails run concurrently; the first that trips, in declared order,
+stops the run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .errors import (
     UserError,
 )
 from .functions import Functions
+from .run_context import RunContextWrapper, argument_for
 
 NestedRun = Callable[[str, Any], Awaitable[Any]]
 """Runs an agent of the graph on an input (text or items) -> its final output."""
@@ -35,7 +38,7 @@ async def check_guardrails(
     kind: str,
     agent: str,
     value: Any,
-    context: Any,
+    context: RunContextWrapper[Any],
     agent_view: Any,
     functions: Functions,
     nested_run: NestedRun | None = None,
@@ -52,6 +55,15 @@ async def check_guardrails(
     for binding, (tripped, info) in zip(bindings, results, strict=True):
         if tripped:
             raise error(binding.name, agent, info)
+
+
+def split_by_parallel(
+    bindings: Sequence[GuardrailBinding], functions: Functions
+) -> tuple[tuple[GuardrailBinding, ...], tuple[GuardrailBinding, ...]]:
+    """Input guardrails to run before the model call, and beside it (`run_in_parallel`)."""
+    before = tuple(b for b in bindings if not runs_in_parallel(b, functions))
+    beside = tuple(b for b in bindings if runs_in_parallel(b, functions))
+    return before, beside
 
 
 def runs_in_parallel(binding: GuardrailBinding, functions: Functions) -> bool:
@@ -78,7 +90,7 @@ async def _one(
         output = await nested_run(binding.agent, _as_input(value))
         return _read_agent(binding, output), output
     function, _ = unwrap_guardrail(functions.resolve(binding.function))
-    return _read(await call_sdk(function, context, agent_view, value))
+    return _read(await call_sdk(function, argument_for(function, context), agent_view, value))
 
 
 def _read(result: Any) -> tuple[bool, Any]:

@@ -69,8 +69,12 @@ class Hooks:
             for s in self.graph.states.values()
         )
 
-    async def _both(self, run_call: tuple[str, tuple[Any, ...]], agent: AgentView | None,
-                    agent_call: tuple[str, tuple[Any, ...]]) -> None:
+    async def _both(
+        self,
+        run_call: tuple[str, tuple[Any, ...]],
+        agent: AgentView | None,
+        agent_call: tuple[str, tuple[Any, ...]],
+    ) -> None:
         calls: list[Awaitable[Any]] = []
         method = getattr(self.run_hooks, run_call[0], None) if self.run_hooks is not None else None
         if callable(method):
@@ -84,7 +88,9 @@ class Hooks:
 
     async def agent_start(self, context: Any, name: str) -> None:
         agent = self.agent(name)
-        await self._both(("on_agent_start", (context, agent)), agent, ("on_start", (context, agent)))
+        await self._both(
+            ("on_agent_start", (context, agent)), agent, ("on_start", (context, agent))
+        )
 
     async def agent_end(self, context: Any, name: str, output: Any) -> None:
         agent = self.agent(name)
@@ -96,7 +102,9 @@ class Hooks:
         """The run's on_handoff(context, from_agent, to_agent) and the source agent's
         on_handoff(context, agent=target, source=source), as the SDK calls them."""
         frm, to = self.agent(source), self.agent(target)
-        await self._both(("on_handoff", (context, frm, to)), frm, ("on_handoff", (context, to, frm)))
+        await self._both(
+            ("on_handoff", (context, frm, to)), frm, ("on_handoff", (context, to, frm))
+        )
 
     async def tool_start(self, context: Any, name: str, tool: Any) -> None:
         agent = self.agent(name)

@@ -21,6 +21,7 @@ from agentgraph.compiler.machine import (
     GUARDRAIL_TRIPPED,
     MAX_TURNS,
     CompiledGraph,
+    GuardrailBinding,
     State,
     StopAtToolNames,
 )
@@ -43,10 +44,13 @@ from .events import (
     StreamEvent,
 )
 from .functions import Functions
-from .guardrails import check_guardrails
+from .guardrails import check_guardrails, split_by_parallel
+from .handoff_data import filter_with_data
 from .handoffs import filter_history, handoff_items
 from .instructions import render
 from .output import parse_final_output
+from .run_callables import RunCallables
+from .run_context import RunContextWrapper
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
 
@@ -68,6 +72,8 @@ class RunOptions:
     chain_responses: bool = False
     """Send only new items with previous_response_id after the first turn (else full history)."""
     functions: Functions = field(default_factory=Functions)
+    hooks: Any = None
+    """The run hooks (the SDK's RunHooks or any object with its methods); else the graph's."""
 
 
 class Run:
@@ -82,6 +88,7 @@ class Run:
         *,
         agent: str | None = None,
         stream: bool = False,
+        nested: bool = False,
     ) -> None:
         self.graph, self.caller, self.options, self.stream = graph, caller, options, stream
         self.agent = agent or graph.entry
@@ -91,7 +98,16 @@ class Run:
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
-        self.template_context = template_view(graph, options.context)
+        self.run_context = RunContextWrapper(options.context, self.result.usage)
+        """One wrapper per run: every callable of the run sees the same live context."""
+        self.callables = RunCallables.of_run(
+            graph, options.functions, self.run_context, options.hooks, nested
+        )
+        self.started: str | None = None
+        """The agent whose on_agent_start hooks ran last (they run again after a handoff)."""
+        self.input_length = len(self.history)
+        """How many items at the head of the history are the run's input (a handoff's
+        input_history), the rest being items the run produced."""
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -110,6 +126,9 @@ class Run:
                 self._step("max_turns", MAX_TURNS)
                 raise MaxTurnsExceeded(self.max_turns, self.agent)
             turn += 1
+            if self.started != self.agent:
+                self.started = self.agent
+                await self.callables.agent_start(self.agent)
             response: Response | None = None
             async for item in self._model_turn(state, first=turn == 1):
                 if isinstance(item, Response):
@@ -146,10 +165,18 @@ class Run:
         )
         chained = options.chain_responses and self.previous_id is not None
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        tools = await self.callables.enabled(state, self.agent, tools)
+        turn_input = self.pending if chained else self.history
+        self.run_context.turn_input = list(turn_input)
+        instructions = await self.callables.instructions(
+            state,
+            self.agent,
+            lambda: render(state, self.agent, template_view(self.graph, self.run_context.context)),
+        )
         body = request_body(
             state,
-            render(state, self.agent, self.template_context),
-            self.pending if chained else self.history,
+            instructions,
+            turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained else None,
             tools=tools,
@@ -157,16 +184,15 @@ class Run:
         )
         guard = None
         if first and self.agent == self.graph.entry and state.input_guardrails:
-            guard = asyncio.create_task(
-                check_guardrails(
-                    state.input_guardrails,
-                    kind="input",
-                    agent=self.agent,
-                    value=self.result.input,
-                    context=options.context,
-                    functions=options.functions,
-                )
-            )
+            before, beside = split_by_parallel(state.input_guardrails, options.functions)
+            try:
+                await self._input_guardrails(before)
+            except InputGuardrailTripwireTriggered:
+                self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
+                raise
+            if beside:
+                guard = asyncio.create_task(self._input_guardrails(beside))
+        await self.callables.llm_start(self.agent, instructions, list(turn_input))
         try:
             response = None
             if self.stream:
@@ -191,7 +217,20 @@ class Run:
         self.result.raw_responses.append(response)
         self.result.usage.add(response)
         self.previous_id, self.pending = response.id, []
+        await self.callables.llm_end(self.agent, response)
         yield response
+
+    async def _input_guardrails(self, bindings: tuple[GuardrailBinding, ...]) -> None:
+        await check_guardrails(
+            bindings,
+            kind="input",
+            agent=self.agent,
+            value=self.result.input,
+            context=self.run_context,
+            agent_view=self.callables.hooks.agent(self.agent),
+            functions=self.options.functions,
+            nested_run=self._nested,
+        )
 
     async def _tools(self, state: State, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
         """Run the turn's tool calls; True when tool_use_behavior ends the run on them."""
@@ -202,9 +241,12 @@ class Run:
         names = output.called_tools
         stop_at = behavior.stop_at_tool_names if isinstance(behavior, StopAtToolNames) else ()
         stopping = [i for i, name in enumerate(names) if name in stop_at]
-        if behavior == "stop_on_first_tool" or stopping:
+        decided = await self.callables.tools_final(state, output.tool_calls, outputs)
+        if behavior == "stop_on_first_tool" or stopping or (decided and decided[0]):
             index = stopping[0] if stopping else 0
-            self.result.final_output = outputs[index].raw["output"]
+            final = decided[1] if decided else outputs[index].raw["output"]
+            self.result.final_output = final
+            await self.callables.agent_end(self.agent, final)
             self._step("tool_calls", END, names)
             return events, True
         self._step("tool_calls", self.agent, names)
@@ -222,9 +264,23 @@ class Run:
             self.graph.machine.types,
             self.options.functions,
         )
+        await self.callables.handoff(state, self.agent, first, binding.to)
+        turn_start = len(self.history) - len(output.items)
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        if binding.input_filter is not None and ":" in binding.input_filter:
+            self.history, self.input_length = await filter_with_data(
+                binding.input_filter,
+                self.history,
+                input_length=self.input_length,
+                turn_start=turn_start,
+                items=self.result.items,
+                run_context=self.run_context,
+                agents=self.callables.hooks.agent,
+                functions=self.options.functions,
+            )
+        else:
+            self.history = await filter_history(binding, self.history, self.options.functions)
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -232,14 +288,17 @@ class Run:
     async def _finish(self, state: State, text: str | None) -> None:
         final = parse_final_output(state, self.agent, text, self.options.functions)
         self.result.final_output = final
+        await self.callables.agent_end(self.agent, final)
         try:
             await check_guardrails(
                 state.output_guardrails,
                 kind="output",
                 agent=self.agent,
                 value=final,
-                context=self.options.context,
+                context=self.run_context,
+                agent_view=self.callables.hooks.agent(self.agent),
                 functions=self.options.functions,
+                nested_run=self._nested,
             )
         except AgentGraphRunError:
             self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
@@ -252,19 +311,27 @@ class Run:
             state,
             self.agent,
             functions=self.options.functions,
-            context=self.options.context,
+            context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
+            invoke=self.callables.invoker,
         )
 
-    async def _nested(self, agent: str, text: str) -> Any:
-        nested = Run(self.graph, self.caller, self.options, text, agent=agent)
+    async def _nested(
+        self, agent: str, input: str | list[dict[str, Any]], call: dict[str, Any] | None = None
+    ) -> Any:
+        """A nested run of `agent` (used as a tool: `call` is the tool call; or as a guardrail)
+        -> the tool's output (made text by `to_output`), or the final output."""
+        nested = Run(self.graph, self.caller, self.options, input, agent=agent, nested=True)
         try:
             async for _ in nested.events():
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
-        return nested.result.final_output  # made the tool's output text by `to_output`
+        if call is None:
+            return nested.result.final_output
+        state = self.graph.states[self.agent]
+        return await self.callables.tool_output(state, str(call.get("name")), nested.result)
 
     def _add(self, items: list[RunItem], from_response: bool = False) -> list[RunItemEvent]:
         self.result.items.extend(items)

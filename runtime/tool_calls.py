@@ -13,15 +13,14 @@ from agentgraph.compiler.machine import State
 from .errors import GuardrailTripwireTriggered, ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, to_output
+from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .turns import arguments_of, tool_output
 
 NestedRun = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
 """Runs an agent as a tool: (agent, input text, the call) -> the tool's output."""
-Invoke = Callable[
-    [State, str, dict[str, Any], Any, Callable[[], Awaitable[Any]]], Awaitable[Any]
-]
+Invoke = Callable[[State, str, dict[str, Any], Any, Callable[[], Awaitable[Any]]], Awaitable[Any]]
 """Makes one tool call: (state, agent, the call, the resolved function or None, the plain
 call) -> the result. The default makes the plain call; a run with hooks or tool guardrails
 passes `tool_guardrails.ToolInvoker`."""
@@ -43,7 +42,7 @@ async def run_tool_calls(
     agent: str,
     *,
     functions: Functions,
-    context: Any,
+    context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
     invoke: Invoke = plain_call,
@@ -62,7 +61,7 @@ async def _one(
     state: State,
     agent: str,
     functions: Functions,
-    context: Any,
+    context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
     invoke: Invoke,
@@ -91,7 +90,7 @@ async def _one(
     function = functions.resolve(binding.function)
     try:
         result = await invoke(
-            state, agent, call_item, function, lambda: call(function, arguments, context)
+            state, agent, call_item, function, lambda: call(function, arguments, context, call_item)
         )
         return to_output(result)
     except GuardrailTripwireTriggered:  # a tool guardrail said raise_exception: the run stops

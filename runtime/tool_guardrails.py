@@ -21,8 +21,8 @@ from agentgraph.compiler.machine import GuardrailBinding, State
 
 from .callables import (
     AgentView,
+    CallContext,
     RunContext,
-    ToolContext,
     call_sdk,
     invoke_function_tool,
     is_function_tool,
@@ -42,7 +42,7 @@ from .hooks import Hooks
 class ToolInputGuardrailData:
     """What a tool input guardrail receives."""
 
-    context: ToolContext
+    context: CallContext
     agent: AgentView
 
 
@@ -83,7 +83,7 @@ class ToolInvoker:
         invoked through its `on_invoke_tool` instead)."""
         name = str(call_item.get("name"))
         base = self.run_context()
-        context = ToolContext(
+        context = CallContext(
             context=base.context,
             usage=base.usage,
             turn_input=base.turn_input,
@@ -116,8 +116,12 @@ class ToolInvoker:
 
     def _guards(self, state: State, name: str, function: Any) -> tuple[list[Guard], list[Guard]]:
         callables = state.callables
-        inputs = _bound(self.functions, callables.tool_input_guardrails.get(name, ()) if callables else ())
-        outputs = _bound(self.functions, callables.tool_output_guardrails.get(name, ()) if callables else ())
+        inputs = _bound(
+            self.functions, callables.tool_input_guardrails.get(name, ()) if callables else ()
+        )
+        outputs = _bound(
+            self.functions, callables.tool_output_guardrails.get(name, ()) if callables else ()
+        )
         if is_function_tool(function):
             inputs.extend(_attached(getattr(function, "tool_input_guardrails", None)))
             outputs.extend(_attached(getattr(function, "tool_output_guardrails", None)))
@@ -132,8 +136,9 @@ def _attached(guardrails: Sequence[Any] | None) -> list[Guard]:
     found: list[Guard] = []
     for guardrail in guardrails or ():
         function, _ = unwrap_guardrail(guardrail)
-        name = guardrail.get_name() if callable(getattr(guardrail, "get_name", None)) else None
-        found.append((name or getattr(function, "__name__", "guardrail"), function))
+        get_name = getattr(guardrail, "get_name", None)
+        name = str(get_name()) if callable(get_name) else ""
+        found.append((name or str(getattr(function, "__name__", "guardrail")), function))
     return found
 
 
