@@ -57,3 +57,7 @@ class Escalation(BaseModel):
 class Verdict(BaseModel):
     approved: bool
     note: str
+
+
+def lookup_user(user_id: str) -> str:
+    return f"user {user_id}"
