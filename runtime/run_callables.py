@@ -21,6 +21,7 @@ from .callables import (
     instructions_of,
     on_handoff,
 )
+from .errors import UserError
 from .events import RunItem, RunResult
 from .functions import Functions
 from .hooks import Hooks, hooks_object
@@ -114,6 +115,12 @@ class RunCallables:
 
     async def handoff(self, state: State, agent: str, call: dict[str, Any], target: str) -> None:
         """The handoff's on_handoff, then the run's and the agent's on_handoff hooks."""
+        if state.callables and state.callables.nest_handoff_history.get(str(call["name"])):
+            raise UserError(
+                f"handoff `{call['name']}` of agent `{agent}`: nest_handoff_history is not "
+                "supported yet; give the target the history as it is, or filter it with an "
+                "input_filter"
+            )
         path = state.callables.on_handoff.get(str(call["name"])) if state.callables else None
         if path is not None:
             binding = state.handoffs[str(call["name"])]
