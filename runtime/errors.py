@@ -6,8 +6,8 @@ package's errors), each also the builtin a user would catch.
     │   │                            .kind, .status_code, .headers, .code, .request_id, .phase
     │   └── ResponsesWebSocketError  an `error` frame: .code, .type, .error_message, .request_id
     ├── MaxTurnsExceeded             the run used max_turns model calls; .turns, .agent
-    ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
-    │   │                            a guardrail stopped the run; .guardrail, .output_info
+    ├── GuardrailTripwireTriggered   a guardrail stopped the run; .guardrail, .output_info
+    │   ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
     │   └── ToolInputGuardrailTripwireTriggered / ToolOutputGuardrailTripwireTriggered
     │                                a tool guardrail said raise_exception; .tool, .output
     ├── ModelBehaviorError           the model produced something unusable (bad structured output)
