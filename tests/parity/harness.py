@@ -44,7 +44,7 @@ class Observed:
 
 
 def _next_input(previous: Any, exchange: Exchange) -> Any:
-    if previous is None:
+    if previous is None or not exchange.chained:
         return exchange.message
     message = exchange.message
     added = [{"content": message, "role": "user"}] if isinstance(message, str) else message

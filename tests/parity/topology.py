@@ -28,6 +28,9 @@ class Exchange:
 
     message: str | list[dict[str, Any]]
     start: str | None = None
+    chained: bool = True
+    """Whether the input is the previous run's `to_input_list()` plus `message` (else just
+    `message`: a new conversation, as a manager running several agents in turn)."""
 
 
 @dataclass(frozen=True)

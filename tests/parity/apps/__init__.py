@@ -3,10 +3,21 @@
 
 from __future__ import annotations
 
-from tests.parity.apps import hello_world, routing
+from tests.parity.apps import (
+    agents_as_tools,
+    dynamic_system_prompt,
+    hello_world,
+    input_guardrails,
+    parallelization,
+    routing,
+)
 from tests.parity.topology import Topology
 
 TOPOLOGIES: tuple[Topology, ...] = (
     hello_world.TOPOLOGY,
     routing.TOPOLOGY,
+    agents_as_tools.TOPOLOGY,
+    input_guardrails.TOPOLOGY,
+    dynamic_system_prompt.TOPOLOGY,
+    parallelization.TOPOLOGY,
 )
