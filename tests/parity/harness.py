@@ -60,7 +60,11 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
     """The conversation run by the Agents SDK."""
     with ResponsesServer(*topology.script, seed=topology.name) as server:
         client = openai.AsyncOpenAI(base_url=server.base_url, api_key=KEY, max_retries=0)
-        kind = agents.OpenAIResponsesWSModel if transport == "websocket" else agents.OpenAIResponsesModel
+        kind = (
+            agents.OpenAIResponsesWSModel
+            if transport == "websocket"
+            else agents.OpenAIResponsesModel
+        )
         model = kind(model=MODEL, openai_client=client)
         config = agents.RunConfig(model=model, tracing_disabled=True, **topology.sdk_run)
         named = topology.sdk_agents()

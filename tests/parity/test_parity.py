@@ -20,7 +20,9 @@ def _diff(ours: Any, sdk: Any) -> str:
     def lines(value: Any) -> list[str]:
         return json.dumps(value, indent=1, sort_keys=True, default=repr).splitlines()
 
-    return "\n".join(difflib.unified_diff(lines(sdk), lines(ours), "sdk", "agentgraph", lineterm=""))
+    return "\n".join(
+        difflib.unified_diff(lines(sdk), lines(ours), "sdk", "agentgraph", lineterm="")
+    )
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

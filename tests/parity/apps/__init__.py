@@ -6,8 +6,10 @@ from __future__ import annotations
 from tests.parity.apps import (
     agents_as_tools,
     dynamic_system_prompt,
+    handoff_filter_items,
     hello_world,
     input_guardrails,
+    message_filter,
     parallelization,
     routing,
 )
@@ -20,4 +22,6 @@ TOPOLOGIES: tuple[Topology, ...] = (
     input_guardrails.TOPOLOGY,
     dynamic_system_prompt.TOPOLOGY,
     parallelization.TOPOLOGY,
+    message_filter.TOPOLOGY,
+    handoff_filter_items.TOPOLOGY,
 )

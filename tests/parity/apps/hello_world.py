@@ -21,7 +21,9 @@ TOPOLOGY = Topology(
     sdk_agents=sdk_agents,
     entry="Assistant",
     script=(
-        turn(text("Code calls itself back,\nloops within loops unwinding,\nthe base case brings peace.")),
+        turn(
+            text("Code calls itself back,\nloops within loops unwinding,\nthe base case ends it.")
+        ),
     ),
     exchanges=(Exchange("Tell me about recursion in programming."),),
 )
