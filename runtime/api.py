@@ -62,11 +62,12 @@ def _prepare(
     compiled, folders = load_graph(graph)
     if agent is not None and agent not in compiled.states:
         raise UserError(f"agent={agent!r} is not an agent of the graph")
+    resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
-        context=checked_context(compiled, context),
+        context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
-        functions=Functions([*search_path, *folders], functions),
+        functions=resolver,
     )
     model = open_model_client(
         compiled,
