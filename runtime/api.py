@@ -23,9 +23,12 @@ from .clock import Clock
 from .context import checked_context
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .run_state import RunState, restore
 from .runner import Run, RunOptions
 
 GraphLike = CompiledGraph | str | Path
+RunInput = str | list[dict[str, Any]] | RunState
+"""The user's message, a list of input items, or the state of a stopped run to resume."""
 
 
 def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
@@ -43,7 +46,7 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
 
 def _prepare(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any,
     transport: str | Any,
@@ -58,6 +61,11 @@ def _prepare(
     stream: bool,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resumed: RunState | None = None
+    if isinstance(input, RunState):
+        resumed = RunState.from_json(input.to_json(), compiled)  # checks the graph version
+        input = resumed.input
+        context = resumed.context if context is None else context
     options = RunOptions(
         context=checked_context(compiled, context),
         max_turns=max_turns,
@@ -73,12 +81,15 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    prepared = Run(compiled, model, options, input, stream=stream)
+    if resumed is not None:
+        restore(prepared, resumed)
+    return prepared, model
 
 
 async def run(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -97,7 +108,9 @@ async def run(
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them. A run that stops for approvals
+    returns with `result.interruptions`; pass `result.to_state()` (decided) as `input` to
+    resume it.
     """
     prepared, model = _prepare(
         graph,
@@ -122,7 +135,7 @@ async def run(
     return prepared.result
 
 
-def run_sync(graph: GraphLike, input: str | list[dict[str, Any]], **options: Any) -> RunResult:
+def run_sync(graph: GraphLike, input: RunInput, **options: Any) -> RunResult:
     """`run` for code that is not async."""
     return asyncio.run(run(graph, input, **options))
 
@@ -156,7 +169,7 @@ class StreamedRun:
 
 def run_streamed(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
