@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         ToolStoppedRun,
         UserError,
     )
-    from .run_state import RunState, RunStateError
     from .events import (
         AgentSwitchEvent,
         RawResponseEvent,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .run_state import RunState, RunStateError
 
 _HOMES: dict[str, str] = {
     # running

@@ -62,6 +62,9 @@ class RunState:
     done: dict[str, RunItem]
     interruptions: list[ToolApproval]
     decisions: dict[str, Decision] = field(default_factory=dict)
+    conversation_id: str | None = None
+    chained: bool = False
+    """Whether requests send only new items with the previous response's id."""
     raw_responses: list[dict[str, Any]] = field(default_factory=list)
 
     def get_interruptions(self) -> list[ToolApproval]:
@@ -102,6 +105,8 @@ class RunState:
             "history": self.history,
             "unsent": self.unsent,
             "previous_response_id": self.previous_response_id,
+            "conversation_id": self.conversation_id,
+            "chained": self.chained,
             "tools_used": self.tools_used,
             "usage": vars(self.usage),
             "context": self.context,
@@ -143,7 +148,8 @@ class RunState:
                 f"{source}: run state format {found!r} is not supported; this agentgraph "
                 f"reads {STATE_FORMAT!r}"
             )
-        taken_on = data.get("graph") if isinstance(data.get("graph"), dict) else {}
+        graph_data = data.get("graph")
+        taken_on: dict[str, Any] = graph_data if isinstance(graph_data, dict) else {}
         if taken_on.get("digest") != graph.digest:
             raise RunStateError(
                 f"{source}: the run was stopped on another version of graph "
@@ -190,6 +196,8 @@ def _read(data: dict[str, Any]) -> RunState:
         history=list(data["history"]),
         unsent=list(data["unsent"]),
         previous_response_id=data["previous_response_id"],
+        conversation_id=data["conversation_id"],
+        chained=bool(data["chained"]),
         tools_used=[str(name) for name in data["tools_used"]],
         usage=Usage(**data["usage"]),
         context=data["context"],
@@ -226,6 +234,8 @@ def snapshot(run: Run) -> RunState:
         history=list(run.history),
         unsent=list(run.pending),
         previous_response_id=run.previous_id,
+        conversation_id=run.options.conversation_id,
+        chained=run.options.chain_responses or run.options.previous_response_id is not None,
         tools_used=sorted(run.tools_used),
         usage=Usage(**vars(result.usage)),
         context=_json_context(run.options.context),

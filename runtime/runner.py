@@ -70,6 +70,10 @@ class RunOptions:
     max_turns: int | None = None
     chain_responses: bool = False
     """Send only new items with previous_response_id after the first turn (else full history)."""
+    previous_response_id: str | None = None
+    """A response to continue from: sent with the first request, then each turn's (the SDK)."""
+    conversation_id: str | None = None
+    """A server-side conversation: sent with every request, each with only the new items."""
     functions: Functions = field(default_factory=Functions)
 
 
@@ -90,8 +94,9 @@ class Run:
         self.agent = agent or graph.entry
         self.result = RunResult(input=input, graph_digest=graph.digest, last_agent=self.agent)
         self.history: list[dict[str, Any]] = self.result.to_input_list()
-        self.pending: list[dict[str, Any]] = []
-        self.previous_id: str | None = None
+        self.pending: list[dict[str, Any]] = list(self.history)
+        """Items the server has not seen yet (what a chained request sends)."""
+        self.previous_id: str | None = options.previous_response_id
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
         self.template_context = template_view(graph, options.context)
@@ -102,6 +107,12 @@ class Run:
         """Outputs of the interrupted turn's calls made before the run stopped."""
         self.interrupted: TurnOutput | None = None
         """The turn a run stopped in for approvals: a resumed run takes it up again."""
+
+    def set_input(self, input: str | list[dict[str, Any]]) -> None:
+        """Replace the input before the run starts (a session's items put before it)."""
+        self.result.input = input
+        self.history = self.result.to_input_list()
+        self.pending = list(self.history)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -162,17 +173,23 @@ class Run:
             if self.agent in self.tools_used and state.reset_tool_choice
             else (state.model_settings.get("tool_choice"))
         )
-        chained = options.chain_responses and self.previous_id is not None
+        server_side = options.conversation_id is not None
+        chained = server_side or (
+            (options.chain_responses or options.previous_response_id is not None)
+            and self.previous_id is not None
+        )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
         body = request_body(
             state,
             render(state, self.agent, self.template_context),
             self.pending if chained else self.history,
             tool_choice=choice,
-            previous_response_id=self.previous_id if chained else None,
+            previous_response_id=self.previous_id if chained and not server_side else None,
             tools=tools,
             text_format=text_format,
         )
+        if server_side:
+            body["conversation"] = options.conversation_id
         guard = None
         if first and state.input_guardrails:
             guard = asyncio.create_task(

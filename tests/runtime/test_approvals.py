@@ -103,9 +103,7 @@ async def _ours(graph: CompiledGraph, decide: str, message: str | None = None) -
         async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test") as client:
             first = await run(graph, "Refund 7", client=client)
             assert first.final_output is None
-            assert [(i.tool_name, i.call_id) for i in first.interruptions] == [
-                ("refund", "call_r")
-            ]
+            assert [(i.tool_name, i.call_id) for i in first.interruptions] == [("refund", "call_r")]
             assert CALLS == ["lookup 7"]  # the other call of the turn ran
             kept = json.loads(first.to_state().to_string())  # as if written and read back
             state = RunState.from_json(kept, graph)
