@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .run_context import RunContextWrapper, ToolContext
     from .run_state import RunState, RunStateError
 
 _HOMES: dict[str, str] = {
@@ -61,6 +62,9 @@ _HOMES: dict[str, str] = {
     "Step": "events",
     "StreamEvent": "events",
     "Usage": "events",
+    # the run context, as callables receive it
+    "RunContextWrapper": "run_context",
+    "ToolContext": "run_context",
     # errors
     "AgentGraphRunError": "errors",
     "GuardrailTripwireTriggered": "errors",
@@ -99,6 +103,9 @@ __all__ = [
     "Step",
     "StreamEvent",
     "Usage",
+    # the run context, as callables receive it
+    "RunContextWrapper",
+    "ToolContext",
     # errors
     "AgentGraphRunError",
     "GuardrailTripwireTriggered",

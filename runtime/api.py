@@ -68,7 +68,8 @@ def _prepare(
     compiled, folders = load_graph(graph)
     resumed: RunState | None = None
     if isinstance(input, RunState):
-        resumed = RunState.from_json(input.to_json(), compiled)  # checks the graph version
+        input.check_graph(compiled)
+        resumed = input
         input = resumed.input
         context = resumed.context if context is None else context
         conversation_id = conversation_id or resumed.conversation_id
@@ -78,11 +79,12 @@ def _prepare(
             f"cannot start at `{agent}`: graph `{compiled.name}` has no such agent "
             f"(agents: {', '.join(sorted(compiled.states))})"
         )
+    resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
-        context=checked_context(compiled, context),
+        context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
-        functions=Functions([*search_path, *folders], functions),
+        functions=resolver,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
     )

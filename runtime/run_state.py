@@ -15,6 +15,7 @@ with the outputs already made, the pending approvals and the decisions taken on 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +110,7 @@ class RunState:
             "chained": self.chained,
             "tools_used": self.tools_used,
             "usage": vars(self.usage),
-            "context": self.context,
+            "context": _json_context(self.context),
             "stopped_turn": {
                 "items": [_item_json(i) for i in self.stopped_turn.items],
                 "tool_calls": self.stopped_turn.tool_calls,
@@ -150,18 +151,17 @@ class RunState:
             )
         graph_data = data.get("graph")
         taken_on: dict[str, Any] = graph_data if isinstance(graph_data, dict) else {}
-        if taken_on.get("digest") != graph.digest:
-            raise RunStateError(
-                f"{source}: the run was stopped on another version of graph "
-                f"`{taken_on.get('name')}` ({taken_on.get('digest')}); this graph "
-                f"`{graph.name}` is {graph.digest}. Resume it with the graph it was taken on."
-            )
+        _same_graph(taken_on.get("name"), taken_on.get("digest"), graph, source)
         try:
             return _read(data)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise RunStateError(
                 f"{source}: a damaged run state ({type(exc).__name__}: {exc})"
             ) from None
+
+    def check_graph(self, graph: CompiledGraph) -> None:
+        """RunStateError unless the state was taken on this version of `graph`."""
+        _same_graph(self.graph_name, self.graph_digest, graph, "the run state")
 
     @classmethod
     def load(cls, path: str | Path, graph: CompiledGraph) -> RunState:
@@ -172,6 +172,15 @@ class RunState:
         except json.JSONDecodeError as exc:
             raise RunStateError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
         return cls.from_json(data, graph, source=str(path))
+
+
+def _same_graph(name: Any, digest: Any, graph: CompiledGraph, source: str) -> None:
+    if digest != graph.digest:
+        raise RunStateError(
+            f"{source}: the run was stopped on another version of graph `{name}` ({digest}); "
+            f"this graph `{graph.name}` is {graph.digest}. Resume it with the graph it was "
+            "taken on."
+        )
 
 
 def _item_json(item: RunItem) -> dict[str, Any]:
@@ -238,7 +247,7 @@ def snapshot(run: Run) -> RunState:
         chained=run.options.chain_responses or run.options.previous_response_id is not None,
         tools_used=sorted(run.tools_used),
         usage=Usage(**vars(result.usage)),
-        context=_json_context(run.options.context),
+        context=run.options.context,
         stopped_turn=run.interrupted,
         done=dict(run.done),
         interruptions=list(result.interruptions),
@@ -252,7 +261,8 @@ def restore(run: Run, state: RunState) -> None:
     result = run.result
     result.items = list(state.items)
     result.path = list(state.path)
-    result.usage = Usage(**vars(state.usage))
+    for name, value in vars(state.usage).items():  # the run context holds this object
+        setattr(result.usage, name, value)
     result.last_agent = state.agent
     result.raw_responses = [Response.model_validate(r) for r in state.raw_responses]
     run.agent, run.turn = state.agent, state.turn
@@ -265,13 +275,16 @@ def restore(run: Run, state: RunState) -> None:
 
 
 def _json_context(context: Any) -> Any:
-    """The run context as JSON data (a pydantic context as its JSON form)."""
+    """The run context as JSON data (a pydantic model or a dataclass as its JSON form)."""
     if hasattr(context, "model_dump"):
         context = context.model_dump(mode="json")
+    elif dataclasses.is_dataclass(context) and not isinstance(context, type):
+        context = dataclasses.asdict(context)
     try:
         json.dumps(context)
     except (TypeError, ValueError) as exc:
-        raise UserError(
-            f"the run context cannot be kept in a run state: it is not JSON data ({exc})"
+        raise RunStateError(
+            f"the run context cannot be written in a run state: it is not JSON data ({exc}); "
+            "resume in this process with run(graph, state)"
         ) from None
     return context

@@ -49,6 +49,7 @@ from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
 from .output import parse_final_output
+from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
@@ -99,7 +100,8 @@ class Run:
         self.previous_id: str | None = options.previous_response_id
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
-        self.template_context = template_view(graph, options.context)
+        self.run_context = RunContextWrapper(options.context, self.result.usage)
+        """One wrapper per run: every callable of the run sees the same live context."""
         self.turn = 0
         self.decisions: dict[str, Decision] = {}
         """Approvals given on pending tool calls, by call id (see `approvals`)."""
@@ -179,10 +181,12 @@ class Run:
             and self.previous_id is not None
         )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        turn_input = self.pending if chained else self.history
+        self.run_context.turn_input = list(turn_input)
         body = request_body(
             state,
-            render(state, self.agent, self.template_context),
-            self.pending if chained else self.history,
+            render(state, self.agent, template_view(self.graph, self.run_context.context)),
+            turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained and not server_side else None,
             tools=tools,
@@ -198,7 +202,7 @@ class Run:
                     kind="input",
                     agent=self.agent,
                     value=self.result.input,
-                    context=options.context,
+                    context=self.run_context,
                     functions=options.functions,
                 )
             )
@@ -273,7 +277,7 @@ class Run:
                 kind="output",
                 agent=self.agent,
                 value=final,
-                context=self.options.context,
+                context=self.run_context,
                 functions=self.options.functions,
             )
         except AgentGraphRunError:
@@ -294,14 +298,14 @@ class Run:
             decisions=self.decisions,
             done=set(self.done),
             functions=self.options.functions,
-            run_context=self._run_context(),
+            run_context=self.run_context,
         )
         ran = await run_tool_calls(
             plan.run,
             state,
             self.agent,
             functions=self.options.functions,
-            context=self.options.context,
+            context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
         )
@@ -315,10 +319,6 @@ class Run:
         outputs = [{**self.done, **made}[str(c["call_id"])] for c in calls]
         self.done, self.result.interruptions = {}, []
         return outputs, new
-
-    def _run_context(self) -> Any:
-        """What a policy function gets as the SDK's run context."""
-        return RunContext(self.options.context, self.result.usage)
 
     async def _nested(self, agent: str, text: str) -> Any:
         nested = Run(self.graph, self.caller, self.options, text, agent=agent)
@@ -348,14 +348,6 @@ class _Interrupted(AgentGraphError):
     def __init__(self, events: list[RunItemEvent]) -> None:
         super().__init__("pending approvals")
         self.events = events
-
-
-@dataclass
-class RunContext:
-    """Stand-in for the run context object until `run_context.RunContext` lands."""
-
-    context: Any
-    usage: Any
 
 
 def _terminal_response(event: ResponseStreamEvent) -> Response | None:
