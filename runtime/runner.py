@@ -48,6 +48,7 @@ from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
+from .observers import notify
 from .output import parse_final_output
 from .run_context import RunContextWrapper
 from .run_state import snapshot
@@ -124,6 +125,8 @@ class Run:
         except AgentGraphRunError as exc:
             exc.partial = self.result
             raise
+        finally:
+            notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         while True:
@@ -251,7 +254,7 @@ class Run:
 
     async def _handoff(self, state: State, output: TurnOutput) -> list[StreamEvent]:
         """Run any tool calls of the turn, then the first handoff; later handoffs are refused."""
-        new = (await self._run_tools(state, output))[1] if output.tool_calls else []
+        outputs, new = await self._run_tools(state, output) if output.tool_calls else ([], [])
         first = output.handoff_calls[0]
         binding = state.handoffs[first["name"]]
         items = handoff_items(
@@ -263,7 +266,10 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*new, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        turn_items = len(output.items) + len(outputs) + len(items)
+        self.history = await filter_history(
+            binding, self.result, self.history, turn_items, self.options.functions
+        )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
