@@ -244,6 +244,12 @@ class FunctionToolSpec(_Model):
     output_guardrails: list[str] = Field(
         default_factory=_empty_list, description="Tool guardrails run on the tool's output."
     )
+    needs_approval: bool | str = Field(
+        False,
+        description="Whether a call waits for a person's approval before it runs: true, or a "
+        "function by import path, called as the Agents SDK calls it with (run context, "
+        "arguments, call_id), returning whether this call needs approval.",
+    )
 
 
 class HostedToolSpec(_Model):

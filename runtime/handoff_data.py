@@ -63,16 +63,18 @@ async def filter_with_data(
     path: str,
     history: list[dict[str, Any]],
     *,
-    input_length: int,
     turn_start: int,
     items: Sequence[RunItem],
     run_context: RunContextWrapper[Any],
     agents: Callable[[str], Any],
     functions: Functions,
-) -> tuple[list[dict[str, Any]], int]:
-    """The history the target agent sees, and how much of it is input history, after the
-    filter at `path` has seen the handoff data."""
+) -> list[dict[str, Any]]:
+    """The history the target agent sees after the filter at `path` has seen the handoff
+    data (the items it keeps are the same objects, so the run's result can follow)."""
     by_raw = {id(item.raw): item for item in items}
+    input_length = 0
+    while input_length < turn_start and id(history[input_length]) not in by_raw:
+        input_length += 1
 
     def item_of(raw: dict[str, Any]) -> Any:
         known = by_raw.get(id(raw))
@@ -98,12 +100,14 @@ async def filter_with_data(
             f"(input_history, pre_handoff_items, new_items): {exc}"
         ) from None
     start = [{"role": "user", "content": head}] if isinstance(head, str) else list(head)
-    return [*start, *(_input_item(item) for item in [*pre, *new])], len(start)
+    return [*start, *(_input_item(item) for item in [*pre, *new])]
 
 
 def _input_item(item: Any) -> dict[str, Any]:
-    """An item back as input: a run item's `to_input_item()`, else its `raw_item`, else the
-    item itself (a plain input item)."""
+    """An item back as input: one of ours as it was, another run item's `to_input_item()`,
+    else its `raw_item`, else the item itself (a plain input item)."""
+    if isinstance(item, HandoffItem):
+        return item.raw_item
     convert = getattr(item, "to_input_item", None)
     if callable(convert):
         value = convert()
