@@ -64,6 +64,7 @@ def _prepare(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
     resumed: RunState | None = None
@@ -87,6 +88,7 @@ def _prepare(
         functions=resolver,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
     )
     model = open_model_client(
         compiled,
@@ -121,6 +123,7 @@ async def run(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
     session: Session | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
@@ -131,7 +134,9 @@ async def run(
     maps import paths to callables that replace them. `agent` starts the run at another
     agent than the entry (continue a conversation with `result.last_agent`);
     `previous_response_id` / `conversation_id` continue one the server keeps (each request then
-    sends only the new items); `session` keeps the conversation's items between runs. A run
+    sends only the new items); `session` keeps the conversation's items between runs; `hooks`
+    are the run hooks (the SDK's RunHooks, or any object with its methods), in place of the
+    graph's `hooks:`. A run
     that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
     (decided) as `input` to resume it.
     """
@@ -152,6 +157,7 @@ async def run(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
     )
     try:
         async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
@@ -220,6 +226,7 @@ def run_streamed(
     stream: bool = True,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
     session: Session | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
@@ -243,5 +250,6 @@ def run_streamed(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
     )
     return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

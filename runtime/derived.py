@@ -64,8 +64,8 @@ def _sdk_tool_fields(state: State, tool: dict[str, Any], functions: Functions) -
         return {}
     fields: dict[str, Any] = {"strict": bool(getattr(function, "strict_json_schema", True))}
     description = getattr(function, "description", None)
-    if tool.get("description") is None and description:
-        fields["description"] = description
+    if tool.get("description") is None and isinstance(description, str):
+        fields["description"] = description  # the SDK sends it even when empty
     return fields
 
 

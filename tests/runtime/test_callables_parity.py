@@ -461,3 +461,18 @@ async def test_an_agent_backed_guardrail_runs_the_checking_agent_and_trips_on_it
     assert isinstance(ours.error, InputGuardrailTripwireTriggered)
     assert ours.error.output_info == {"is_homework": True, "reasoning": "an exercise"}
     assert ours.result.usage.requests == 1
+
+
+async def test_the_agent_lifecycle_examples_hooks_see_the_same_events() -> None:
+    from tests.parity.apps import agent_lifecycle
+    from tests.parity.harness import observe_agentgraph, observe_sdk
+
+    agent_lifecycle.EVENTS.clear()
+    sdk = await observe_sdk(agent_lifecycle.TOPOLOGY, "http")
+    seen_by_sdk = list(agent_lifecycle.EVENTS)
+    agent_lifecycle.EVENTS.clear()
+    ours = await observe_agentgraph(agent_lifecycle.TOPOLOGY, "http")
+    assert agent_lifecycle.EVENTS == seen_by_sdk
+    assert seen_by_sdk[0] == "(Start Agent) Start Agent started"
+    assert seen_by_sdk[-1] == "(Multiply Agent) Multiply Agent ended with number=74"
+    assert ours.runs == sdk.runs

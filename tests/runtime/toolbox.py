@@ -61,3 +61,7 @@ class Verdict(BaseModel):
 
 def lookup_user(user_id: str) -> str:
     return f"user {user_id}"
+
+
+def not_text(run_context: Any, agent: Any) -> int:
+    return 42

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from tests.parity.apps import (
     agents_as_tools,
+    customer_service,
     dynamic_system_prompt,
     handoff_filter_items,
     hello_world,
     input_guardrails,
+    instructions_function,
     message_filter,
     parallelization,
     routing,
+    tool_guardrails,
 )
 from tests.parity.topology import Topology
 
@@ -24,4 +27,7 @@ TOPOLOGIES: tuple[Topology, ...] = (
     parallelization.TOPOLOGY,
     message_filter.TOPOLOGY,
     handoff_filter_items.TOPOLOGY,
+    instructions_function.TOPOLOGY,
+    customer_service.TOPOLOGY,
+    tool_guardrails.TOPOLOGY,
 )
