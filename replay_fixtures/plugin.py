@@ -128,23 +128,50 @@ def agentgraph_cassette(
             graph=graph,
             scrubber=scrubber,
         ) as used:
+            request.node.stash[_IN_USE] = used
             yield used
+            if request.node.stash.get(_CALL_ERROR, None) is not None and used.session.changed:
+                raise _FailedWhileRecording  # the old cassette stays; the recording goes beside
+    except _FailedWhileRecording:
+        pass  # the test's report says where the recording went (pytest_runtest_makereport)
     except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
 
 
+class _FailedWhileRecording(Exception):
+    """Closes a cassette as an interrupted recording: a test that failed while recording keeps
+    the previous cassette and leaves what it recorded in `NAME.partial.json`, since a failing
+    run's recording may be the reason it failed (a good cassette is never replaced by it)."""
+
+
 _CALL_ERROR = pytest.StashKey[BaseException | None]()
 """What the test itself raised, if anything."""
+_IN_USE = pytest.StashKey[Any]()
+"""The test's cassette in use, while it is."""
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Keep what the test raised: a cassette mismatch it already failed with is not reported
-    again when the cassette closes."""
+    again when the cassette closes. A test that failed while recording says, in its report,
+    that its cassette was kept and where the new recording goes."""
     if call.when == "call":
         item.stash[_CALL_ERROR] = call.excinfo.value if call.excinfo is not None else None
-    return (yield)
+    report = yield
+    used = item.stash.get(_IN_USE, None)
+    if call.when == "call" and report.failed and used is not None and used.session.changed:
+        from agentgraph.replay_fixtures.persist import partial_path
+
+        path = used.session.path
+        report.sections.append(
+            (
+                "agentgraph cassette",
+                f"the test failed while recording: {path} is kept as it was; what was recorded "
+                f"is written to {partial_path(path)}",
+            )
+        )
+    return report
 
 
 def _reported(raised: BaseException | None, mismatch: BaseException) -> bool:
