@@ -177,6 +177,7 @@ def agentgraph_cassette(
     from agentgraph.replay_fixtures.fixture import open_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
+    from agentgraph.replay_fixtures.use import FailedWhileRecording
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
     module_dir = Path(str(request.node.path)).parent
@@ -204,18 +205,12 @@ def agentgraph_cassette(
             request.node.stash[_IN_USE] = used
             yield used
             if request.node.stash.get(_CALL_ERROR, None) is not None and used.session.changed:
-                raise _FailedWhileRecording  # the old cassette stays; the recording goes beside
-    except _FailedWhileRecording:
+                raise FailedWhileRecording  # the old cassette stays; the recording goes beside
+    except FailedWhileRecording:
         pass  # the test's report says where the recording went (pytest_runtest_makereport)
     except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
-
-
-class _FailedWhileRecording(Exception):
-    """Closes a cassette as an interrupted recording: a test that failed while recording keeps
-    the previous cassette and leaves what it recorded in `NAME.partial.json`, since a failing
-    run's recording may be the reason it failed (a good cassette is never replaced by it)."""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
