@@ -56,6 +56,7 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    call_timeout: float | None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
     options = RunOptions(
@@ -72,6 +73,7 @@ def _prepare(
         clock=clock,
         jitter=jitter,
         stream=stream,
+        timeout=call_timeout,
     )
     return Run(compiled, model, options, input, stream=stream), model
 
@@ -91,13 +93,17 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them; `call_timeout` (seconds) bounds each wait
+    of a model call (connecting, the answer to begin, each next piece of it) on `clock`
+    (default: the openai client's timeout, 600 s); a call that times out is retried as the
+    retry settings say.
     """
     prepared, model = _prepare(
         graph,
@@ -113,6 +119,7 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        call_timeout=call_timeout,
     )
     try:
         async for _ in prepared.events():
@@ -168,6 +175,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -185,5 +193,6 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        call_timeout=call_timeout,
     )
     return StreamedRun(prepared, model)

@@ -41,14 +41,24 @@ def wire_body(body: Body, *, stream: bool) -> Body:
     return sent
 
 
+def read_timeout(timeout: Any) -> float | None:
+    """The read timeout of an openai client's `timeout` (a number, or an httpx Timeout)."""
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, int | float) else None
+
+
 class HttpTransport:
     """One attempt per call over HTTP; never retries.
 
     `client`: an `AsyncOpenAI` (a copy with `max_retries=0` is used if it retries); without
     one, a client is made from `api_key` / `base_url`, or OPENAI_API_KEY / OPENAI_BASE_URL as
-    the openai client reads them, and closed by `aclose`. `timeouts.receive` bounds the wait for
-    the answer and for each chunk of a stream, on `clock` (the client's own httpx timeouts
-    stay as configured). `skipped` counts unknown event types skipped, by type.
+    the openai client reads them, and closed by `aclose`. `timeout` (seconds) replaces the
+    client's timeout. `timeouts.receive` (default: the client's read timeout) bounds the wait
+    for the answer and for each chunk of a stream, on `clock`, so that a `FakeClock` drives
+    it (the client's own httpx timeouts stay as configured). `skipped` counts unknown event
+    types skipped, by type.
     """
 
     name = "http"
@@ -61,14 +71,17 @@ class HttpTransport:
         base_url: str | None = None,
         timeouts: Timeouts | None = None,
         clock: Clock | None = None,
+        timeout: float | None = None,
     ) -> None:
         self._owns_client = client is None
         if client is None:
             client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
         elif client.max_retries != 0:
             client = client.with_options(max_retries=0)
+        if timeout is not None:
+            client = client.with_options(timeout=timeout)
         self.client = client
-        self.timeouts = timeouts or Timeouts()
+        self.timeouts = timeouts or Timeouts(receive=read_timeout(client.timeout))
         self.clock: Clock = clock or SystemClock()
         self.skipped: Counter[str] = Counter()
 
