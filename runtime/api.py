@@ -59,11 +59,12 @@ def _prepare(
     call_timeout: float | None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
-        context=checked_context(compiled, context),
+        context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
-        functions=Functions([*search_path, *folders], functions),
+        functions=resolver,
     )
     model = open_model_client(
         compiled,

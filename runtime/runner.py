@@ -47,6 +47,7 @@ from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
 from .output import parse_final_output
+from .run_context import RunContextWrapper
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
 
@@ -91,7 +92,8 @@ class Run:
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
-        self.template_context = template_view(graph, options.context)
+        self.run_context = RunContextWrapper(options.context, self.result.usage)
+        """One wrapper per run: every callable of the run sees the same live context."""
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -146,10 +148,12 @@ class Run:
         )
         chained = options.chain_responses and self.previous_id is not None
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        turn_input = self.pending if chained else self.history
+        self.run_context.turn_input = list(turn_input)
         body = request_body(
             state,
-            render(state, self.agent, self.template_context),
-            self.pending if chained else self.history,
+            render(state, self.agent, template_view(self.graph, self.run_context.context)),
+            turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained else None,
             tools=tools,
@@ -163,7 +167,7 @@ class Run:
                     kind="input",
                     agent=self.agent,
                     value=self.result.input,
-                    context=options.context,
+                    context=self.run_context,
                     functions=options.functions,
                 )
             )
@@ -238,7 +242,7 @@ class Run:
                 kind="output",
                 agent=self.agent,
                 value=final,
-                context=self.options.context,
+                context=self.run_context,
                 functions=self.options.functions,
             )
         except AgentGraphRunError:
@@ -252,7 +256,7 @@ class Run:
             state,
             self.agent,
             functions=self.options.functions,
-            context=self.options.context,
+            context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
         )

@@ -91,6 +91,8 @@ EXPECTED: dict[str, set[str]] = {
         "Step",
         "StreamEvent",
         "Usage",
+        "RunContextWrapper",
+        "ToolContext",
         "AgentGraphRunError",
         "GuardrailTripwireTriggered",
         "InputGuardrailTripwireTriggered",
