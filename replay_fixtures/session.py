@@ -7,6 +7,7 @@ replays what matches and records the rest, `all` records everything anew.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import deque
 from enum import StrEnum
@@ -110,6 +111,30 @@ class CassetteSession:
             error = CassetteMismatch(self._mismatch(request))
         self.keep_mismatch(error)
         raise error
+
+    def again(self) -> CassetteSession:
+        """A replay of the same cassette from its start (nothing played, no mismatches),
+        sharing the cassette read: another run against the loopback replay server."""
+        fresh = copy.copy(self)
+        fresh.played, fresh.mismatches, fresh.mismatches_dropped = set(), [], 0
+        fresh._lock = threading.Lock()
+        fresh._requests, fresh._websockets = RequestIndex(), deque()
+        for index, interaction in enumerate(self.cassette.interactions):
+            if isinstance(interaction, HttpInteraction):
+                fresh._requests.add(index, interaction.request)
+            else:
+                fresh._websockets.append(index)
+        return fresh
+
+    def can_play(self, request: HttpRequest) -> bool:
+        """Whether a recording not yet played matches `request`."""
+        with self._lock:
+            return self._requests.find(request, self.played) is not None
+
+    def websockets_left(self) -> bool:
+        """Whether a recorded websocket connection is still to be played."""
+        with self._lock:
+            return any(index not in self.played for index in self._websockets)
 
     def keep_mismatch(self, error: CassetteMismatch) -> None:
         """Keep `error` among the first MISMATCHES_KEPT, else count it: a long-running replay

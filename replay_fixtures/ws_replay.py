@@ -83,6 +83,9 @@ class Interruptions:
     def __init__(self) -> None:
         self._players: list[Player] = []
 
+    def __len__(self) -> int:
+        return len(self._players)
+
     def add(self, player: Player) -> None:
         if player not in self._players:
             self._players.append(player)
