@@ -160,6 +160,13 @@ class CassetteSession:
                     return index, interaction
         if self.record_new:
             return None
+        if not self._count(WebSocketInteraction) and self._count(HttpInteraction):
+            raise CassetteMismatch(
+                f"cassette {self.name}: a websocket connection to {url}, but the cassette "
+                f"recorded this session over HTTP ({self._count(HttpInteraction)} request(s)) "
+                "and no websocket connection: the transport differs, replay it over HTTP "
+                '(agentgraph run --transport http; run(..., transport="http"))'
+            )
         raise CassetteMismatch(
             f"cassette {self.name}: no unplayed websocket connection left for "
             f"{url} ({self._played_summary()})"
@@ -197,6 +204,13 @@ class CassetteSession:
             f"{request.path} (record mode {self.mode.value}; {self._played_summary()})"
         )
         index = self._requests.nearest(request, self.played)
+        if index is None and not self._count(HttpInteraction) and self._count(WebSocketInteraction):
+            return head + (
+                f"; the cassette recorded this session over websocket "
+                f"({self._count(WebSocketInteraction)} connection(s)) and no HTTP request: the "
+                "transport differs, replay it over websocket (agentgraph run --transport "
+                'websocket; run(..., transport="websocket"))'
+            )
         if index is None:
             return head + "; every recorded request was already played"
         recorded = self.cassette.interactions[index].request  # type: ignore[union-attr]
@@ -205,6 +219,9 @@ class CassetteSession:
             f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
             f"{explain(request, recorded)}"
         )
+
+    def _count(self, kind: type) -> int:
+        return sum(isinstance(i, kind) for i in self.cassette.interactions)
 
     def _played_summary(self) -> str:
         return f"{len(self.played)} of {len(self.cassette.interactions)} interactions played"

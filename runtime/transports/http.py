@@ -18,9 +18,11 @@ import httpx2
 import openai
 from openai.types.responses import Response, ResponseStreamEvent
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from ..clock import Clock, SystemClock
 from ..errors import ModelCallError
-from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts
+from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, default_client
 from .http_errors import http_failure, sse_error, stream_ended
 from .sse import SSEDecoder
 from .stream_events import EventParser
@@ -39,6 +41,12 @@ def wire_body(body: Body, *, stream: bool) -> Body:
     if stream:
         sent["stream"] = True
     return sent
+
+
+def _passes(exc: Exception) -> bool:
+    """Whether `exc` reaches the caller as it is: agentgraph's own errors raised on the way
+    (a cassette with no recording for the request) are not an unusable answer of the API."""
+    return isinstance(exc, AgentGraphError) and not isinstance(exc, ModelCallError)
 
 
 def read_timeout(timeout: Any) -> float | None:
@@ -75,7 +83,7 @@ class HttpTransport:
     ) -> None:
         self._owns_client = client is None
         if client is None:
-            client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
+            client = default_client(api_key, base_url)
         elif client.max_retries != 0:
             client = client.with_options(max_retries=0)
         if timeout is not None:
@@ -94,6 +102,8 @@ class HttpTransport:
                     "/responses", cast_to=Response, body=wire_body(body, stream=False)
                 )
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
         attempt.events = 1
         return response
@@ -137,6 +147,8 @@ class HttpTransport:
                 chunks = response.aiter_bytes()
                 return chunks, await anext(chunks, None)
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
 
     async def _next(self, chunks: AsyncIterator[bytes], attempt: Attempt) -> bytes | None:
@@ -144,6 +156,8 @@ class HttpTransport:
             async with self._within(self.timeouts.receive):
                 return await anext(chunks, None)
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
 
     async def _drain(self, chunks: AsyncIterator[bytes]) -> None:

@@ -33,7 +33,7 @@ from agentgraph.compiler.errors import AgentGraphError
 
 from ..clock import Clock, SystemClock
 from ..errors import ModelCallError
-from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts
+from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, default_client
 from .stream_events import EventParser
 from .ws_wire import (
     closed_error,
@@ -84,7 +84,7 @@ class WebSocketTransport:
     ) -> None:
         self._owns_client = client is None
         if client is None:
-            client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
+            client = default_client(api_key, base_url)
         if timeout is not None:
             client = client.with_options(timeout=timeout)
         self.client = client
