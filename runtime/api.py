@@ -21,6 +21,7 @@ from agentgraph.compiler import CompiledGraph
 from .caller import ModelClient, open_model_client
 from .clock import Clock
 from .context import checked_context
+from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
@@ -57,8 +58,11 @@ def _prepare(
     search_path: Sequence[str],
     stream: bool,
     call_timeout: float | None,
+    agent: str | None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    if agent is not None and agent not in compiled.states:
+        raise UserError(f"agent={agent!r} is not an agent of the graph")
     resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
@@ -76,7 +80,7 @@ def _prepare(
         stream=stream,
         timeout=call_timeout,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    return Run(compiled, model, options, input, agent=agent, stream=stream), model
 
 
 async def run(
@@ -95,16 +99,18 @@ async def run(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
     call_timeout: float | None = None,
+    agent: str | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them; `call_timeout` (seconds) bounds each wait
-    of a model call (connecting, the answer to begin, each next piece of it) on `clock`
-    (default: the openai client's timeout, 600 s); a call that times out is retried as the
-    retry settings say.
+    maps import paths to callables that replace them; `agent` starts the run with another agent
+    than the entry (the SDK's starting agent: a chat loop goes on with the last agent);
+    `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
+    each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
+    that times out is retried as the retry settings say.
     """
     prepared, model = _prepare(
         graph,
@@ -121,6 +127,7 @@ async def run(
         search_path=search_path,
         stream=stream,
         call_timeout=call_timeout,
+        agent=agent,
     )
     try:
         async for _ in prepared.events():
@@ -177,6 +184,7 @@ def run_streamed(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
     call_timeout: float | None = None,
+    agent: str | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -195,5 +203,6 @@ def run_streamed(
         search_path=search_path,
         stream=True,
         call_timeout=call_timeout,
+        agent=agent,
     )
     return StreamedRun(prepared, model)

@@ -46,6 +46,7 @@ from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
+from .observers import notify
 from .output import parse_final_output
 from .run_context import RunContextWrapper
 from .tool_calls import run_tool_calls
@@ -103,6 +104,8 @@ class Run:
         except AgentGraphRunError as exc:
             exc.partial = self.result
             raise
+        finally:
+            notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         turn = 0
@@ -228,7 +231,10 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        turn_items = len(output.items) + len(outputs) + len(items)
+        self.history = await filter_history(
+            binding, self.result, self.history, turn_items, self.options.functions
+        )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events

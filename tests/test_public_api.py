@@ -68,6 +68,7 @@ EXPECTED: dict[str, set[str]] = {
         "PathOverlay",
         "PathStep",
         "load_run_result",
+        "CoverageOverlay",
         "find_dot",
         "run_dot",
         "EmitError",
