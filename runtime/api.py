@@ -24,6 +24,7 @@ from .context import checked_context
 from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .preflight import check_imports
 from .runner import Run, RunOptions
 
 GraphLike = CompiledGraph | str | Path
@@ -64,6 +65,7 @@ def _prepare(
     if agent is not None and agent not in compiled.states:
         raise UserError(f"agent={agent!r} is not an agent of the graph")
     resolver = Functions([*search_path, *folders], functions)
+    check_imports(compiled, resolver, [*search_path, *folders])
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
