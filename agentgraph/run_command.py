@@ -69,13 +69,14 @@ def run_command(args: argparse.Namespace) -> int:
     """Run the graph; a spec with errors, a failed run or a cassette that does not fit raise
     (`agentgraph.exits` reports them: exit 1, or 2 for usage and I/O errors). With `--json`, a
     failure still prints the JSON result: what the run produced (its partial path: a
-    guardrail trip, the turns before a failed call) and `error` (type, message, exit code)."""
+    guardrail trip, the turns before a failed call) and `error` (type, message, exit code);
+    a run that succeeded but could not save its recording printed its result already."""
     digest: list[str] = []
     try:
         return _run_command(args, digest)
     except Exception as exc:
         mapped = exit_for(exc, run=True)
-        if args.json and mapped is not None:
+        if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
             partial = getattr(exc, "partial", None)
             data = partial.to_dict() if partial is not None else _nothing_run(digest)
             error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}

@@ -4,10 +4,17 @@ plugin, and a stalled replay ends in simulated time at once."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from agentgraph.replay_fixtures.faults import FaultPlan, stall
+from agentgraph.replay_fixtures.fixture import open_cassette
+from agentgraph.runtime import FakeClock
 from tests.replay.test_plugin import environment, inner, project, recorded
 
 pytest_plugins = ["pytester"]
@@ -97,3 +104,43 @@ def test_a_stalled_replay_ends_in_simulated_time_at_once(
 ) -> None:
     _project(pytester, STALL_TEST, recorded)
     inner(pytester).assert_outcomes(passed=1)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+CODER = json.loads((ROOT / "graphs" / "cassettes" / "examples.json").read_text())[
+    "coding_assistant"
+]
+
+
+@pytest.fixture
+def fresh_workspace() -> Iterator[None]:
+    """The coding assistant's tools edit an in-memory workspace: from its files, each time."""
+    _reset_workspace()
+    yield
+    _reset_workspace()
+
+
+def _reset_workspace() -> None:
+    workspace = sys.modules.get("coding_assistant.workspace")
+    if workspace is not None:
+        workspace.reset()  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("fresh_workspace")
+@pytest.mark.parametrize("after_events", [0, 3])
+async def test_a_stalled_websocket_replay_ends_in_simulated_time_at_once(
+    after_events: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "replay-no-key-needed")
+    clock = FakeClock()
+    faults = FaultPlan().add(stall(1, after_events=after_events, kind="websocket"))
+    began = time.monotonic()
+    with open_cassette(
+        ROOT / CODER["cassette"], faults=faults, clock=clock, graph=ROOT / CODER["spec"]
+    ) as used:
+        result = await used.arun(
+            CODER["input"], context=CODER["context"], transport="websocket", call_timeout=30
+        )
+    assert time.monotonic() - began < 10  # not 30 s, let alone the client's 600
+    assert faults.injected and clock.now >= 30
+    assert result.path[-1].to == "__end__"
