@@ -23,6 +23,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   │   └── OutputGuardrailTripwireTriggered
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
+    │   ├── McpServerError                    an MCP server did not start or died
+    │   ├── McpToolError                      an MCP server answered a call with an error
     │   └── UserError (ValueError)            bad run arguments
     ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
     ├── CassetteError (ValueError)            a cassette that cannot be read

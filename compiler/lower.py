@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import GraphAnalysis
+from .lower_mcp import mcp_servers_of, mcp_use
 from .machine import (
     END,
     GUARDRAIL_TRIPPED,
@@ -23,7 +24,6 @@ from .machine import (
     StopAtToolNames,
     Transition,
 )
-from .lower_mcp import mcp_servers_of, mcp_use
 from .source import read_instructions
 from .spec import (
     AgentSpec,

@@ -108,7 +108,9 @@ class McpServerSpec(_Model):
     transport: Literal["stdio", "streamable_http", "sse"] | None = Field(
         None, description="Default: stdio with `command`, streamable_http with `url`."
     )
-    headers: dict[str, str] = Field(default_factory=_no_entries, description="HTTP headers to send.")
+    headers: dict[str, str] = Field(
+        default_factory=_no_entries, description="HTTP headers to send."
+    )
     timeout: float = Field(5.0, description="HTTP request timeout, seconds.")
     sse_read_timeout: float = Field(300.0, description="Wait for an SSE event, seconds.")
     client_session_timeout: float | None = Field(

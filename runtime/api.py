@@ -14,7 +14,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler import CompiledGraph
 
@@ -24,6 +24,9 @@ from .context import checked_context
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers
 
 GraphLike = CompiledGraph | str | Path
 
@@ -56,13 +59,16 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    mcp: McpServers | None = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
         context=checked_context(compiled, context),
         max_turns=max_turns,
         chain_responses=chain_responses,
-        functions=Functions([*search_path, *folders], functions),
+        functions=resolver,
+        mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
     )
     model = open_model_client(
         compiled,
@@ -74,6 +80,26 @@ def _prepare(
         stream=stream,
     )
     return Run(compiled, model, options, input, stream=stream), model
+
+
+def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
+    """The run's own MCP servers, when an agent of the graph has some (connected on first use
+    and closed when the run ends)."""
+    if all(state.mcp is None for state in graph.states.values()):
+        return None
+    from .mcp_tools import McpServers
+
+    return McpServers(folders[0] if folders else None, functions, owned=True)
+
+
+async def _close(prepared: Run, model: ModelClient) -> None:
+    """Close what the run opened: its model connections and its own MCP servers."""
+    try:
+        await model.aclose()
+    finally:
+        servers = prepared.options.mcp
+        if servers is not None and servers.owned:
+            await servers.aclose()
 
 
 async def run(
@@ -91,13 +117,16 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    mcp: McpServers | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them; `mcp` is an `McpServers` the caller
+    keeps open across runs (default: the run connects its agents' MCP servers itself and
+    disconnects them when it ends).
     """
     prepared, model = _prepare(
         graph,
@@ -113,12 +142,13 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        mcp=mcp,
     )
     try:
         async for _ in prepared.events():
             pass
     finally:
-        await model.aclose()
+        await _close(prepared, model)
     return prepared.result
 
 
@@ -151,7 +181,7 @@ class StreamedRun:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self._model.aclose()
+        await _close(self._run, self._model)
 
 
 def run_streamed(
@@ -168,6 +198,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    mcp: McpServers | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -185,5 +216,6 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        mcp=mcp,
     )
     return StreamedRun(prepared, model)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openai.types.responses import Response, ResponseStreamEvent
 
@@ -32,6 +32,7 @@ from .errors import (
     InputGuardrailTripwireTriggered,
     MaxTurnsExceeded,
     ModelCallError,
+    UserError,
 )
 from .events import (
     AgentSwitchEvent,
@@ -49,6 +50,9 @@ from .instructions import render
 from .output import parse_final_output
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers, McpTurn
 
 
 class ModelCaller(Protocol):
@@ -68,6 +72,8 @@ class RunOptions:
     chain_responses: bool = False
     """Send only new items with previous_response_id after the first turn (else full history)."""
     functions: Functions = field(default_factory=Functions)
+    mcp: McpServers | None = None
+    """The run's MCP servers (needed when an agent has `mcp_servers`)."""
 
 
 class Run:
@@ -92,6 +98,7 @@ class Run:
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
         self.template_context = template_view(graph, options.context)
+        self.mcp_turn: McpTurn | None = None
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -146,6 +153,9 @@ class Run:
         )
         chained = options.chain_responses and self.previous_id is not None
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        if state.mcp is not None:
+            self.mcp_turn = await self._mcp_turn(state)
+            tools = [*self.mcp_turn.tools, *tools]
         body = request_body(
             state,
             render(state, self.agent, self.template_context),
@@ -246,6 +256,12 @@ class Run:
             raise
         self._step("final_output", END)
 
+    async def _mcp_turn(self, state: State) -> McpTurn:
+        """The MCP tools of this turn, listed from the agent's servers now."""
+        if self.options.mcp is None:
+            raise UserError(f"agent `{self.agent}` has MCP servers, but the run has none")
+        return await self.options.mcp.turn(state, self.agent, self.options.context)
+
     async def _run_tools(self, state: State, calls: list[dict[str, Any]]) -> list[RunItem]:
         return await run_tool_calls(
             calls,
@@ -255,6 +271,7 @@ class Run:
             context=self.options.context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
+            mcp=self.mcp_turn if state.mcp is not None else None,
         )
 
     async def _nested(self, agent: str, text: str) -> Any:

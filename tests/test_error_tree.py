@@ -33,6 +33,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.errors.ModelBehaviorError": RuntimeError,
     "agentgraph.runtime.errors.UserError": ValueError,
     "agentgraph.runtime.errors.ToolStoppedRun": RuntimeError,
+    "agentgraph.runtime.errors.McpServerError": RuntimeError,
+    "agentgraph.runtime.mcp_seam.McpToolError": RuntimeError,
     "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,
     "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,

@@ -1,6 +1,6 @@
-"""AG016-AG017 and AG070: MCP servers. Every server an agent names is declared under `mcp_servers:`, and
-every declared server says how to reach it (a command, or a URL) in a way that fits its
-transport."""
+"""AG016-AG017 and AG070: MCP servers. Every server an agent names is declared under
+`mcp_servers:`, every declared server says how to reach it (a command, or a URL) in a way that
+fits its transport, and every declared server is used."""
 
 from __future__ import annotations
 
