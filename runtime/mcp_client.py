@@ -91,7 +91,8 @@ class LiveSession:
         if server.transport == "stdio":
             from mcp.client.stdio import StdioServerParameters, stdio_client
 
-            self._stderr = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+            if self._stderr is None:  # kept to the end: a failure shows its tail
+                self._stderr = tempfile.TemporaryFile("w+", encoding="utf-8")
             params = StdioServerParameters(
                 command=str(server.command),
                 args=list(server.args),
@@ -191,11 +192,14 @@ class LiveSession:
 
     async def aclose(self) -> None:
         self._closing.set()
-        if self._task is not None:
-            try:
+        try:
+            if self._task is not None:
                 await self._task
-            except Exception:  # noqa: BLE001 - a server that fails while stopping is stopped
-                pass
+        except Exception:  # noqa: BLE001 - a server that fails while stopping is stopped
+            pass
+        finally:
+            if self._stderr is not None:
+                self._stderr.close()
 
 
 async def _mark(request: Any) -> None:
