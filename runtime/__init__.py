@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         GuardrailTripwireTriggered,
         InputGuardrailTripwireTriggered,
         MaxTurnsExceeded,
+        McpServerError,
         ModelBehaviorError,
         ModelCallError,
         OutputGuardrailTripwireTriggered,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .mcp_tools import McpServers
 
 _HOMES: dict[str, str] = {
     # running
@@ -46,6 +48,7 @@ _HOMES: dict[str, str] = {
     "run": "api",
     "run_streamed": "api",
     "run_sync": "api",
+    "McpServers": "mcp_tools",
     # results and events
     "AgentSwitchEvent": "events",
     "RawResponseEvent": "events",
@@ -60,6 +63,7 @@ _HOMES: dict[str, str] = {
     "GuardrailTripwireTriggered": "errors",
     "InputGuardrailTripwireTriggered": "errors",
     "MaxTurnsExceeded": "errors",
+    "McpServerError": "errors",
     "ModelBehaviorError": "errors",
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
@@ -80,6 +84,7 @@ __all__ = [
     "run",
     "run_streamed",
     "run_sync",
+    "McpServers",
     # results and events
     "AgentSwitchEvent",
     "RawResponseEvent",
@@ -94,6 +99,7 @@ __all__ = [
     "GuardrailTripwireTriggered",
     "InputGuardrailTripwireTriggered",
     "MaxTurnsExceeded",
+    "McpServerError",
     "ModelBehaviorError",
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",

@@ -17,7 +17,7 @@ import asyncio
 import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TextIO
 
 from agentgraph.compiler.machine import McpServer
 
@@ -47,7 +47,7 @@ class LiveSession:
         self._ready: asyncio.Future[None] | None = None
         self._closing = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._stderr: IO[str] | None = None
+        self._stderr: TextIO | None = None
 
     async def start(self) -> None:
         try:

@@ -41,7 +41,7 @@ _HARMLESS_BESIDE_REF = frozenset(
 )
 
 
-class NotStrict(AgentGraphError, ValueError):
+class _NotStrict(AgentGraphError, ValueError):
     """The schema cannot be made strict without changing what it accepts (caught here: the
     schema is then sent as it was)."""
 
@@ -55,7 +55,7 @@ def tool_parameters(input_schema: Any, strict: bool) -> tuple[dict[str, Any], bo
         return schema, False
     try:
         return _strict_root(copy.deepcopy(schema), reject_open=not empty), True
-    except (NotStrict, KeyError, TypeError, ValueError, RecursionError):
+    except (_NotStrict, KeyError, TypeError, ValueError, RecursionError):
         return schema, False
 
 
@@ -65,11 +65,11 @@ def _strict_root(schema: dict[str, Any], reject_open: bool) -> dict[str, Any]:
     walker = _Strict(schema, reject_open)
     schema = walker.node(schema, 1)
     if isinstance(schema.get("anyOf"), list):
-        raise NotStrict("the root uses anyOf")
+        raise _NotStrict("the root uses anyOf")
     kind = schema.get("type")
     if isinstance(kind, list) and "object" in kind:
         if kind != ["object"]:
-            raise NotStrict("the root is nullable")
+            raise _NotStrict("the root is nullable")
         schema["type"] = "object"
     return schema
 
@@ -82,15 +82,15 @@ class _Strict:
 
     def node(self, schema: Any, depth: int) -> dict[str, Any]:
         if depth > _MAX_DEPTH or not isinstance(schema, dict):
-            raise NotStrict("too deep, or not a schema")
+            raise _NotStrict("too deep, or not a schema")
         self.budget -= 1
         if self.budget < 0:
-            raise NotStrict("too large")
+            raise _NotStrict("too large")
         closed = schema.get("additionalProperties") is False
         if "$ref" in schema:
             allowed = _HARMLESS_BESIDE_REF | ({"$id"} if schema is self.root else set())
             if set(schema) - {"$ref"} - allowed:
-                raise NotStrict("a $ref beside constraining keywords")
+                raise _NotStrict("a $ref beside constraining keywords")
         for key in ("$defs", "definitions"):
             if isinstance(schema.get(key), dict):
                 for value in schema[key].values():
@@ -100,15 +100,15 @@ class _Strict:
         if kind is None and isinstance(properties, dict):
             kind = schema["type"] = "object"
         elif kind is None and schema.get("additionalProperties", False) is not False:
-            raise NotStrict("additionalProperties")
+            raise _NotStrict("additionalProperties")
         is_object = kind == "object" or (isinstance(kind, list) and "object" in kind)
         undeclared = "properties" not in schema or properties == {}
         if self.reject_open and is_object and undeclared and not closed:
-            raise NotStrict("an open object")
+            raise _NotStrict("an open object")
         if is_object and "additionalProperties" not in schema:
             schema["additionalProperties"] = False
         elif is_object and schema["additionalProperties"] is not False:
-            raise NotStrict("additionalProperties")
+            raise _NotStrict("additionalProperties")
         if isinstance(properties, dict):
             schema["required"] = list(properties)
             schema["properties"] = {k: self.node(v, depth + 1) for k, v in properties.items()}
@@ -123,7 +123,7 @@ class _Strict:
             ]
         if isinstance(schema.get("allOf"), list):
             if len(schema["allOf"]) == 1:
-                raise NotStrict("a single allOf entry (merged by the SDK; not done here)")
+                raise _NotStrict("a single allOf entry (merged by the SDK; not done here)")
             schema["allOf"] = [self.node(v, depth + 1) for v in schema["allOf"]]
         if "default" in schema and schema["default"] is None:
             schema.pop("default")
@@ -134,15 +134,15 @@ class _Strict:
             schema.update({**target, **schema})
             return self.node(schema, depth + 1)
         if self.reject_open and "$ref" in schema:
-            raise NotStrict("a $ref whose target was not checked")
+            raise _NotStrict("a $ref whose target was not checked")
         return schema
 
     def resolve(self, ref: str) -> dict[str, Any]:
         if not ref.startswith("#/"):
-            raise NotStrict(f"a $ref outside the schema: {ref}")
+            raise _NotStrict(f"a $ref outside the schema: {ref}")
         found: Any = self.root
         for part in unquote(ref[2:], errors="strict").split("/"):
             found = found[part.replace("~1", "/").replace("~0", "~")]
             if not isinstance(found, dict):
-                raise NotStrict(f"$ref {ref} is not a schema")
+                raise _NotStrict(f"$ref {ref} is not a schema")
         return dict(found)

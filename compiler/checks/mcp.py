@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Names, did_you_mean
+from ..diagnostics import Diagnostic, Names, closest, did_you_mean
 from ..lower_mcp import transport_of
 from ..spec_mcp import McpServerSpec
 from .context import CheckContext
@@ -31,7 +31,7 @@ def check_mcp(ctx: CheckContext) -> Iterator[Diagnostic]:
                     or (f"declared servers: {listed}" if listed else "declare it there"),
                 )
     used = {key for agent in spec.agents.values() for key in agent.mcp_servers}
-    meant = {did_you_mean(key, declared) for key in used - set(spec.mcp_servers)}
+    meant = {closest(key, declared) for key in used - set(spec.mcp_servers)}
     for key, server in spec.mcp_servers.items():
         yield from _reachable(ctx, key, server)
         if key not in used and key not in meant:

@@ -14,6 +14,7 @@ import openai
 import pytest
 from agents.mcp import MCPServerStdio, MCPServerStreamableHttp
 
+from agentgraph.compiler import compile_checked
 from agentgraph.runtime import run
 from agentgraph.runtime.errors import McpServerError, UserError
 from agentgraph.runtime.mcp_tools import McpServers
@@ -283,3 +284,18 @@ async def test_servers_kept_by_the_caller_serve_two_runs_and_list_once_when_cach
         assert listed == [1, 1]
         with pytest.raises(McpServerError, match="is gone"):
             await session.list_tools()
+
+
+def test_the_readme_example_is_a_clean_spec() -> None:
+    import re
+
+    from agentgraph.compiler import check_text
+
+    readme = (REPO / "README.md").read_text()
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "mcp_servers:" in b]
+    checked = check_text(block, "README.md", base_dir=REPO)
+    assert checked.ok and not checked.diagnostics, checked.diagnostics
+    graph = compile_checked(checked)
+    use = graph.state("assistant").mcp
+    assert use is not None and [s.transport for s in use.servers] == ["stdio", "streamable_http"]
+    assert use.servers[0].approval_tools == {"write_file": True}
