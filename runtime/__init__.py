@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from .mcp_tools import McpServers
+    from .run_context import RunContextWrapper, ToolContext
 
 _HOMES: dict[str, str] = {
     # running
@@ -58,6 +59,9 @@ _HOMES: dict[str, str] = {
     "Step": "events",
     "StreamEvent": "events",
     "Usage": "events",
+    # the run context, as callables receive it
+    "RunContextWrapper": "run_context",
+    "ToolContext": "run_context",
     # errors
     "AgentGraphRunError": "errors",
     "GuardrailTripwireTriggered": "errors",
@@ -94,6 +98,9 @@ __all__ = [
     "Step",
     "StreamEvent",
     "Usage",
+    # the run context, as callables receive it
+    "RunContextWrapper",
+    "ToolContext",
     # errors
     "AgentGraphRunError",
     "GuardrailTripwireTriggered",

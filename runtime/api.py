@@ -21,6 +21,7 @@ from agentgraph.compiler import CompiledGraph
 from .caller import ModelClient, open_model_client
 from .clock import Clock
 from .context import checked_context
+from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
@@ -59,12 +60,15 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    agent: str | None,
     mcp: McpServers | None = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    if agent is not None and agent not in compiled.states:
+        raise UserError(f"agent={agent!r} is not an agent of the graph")
     resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
-        context=checked_context(compiled, context),
+        context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=resolver,
@@ -79,7 +83,7 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    return Run(compiled, model, options, input, agent=agent, stream=stream), model
 
 
 def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
@@ -117,6 +121,7 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
     mcp: McpServers | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
@@ -124,9 +129,10 @@ async def run(
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them; `mcp` is an `McpServers` the caller
-    keeps open across runs (default: the run connects its agents' MCP servers itself and
-    disconnects them when it ends).
+    maps import paths to callables that replace them; `agent` starts the run with another agent
+    than the entry (the SDK's starting agent: a chat loop goes on with the last agent); `mcp`
+    is an `McpServers` the caller keeps open across runs (default: the run connects its
+    agents' MCP servers itself and disconnects them when it ends).
     """
     prepared, model = _prepare(
         graph,
@@ -142,6 +148,7 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        agent=agent,
         mcp=mcp,
     )
     try:
@@ -198,6 +205,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
     mcp: McpServers | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
@@ -216,6 +224,7 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        agent=agent,
         mcp=mcp,
     )
     return StreamedRun(prepared, model)

@@ -47,7 +47,9 @@ from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
+from .observers import notify
 from .output import parse_final_output
+from .run_context import RunContextWrapper
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
 
@@ -97,7 +99,8 @@ class Run:
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
-        self.template_context = template_view(graph, options.context)
+        self.run_context = RunContextWrapper(options.context, self.result.usage)
+        """One wrapper per run: every callable of the run sees the same live context."""
         self.mcp_turn: McpTurn | None = None
 
     async def events(self) -> AsyncIterator[StreamEvent]:
@@ -108,6 +111,8 @@ class Run:
         except AgentGraphRunError as exc:
             exc.partial = self.result
             raise
+        finally:
+            notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         turn = 0
@@ -156,10 +161,12 @@ class Run:
         if state.mcp is not None:
             self.mcp_turn = await self._mcp_turn(state)
             tools = [*self.mcp_turn.tools, *tools]
+        turn_input = self.pending if chained else self.history
+        self.run_context.turn_input = list(turn_input)
         body = request_body(
             state,
-            render(state, self.agent, self.template_context),
-            self.pending if chained else self.history,
+            render(state, self.agent, template_view(self.graph, self.run_context.context)),
+            turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained else None,
             tools=tools,
@@ -173,7 +180,7 @@ class Run:
                     kind="input",
                     agent=self.agent,
                     value=self.result.input,
-                    context=options.context,
+                    context=self.run_context,
                     functions=options.functions,
                 )
             )
@@ -234,7 +241,10 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        turn_items = len(output.items) + len(outputs) + len(items)
+        self.history = await filter_history(
+            binding, self.result, self.history, turn_items, self.options.functions
+        )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -248,7 +258,7 @@ class Run:
                 kind="output",
                 agent=self.agent,
                 value=final,
-                context=self.options.context,
+                context=self.run_context,
                 functions=self.options.functions,
             )
         except AgentGraphRunError:
@@ -260,7 +270,7 @@ class Run:
         """The MCP tools of this turn, listed from the agent's servers now."""
         if self.options.mcp is None:
             raise UserError(f"agent `{self.agent}` has MCP servers, but the run has none")
-        return await self.options.mcp.turn(state, self.agent, self.options.context)
+        return await self.options.mcp.turn(state, self.agent, self.run_context)
 
     async def _run_tools(self, state: State, calls: list[dict[str, Any]]) -> list[RunItem]:
         return await run_tool_calls(
@@ -268,7 +278,7 @@ class Run:
             state,
             self.agent,
             functions=self.options.functions,
-            context=self.options.context,
+            context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
             mcp=self.mcp_turn if state.mcp is not None else None,
