@@ -15,6 +15,7 @@ from agentgraph.compiler.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from .api import StreamedRun, load_graph, run, run_streamed, run_sync
+    from .approvals import ToolApproval
     from .clock import Clock, FakeClock, SystemClock
     from .errors import (
         AgentGraphRunError,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     )
     from .mcp_tools import McpServers
     from .run_context import RunContextWrapper, ToolContext
+    from .run_state import RunState, RunStateError
 
 _HOMES: dict[str, str] = {
     # running
@@ -50,6 +52,10 @@ _HOMES: dict[str, str] = {
     "run_streamed": "api",
     "run_sync": "api",
     "McpServers": "mcp_tools",
+    # stopping for approvals, resuming
+    "RunState": "run_state",
+    "RunStateError": "run_state",
+    "ToolApproval": "approvals",
     # results and events
     "AgentSwitchEvent": "events",
     "RawResponseEvent": "events",
@@ -89,6 +95,10 @@ __all__ = [
     "run_streamed",
     "run_sync",
     "McpServers",
+    # stopping for approvals, resuming
+    "RunState",
+    "RunStateError",
+    "ToolApproval",
     # results and events
     "AgentSwitchEvent",
     "RawResponseEvent",

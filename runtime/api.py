@@ -24,12 +24,16 @@ from .context import checked_context
 from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .run_state import RunState, restore
 from .runner import Run, RunOptions
+from .sessions import Session, run_in_session
 
 if TYPE_CHECKING:
     from .mcp_tools import McpServers
 
 GraphLike = CompiledGraph | str | Path
+RunInput = str | list[dict[str, Any]] | RunState
+"""The user's message, a list of input items, or the state of a stopped run to resume."""
 
 
 def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
@@ -47,7 +51,7 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
 
 def _prepare(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any,
     transport: str | Any,
@@ -60,18 +64,33 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
-    agent: str | None,
+    agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
     mcp: McpServers | None = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resumed: RunState | None = None
+    if isinstance(input, RunState):
+        input.check_graph(compiled)
+        resumed = input
+        input = resumed.input
+        context = resumed.context if context is None else context
+        conversation_id = conversation_id or resumed.conversation_id
+        chain_responses = chain_responses or resumed.chained
     if agent is not None and agent not in compiled.states:
-        raise UserError(f"agent={agent!r} is not an agent of the graph")
+        raise UserError(
+            f"cannot start at `{agent}`: graph `{compiled.name}` has no such agent "
+            f"(agents: {', '.join(sorted(compiled.states))})"
+        )
     resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=resolver,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
     )
     model = open_model_client(
@@ -83,7 +102,10 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, agent=agent, stream=stream), model
+    prepared = Run(compiled, model, options, input, agent=agent, stream=stream)
+    if resumed is not None:
+        restore(prepared, resumed)
+    return prepared, model
 
 
 def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
@@ -108,7 +130,7 @@ async def _close(prepared: Run, model: ModelClient) -> None:
 
 async def run(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -122,6 +144,9 @@ async def run(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
     agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
     mcp: McpServers | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
@@ -129,9 +154,13 @@ async def run(
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them; `agent` starts the run with another agent
-    than the entry (the SDK's starting agent: a chat loop goes on with the last agent); `mcp`
-    is an `McpServers` the caller keeps open across runs (default: the run connects its
+    maps import paths to callables that replace them. `agent` starts the run at another
+    agent than the entry (continue a conversation with `result.last_agent`);
+    `previous_response_id` / `conversation_id` continue one the server keeps (each request then
+    sends only the new items); `session` keeps the conversation's items between runs. A run
+    that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
+    (decided) as `input` to resume it.
+    `mcp` is an `McpServers` the caller keeps open across runs (default: the run connects its
     agents' MCP servers itself and disconnects them when it ends).
     """
     prepared, model = _prepare(
@@ -149,17 +178,25 @@ async def run(
         search_path=search_path,
         stream=stream,
         agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         mcp=mcp,
     )
     try:
-        async for _ in prepared.events():
+        async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
             pass
     finally:
         await _close(prepared, model)
     return prepared.result
 
 
-def run_sync(graph: GraphLike, input: str | list[dict[str, Any]], **options: Any) -> RunResult:
+def _events(prepared: Run, session: Session | None, resumed: bool) -> AsyncIterator[StreamEvent]:
+    if session is None:
+        return prepared.events()
+    return run_in_session(prepared, session, resumed=resumed)
+
+
+def run_sync(graph: GraphLike, input: RunInput, **options: Any) -> RunResult:
     """`run` for code that is not async."""
     return asyncio.run(run(graph, input, **options))
 
@@ -168,15 +205,18 @@ class StreamedRun:
     """The events of a run as they happen; `result` once they are exhausted. Use with
     `async with` so that connections are closed even when the loop stops early."""
 
-    def __init__(self, prepared: Run, model: ModelClient) -> None:
+    def __init__(
+        self, prepared: Run, model: ModelClient, session: Session | None, *, resumed: bool
+    ) -> None:
         self._run, self._model = prepared, model
+        self._session, self._resumed = session, resumed
 
     @property
     def result(self) -> RunResult:
         return self._run.result
 
     async def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        async for event in self._run.events():
+        async for event in _events(self._run, self._session, self._resumed):
             yield event
 
     async def __aenter__(self) -> StreamedRun:
@@ -193,7 +233,7 @@ class StreamedRun:
 
 def run_streamed(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -206,6 +246,9 @@ def run_streamed(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
     agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
     mcp: McpServers | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
@@ -225,6 +268,8 @@ def run_streamed(
         search_path=search_path,
         stream=True,
         agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         mcp=mcp,
     )
-    return StreamedRun(prepared, model)
+    return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

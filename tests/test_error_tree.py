@@ -35,6 +35,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.errors.ToolStoppedRun": RuntimeError,
     "agentgraph.runtime.errors.McpServerError": RuntimeError,
     "agentgraph.runtime.mcp_seam.McpToolError": RuntimeError,
+    "agentgraph.runtime.run_state.RunStateError": ValueError,
+    "agentgraph.runtime.sessions.SessionStoreError": OSError,
     "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,
     "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
