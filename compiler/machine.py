@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, get_args, get_type_hints
+from typing import Any, ClassVar, Literal, get_args, get_type_hints
 
 import msgspec
 
@@ -103,6 +103,11 @@ class McpServer(Record, frozen=True, omit_defaults=True):
     """An MCP server an agent uses (the spec's `mcp_servers:` entry, lowered): how to reach it,
     and the Agents SDK's options. States that use one server hold equal records; a run
     connects once per `key`."""
+
+    PLAIN_TEXT: ClassVar[frozenset[str]] = frozenset(
+        {"key", "name", "command", "args", "env", "cwd", "url", "headers"}
+    )
+    """Members that hold text for the server, never an import path (however they look)."""
 
     key: str
     """Its name under `mcp_servers:` in the spec."""

@@ -299,3 +299,15 @@ def test_the_readme_example_is_a_clean_spec() -> None:
     use = graph.state("assistant").mcp
     assert use is not None and [s.transport for s in use.servers] == ["stdio", "streamable_http"]
     assert use.servers[0].approval_tools == {"write_file": True}
+
+
+def test_a_server_command_line_is_never_taken_for_import_paths() -> None:
+    from agentgraph.runtime.preflight import import_paths
+
+    server = stdio_server(
+        args=["run", "server.app:main"],
+        env={"PYTHONPATH": "src:lib"},
+        tool_filter={"function": "tests.runtime.test_mcp_servers:keep_reading_tools"},
+    )
+    graph = spec_of({"files": server})
+    assert list(import_paths(graph)) == ["tests.runtime.test_mcp_servers:keep_reading_tools"]
