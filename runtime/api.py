@@ -21,6 +21,7 @@ from agentgraph.compiler import CompiledGraph
 from .caller import ModelClient, open_model_client
 from .clock import Clock
 from .context import checked_context
+from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
@@ -56,8 +57,11 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    agent: str | None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    if agent is not None and agent not in compiled.states:
+        raise UserError(f"agent={agent!r} is not an agent of the graph")
     resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
@@ -74,7 +78,7 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    return Run(compiled, model, options, input, agent=agent, stream=stream), model
 
 
 async def run(
@@ -92,13 +96,15 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them; `agent` starts the run with another agent
+    than the entry (the SDK's starting agent: a chat loop goes on with the last agent).
     """
     prepared, model = _prepare(
         graph,
@@ -114,6 +120,7 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        agent=agent,
     )
     try:
         async for _ in prepared.events():
@@ -169,6 +176,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -186,5 +194,6 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        agent=agent,
     )
     return StreamedRun(prepared, model)

@@ -231,7 +231,10 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        turn_items = len(output.items) + len(outputs) + len(items)
+        self.history = await filter_history(
+            binding, self.result, self.history, turn_items, self.options.functions
+        )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
