@@ -136,7 +136,8 @@ def test_an_output_refused_by_its_own_type_is_found(tmp_path: Path) -> None:
     message = failure(played_runs(spec, "hello"))
     assert "an answer valid under its schema was refused" in message
     assert "a score is at most 10" in message
-    assert "model call 1: transfer_to_scorer({})" in message
+    assert "transfer_to_scorer({})" in message
+    assert 'final: {"value": 11}' in message  # shrunk to the smallest score refused
 
 
 def test_an_agent_that_cannot_end_is_found(tmp_path: Path) -> None:
