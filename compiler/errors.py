@@ -26,6 +26,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   │       └── ToolOutputGuardrailTripwireTriggered
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
+    │   ├── McpServerError                    an MCP server did not start or died
+    │   ├── McpToolError                      an MCP server answered a call with an error
     │   └── UserError (ValueError)            bad run arguments
     ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
     ├── SessionStoreError (OSError)           a session database that cannot be used
@@ -38,6 +40,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── FailedWhileRecording                  closes the cassette of a test that failed (use.py)
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
     ├── CoverageDataError (ValueError)        graph coverage data that cannot be read
+    ├── ExplorationFailure (AssertionError)   a played run found a defect (agentgraph.testing)
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)

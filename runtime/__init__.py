@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         GuardrailTripwireTriggered,
         InputGuardrailTripwireTriggered,
         MaxTurnsExceeded,
+        McpServerError,
         ModelBehaviorError,
         ModelCallError,
         OutputGuardrailTripwireTriggered,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .mcp_tools import McpServers
     from .run_context import RunContextWrapper, ToolContext
     from .run_state import RunState, RunStateError
 
@@ -52,6 +54,7 @@ _HOMES: dict[str, str] = {
     "run": "api",
     "run_streamed": "api",
     "run_sync": "api",
+    "McpServers": "mcp_tools",
     # stopping for approvals, resuming
     "RunState": "run_state",
     "RunStateError": "run_state",
@@ -73,6 +76,7 @@ _HOMES: dict[str, str] = {
     "GuardrailTripwireTriggered": "errors",
     "InputGuardrailTripwireTriggered": "errors",
     "MaxTurnsExceeded": "errors",
+    "McpServerError": "errors",
     "ModelBehaviorError": "errors",
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
@@ -96,6 +100,7 @@ __all__ = [
     "run",
     "run_streamed",
     "run_sync",
+    "McpServers",
     # stopping for approvals, resuming
     "RunState",
     "RunStateError",
@@ -117,6 +122,7 @@ __all__ = [
     "GuardrailTripwireTriggered",
     "InputGuardrailTripwireTriggered",
     "MaxTurnsExceeded",
+    "McpServerError",
     "ModelBehaviorError",
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openai.types.responses import Response, ResponseStreamEvent
 
@@ -35,6 +35,7 @@ from .errors import (
     InputGuardrailTripwireTriggered,
     MaxTurnsExceeded,
     ModelCallError,
+    UserError,
 )
 from .events import (
     AgentSwitchEvent,
@@ -57,6 +58,9 @@ from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers, McpTurn
 
 
 class ModelCaller(Protocol):
@@ -82,6 +86,8 @@ class RunOptions:
     functions: Functions = field(default_factory=Functions)
     hooks: Any = None
     """The run hooks (the SDK's RunHooks or any object with its methods); else the graph's."""
+    mcp: McpServers | None = None
+    """The run's MCP servers (needed when an agent has `mcp_servers`)."""
 
 
 class Run:
@@ -114,6 +120,7 @@ class Run:
         )
         self.started: str | None = None
         """The agent whose on_agent_start hooks ran last (they run again after a handoff)."""
+        self.mcp_turn: McpTurn | None = None
         self.turn = 0
         self.decisions: dict[str, Decision] = {}
         """Approvals given on pending tool calls, by call id (see `approvals`)."""
@@ -199,6 +206,9 @@ class Run:
         )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
         tools = await self.callables.enabled(state, self.agent, tools)
+        if state.mcp is not None:
+            self.mcp_turn = await self._mcp_turn(state)
+            tools = [*self.mcp_turn.tools, *tools]
         turn_input = self.pending if chained else self.history
         self.run_context.turn_input = list(turn_input)
         instructions = await self.callables.instructions(
@@ -344,6 +354,12 @@ class Run:
             raise
         self._step("final_output", END)
 
+    async def _mcp_turn(self, state: State) -> McpTurn:
+        """The MCP tools of this turn, listed from the agent's servers now."""
+        if self.options.mcp is None:
+            raise UserError(f"agent `{self.agent}` has MCP servers, but the run has none")
+        return await self.options.mcp.turn(state, self.agent, self.run_context)
+
     async def _run_tools(
         self, state: State, output: TurnOutput
     ) -> tuple[list[RunItem], list[RunItem]]:
@@ -368,6 +384,7 @@ class Run:
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
             invoke=self.callables.invoker,
+            mcp=self.mcp_turn if state.mcp is not None else None,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
         new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]
