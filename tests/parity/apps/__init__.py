@@ -14,6 +14,7 @@ from tests.parity.apps import (
     input_guardrails,
     instructions_function,
     max_turns,
+    mcp_filesystem,
     message_filter,
     model_settings,
     multiple_handoffs,
@@ -37,6 +38,7 @@ TOPOLOGIES: tuple[Topology, ...] = (
     previous_response_id.TOPOLOGY,
     tool_guardrails.TOPOLOGY,
     instructions_function.TOPOLOGY,
+    mcp_filesystem.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
     billing_desk.TOPOLOGY,
