@@ -108,7 +108,7 @@ def test_readme_agentgraph_commands(
 
 def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
     blocks = [body for kind, body in BLOCKS if kind == "python" and "import pytest" not in body]
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     for body in blocks:
         model_server.script(*_session())
         done = subprocess.run(
@@ -126,6 +126,8 @@ def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
                 "[('triage', 'handoff:transfer_to_refunds', 'refunds'), "
                 "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]",
             ]
+        elif "to_sdk_agents" in body:  # the SDK's Runner took the same path
+            assert done.stdout == f"refunds said: {ANSWER}\n"
         else:
             assert "support-desk" in done.stdout
 
