@@ -82,6 +82,11 @@ def _wire(
     agents: dict[str, Agent[Any]],
     functions: Functions,
 ) -> None:
+    if state.mcp is not None:
+        raise SdkBuildError(
+            f"agent `{agent.name}`: MCP servers are not built as SDK MCP servers yet "
+            "(run this graph with agentgraph's runtime)"
+        )
     tools, text_format = request_parts(state, graph.machine.types, functions)
     agent.handoff_description = state.description
     agent.instructions = _instructions(state, agent.name, graph)

@@ -21,6 +21,7 @@ NOT_CARRIED = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
     "dynamic_system_prompt": ["instructions"],
     "handoff_input_type": ["handoffs.transfer_to_escalations"],
+    "mcp_filesystem": ["mcp_servers"],
 }
 
 
