@@ -24,6 +24,7 @@ from .context import checked_context
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
+from .tracing import TraceConfig, TraceSettings
 
 GraphLike = CompiledGraph | str | Path
 
@@ -56,6 +57,8 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
     options = RunOptions(
@@ -63,6 +66,9 @@ def _prepare(
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=Functions([*search_path, *folders], functions),
+        tracing=TraceConfig(
+            TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
+        ),
     )
     model = open_model_client(
         compiled,
@@ -91,13 +97,18 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them. `tracing` overrides the graph's trace
+    settings (the Agents SDK's RunConfig names: workflow_name, trace_id, group_id,
+    trace_metadata, tracing_disabled, trace_include_sensitive_data); spans go to
+    `tracer_provider` (an OpenTelemetry TracerProvider; default: the global one).
     """
     prepared, model = _prepare(
         graph,
@@ -113,6 +124,8 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        tracing=tracing,
+        tracer_provider=tracer_provider,
     )
     try:
         async for _ in prepared.events():
@@ -168,6 +181,8 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -185,5 +200,7 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        tracing=tracing,
+        tracer_provider=tracer_provider,
     )
     return StreamedRun(prepared, model)

@@ -16,6 +16,7 @@ from .errors import (
     OutputGuardrailTripwireTriggered,
 )
 from .functions import Functions, call_positional
+from .tracing import traced_guardrail
 
 
 async def check_guardrails(
@@ -31,7 +32,16 @@ async def check_guardrails(
     if not bindings:
         return
     results = await asyncio.gather(
-        *(call_positional(functions.resolve(b.function), context, agent, value) for b in bindings)
+        *(
+            traced_guardrail(
+                b.name,
+                kind,
+                agent,
+                call_positional(functions.resolve(b.function), context, agent, value),
+                lambda result: _read(result)[0],
+            )
+            for b in bindings
+        )
     )
     error: type[GuardrailTripwireTriggered] = (
         InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered

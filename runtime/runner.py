@@ -48,6 +48,7 @@ from .handoffs import filter_history, handoff_items
 from .instructions import render
 from .output import parse_final_output
 from .tool_calls import run_tool_calls
+from .tracing import RunTrace, TraceConfig
 from .turns import TurnOutput, request_body, sort_output
 
 
@@ -68,6 +69,8 @@ class RunOptions:
     chain_responses: bool = False
     """Send only new items with previous_response_id after the first turn (else full history)."""
     functions: Functions = field(default_factory=Functions)
+    tracing: TraceConfig | None = None
+    """Trace settings, tracer provider and clock (None: no spans)."""
 
 
 class Run:
@@ -92,15 +95,17 @@ class Run:
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
         self.template_context = template_view(graph, options.context)
+        self.trace = RunTrace(options.tracing)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
-        try:
-            async for event in self._loop():
-                yield event
-        except AgentGraphRunError as exc:
-            exc.partial = self.result
-            raise
+        with self.trace.run(self.result, self.graph.digest):
+            try:
+                async for event in self._loop():
+                    yield event
+            except AgentGraphRunError as exc:
+                exc.partial = self.result
+                raise
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         turn = 0
@@ -110,6 +115,7 @@ class Run:
                 self._step("max_turns", MAX_TURNS)
                 raise MaxTurnsExceeded(self.max_turns, self.agent)
             turn += 1
+            self.trace.turn(turn, self.agent, state)
             response: Response | None = None
             async for item in self._model_turn(state, first=turn == 1):
                 if isinstance(item, Response):
@@ -167,6 +173,7 @@ class Run:
                     functions=options.functions,
                 )
             )
+        call = self.trace.model_call(state, body)
         try:
             response = None
             if self.stream:
@@ -178,11 +185,13 @@ class Run:
                 response = await _call_guarded(guard, self.caller.create(body))
             await _raise_if_tripped(guard, wait=True)
         except BaseException as exc:
+            call.end(error=exc)
             if guard is not None and not guard.done():
                 guard.cancel()
             if isinstance(exc, InputGuardrailTripwireTriggered):
                 self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
             raise
+        call.end(response)
         if response is None:
             raise ModelCallError("the response stream ended without a terminal event")
         if response.status == "failed":
@@ -224,7 +233,8 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        with self.trace.handoff(self.agent, binding.to, first):
+            self.history = await filter_history(binding, self.history, self.options.functions)
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -276,6 +286,7 @@ class Run:
 
     def _step(self, on: str, to: str, tools: tuple[str, ...] = ()) -> None:
         self.result.path.append(Step(self.agent, on, to, tuple(tools)))
+        self.trace.step(self.result.path[-1])
         self.result.last_agent = self.agent
 
 

@@ -15,6 +15,7 @@ from .events import RunItem
 from .functions import Functions, call, to_output
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
+from .tracing import tool_failed, traced_tool
 from .turns import arguments_of, tool_output
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
@@ -33,11 +34,18 @@ async def run_tool_calls(
 ) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
+        first = calls[0]
+        work = _one(first, state, agent, functions, context, tool_error, nested_run)
+        outputs = [await traced_tool(first, agent, work)]
     else:
         outputs = list(
             await asyncio.gather(
-                *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
+                *(
+                    traced_tool(
+                        c, agent, _one(c, state, agent, functions, context, tool_error, nested_run)
+                    )
+                    for c in calls
+                )
             )
         )
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
@@ -73,6 +81,7 @@ async def _one(
     try:
         return to_output(await call(function, arguments, context))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
+        tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
         raise ToolStoppedRun(name, exc) from exc
