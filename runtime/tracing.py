@@ -39,7 +39,7 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import UserError
+from .errors import ModelCallError, UserError
 
 if TYPE_CHECKING:
     from agentgraph.compiler.machine import State
@@ -523,13 +523,10 @@ async def _traced_guardrail(
 def error_type(error: BaseException) -> str:
     """The `error.type` of an error: the HTTP status of a failed model call, else its error
     code or kind, else the exception's class name."""
-    status = getattr(error, "status_code", None)
-    if isinstance(status, int):
-        return str(status)
-    for name in ("code", "kind"):
-        value = getattr(error, name, None)
-        if isinstance(value, str) and value:
-            return value
+    if isinstance(error, ModelCallError):
+        if error.status_code is not None:
+            return str(error.status_code)
+        return error.code or error.kind or type(error).__name__
     return type(error).__name__
 
 
