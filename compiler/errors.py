@@ -31,6 +31,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteSaveError (OSError)           a cassette that cannot be written (persist.py)
     ├── ReplaySetupError (RuntimeError)       interception already on, or no replay server
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
+    ├── CoverageDataError (ValueError)        graph coverage data that cannot be read
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)

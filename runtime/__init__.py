@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .run_context import RunContextWrapper, ToolContext
 
 _HOMES: dict[str, str] = {
     # running
@@ -55,6 +56,9 @@ _HOMES: dict[str, str] = {
     "Step": "events",
     "StreamEvent": "events",
     "Usage": "events",
+    # the run context, as callables receive it
+    "RunContextWrapper": "run_context",
+    "ToolContext": "run_context",
     # errors
     "AgentGraphRunError": "errors",
     "GuardrailTripwireTriggered": "errors",
@@ -89,6 +93,9 @@ __all__ = [
     "Step",
     "StreamEvent",
     "Usage",
+    # the run context, as callables receive it
+    "RunContextWrapper",
+    "ToolContext",
     # errors
     "AgentGraphRunError",
     "GuardrailTripwireTriggered",

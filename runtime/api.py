@@ -21,6 +21,7 @@ from agentgraph.compiler import CompiledGraph
 from .caller import ModelClient, open_model_client
 from .clock import Clock
 from .context import checked_context
+from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .runner import Run, RunOptions
@@ -57,15 +58,19 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    agent: str | None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    if agent is not None and agent not in compiled.states:
+        raise UserError(f"agent={agent!r} is not an agent of the graph")
+    resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
-        context=checked_context(compiled, context),
+        context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
-        functions=Functions([*search_path, *folders], functions),
+        functions=resolver,
         tracing=TraceConfig(
             TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
         ),
@@ -79,7 +84,7 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    return Run(compiled, model, options, input, agent=agent, stream=stream), model
 
 
 async def run(
@@ -97,6 +102,7 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> RunResult:
@@ -105,10 +111,12 @@ async def run(
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them. `tracing` overrides the graph's trace
-    settings (the Agents SDK's RunConfig names: workflow_name, trace_id, group_id,
-    trace_metadata, tracing_disabled, trace_include_sensitive_data); spans go to
-    `tracer_provider` (an OpenTelemetry TracerProvider; default: the global one).
+    maps import paths to callables that replace them; `agent` starts the run with another agent
+    than the entry (the SDK's starting agent: a chat loop goes on with the last agent).
+    `tracing` overrides the graph's trace settings (the Agents SDK's RunConfig names:
+    workflow_name, trace_id, group_id, trace_metadata, tracing_disabled,
+    trace_include_sensitive_data); spans go to `tracer_provider` (an OpenTelemetry
+    TracerProvider; default: the global one).
     """
     prepared, model = _prepare(
         graph,
@@ -124,6 +132,7 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        agent=agent,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )
@@ -181,6 +190,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> StreamedRun:
@@ -200,6 +210,7 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        agent=agent,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )

@@ -9,6 +9,8 @@ not always one strict mode accepts. Each state's derived request parts are built
 from __future__ import annotations
 
 import inspect
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +20,7 @@ from agentgraph.compiler.machine import DeclaredType, State
 
 from .errors import UserError
 from .functions import Functions
+from .run_context import context_parameter
 from .state_cache import PerState
 
 Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
@@ -80,10 +83,17 @@ def signature_schema(function: Any) -> dict[str, Any]:
     """The JSON Schema of a function's keyword arguments (`context` is the run's, not the
     model's), from its annotations, as the Agents SDK derives function tools."""
     fields: dict[str, Any] = {}
+    taken = context_parameter(function)
+    hints = _type_hints(function)
     for name, parameter in inspect.signature(function).parameters.items():
-        if name == "context" or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+        if (taken is not None and name == taken.name) or parameter.kind in (
+            parameter.VAR_POSITIONAL,
+            parameter.VAR_KEYWORD,
+        ):
             continue
-        annotation = Any if parameter.annotation is parameter.empty else parameter.annotation
+        annotation = hints.get(name, parameter.annotation)
+        if annotation is parameter.empty:
+            annotation = Any
         default = ... if parameter.default is parameter.empty else parameter.default
         fields[name] = (annotation, default)
     try:
@@ -95,6 +105,29 @@ def signature_schema(function: Any) -> dict[str, Any]:
         ) from exc
     schema.setdefault("properties", {})
     return schema
+
+
+def _type_hints(function: Any) -> dict[str, Any]:
+    """The evaluated annotations of `function` (those of a module with `from __future__ import
+    annotations` are text until evaluated). When they do not all evaluate (a name imported only
+    for type checking, as a context wrapper's often is), each is evaluated alone."""
+    try:
+        return typing.get_type_hints(function, include_extras=True)
+    except Exception:  # noqa: BLE001 - evaluating the annotations of user code
+        pass
+    hints: dict[str, Any] = {}
+    namespace = getattr(inspect.unwrap(function), "__globals__", {})
+    for name, parameter in inspect.signature(function).parameters.items():
+        shim = types.FunctionType(_EMPTY_CODE, namespace)
+        shim.__annotations__ = {name: parameter.annotation}
+        try:
+            hints.update(typing.get_type_hints(shim, include_extras=True))
+        except Exception:  # noqa: BLE001 - evaluating the annotations of user code
+            continue
+    return hints
+
+
+_EMPTY_CODE = (lambda: None).__code__
 
 
 def _model_schema(model: Any, path: str) -> dict[str, Any]:

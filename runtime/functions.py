@@ -2,8 +2,8 @@
 
 Functions are named by import path (`package.module:function`); a run resolves them lazily,
 so a 1,000-agent graph costs nothing for agents that never run. Sync and async functions both
-work; a function that declares a `context` parameter (not among its tool arguments) gets the
-run context.
+work; a function that takes the run context (`run_context.context_parameter`: by annotation, or
+the name `context`) gets it, the wrapper or the live object as its annotation asks.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import inspect
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from agentgraph.compiler.importpath import on_sys_path, resolve_import
 
 from .errors import UserError
+from .run_context import RunContextWrapper, ToolContext, context_parameter
 
 
 class Functions:
@@ -44,10 +44,21 @@ class Functions:
         return self._resolved[target]
 
 
-async def call(function: Callable[..., Any], kwargs: dict[str, Any], context: Any) -> Any:
-    """Call a sync or async function with keyword arguments (and `context` if it takes one)."""
-    if _wants_context(function) and "context" not in kwargs:
-        kwargs = {**kwargs, "context": context}
+async def call(
+    function: Callable[..., Any],
+    kwargs: dict[str, Any],
+    run: RunContextWrapper[Any],
+    tool_call: dict[str, Any] | None = None,
+) -> Any:
+    """Call a sync or async function with keyword arguments, and the run context if it takes
+    it: a `ToolContext` of `tool_call` (or the run's wrapper) for a parameter annotated as a
+    wrapper, the live context for a parameter named `context`."""
+    found = context_parameter(function)
+    if found is not None and found.wrapped:
+        wrapper = run if tool_call is None else ToolContext.of_call(run, tool_call)
+        kwargs = {**kwargs, found.name: wrapper}
+    elif found is not None and found.name not in kwargs:
+        kwargs = {**kwargs, found.name: run.context}
     result = function(**kwargs)
     if inspect.isawaitable(result):
         result = await result
@@ -60,14 +71,6 @@ async def call_positional(function: Callable[..., Any], *args: Any) -> Any:
     if inspect.isawaitable(result):
         result = await result
     return result
-
-
-@lru_cache(maxsize=4096)
-def _wants_context(function: Callable[..., Any]) -> bool:
-    try:
-        return "context" in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def to_output(value: Any) -> str:

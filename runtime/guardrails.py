@@ -1,4 +1,5 @@
-"""Run guardrails: `guard(context, agent, value)` returns
+"""Run guardrails: `guard(context, agent, value)` (context: the live context, or the run's
+`RunContextWrapper` when the first parameter is annotated as one) returns
 `{"tripwire_triggered": bool, "output_info": ...}` (or an object with those attributes).
 Several guardrails run concurrently."""
 
@@ -16,6 +17,7 @@ from .errors import (
     OutputGuardrailTripwireTriggered,
 )
 from .functions import Functions, call_positional
+from .run_context import RunContextWrapper, argument_for
 from .tracing import traced_guardrail
 
 
@@ -25,22 +27,23 @@ async def check_guardrails(
     kind: str,
     agent: str,
     value: Any,
-    context: Any,
+    context: RunContextWrapper[Any],
     functions: Functions,
 ) -> None:
     """Raise the tripwire error of the first guardrail (in declared order) that trips."""
     if not bindings:
         return
+    guards = [functions.resolve(b.function) for b in bindings]
     results = await asyncio.gather(
         *(
             traced_guardrail(
                 b.name,
                 kind,
                 agent,
-                call_positional(functions.resolve(b.function), context, agent, value),
+                call_positional(guard, argument_for(guard, context), agent, value),
                 lambda result: _read(result)[0],
             )
-            for b in bindings
+            for b, guard in zip(bindings, guards, strict=True)
         )
     )
     error: type[GuardrailTripwireTriggered] = (

@@ -46,7 +46,9 @@ from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
+from .observers import notify
 from .output import parse_final_output
+from .run_context import RunContextWrapper
 from .tool_calls import run_tool_calls
 from .tracing import RunTrace, TraceConfig
 from .turns import TurnOutput, request_body, sort_output
@@ -94,8 +96,9 @@ class Run:
         self.previous_id: str | None = None
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
-        self.template_context = template_view(graph, options.context)
         self.trace = RunTrace(options.tracing)
+        self.run_context = RunContextWrapper(options.context, self.result.usage)
+        """One wrapper per run: every callable of the run sees the same live context."""
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -106,6 +109,8 @@ class Run:
             except AgentGraphRunError as exc:
                 exc.partial = self.result
                 raise
+            finally:
+                notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         turn = 0
@@ -152,10 +157,12 @@ class Run:
         )
         chained = options.chain_responses and self.previous_id is not None
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        turn_input = self.pending if chained else self.history
+        self.run_context.turn_input = list(turn_input)
         body = request_body(
             state,
-            render(state, self.agent, self.template_context),
-            self.pending if chained else self.history,
+            render(state, self.agent, template_view(self.graph, self.run_context.context)),
+            turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained else None,
             tools=tools,
@@ -169,7 +176,7 @@ class Run:
                     kind="input",
                     agent=self.agent,
                     value=self.result.input,
-                    context=options.context,
+                    context=self.run_context,
                     functions=options.functions,
                 )
             )
@@ -233,8 +240,11 @@ class Run:
         )
         events: list[StreamEvent] = [*self._add([*outputs, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
+        turn_items = len(output.items) + len(outputs) + len(items)
         with self.trace.handoff(self.agent, binding.to, first):
-            self.history = await filter_history(binding, self.history, self.options.functions)
+            self.history = await filter_history(
+                binding, self.result, self.history, turn_items, self.options.functions
+            )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -248,7 +258,7 @@ class Run:
                 kind="output",
                 agent=self.agent,
                 value=final,
-                context=self.options.context,
+                context=self.run_context,
                 functions=self.options.functions,
             )
         except AgentGraphRunError:
@@ -262,7 +272,7 @@ class Run:
             state,
             self.agent,
             functions=self.options.functions,
-            context=self.options.context,
+            context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
         )

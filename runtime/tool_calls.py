@@ -13,6 +13,7 @@ from agentgraph.compiler.machine import State
 from .errors import ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, to_output
+from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .tracing import tool_failed, traced_tool
@@ -28,7 +29,7 @@ async def run_tool_calls(
     agent: str,
     *,
     functions: Functions,
-    context: Any,
+    context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
 ) -> list[RunItem]:
@@ -56,7 +57,7 @@ async def _one(
     state: State,
     agent: str,
     functions: Functions,
-    context: Any,
+    context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
 ) -> str:
@@ -79,7 +80,7 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        return to_output(await call(function, arguments, context))
+        return to_output(await call(function, arguments, context, call_item))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")

@@ -40,6 +40,7 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.replay_fixtures.faults.FaultError": RuntimeError,
     "agentgraph.replay_fixtures.session.ReplaySetupError": RuntimeError,
     "agentgraph.replay_fixtures.assertions.PathMismatch": AssertionError,
+    "agentgraph.replay_fixtures.coverage.CoverageDataError": ValueError,
     "agentgraph.compiler.errors.InvalidArgument": ValueError,
     "agentgraph.replay_fixtures.faults.InvalidFault": ValueError,
     "agentgraph.exits.UsageError": ValueError,
