@@ -315,3 +315,4 @@ async def test_the_pytest_fixture_hands_a_test_the_spans_of_its_runs(
         "invoke_workflow Agent workflow",
         "  invoke_agent triage",
     ]
+
