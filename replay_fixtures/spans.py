@@ -19,29 +19,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from agentgraph.compiler.errors import AgentGraphError
-
-
-class OpenTelemetryMissing(AgentGraphError, ImportError):
-    """The OpenTelemetry SDK is needed (for span capture or an exporter) and is not installed."""
-
-
-def sdk() -> Any:
-    """The OpenTelemetry SDK's trace module, or OpenTelemetryMissing saying what to install."""
-    try:
-        import opentelemetry.sdk.trace as sdk_trace
-    except ImportError:
-        raise OpenTelemetryMissing(
-            "the OpenTelemetry SDK is not installed: pip install 'agentgraph[otel]'"
-        ) from None
-    return sdk_trace
+from agentgraph.runtime.otel_sdk import sdk_trace
 
 
 class SpanLog:
     """The finished spans of the runs made while it is open, in the order they started."""
 
     def __init__(self) -> None:
-        sdk_trace = sdk()
+        sdk = sdk_trace()
         from opentelemetry.sdk.trace.export import SimpleSpanProcessor
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -49,11 +34,11 @@ class SpanLog:
         self._order: dict[int, int] = {}
         order = self._order
 
-        class _StartOrder(sdk_trace.SpanProcessor):  # type: ignore[name-defined]
+        class _StartOrder(sdk.SpanProcessor):  # type: ignore[name-defined]
             def on_start(self, span: Any, parent_context: Any = None) -> None:
                 order.setdefault(span.context.span_id, len(order))
 
-        self.provider = sdk_trace.TracerProvider()
+        self.provider = sdk.TracerProvider()
         self.provider.add_span_processor(_StartOrder())
         self.provider.add_span_processor(SimpleSpanProcessor(self.exporter))
 

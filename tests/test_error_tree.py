@@ -34,6 +34,7 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.errors.UserError": ValueError,
     "agentgraph.runtime.errors.ToolStoppedRun": RuntimeError,
     "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,
+    "agentgraph.runtime.otel_sdk.OpenTelemetryMissing": ImportError,
     "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
     "agentgraph.replay_fixtures.session.CassetteMismatch": LookupError,

@@ -15,8 +15,8 @@ from agentgraph.compiler import CompiledGraph, check_text, compile_checked
 from agentgraph.replay_fixtures.spans import SpanLog, capture_spans
 from agentgraph.runtime import (
     FakeClock,
-    InputGuardrailTripwireTriggered,
     ModelCallError,
+    OutputGuardrailTripwireTriggered,
     RunResult,
     UserError,
     run,
@@ -39,6 +39,7 @@ agents:
     tools: [lookup, explode]
     handoffs: [billing]
     input_guardrails: [no_cards]
+    output_guardrails: [no_cards]
   billing:
     instructions: Answer billing questions.
 tools:
@@ -277,12 +278,20 @@ async def test_each_failed_attempt_is_an_event_with_its_delay_or_why_not(
 async def test_a_tripped_guardrail_is_on_its_span_and_ends_the_run_span_in_error(
     server: ResponsesServer, spans: SpanLog
 ) -> None:
-    with pytest.raises(InputGuardrailTripwireTriggered):
-        await go(server, turn(text("Hello.")), text_input="my card is 4111")
-    (guard,) = spans.named("guardrail")
-    assert guard.attributes["agentgraph.guardrail.triggered"] is True
+    with pytest.raises(OutputGuardrailTripwireTriggered):
+        await go(server, turn(text("Send me your card number.")))
+    assert spans.outline("agentgraph.guardrail.kind", "agentgraph.guardrail.triggered") == [
+        "invoke_workflow Agent workflow",
+        "  invoke_agent triage",
+        "    turn",
+        "      chat gpt-4.1-mini",
+        "      guardrail no_cards agentgraph.guardrail.kind=input "
+        "agentgraph.guardrail.triggered=False",
+        "      guardrail no_cards agentgraph.guardrail.kind=output "
+        "agentgraph.guardrail.triggered=True",
+    ]
     root = spans.named("invoke_workflow")[0]
-    assert root.attributes["error.type"] == "InputGuardrailTripwireTriggered"
+    assert root.attributes["error.type"] == "OutputGuardrailTripwireTriggered"
     assert all(span.end_time is not None for span in spans.spans)
 
 
@@ -315,4 +324,3 @@ async def test_the_pytest_fixture_hands_a_test_the_spans_of_its_runs(
         "invoke_workflow Agent workflow",
         "  invoke_agent triage",
     ]
-
