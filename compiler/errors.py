@@ -24,6 +24,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
     │   └── UserError (ValueError)            bad run arguments
+    ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
+    ├── SessionStoreError (OSError)           a session database that cannot be used
     ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
     ├── OpenTelemetryMissing (ImportError)    tracing needs the OpenTelemetry SDK (otel_sdk.py)
     ├── CassetteError (ValueError)            a cassette that cannot be read

@@ -24,10 +24,15 @@ from .context import checked_context
 from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .preflight import check_imports
+from .run_state import RunState, restore
 from .runner import Run, RunOptions
+from .sessions import Session, run_in_session
 from .tracing import TraceConfig, TraceSettings
 
 GraphLike = CompiledGraph | str | Path
+RunInput = str | list[dict[str, Any]] | RunState
+"""The user's message, a list of input items, or the state of a stopped run to resume."""
 
 
 def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
@@ -45,7 +50,7 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
 
 def _prepare(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any,
     transport: str | Any,
@@ -58,19 +63,36 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
-    agent: str | None,
+    call_timeout: float | None = None,
+    agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resumed: RunState | None = None
+    if isinstance(input, RunState):
+        input.check_graph(compiled)
+        resumed = input
+        input = resumed.input
+        context = resumed.context if context is None else context
+        conversation_id = conversation_id or resumed.conversation_id
+        chain_responses = chain_responses or resumed.chained
     if agent is not None and agent not in compiled.states:
-        raise UserError(f"agent={agent!r} is not an agent of the graph")
+        raise UserError(
+            f"cannot start at `{agent}`: graph `{compiled.name}` has no such agent "
+            f"(agents: {', '.join(sorted(compiled.states))})"
+        )
     resolver = Functions([*search_path, *folders], functions)
+    check_imports(compiled, resolver, [*search_path, *folders])
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=resolver,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         tracing=TraceConfig(
             TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
         ),
@@ -83,13 +105,17 @@ def _prepare(
         clock=clock,
         jitter=jitter,
         stream=stream,
+        timeout=call_timeout,
     )
-    return Run(compiled, model, options, input, agent=agent, stream=stream), model
+    prepared = Run(compiled, model, options, input, agent=agent, stream=stream)
+    if resumed is not None:
+        restore(prepared, resumed)
+    return prepared, model
 
 
 async def run(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -102,7 +128,11 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
     agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> RunResult:
@@ -111,8 +141,15 @@ async def run(
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them; `agent` starts the run with another agent
-    than the entry (the SDK's starting agent: a chat loop goes on with the last agent).
+    maps import paths to callables that replace them. `agent` starts the run at another
+    agent than the entry (continue a conversation with `result.last_agent`);
+    `previous_response_id` / `conversation_id` continue one the server keeps (each request then
+    sends only the new items); `session` keeps the conversation's items between runs. A run
+    that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
+    (decided) as `input` to resume it.
+    `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
+    each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
+    that times out is retried as the retry settings say.
     `tracing` overrides the graph's trace settings (the Agents SDK's RunConfig names:
     workflow_name, trace_id, group_id, trace_metadata, tracing_disabled,
     trace_include_sensitive_data); spans go to `tracer_provider` (an OpenTelemetry
@@ -132,19 +169,28 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        call_timeout=call_timeout,
         agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )
     try:
-        async for _ in prepared.events():
+        async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
             pass
     finally:
         await model.aclose()
     return prepared.result
 
 
-def run_sync(graph: GraphLike, input: str | list[dict[str, Any]], **options: Any) -> RunResult:
+def _events(prepared: Run, session: Session | None, resumed: bool) -> AsyncIterator[StreamEvent]:
+    if session is None:
+        return prepared.events()
+    return run_in_session(prepared, session, resumed=resumed)
+
+
+def run_sync(graph: GraphLike, input: RunInput, **options: Any) -> RunResult:
     """`run` for code that is not async."""
     return asyncio.run(run(graph, input, **options))
 
@@ -153,15 +199,18 @@ class StreamedRun:
     """The events of a run as they happen; `result` once they are exhausted. Use with
     `async with` so that connections are closed even when the loop stops early."""
 
-    def __init__(self, prepared: Run, model: ModelClient) -> None:
+    def __init__(
+        self, prepared: Run, model: ModelClient, session: Session | None, *, resumed: bool
+    ) -> None:
         self._run, self._model = prepared, model
+        self._session, self._resumed = session, resumed
 
     @property
     def result(self) -> RunResult:
         return self._run.result
 
     async def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        async for event in self._run.events():
+        async for event in _events(self._run, self._session, self._resumed):
             yield event
 
     async def __aenter__(self) -> StreamedRun:
@@ -178,7 +227,7 @@ class StreamedRun:
 
 def run_streamed(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -190,12 +239,19 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
     agent: str | None = None,
+    stream: bool = True,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
-    events, completed items and agent switches, ending with the same result as `run`."""
+    events, completed items and agent switches, ending with the same result as `run`.
+    `stream=False` sends plain requests (over HTTP; the websocket always streams) and yields
+    the items and agent switches as they happen, without raw response events."""
     prepared, model = _prepare(
         graph,
         input,
@@ -209,9 +265,12 @@ def run_streamed(
         jitter=jitter,
         functions=functions,
         search_path=search_path,
-        stream=True,
+        stream=stream,
+        call_timeout=call_timeout,
         agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )
-    return StreamedRun(prepared, model)
+    return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))
