@@ -14,7 +14,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler import CompiledGraph
 
@@ -29,6 +29,9 @@ from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
 from .tracing import TraceConfig, TraceSettings
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers
 
 GraphLike = CompiledGraph | str | Path
 RunInput = str | list[dict[str, Any]] | RunState
@@ -67,6 +70,7 @@ def _prepare(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> tuple[Run, ModelClient]:
@@ -93,6 +97,7 @@ def _prepare(
         functions=resolver,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
         tracing=TraceConfig(
             TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
         ),
@@ -111,6 +116,26 @@ def _prepare(
     if resumed is not None:
         restore(prepared, resumed)
     return prepared, model
+
+
+def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
+    """The run's own MCP servers, when an agent of the graph has some (connected on first use
+    and closed when the run ends)."""
+    if all(state.mcp is None for state in graph.states.values()):
+        return None
+    from .mcp_tools import McpServers
+
+    return McpServers(folders[0] if folders else None, functions, owned=True)
+
+
+async def _close(prepared: Run, model: ModelClient) -> None:
+    """Close what the run opened: its model connections and its own MCP servers."""
+    try:
+        await model.aclose()
+    finally:
+        servers = prepared.options.mcp
+        if servers is not None and servers.owned:
+            await servers.aclose()
 
 
 async def run(
@@ -133,6 +158,7 @@ async def run(
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     session: Session | None = None,
+    mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> RunResult:
@@ -150,6 +176,8 @@ async def run(
     `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
     each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
     that times out is retried as the retry settings say.
+    `mcp` is an `McpServers` the caller keeps open across runs (default: the run connects its
+    agents' MCP servers itself and disconnects them when it ends).
     `tracing` overrides the graph's trace settings (the Agents SDK's RunConfig names:
     workflow_name, trace_id, group_id, trace_metadata, tracing_disabled,
     trace_include_sensitive_data); spans go to `tracer_provider` (an OpenTelemetry
@@ -173,6 +201,7 @@ async def run(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )
@@ -180,7 +209,7 @@ async def run(
         async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
             pass
     finally:
-        await model.aclose()
+        await _close(prepared, model)
     return prepared.result
 
 
@@ -222,7 +251,7 @@ class StreamedRun:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self._model.aclose()
+        await _close(self._run, self._model)
 
 
 def run_streamed(
@@ -245,6 +274,7 @@ def run_streamed(
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     session: Session | None = None,
+    mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
 ) -> StreamedRun:
@@ -270,6 +300,7 @@ def run_streamed(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,
     )

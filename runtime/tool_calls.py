@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
 
@@ -18,6 +18,9 @@ from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .tracing import tool_failed, traced_tool
 from .turns import arguments_of, tool_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpTurn
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
 """Runs an agent as a tool: (agent, input text) -> its final output."""
@@ -32,18 +35,22 @@ async def run_tool_calls(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    mcp: McpTurn | None = None,
 ) -> list[RunItem]:
-    """The output items of `calls`, in call order, the calls running concurrently."""
+    """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
+    turn's MCP tools)."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
         first = calls[0]
-        work = _one(first, state, agent, functions, context, tool_error, nested_run)
+        work = _one(first, state, agent, functions, context, tool_error, nested_run, mcp)
         outputs = [await traced_tool(first, agent, work)]
     else:
         outputs = list(
             await asyncio.gather(
                 *(
                     traced_tool(
-                        c, agent, _one(c, state, agent, functions, context, tool_error, nested_run)
+                        c,
+                        agent,
+                        _one(c, state, agent, functions, context, tool_error, nested_run, mcp),
                     )
                     for c in calls
                 )
@@ -60,12 +67,15 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
-) -> str:
+    mcp: McpTurn | None = None,
+) -> Any:
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
     except ValueError as exc:
         return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+    if mcp is not None and name in mcp.by_name:
+        return await mcp.call(name, arguments, tool_error)
     if name in state.agent_tools:
         text = arguments.get("input")
         if not isinstance(text, str):
