@@ -29,6 +29,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
     ├── SessionStoreError (OSError)           a session database that cannot be used
     ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
+    ├── OpenTelemetryMissing (ImportError)    tracing needs the OpenTelemetry SDK (otel_sdk.py)
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying

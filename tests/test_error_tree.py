@@ -38,6 +38,7 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.run_state.RunStateError": ValueError,
     "agentgraph.runtime.sessions.SessionStoreError": OSError,
     "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,
+    "agentgraph.runtime.otel_sdk.OpenTelemetryMissing": ImportError,
     "agentgraph.replay_fixtures.cassette.CassetteError": ValueError,
     "agentgraph.replay_fixtures.staleness.StaleCassette": ValueError,
     "agentgraph.replay_fixtures.session.CassetteMismatch": LookupError,
