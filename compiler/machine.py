@@ -245,6 +245,9 @@ class Machine(Record, frozen=True, omit_defaults=True):
     format: Literal["agentgraph.compiled/1"]
     hooks: str | None = None
     """The run hooks (a RunHooks-like object or class), by import path."""
+    tracing: dict[str, Any] | None = None
+    """The trace settings the spec's defaults set (RunConfig names); left out of the file,
+    and so of the digest, when there are none."""
 
 
 @dataclass(frozen=True, eq=False)

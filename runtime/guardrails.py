@@ -27,6 +27,7 @@ from .errors import (
 )
 from .functions import Functions
 from .run_context import RunContextWrapper, argument_for
+from .tracing import traced_guardrail
 
 NestedRun = Callable[[str, Any], Awaitable[Any]]
 """Runs an agent of the graph on an input (text or items) -> its final output."""
@@ -47,7 +48,16 @@ async def check_guardrails(
     if not bindings:
         return
     results = await asyncio.gather(
-        *(_one(b, value, context, agent_view, functions, nested_run) for b in bindings)
+        *(
+            traced_guardrail(
+                b.name,
+                kind,
+                agent,
+                _one(b, value, context, agent_view, functions, nested_run),
+                lambda result: bool(result[0]),
+            )
+            for b in bindings
+        )
     )
     error: type[GuardrailTripwireTriggered] = (
         InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered

@@ -16,6 +16,7 @@ from .functions import Functions, call, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
+from .tracing import tool_failed, traced_tool
 from .turns import arguments_of, tool_output
 
 if TYPE_CHECKING:
@@ -55,9 +56,14 @@ async def run_tool_calls(
     turn's MCP tools)."""
     args = (functions, context, tool_error, nested_run, invoke, mcp)
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [await _one(calls[0], state, agent, *args)]
+        first = calls[0]
+        outputs = [await traced_tool(first, agent, _one(first, state, agent, *args))]
     else:
-        outputs = list(await asyncio.gather(*(_one(c, state, agent, *args) for c in calls)))
+        outputs = list(
+            await asyncio.gather(
+                *(traced_tool(c, agent, _one(c, state, agent, *args)) for c in calls)
+            )
+        )
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
 
 
@@ -104,6 +110,7 @@ async def _one(
     except GuardrailTripwireTriggered:  # a tool guardrail said raise_exception: the run stops
         raise
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
+        tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
         raise ToolStoppedRun(name, exc) from exc
