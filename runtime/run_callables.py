@@ -21,7 +21,6 @@ from .callables import (
     instructions_of,
     on_handoff,
 )
-from .errors import UserError
 from .events import RunItem, RunResult
 from .functions import Functions
 from .hooks import Hooks, hooks_object
@@ -115,12 +114,6 @@ class RunCallables:
 
     async def handoff(self, state: State, agent: str, call: dict[str, Any], target: str) -> None:
         """The handoff's on_handoff, then the run's and the agent's on_handoff hooks."""
-        if state.callables and state.callables.nest_handoff_history.get(str(call["name"])):
-            raise UserError(
-                f"handoff `{call['name']}` of agent `{agent}`: nest_handoff_history is not "
-                "supported yet; give the target the history as it is, or filter it with an "
-                "input_filter"
-            )
         path = state.callables.on_handoff.get(str(call["name"])) if state.callables else None
         if path is not None:
             binding = state.handoffs[str(call["name"])]
@@ -141,6 +134,10 @@ class RunCallables:
                 has_input=binding.input_type is not None,
             )
         await self.hooks.handoff(self.run_context, agent, target)
+
+    def nests(self, state: State, tool: str) -> bool:
+        """Whether the handoff `tool` gives its target the history nested in one message."""
+        return bool(state.callables and state.callables.nest_handoff_history.get(tool))
 
     async def tool_output(self, state: State, tool: str, nested: RunResult) -> Any:
         """An agent tool's output: its custom output extractor's answer on the nested run's

@@ -51,6 +51,7 @@ from .guardrails import check_guardrails, split_by_parallel
 from .handoff_data import filter_with_data
 from .handoffs import filter_history, filter_result, handoff_items
 from .instructions import render
+from .nested_history import nest
 from .observers import notify
 from .output import parse_final_output
 from .run_callables import RunCallables
@@ -335,6 +336,11 @@ class Run:
                     agents=self.callables.hooks.agent,
                     functions=self.options.functions,
                 )
+                filter_result(self.result, self.history, kept, turn_items)
+                self.history = kept
+            elif binding.input_filter is None and self.callables.nests(state, first["name"]):
+                produced = {id(item.raw) for item in self.result.items}
+                kept = nest(self.history, produced, turn_start)
                 filter_result(self.result, self.history, kept, turn_items)
                 self.history = kept
             else:

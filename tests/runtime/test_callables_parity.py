@@ -476,3 +476,53 @@ async def test_the_agent_lifecycle_examples_hooks_see_the_same_events() -> None:
     assert seen_by_sdk[0] == "(Start Agent) Start Agent started"
     assert seen_by_sdk[-1] == "(Multiply Agent) Multiply Agent ended with number=74"
     assert ours.runs == sdk.runs
+
+
+async def test_nest_handoff_history_gives_the_target_the_sdks_summary() -> None:
+    script = [
+        turn(function_call("random_number", {"maximum": 9}, call_id="c1")),
+        turn(function_call("transfer_to_doubler", {}, call_id="h1")),
+        turn(function_call("transfer_to_starter", {}, call_id="h2")),
+        turn(text("Back.")),
+    ]
+
+    def build(model: Any) -> Any:
+        doubler = agents.Agent(
+            name="doubler", handoff_description="Doubles.", instructions="Double.", model=model
+        )
+        starter = agents.Agent(
+            name="starter",
+            instructions="Pick.",
+            tools=[sdk_apps.random_number],
+            handoffs=[agents.handoff(doubler, nest_handoff_history=True)],
+            model=model,
+        )
+        doubler.handoffs = [agents.handoff(starter, nest_handoff_history=True)]
+        return starter
+
+    theirs = await sdk_run(build, "Pick and double", script)
+    spec = {
+        "entry": "starter",
+        "agents": {
+            "starter": {
+                "description": "Picks.",
+                "instructions": "Pick.",
+                "tools": ["random_number"],
+                "handoffs": [{"to": "doubler", "nest_handoff_history": True}],
+            },
+            "doubler": {
+                "description": "Doubles.",
+                "instructions": "Double.",
+                "handoffs": [{"to": "starter", "nest_handoff_history": True}],
+            },
+        },
+        "tools": {"random_number": {"function": f"{APPS}:random_number"}},
+    }
+    ours = await our_run(spec, "Pick and double", script)
+    for body in (*ours.bodies, *theirs.bodies):  # the handoff descriptions are not the point
+        body["tools"] = [t["name"] for t in body["tools"]]
+    same_bodies(ours, theirs)
+    assert len(ours.bodies) == 4
+    summary = ours.bodies[2]["input"][0]["content"]
+    assert summary.startswith("For context, here is the conversation so far")
+    assert "1. user: Pick and double" in summary

@@ -73,16 +73,3 @@ async def test_an_instructions_function_returning_no_text_is_a_clear_error() -> 
         str(ours.error)
     )
     assert ours.bodies == []
-
-
-async def test_nest_handoff_history_is_refused_not_ignored() -> None:
-    spec: dict[str, Any] = {
-        "entry": "a",
-        "agents": {
-            "a": {"instructions": "A.", "handoffs": [{"to": "b", "nest_handoff_history": True}]},
-            "b": {"description": "B.", "instructions": "B."},
-        },
-    }
-    ours = await our_run(spec, "Hi", [turn(function_call("transfer_to_b", {}, call_id="h"))])
-    assert isinstance(ours.error, UserError)
-    assert "nest_handoff_history is not supported yet" in str(ours.error)
