@@ -20,7 +20,6 @@ from tests.parity.topology import Topology
 NOT_CARRIED = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
     "dynamic_system_prompt": ["instructions"],
-    "instructions_function": ["instructions"],
     "handoff_input_type": ["handoffs.transfer_to_escalations"],
     "mcp_filesystem": ["mcp_servers"],
 }

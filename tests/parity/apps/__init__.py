@@ -12,7 +12,6 @@ from tests.parity.apps import (
     handoff_input_type,
     hello_world,
     input_guardrails,
-    instructions_function,
     max_turns,
     mcp_filesystem,
     message_filter,
@@ -22,7 +21,6 @@ from tests.parity.apps import (
     previous_response_id,
     routing,
     stop_at_tools,
-    tool_guardrails,
 )
 from tests.parity.topology import Topology
 
@@ -36,8 +34,6 @@ TOPOLOGIES: tuple[Topology, ...] = (
     parallelization.TOPOLOGY,
     message_filter.TOPOLOGY,
     previous_response_id.TOPOLOGY,
-    tool_guardrails.TOPOLOGY,
-    instructions_function.TOPOLOGY,
     mcp_filesystem.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
