@@ -115,6 +115,8 @@ class State(Record, frozen=True):
     output_guardrails: tuple[GuardrailBinding, ...]
     tool_use_behavior: str | StopAtToolNames
     reset_tool_choice: bool
+    prompt: dict[str, Any] | None = None
+    """A stored prompt sent as the request's `prompt`: {id, version, variables}."""
 
 
 class Transition(Record, frozen=True):

@@ -12,10 +12,11 @@ from agentgraph.compiler.machine import State
 
 from .errors import ToolStoppedRun
 from .events import RunItem
-from .functions import Functions, call, to_output
+from .functions import Functions, call, call_positional, context_argument, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
+from .tool_schema import derive_tool
 from .turns import arguments_of, tool_output
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
@@ -41,7 +42,10 @@ async def run_tool_calls(
                 *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
             )
         )
-    return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
+    return [
+        tool_output(c, agent, to_output(value), value=value)
+        for c, value in zip(calls, outputs, strict=True)
+    ]
 
 
 async def _one(
@@ -52,7 +56,8 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
-) -> str:
+) -> Any:
+    """What the tool returned, or the error text the model sees instead."""
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
@@ -62,7 +67,7 @@ async def _one(
         text = arguments.get("input")
         if not isinstance(text, str):
             return tool_error.format(error=f"`{name}` takes an `input` string")
-        return to_output(await nested_run(state.agent_tools[name], text))
+        return await nested_run(state.agent_tools[name], text)
     binding = state.functions.get(name)
     if binding is None:
         available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
@@ -72,7 +77,16 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        return to_output(await call(function, arguments, context, call_item))
+        if _derived(state, name):
+            derived = derive_tool(function, name)
+            try:
+                args, kwargs = derived.call_arguments(
+                    arguments, context_argument(function, context, call_item)
+                )
+            except ValueError as exc:
+                return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+            return await call_positional(function, *args, **kwargs)
+        return await call(function, arguments, context, call_item)
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
@@ -106,3 +120,22 @@ def _build_validators(state: State) -> dict[str, Any]:
         for tool in state.tools
         if tool.get("type") == "function" and tool.get("parameters")
     }
+
+
+def _derived(state: State, name: str) -> bool:
+    """Whether tool `name`'s parameters come from its function's signature."""
+    return name in _derived_names(state)
+
+
+_DERIVED_NAMES: PerState[frozenset[str]] = PerState()
+
+
+def _derived_names(state: State) -> frozenset[str]:
+    return _DERIVED_NAMES.get(
+        state,
+        lambda s: frozenset(
+            t["name"]
+            for t in s.tools
+            if t.get("type") == "function" and t.get("parameters") is None
+        ),
+    )

@@ -11,17 +11,7 @@ from openai.types.responses import Response
 from agentgraph.compiler.machine import State
 
 from .events import ItemKind, RunItem
-
-_SETTINGS_SENT = (
-    "temperature",
-    "top_p",
-    "max_output_tokens",
-    "parallel_tool_calls",
-    "truncation",
-    "reasoning",
-    "store",
-    "metadata",
-)
+from .wire_settings import settings_fields, with_extra_args
 
 
 def request_body(
@@ -40,11 +30,9 @@ def request_body(
     body: dict[str, Any] = {"model": state.model, "input": input_items, "tools": tools}
     if instructions is not None:
         body["instructions"] = instructions
-    for key in _SETTINGS_SENT:
-        if key in settings:
-            body[key] = settings[key]
-    if not state.tools:
-        body.pop("parallel_tool_calls", None)
+    body.update(settings_fields(settings, offers_tools=bool(tools) or state.prompt is not None))
+    if state.prompt is not None:
+        body["prompt"] = state.prompt
     if tool_choice is not None:
         body["tool_choice"] = tool_choice
     text: dict[str, Any] = {}
@@ -56,7 +44,7 @@ def request_body(
         body["text"] = text
     if previous_response_id is not None:
         body["previous_response_id"] = previous_response_id
-    return body
+    return with_extra_args(body, settings)
 
 
 @dataclass
@@ -107,9 +95,12 @@ def input_item(output: Any) -> dict[str, Any]:
     return raw
 
 
-def tool_output(call: dict[str, Any], agent: str, output: str, *, handoff: bool = False) -> RunItem:
+def tool_output(
+    call: dict[str, Any], agent: str, output: str, *, handoff: bool = False, value: Any = None
+) -> RunItem:
+    """The output item of a call; `value` is what the tool returned, `output` its text."""
     raw = {"call_id": call["call_id"], "output": output, "type": "function_call_output"}
-    return RunItem("handoff_output" if handoff else "tool_output", agent, raw)
+    return RunItem("handoff_output" if handoff else "tool_output", agent, raw, output=value)
 
 
 def handoff_message(target: str) -> str:
