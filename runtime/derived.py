@@ -2,10 +2,10 @@
 the Agents SDK derives them.
 
 A function tool declared without `parameters` gets its parameters and (unless the spec writes
-one) its description from the Python function (`tool_schema.derive_tool`); a handoff whose
+one) its description from the Python function (`compiler.tool_schema.derive_tool`); a handoff whose
 input_type is a `python:` type gets that type's JSON Schema; a `python:` output type gets the
-SDK's `text.format` (`output_types`). Each is made strict by the SDK's rules
-(`strict_schema`), and sent non-strict only when it cannot be (`validate --resolve` warns
+SDK's `text.format` (`compiler.output_types`). Each is made strict by the SDK's rules
+(`compiler.strict_schema`), and sent non-strict only when it cannot be (`validate --resolve` warns
 about those). Each state's derived request parts are built once.
 """
 
@@ -17,13 +17,13 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from agentgraph.compiler.machine import DeclaredType, State
+from agentgraph.compiler.output_types import PythonOutput, python_output
+from agentgraph.compiler.strict_schema import strict_schema
+from agentgraph.compiler.tool_schema import derive_tool
 
 from .errors import UserError
 from .functions import Functions
-from .output_types import PythonOutput, python_output
 from .state_cache import PerState
-from .strict_schema import strict_schema
-from .tool_schema import derive_tool
 
 Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
 Types = Mapping[str, DeclaredType]
@@ -56,7 +56,10 @@ def _derived_tool(
     name = tool["name"]
     if name in state.functions:
         binding = state.functions[name]
-        derived = derive_tool(functions.resolve(binding.function), name)
+        try:
+            derived = derive_tool(functions.resolve(binding.function), name)
+        except ValueError as exc:
+            raise UserError(f"tool `{name}` (`{binding.function}`): {exc}") from exc
         strict = binding.strict and derived.schema.strict
         schema = derived.schema.schema if strict else derived.arguments.model_json_schema()
         # the SDK's description of a function without a docstring is ""

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agentgraph.compiler.machine import State
+from agentgraph.compiler.tool_schema import derive_tool
 
 from .errors import ToolStoppedRun
 from .events import RunItem
@@ -16,7 +17,6 @@ from .functions import Functions, call, call_positional, context_argument, to_ou
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
-from .tool_schema import derive_tool
 from .turns import arguments_of, tool_output
 
 NestedRun = Callable[[str, str], Awaitable[Any]]

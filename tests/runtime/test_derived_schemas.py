@@ -125,9 +125,7 @@ async def test_a_schema_that_cannot_be_strict_is_sent_as_derived(server: Respons
     await caller.aclose()
     (tool,) = server.bodies[0]["tools"]
     assert tool["strict"] is False and tool["description"] == "Add the counts up."
-    assert tool["parameters"]["properties"]["counts"]["additionalProperties"] == {
-        "type": "integer"
-    }
+    assert tool["parameters"]["properties"]["counts"]["additionalProperties"] == {"type": "integer"}
     assert "additionalProperties" not in tool["parameters"]
     sent = [i for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"]
     assert sent[0]["output"] == "5"

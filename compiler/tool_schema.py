@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +26,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
-from .errors import UserError
-from .run_context import context_parameter
+from .signatures import context_parameter, type_hints
 from .strict_schema import Strictness, strict_schema
 
 
@@ -73,7 +71,8 @@ class DerivedTool:
 
 @lru_cache(maxsize=1024)
 def derive_tool(function: Callable[..., Any], name: str) -> DerivedTool:
-    """The tool the Agents SDK would make of `function` under the name `name`."""
+    """The tool the Agents SDK would make of `function` under the name `name`; ValueError
+    when pydantic cannot make its parameters' schema."""
     description, documented = _documentation(function)
     hints = type_hints(function)
     signature = inspect.signature(function)
@@ -103,9 +102,7 @@ def derive_tool(function: Callable[..., Any], name: str) -> DerivedTool:
         model = create_model(f"{name}_args", __base__=BaseModel, __config__=config, **fields)
         schema = model.model_json_schema()
     except Exception as exc:  # noqa: BLE001 - annotations of user code
-        raise UserError(
-            f"cannot derive the parameters of tool `{name}` from its signature: {exc}"
-        ) from exc
+        raise ValueError(f"cannot derive its parameters from its signature: {exc}") from exc
     return DerivedTool(
         description=description,
         schema=strict_schema(schema),
@@ -167,26 +164,3 @@ def _documentation(function: Callable[..., Any]) -> tuple[str | None, dict[str, 
         for p in s.value
     }
     return description, documented
-
-
-def type_hints(function: Any) -> dict[str, Any]:
-    """The evaluated annotations of `function` (those of a module with `from __future__ import
-    annotations` are text until evaluated). When they do not all evaluate (a name imported only
-    for type checking, as a context wrapper's often is), each is evaluated alone."""
-    try:
-        return typing.get_type_hints(function, include_extras=True)
-    except Exception:  # noqa: BLE001 - evaluating the annotations of user code
-        pass
-    hints: dict[str, Any] = {}
-    namespace = getattr(inspect.unwrap(function), "__globals__", {})
-    for name, parameter in inspect.signature(function).parameters.items():
-        shim = types.FunctionType(_EMPTY_CODE, namespace)
-        shim.__annotations__ = {name: parameter.annotation}
-        try:
-            hints.update(typing.get_type_hints(shim, include_extras=True))
-        except Exception:  # noqa: BLE001 - evaluating the annotations of user code
-            continue
-    return hints
-
-
-_EMPTY_CODE = (lambda: None).__code__
