@@ -24,6 +24,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
     │   └── UserError (ValueError)            bad run arguments
+    ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
+    ├── SessionStoreError (OSError)           a session database that cannot be used
     ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
@@ -31,6 +33,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteSaveError (OSError)           a cassette that cannot be written (persist.py)
     ├── ReplaySetupError (RuntimeError)       interception already on, or no replay server
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
+    ├── CoverageDataError (ValueError)        graph coverage data that cannot be read
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)

@@ -178,7 +178,11 @@ def _declared(
         return {**declared.options, "type": declared.hosted}, None
     return (
         _function(ref, declared.description, declared.parameters, declared.strict),
-        FunctionBinding(function=declared.function, strict=declared.strict),
+        FunctionBinding(
+            function=declared.function,
+            strict=declared.strict,
+            needs_approval=declared.needs_approval,
+        ),
     )
 
 

@@ -60,11 +60,14 @@ class Instructions(Record, frozen=True):
     """The file it came from, relative to the spec."""
 
 
-class FunctionBinding(Record, frozen=True):
-    """How the runtime calls a function tool."""
+class FunctionBinding(Record, frozen=True, omit_defaults=True):
+    """How the runtime calls a function tool. Members at their default are left out of the
+    compiled JSON, so a graph that does not use them keeps its digest."""
 
     function: str
     strict: bool
+    needs_approval: bool | str = False
+    """True, or the import path of a function deciding per call (the Agents SDK's policy)."""
 
 
 class HandoffBinding(Record, frozen=True):

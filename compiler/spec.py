@@ -222,6 +222,12 @@ class FunctionToolSpec(_Model):
         None, description="JSON Schema of the arguments; derived from the signature if absent."
     )
     strict: bool = True
+    needs_approval: bool | str = Field(
+        False,
+        description="Whether a call waits for a person's approval before it runs: true, or a "
+        "function by import path, called as the Agents SDK calls it with (run context, "
+        "arguments, call_id), returning whether this call needs approval.",
+    )
 
 
 class HostedToolSpec(_Model):

@@ -36,6 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="record mode of agentgraph cassettes: none (replay only, the default), "
         "once, new_episodes or all",
     )
+    _add_coverage_options(parser)
     parser.addini(
         "agentgraph_cassette_dir",
         "folder of agentgraph cassettes, relative to each test module's folder",
@@ -53,7 +54,79 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _add_coverage_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("agentgraph-coverage", "agentgraph graph coverage")
+    group.addoption(
+        "--agentgraph-coverage",
+        action="store_true",
+        dest="agentgraph_coverage",
+        help="report which agents, transitions and tools of each graph the session's runs "
+        "exercised, and which never (any --agentgraph-cov-* option turns it on too)",
+    )
+    group.addoption(
+        "--agentgraph-cov-json",
+        metavar="PATH",
+        dest="agentgraph_cov_json",
+        help="write the graph coverage as JSON to PATH",
+    )
+    group.addoption(
+        "--agentgraph-cov-fail-under",
+        metavar="PCT",
+        type=float,
+        dest="agentgraph_cov_fail_under",
+        help="fail the session when the graph coverage is under PCT percent",
+    )
+    group.addoption(
+        "--agentgraph-cov-draw",
+        metavar="DIR",
+        dest="agentgraph_cov_draw",
+        help="draw each graph into DIR with what the runs covered highlighted",
+    )
+    group.addoption(
+        "--agentgraph-cov-format",
+        choices=("mermaid", "dot", "svg", "png", "html"),
+        default="mermaid",
+        dest="agentgraph_cov_format",
+        help="the format of --agentgraph-cov-draw (default mermaid; svg, png and html need "
+        "graphviz's dot)",
+    )
+    group.addoption(
+        "--agentgraph-cov-graph",
+        metavar="SPEC",
+        action="append",
+        dest="agentgraph_cov_graph",
+        help="report this graph (a spec or compiled file; repeatable), also when no test ran "
+        "it; by default every graph a run used is reported",
+    )
+    group.addoption(
+        "--agentgraph-cov-explored",
+        action="store_true",
+        dest="agentgraph_cov_explored",
+        help="count the runs played by agentgraph.testing's exploration too",
+    )
+    parser.addini(
+        "agentgraph_cov_graphs",
+        "the graphs graph coverage reports (specs or compiled files, relative to the ini file)",
+        type="paths",
+        default=[],
+    )
+
+
+def _coverage_wanted(config: pytest.Config) -> bool:
+    return bool(
+        config.getoption("agentgraph_coverage")
+        or config.getoption("agentgraph_cov_json")
+        or config.getoption("agentgraph_cov_fail_under") is not None
+        or config.getoption("agentgraph_cov_draw")
+        or config.getoption("agentgraph_cov_graph")
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _coverage_wanted(config):
+        from agentgraph.replay_fixtures.coverage_plugin import CoveragePlugin
+
+        config.pluginmanager.register(CoveragePlugin(config), _COVERAGE)
     config.addinivalue_line(
         "markers",
         "agentgraph_cassette(path=None, *, graph=None, record=None): replay (or record) "
@@ -133,6 +206,15 @@ def agentgraph_cassette(
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
 
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    plugin = config.pluginmanager.get_plugin(_COVERAGE)
+    if plugin is not None:
+        plugin.unconfigure()
+
+
+_COVERAGE = "agentgraph-coverage"
+"""The name the graph coverage plugin is registered under."""
 
 _CALL_ERROR = pytest.StashKey[BaseException | None]()
 """What the test itself raised, if anything."""

@@ -15,6 +15,7 @@ from agentgraph.compiler.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from .api import StreamedRun, load_graph, run, run_streamed, run_sync
+    from .approvals import ToolApproval
     from .clock import Clock, FakeClock, SystemClock
     from .errors import (
         AgentGraphRunError,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from .run_context import RunContextWrapper, ToolContext
+    from .run_state import RunState, RunStateError
 
 _HOMES: dict[str, str] = {
     # running
@@ -47,6 +49,10 @@ _HOMES: dict[str, str] = {
     "run": "api",
     "run_streamed": "api",
     "run_sync": "api",
+    # stopping for approvals, resuming
+    "RunState": "run_state",
+    "RunStateError": "run_state",
+    "ToolApproval": "approvals",
     # results and events
     "AgentSwitchEvent": "events",
     "RawResponseEvent": "events",
@@ -84,6 +90,10 @@ __all__ = [
     "run",
     "run_streamed",
     "run_sync",
+    # stopping for approvals, resuming
+    "RunState",
+    "RunStateError",
+    "ToolApproval",
     # results and events
     "AgentSwitchEvent",
     "RawResponseEvent",

@@ -21,11 +21,16 @@ from agentgraph.compiler import CompiledGraph
 from .caller import ModelClient, open_model_client
 from .clock import Clock
 from .context import checked_context
+from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .run_state import RunState, restore
 from .runner import Run, RunOptions
+from .sessions import Session, run_in_session
 
 GraphLike = CompiledGraph | str | Path
+RunInput = str | list[dict[str, Any]] | RunState
+"""The user's message, a list of input items, or the state of a stopped run to resume."""
 
 
 def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
@@ -43,7 +48,7 @@ def load_graph(graph: GraphLike) -> tuple[CompiledGraph, list[str]]:
 
 def _prepare(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any,
     transport: str | Any,
@@ -56,14 +61,32 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
+    resumed: RunState | None = None
+    if isinstance(input, RunState):
+        input.check_graph(compiled)
+        resumed = input
+        input = resumed.input
+        context = resumed.context if context is None else context
+        conversation_id = conversation_id or resumed.conversation_id
+        chain_responses = chain_responses or resumed.chained
+    if agent is not None and agent not in compiled.states:
+        raise UserError(
+            f"cannot start at `{agent}`: graph `{compiled.name}` has no such agent "
+            f"(agents: {', '.join(sorted(compiled.states))})"
+        )
     resolver = Functions([*search_path, *folders], functions)
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=resolver,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
     )
     model = open_model_client(
         compiled,
@@ -74,12 +97,15 @@ def _prepare(
         jitter=jitter,
         stream=stream,
     )
-    return Run(compiled, model, options, input, stream=stream), model
+    prepared = Run(compiled, model, options, input, agent=agent, stream=stream)
+    if resumed is not None:
+        restore(prepared, resumed)
+    return prepared, model
 
 
 async def run(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -92,13 +118,22 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
     `transport` is "http" or "websocket" (or a Transport); `stream=True` makes each model call
     stream (SSE over HTTP); `retry` overrides keys of the graph's retry settings; `client` is
     an `openai.AsyncOpenAI` (default: one from OPENAI_BASE_URL / OPENAI_API_KEY); `functions`
-    maps import paths to callables that replace them.
+    maps import paths to callables that replace them. `agent` starts the run at another
+    agent than the entry (continue a conversation with `result.last_agent`);
+    `previous_response_id` / `conversation_id` continue one the server keeps (each request then
+    sends only the new items); `session` keeps the conversation's items between runs. A run
+    that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
+    (decided) as `input` to resume it.
     """
     prepared, model = _prepare(
         graph,
@@ -114,16 +149,25 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
     )
     try:
-        async for _ in prepared.events():
+        async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
             pass
     finally:
         await model.aclose()
     return prepared.result
 
 
-def run_sync(graph: GraphLike, input: str | list[dict[str, Any]], **options: Any) -> RunResult:
+def _events(prepared: Run, session: Session | None, resumed: bool) -> AsyncIterator[StreamEvent]:
+    if session is None:
+        return prepared.events()
+    return run_in_session(prepared, session, resumed=resumed)
+
+
+def run_sync(graph: GraphLike, input: RunInput, **options: Any) -> RunResult:
     """`run` for code that is not async."""
     return asyncio.run(run(graph, input, **options))
 
@@ -132,15 +176,18 @@ class StreamedRun:
     """The events of a run as they happen; `result` once they are exhausted. Use with
     `async with` so that connections are closed even when the loop stops early."""
 
-    def __init__(self, prepared: Run, model: ModelClient) -> None:
+    def __init__(
+        self, prepared: Run, model: ModelClient, session: Session | None, *, resumed: bool
+    ) -> None:
         self._run, self._model = prepared, model
+        self._session, self._resumed = session, resumed
 
     @property
     def result(self) -> RunResult:
         return self._run.result
 
     async def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        async for event in self._run.events():
+        async for event in _events(self._run, self._session, self._resumed):
             yield event
 
     async def __aenter__(self) -> StreamedRun:
@@ -157,7 +204,7 @@ class StreamedRun:
 
 def run_streamed(
     graph: GraphLike,
-    input: str | list[dict[str, Any]],
+    input: RunInput,
     *,
     context: Any = None,
     transport: str | Any = "http",
@@ -169,6 +216,10 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    agent: str | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
+    session: Session | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`."""
@@ -186,5 +237,8 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=True,
+        agent=agent,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
     )
-    return StreamedRun(prepared, model)
+    return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

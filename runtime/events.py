@@ -111,6 +111,20 @@ class RunResult:
     raw_responses: list[Response] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     graph_digest: str = ""
+    interruptions: list[Any] = field(default_factory=list)
+    """Tool calls waiting for approval (`approvals.ToolApproval`): the run stopped before
+    calling them. Decide on them in `to_state()` and run the graph again with that state."""
+    state: Any = field(default=None, repr=False)
+    """The state to resume from when the run stopped for approvals (see `to_state`)."""
+
+    def to_state(self) -> Any:
+        """The `run_state.RunState` of a run stopped for approvals: approve or reject its
+        interruptions there, then pass it to `run` in place of the input to resume."""
+        if self.state is None:
+            from .errors import UserError
+
+            raise UserError("this run did not stop for approvals: there is no state to resume")
+        return self.state
 
     @property
     def agents(self) -> list[str]:

@@ -11,28 +11,46 @@ from agentgraph.compiler.machine import HandoffBinding, State
 
 from .derived import Types
 from .errors import ModelBehaviorError
-from .events import RunItem
+from .events import RunItem, RunResult
 from .functions import Functions, call_positional
 from .tool_calls import invalid_arguments
 from .turns import arguments_of, tool_output
 
 IGNORED_HANDOFF = "Multiple handoffs detected, ignoring this one."
-_TOOL_ITEMS = {
-    "function_call",
-    "function_call_output",
-    "web_search_call",
-    "file_search_call",
-    "code_interpreter_call",
-    "image_generation_call",
-    "computer_call",
-    "computer_call_output",
-    "local_shell_call",
-    "local_shell_call_output",
-    "mcp_call",
-    "mcp_list_tools",
-    "mcp_approval_request",
-    "mcp_approval_response",
-}
+# What the SDK's `handoff_filters.remove_all_tools` drops from the input history, by item type
+# (agents/extensions/handoff_filters.py, openai-agents 0.24).
+TOOL_ITEM_TYPES = frozenset(
+    {
+        "function_call",
+        "function_call_output",
+        "computer_call",
+        "computer_call_output",
+        "file_search_call",
+        "tool_search_call",
+        "tool_search_output",
+        "web_search_call",
+        "mcp_call",
+        "mcp_list_tools",
+        "mcp_approval_request",
+        "mcp_approval_response",
+        "reasoning",
+        "code_interpreter_call",
+        "image_generation_call",
+        "local_shell_call",
+        "local_shell_call_output",
+        "shell_call",
+        "shell_call_output",
+        "apply_patch_call",
+        "apply_patch_call_output",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "hosted_tool_call",
+        "program",
+        "program_output",
+    }
+)
+# The run items it drops, by kind: tool calls and outputs, handoff calls and outputs, reasoning.
+_TOOL_KINDS = frozenset({"tool_call", "tool_output", "handoff_call", "handoff_output", "reasoning"})
 
 
 def handoff_items(
@@ -77,18 +95,50 @@ def _unfit(model: Any, arguments: dict[str, Any]) -> str | None:
 
 
 async def filter_history(
-    binding: HandoffBinding, history: list[dict[str, Any]], functions: Functions
+    binding: HandoffBinding,
+    result: RunResult,
+    history: list[dict[str, Any]],
+    turn_items: int,
+    functions: Functions,
 ) -> list[dict[str, Any]]:
-    """The conversation the target agent sees: `remove_all_tools` drops tool calls and their
-    outputs (hosted ones too); an import path gets the items and returns the ones to keep."""
+    """Apply the handoff's input filter; return the conversation the target agent sees.
+
+    `remove_all_tools` drops every tool-ish item the SDK's filter drops (`TOOL_ITEM_TYPES`:
+    tool and handoff calls and their outputs, hosted tool calls, reasoning ...); an import
+    path gets the history as a list of items and returns the ones to keep.
+
+    The result changes as the Agents SDK's does: `result.input` becomes the filtered input (a
+    string input stays), and of `result.items` the last `turn_items` (those of the handoff's
+    turn) become the filtered ones, while the items of earlier turns stay as they were. So
+    `to_input_list()` and the new items are the SDK's, not quite what the target agent saw.
+    """
     name = binding.input_filter
     if name is None:
         return history
     if name == "remove_all_tools":
-        return [item for item in history if item.get("type") not in _TOOL_ITEMS]
-    kept = await call_positional(functions.resolve(name), list(history))
-    if not isinstance(kept, list):
-        raise ModelBehaviorError(
-            f"input filter `{name}` returned {type(kept).__name__}, not a list"
-        )
+        kept = [item for item in history if item.get("type") not in TOOL_ITEM_TYPES]
+    else:
+        kept = await call_positional(functions.resolve(name), list(history))
+        if not isinstance(kept, list):
+            raise ModelBehaviorError(
+                f"input filter `{name}` returned {type(kept).__name__}, not a list"
+            )
+    _filter_result(result, history, kept, turn_items)
     return kept
+
+
+def _filter_result(
+    result: RunResult, history: list[dict[str, Any]], kept: list[Any], turn_items: int
+) -> None:
+    """Make `result` what the SDK's is after a filter turned `history` into `kept`."""
+    earlier = len(result.items) - turn_items
+    produced = {id(item.raw) for item in result.items}
+    kept_ids = {id(entry) for entry in kept}
+    given = [entry for entry in history if id(entry) not in produced]
+    kept_input = [entry for entry in kept if id(entry) not in produced]
+    if kept_input != given:
+        result.input = kept_input
+    result.items = [
+        *result.items[:earlier],
+        *(item for item in result.items[earlier:] if id(item.raw) in kept_ids),
+    ]

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from openai.types.responses import Response, ResponseStreamEvent
 
+from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.machine import (
     END,
     GUARDRAIL_TRIPPED,
@@ -25,6 +26,7 @@ from agentgraph.compiler.machine import (
     StopAtToolNames,
 )
 
+from .approvals import Decision, plan_calls
 from .context import template_view
 from .derived import request_parts
 from .errors import (
@@ -46,8 +48,10 @@ from .functions import Functions
 from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
+from .observers import notify
 from .output import parse_final_output
 from .run_context import RunContextWrapper
+from .run_state import snapshot
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
 
@@ -68,6 +72,10 @@ class RunOptions:
     max_turns: int | None = None
     chain_responses: bool = False
     """Send only new items with previous_response_id after the first turn (else full history)."""
+    previous_response_id: str | None = None
+    """A response to continue from: sent with the first request, then each turn's (the SDK)."""
+    conversation_id: str | None = None
+    """A server-side conversation: sent with every request, each with only the new items."""
     functions: Functions = field(default_factory=Functions)
 
 
@@ -88,12 +96,26 @@ class Run:
         self.agent = agent or graph.entry
         self.result = RunResult(input=input, graph_digest=graph.digest, last_agent=self.agent)
         self.history: list[dict[str, Any]] = self.result.to_input_list()
-        self.pending: list[dict[str, Any]] = []
-        self.previous_id: str | None = None
+        self.pending: list[dict[str, Any]] = list(self.history)
+        """Items the server has not seen yet (what a chained request sends)."""
+        self.previous_id: str | None = options.previous_response_id
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
         self.run_context = RunContextWrapper(options.context, self.result.usage)
         """One wrapper per run: every callable of the run sees the same live context."""
+        self.turn = 0
+        self.decisions: dict[str, Decision] = {}
+        """Approvals given on pending tool calls, by call id (see `approvals`)."""
+        self.done: dict[str, RunItem] = {}
+        """Outputs of the interrupted turn's calls made before the run stopped."""
+        self.interrupted: TurnOutput | None = None
+        """The turn a run stopped in for approvals: a resumed run takes it up again."""
+
+    def set_input(self, input: str | list[dict[str, Any]]) -> None:
+        """Replace the input before the run starts (a session's items put before it)."""
+        self.result.input = input
+        self.history = self.result.to_input_list()
+        self.pending = list(self.history)
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
@@ -103,37 +125,47 @@ class Run:
         except AgentGraphRunError as exc:
             exc.partial = self.result
             raise
+        finally:
+            notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
-        turn = 0
         while True:
             state = self.graph.states[self.agent]
-            if turn >= self.max_turns:
-                self._step("max_turns", MAX_TURNS)
-                raise MaxTurnsExceeded(self.max_turns, self.agent)
-            turn += 1
-            response: Response | None = None
-            async for item in self._model_turn(state, first=turn == 1):
-                if isinstance(item, Response):
-                    response = item
-                else:
-                    yield item
-            assert response is not None
-            output = sort_output(state, self.agent, response)
             event: StreamEvent
-            for event in self._add(output.items, from_response=True):
-                yield event
-            if output.handoff_calls:
-                for event in await self._handoff(state, output):
-                    yield event
-            elif output.tool_calls:
-                events, finished = await self._tools(state, output)
-                for event in events:
-                    yield event
-                if finished:
-                    return
+            if self.interrupted is not None:  # a resumed run: the stopped turn goes on
+                output, self.interrupted = self.interrupted, None
             else:
-                await self._finish(state, output.message_text)
+                if self.turn >= self.max_turns:
+                    self._step("max_turns", MAX_TURNS)
+                    raise MaxTurnsExceeded(self.max_turns, self.agent)
+                self.turn += 1
+                response: Response | None = None
+                async for item in self._model_turn(state, first=self.turn == 1):
+                    if isinstance(item, Response):
+                        response = item
+                    else:
+                        yield item
+                assert response is not None
+                output = sort_output(state, self.agent, response)
+                for event in self._add(output.items, from_response=True):
+                    yield event
+            try:
+                if output.handoff_calls:
+                    for event in await self._handoff(state, output):
+                        yield event
+                elif output.tool_calls:
+                    events, finished = await self._tools(state, output)
+                    for event in events:
+                        yield event
+                    if finished:
+                        return
+                else:
+                    await self._finish(state, output.message_text)
+                    return
+            except _Interrupted as stop:  # pending approvals: the run stops here
+                self.result.state = snapshot(self)
+                for event in stop.events:
+                    yield event
                 return
 
     async def _model_turn(
@@ -146,7 +178,11 @@ class Run:
             if self.agent in self.tools_used and state.reset_tool_choice
             else (state.model_settings.get("tool_choice"))
         )
-        chained = options.chain_responses and self.previous_id is not None
+        server_side = options.conversation_id is not None
+        chained = server_side or (
+            (options.chain_responses or options.previous_response_id is not None)
+            and self.previous_id is not None
+        )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
         turn_input = self.pending if chained else self.history
         self.run_context.turn_input = list(turn_input)
@@ -155,12 +191,14 @@ class Run:
             render(state, self.agent, template_view(self.graph, self.run_context.context)),
             turn_input,
             tool_choice=choice,
-            previous_response_id=self.previous_id if chained else None,
+            previous_response_id=self.previous_id if chained and not server_side else None,
             tools=tools,
             text_format=text_format,
         )
+        if server_side:
+            body["conversation"] = options.conversation_id
         guard = None
-        if first and self.agent == self.graph.entry and state.input_guardrails:
+        if first and state.input_guardrails:
             guard = asyncio.create_task(
                 check_guardrails(
                     state.input_guardrails,
@@ -199,8 +237,8 @@ class Run:
 
     async def _tools(self, state: State, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
         """Run the turn's tool calls; True when tool_use_behavior ends the run on them."""
-        outputs = await self._run_tools(state, output.tool_calls)
-        events: list[StreamEvent] = [*self._add(outputs)]
+        outputs, new = await self._run_tools(state, output)
+        events: list[StreamEvent] = [*self._add(new)]
         self.tools_used.add(self.agent)
         behavior = state.tool_use_behavior
         names = output.called_tools
@@ -216,7 +254,7 @@ class Run:
 
     async def _handoff(self, state: State, output: TurnOutput) -> list[StreamEvent]:
         """Run any tool calls of the turn, then the first handoff; later handoffs are refused."""
-        outputs = await self._run_tools(state, output.tool_calls) if output.tool_calls else []
+        outputs, new = await self._run_tools(state, output) if output.tool_calls else ([], [])
         first = output.handoff_calls[0]
         binding = state.handoffs[first["name"]]
         items = handoff_items(
@@ -226,9 +264,12 @@ class Run:
             self.graph.machine.types,
             self.options.functions,
         )
-        events: list[StreamEvent] = [*self._add([*outputs, *items])]
+        events: list[StreamEvent] = [*self._add([*new, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
-        self.history = await filter_history(binding, self.history, self.options.functions)
+        turn_items = len(output.items) + len(outputs) + len(items)
+        self.history = await filter_history(
+            binding, self.result, self.history, turn_items, self.options.functions
+        )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -250,9 +291,23 @@ class Run:
             raise
         self._step("final_output", END)
 
-    async def _run_tools(self, state: State, calls: list[dict[str, Any]]) -> list[RunItem]:
-        return await run_tool_calls(
+    async def _run_tools(
+        self, state: State, output: TurnOutput
+    ) -> tuple[list[RunItem], list[RunItem]]:
+        """The outputs of the turn's tool calls in call order, and those made now (in call
+        order); raises _Interrupted when some call waits for approval, after the others ran."""
+        calls = output.tool_calls
+        plan = await plan_calls(
             calls,
+            state,
+            self.agent,
+            decisions=self.decisions,
+            done=set(self.done),
+            functions=self.options.functions,
+            run_context=self.run_context,
+        )
+        ran = await run_tool_calls(
+            plan.run,
             state,
             self.agent,
             functions=self.options.functions,
@@ -260,6 +315,16 @@ class Run:
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
         )
+        made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
+        new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]
+        if plan.pending:
+            self.done.update(made)
+            self.interrupted = output
+            self.result.interruptions = plan.pending
+            raise _Interrupted(self._add(new))
+        outputs = [{**self.done, **made}[str(c["call_id"])] for c in calls]
+        self.done, self.result.interruptions = {}, []
+        return outputs, new
 
     async def _nested(self, agent: str, text: str) -> Any:
         nested = Run(self.graph, self.caller, self.options, text, agent=agent)
@@ -281,6 +346,14 @@ class Run:
     def _step(self, on: str, to: str, tools: tuple[str, ...] = ()) -> None:
         self.result.path.append(Step(self.agent, on, to, tuple(tools)))
         self.result.last_agent = self.agent
+
+
+class _Interrupted(AgentGraphError):
+    """Tool calls wait for approval: the run stops after these events."""
+
+    def __init__(self, events: list[RunItemEvent]) -> None:
+        super().__init__("pending approvals")
+        self.events = events
 
 
 def _terminal_response(event: ResponseStreamEvent) -> Response | None:

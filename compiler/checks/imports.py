@@ -26,6 +26,8 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, NodePath, str]]:
     for name, tool in spec.tools.items():
         if isinstance(tool, FunctionToolSpec):
             yield tool.function, ("tools", name, "function"), "callable"
+            if isinstance(tool.needs_approval, str):
+                yield tool.needs_approval, ("tools", name, "needs_approval"), "callable"
     for name, guard in spec.guardrails.items():
         yield guard.function, ("guardrails", name, "function"), "callable"
     for name, type_spec in spec.types.items():

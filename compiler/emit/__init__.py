@@ -6,6 +6,7 @@
     to_svg(graph), to_png(graph)            # str / bytes, drawn by the graphviz `dot` binary
     to_html(graph, diagnostics=checked.diagnostics)   # str: one self-contained page
     to_mermaid(graph, path=load_run_result("result.json"))   # the path a run took, numbered
+    to_mermaid(graph, coverage=CoverageOverlay.from_data(...))  # what test runs exercised
 
 Every format is made from the same neutral `Diagram` (`diagram(graph)`), through jinja2
 templates. The path overlay is plain data (`PathOverlay`); one taken on another version of the
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..lazy_names import lazy_names
 
 if TYPE_CHECKING:
+    from .coverage_overlay import CoverageOverlay
     from .draw import (
         FORMATS,
         Format,
@@ -66,6 +68,8 @@ _HOMES: dict[str, str] = {
     "PathOverlay": "overlay",
     "PathStep": "overlay",
     "load_run_result": "overlay",
+    # graph coverage
+    "CoverageOverlay": "coverage_overlay",
     # graphviz
     "find_dot": "graphviz_binary",
     "run_dot": "graphviz_binary",
@@ -101,6 +105,8 @@ __all__ = [
     "PathOverlay",
     "PathStep",
     "load_run_result",
+    # graph coverage
+    "CoverageOverlay",
     # graphviz
     "find_dot",
     "run_dot",

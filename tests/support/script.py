@@ -22,6 +22,7 @@ __all__ = [
     "FunctionCallItem",
     "HttpError",
     "Item",
+    "RawItem",
     "Stall",
     "Step",
     "TextItem",
@@ -31,6 +32,7 @@ __all__ = [
     "error_frame",
     "function_call",
     "http_error",
+    "raw_item",
     "stall",
     "structured",
     "text",
@@ -59,7 +61,15 @@ class FunctionCallItem:
     chunks: tuple[str, ...] | None = None
 
 
-Item: TypeAlias = TextItem | FunctionCallItem
+@dataclass(frozen=True)
+class RawItem:
+    """Any other output item (reasoning, a hosted tool's call ...) as the API's JSON; an `id`
+    is filled in when it has none."""
+
+    item: dict[str, Any]
+
+
+Item: TypeAlias = TextItem | FunctionCallItem | RawItem
 
 
 @dataclass(frozen=True)
@@ -194,8 +204,15 @@ def function_call(
     return FunctionCallItem(name, raw, call_id, tuple(chunks) if chunks is not None else None)
 
 
+def raw_item(item: dict[str, Any]) -> RawItem:
+    """An output item given as JSON, e.g. `{"type": "reasoning", "summary": []}`."""
+    if not isinstance(item.get("type"), str):
+        raise ValueError("an output item needs a `type`")
+    return RawItem(dict(item))
+
+
 def turn(*items: Item, usage: dict[str, Any] | None = None, model: str | None = None) -> Turn:
-    """One model answer made of `items` (text messages and function calls, in order)."""
+    """One model answer made of `items` (messages, function calls, raw items, in order)."""
     return Turn(tuple(items), usage if usage is not None else _default_usage(), model)
 
 

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.script import FunctionCallItem, TextItem, Turn
+from tests.support.script import FunctionCallItem, RawItem, TextItem, Turn
 
 __all__ = [
     "IdSource",
@@ -215,6 +215,18 @@ def _function_call_events(
     return done
 
 
+_ID_PREFIXES = {"reasoning": "rs", "web_search_call": "ws", "file_search_call": "fs"}
+
+
+def _raw_events(log: _EventLog, item: RawItem, index: int, ids: IdSource) -> dict[str, Any]:
+    kind = str(item.item["type"])
+    done = {"id": ids.next(_ID_PREFIXES.get(kind, kind.split("_")[0])), **item.item}
+    added = {**done, "status": "in_progress"} if "status" in done else done
+    log.add("response.output_item.added", item=added, output_index=index)
+    log.add("response.output_item.done", item=done, output_index=index)
+    return done
+
+
 def render_turn(turn: Turn, request: dict[str, Any], ids: IdSource, now: float) -> Rendered:
     """Render `turn` as the API would answer `request`: final response and event stream."""
     stream_options = request.get("stream_options") or {}
@@ -242,6 +254,8 @@ def render_turn(turn: Turn, request: dict[str, Any], ids: IdSource, now: float) 
     for index, item in enumerate(turn.items):
         if isinstance(item, TextItem):
             output.append(_message_events(log, item, index, ids.next("msg")))
+        elif isinstance(item, RawItem):
+            output.append(_raw_events(log, item, index, ids))
         else:
             call_id = item.call_id or ids.next("call", 24)
             output.append(_function_call_events(log, item, index, ids.next("fc"), call_id))
