@@ -28,7 +28,6 @@ def request_body(
     every schema filled in: see `derived.request_parts`)."""
     settings = state.model_settings
     body: dict[str, Any] = {"model": state.model, "input": input_items, "tools": tools}
-    body["include"] = []  # as the Agents SDK: always sent, empty when nothing is asked for
     if instructions is not None:
         body["instructions"] = instructions
     body.update(settings_fields(settings, offers_tools=bool(tools) or state.prompt is not None))

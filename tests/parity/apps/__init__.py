@@ -12,6 +12,7 @@ from tests.parity.apps import (
     message_filter,
     parallelization,
     routing,
+    stream_items,
 )
 from tests.parity.topology import Topology
 
@@ -24,4 +25,5 @@ TOPOLOGIES: tuple[Topology, ...] = (
     parallelization.TOPOLOGY,
     message_filter.TOPOLOGY,
     handoff_filter_items.TOPOLOGY,
+    stream_items.TOPOLOGY,
 )
