@@ -72,7 +72,8 @@ def python_output(output_type: Any) -> PythonOutput:
             adapter = TypeAdapter(output_type)
         schema = adapter.json_schema()
     except Exception as exc:  # noqa: BLE001 - any object may be named as a type
-        raise ValueError(f"pydantic cannot make a JSON Schema of it: {exc}") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"pydantic cannot make a JSON Schema of it: {reason}") from exc
     return PythonOutput(False, wrapped, adapter, strict_schema(schema))
 
 

@@ -102,7 +102,8 @@ def derive_tool(function: Callable[..., Any], name: str) -> DerivedTool:
         model = create_model(f"{name}_args", __base__=BaseModel, __config__=config, **fields)
         schema = model.model_json_schema()
     except Exception as exc:  # noqa: BLE001 - annotations of user code
-        raise ValueError(f"cannot derive its parameters from its signature: {exc}") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"cannot derive its parameters from its signature: {reason}") from exc
     return DerivedTool(
         description=description,
         schema=strict_schema(schema),

@@ -10,6 +10,7 @@ from .graph import check_graph
 from .hygiene import check_hygiene
 from .imports import check_imports
 from .naming import check_naming
+from .python_types import check_python_types
 from .references import check_references
 from .schemas import check_schemas
 from .settings import check_settings
@@ -22,6 +23,7 @@ CHECKS: tuple[Check, ...] = (
     check_schemas,
     check_templates,
     check_imports,
+    check_python_types,
     check_settings,
     check_hygiene,
 )
