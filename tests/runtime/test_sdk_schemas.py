@@ -132,3 +132,59 @@ async def test_what_the_sdk_derives_is_strict_and_described() -> None:
     assert order["parameters"]["properties"]["rush"]["description"] == "Whether to ship it today."
     assert "text" not in bodies[0]
     assert tools["undocumented"]["strict"] is True and tools["undocumented"]["description"] == ""
+
+
+async def test_an_agent_tool_returns_what_the_sdk_returns() -> None:
+    """An agent used as a tool whose output type is a pydantic model: the tool result the
+    model sees is the SDK's, `str()` of the model, not JSON nor a quoted repr."""
+    summary = {"summary": "s", "points": ["p"], "order": ORDER}
+    script = [
+        turn(function_call("summarize", {"input": "the text"}, call_id="s")),
+        turn(structured(summary)),
+        turn(text("done")),
+    ]
+    with ResponsesServer(*script, seed="tool") as server:
+        client = openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+        model = agents.OpenAIResponsesModel(model="gpt-4.1-mini", openai_client=client)
+        summarizer = agents.Agent(
+            name="summarizer",
+            instructions="Summarise.",
+            output_type=sdk_shapes.Summary,
+            model=model,
+        )
+        boss = agents.Agent(
+            name="boss",
+            instructions="Delegate.",
+            tools=[summarizer.as_tool(tool_name="summarize", tool_description="Summarises")],
+            model=model,
+        )
+        await agents.Runner.run(boss, "go", run_config=agents.RunConfig(tracing_disabled=True))
+        await client.close()
+        sdk_bodies = _sent(server)
+    spec = {
+        "agentgraph": 1,
+        "name": "boss",
+        "entry": "boss",
+        "defaults": {"model": "gpt-4.1-mini"},
+        "agents": {
+            "boss": {
+                "instructions": "Delegate.",
+                "tools": [
+                    {"agent": "summarizer", "name": "summarize", "description": "Summarises"}
+                ],
+            },
+            "summarizer": {"instructions": "Summarise.", "output_type": "Summary"},
+        },
+        "types": {"Summary": {"python": "tests.runtime.sdk_shapes:Summary"}},
+    }
+    graph = compile_checked(check_text(yaml.safe_dump(spec), "boss.yaml"))
+    with ResponsesServer(*script, seed="tool") as server:
+        caller = ClientCaller(server.base_url)
+        run = Run(graph, caller, RunOptions(), "go")
+        async for _ in run.events():
+            pass
+        await caller.aclose()
+        our_bodies = _sent(server)
+    assert our_bodies == sdk_bodies
+    (output,) = [i for i in our_bodies[2]["input"] if i.get("type") == "function_call_output"]
+    assert output["output"] == str(sdk_shapes.Summary.model_validate(summary))
