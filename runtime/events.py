@@ -28,8 +28,6 @@ class RunItem:
     kind: ItemKind
     agent: str
     raw: dict[str, Any]
-    output: Any = field(default=None, compare=False, repr=False)
-    """For a tool's output: the value the tool returned (`raw["output"]` is its text)."""
 
     @property
     def text(self) -> str:

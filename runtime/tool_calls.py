@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
 from agentgraph.compiler.tool_schema import derive_tool
@@ -18,6 +18,9 @@ from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .turns import arguments_of, tool_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpTurn
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
 """Runs an agent as a tool: (agent, input text) -> its final output."""
@@ -32,20 +35,24 @@ async def run_tool_calls(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    mcp: McpTurn | None = None,
 ) -> list[RunItem]:
-    """The output items of `calls`, in call order, the calls running concurrently."""
+    """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
+    turn's MCP tools)."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
+        outputs = [
+            await _one(calls[0], state, agent, functions, context, tool_error, nested_run, mcp)
+        ]
     else:
         outputs = list(
             await asyncio.gather(
-                *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
+                *(
+                    _one(c, state, agent, functions, context, tool_error, nested_run, mcp)
+                    for c in calls
+                )
             )
         )
-    return [
-        tool_output(c, agent, to_output(value), value=value)
-        for c, value in zip(calls, outputs, strict=True)
-    ]
+    return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
 
 
 async def _one(
@@ -56,18 +63,22 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    mcp: McpTurn | None = None,
 ) -> Any:
-    """What the tool returned, or the error text the model sees instead."""
+    """The output the model sees: the tool's result as text (`to_output`), an MCP tool's
+    content, or the error text instead."""
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
     except ValueError as exc:
         return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+    if mcp is not None and name in mcp.by_name:
+        return await mcp.call(name, arguments, tool_error)
     if name in state.agent_tools:
         text = arguments.get("input")
         if not isinstance(text, str):
             return tool_error.format(error=f"`{name}` takes an `input` string")
-        return await nested_run(state.agent_tools[name], text)
+        return to_output(await nested_run(state.agent_tools[name], text))
     binding = state.functions.get(name)
     if binding is None:
         available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
@@ -85,8 +96,8 @@ async def _one(
                 )
             except ValueError as exc:
                 return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
-            return await call_positional(function, *args, **kwargs)
-        return await call(function, arguments, context, call_item)
+            return to_output(await call_positional(function, *args, **kwargs))
+        return to_output(await call(function, arguments, context, call_item))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops

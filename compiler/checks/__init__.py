@@ -9,6 +9,7 @@ from .context import Check, CheckContext
 from .graph import check_graph
 from .hygiene import check_hygiene
 from .imports import check_imports
+from .mcp import check_mcp
 from .naming import check_naming
 from .python_types import check_python_types
 from .references import check_references
@@ -18,6 +19,7 @@ from .templates import check_templates
 
 CHECKS: tuple[Check, ...] = (
     check_references,
+    check_mcp,
     check_graph,
     check_naming,
     check_schemas,
