@@ -14,6 +14,7 @@ from tests.parity.apps import (
     hello_world,
     input_guardrails,
     max_turns,
+    mcp_filesystem,
     message_filter,
     model_settings,
     multiple_handoffs,
@@ -43,6 +44,7 @@ TOPOLOGIES: tuple[Topology, ...] = (
     forcing_tool_use.FIRST_TOOL,
     output_guardrails.TOPOLOGY,
     research_bot.TOPOLOGY,
+    mcp_filesystem.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
     billing_desk.TOPOLOGY,
