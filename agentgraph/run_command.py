@@ -65,6 +65,14 @@ def add_run_parser(commands: Any) -> None:
         metavar="CASSETTE",
         help="replay a recorded session from CASSETTE: offline, no key needed",
     )
+    parser.add_argument(
+        "--secret-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --record: also scrub the value of this environment variable wherever it "
+        "occurs, streamed deltas included (repeatable)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -160,10 +168,13 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
         yield
         return
     from agentgraph.replay_fixtures.fixture import open_cassette
+    from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
 
+    scrubber = DEFAULT_SCRUBBER.with_env(*args.secret_env)
+    mode = "all" if args.record else "none"
     used = None
     try:
-        with open_cassette(path, mode="all" if args.record else "none", graph=graph) as used:
+        with open_cassette(path, mode=mode, graph=graph, scrubber=scrubber) as used:
             yield
     finally:
         if used is not None and used.session.partial is not None:

@@ -185,6 +185,7 @@ def agentgraph_cassette(
     from agentgraph.replay_fixtures.fixture import compiled_graph, effective_mode, open_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
+    from agentgraph.replay_fixtures.use import FailedWhileRecording
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
     module_dir = Path(str(request.node.path)).parent
@@ -218,7 +219,12 @@ def agentgraph_cassette(
             scrubber=scrubber,
             clock=clock,
         ) as used:
+            request.node.stash[_IN_USE] = used
             yield used
+            if request.node.stash.get(_CALL_ERROR, None) is not None and used.session.changed:
+                raise FailedWhileRecording  # the old cassette stays; the recording goes beside
+    except FailedWhileRecording:
+        pass  # the test's report says where the recording went (pytest_runtest_makereport)
     except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
@@ -249,18 +255,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 _COVERAGE = "agentgraph-coverage"
 """The name the graph coverage plugin is registered under."""
-
 _CALL_ERROR = pytest.StashKey[BaseException | None]()
 """What the test itself raised, if anything."""
+_IN_USE = pytest.StashKey[Any]()
+"""The test's cassette in use, while it is."""
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Keep what the test raised: a cassette mismatch it already failed with is not reported
-    again when the cassette closes."""
+    again when the cassette closes. A test that failed while recording says, in its report,
+    that its cassette was kept and where the new recording goes."""
     if call.when == "call":
         item.stash[_CALL_ERROR] = call.excinfo.value if call.excinfo is not None else None
-    return (yield)
+    report = yield
+    used = item.stash.get(_IN_USE, None)
+    if call.when == "call" and report.failed and used is not None and used.session.changed:
+        from agentgraph.replay_fixtures.persist import partial_path
+
+        path = used.session.path
+        report.sections.append(
+            (
+                "agentgraph cassette",
+                f"the test failed while recording: {path} is kept as it was; what was recorded "
+                f"is written to {partial_path(path)}",
+            )
+        )
+    return report
 
 
 def _reported(raised: BaseException | None, mismatch: BaseException) -> bool:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from agentgraph.compiler.errors import InvalidArgument
+from agentgraph.compiler.errors import AgentGraphError, InvalidArgument
 
 from .assertions import StepLike, assert_agents, assert_path
 from .cassette import Cassette, GraphRef
@@ -195,6 +195,13 @@ def use_cassette(
         session.save()
     if session.mismatches:
         raise session.mismatches[0]
+
+
+class FailedWhileRecording(AgentGraphError):
+    """Raised into a cassette's block to close it as an interrupted recording: the pytest
+    plugin does so when a test failed while recording, so the previous cassette is kept and
+    what was recorded goes to `NAME.partial.json` (a failing run's recording may be why it
+    failed; a good cassette is never replaced by it). Never reaches a user."""
 
 
 def _uninstall(installed: list[Interceptor]) -> None:
