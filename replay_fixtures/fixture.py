@@ -1,8 +1,9 @@
 """`open_cassette`: a cassette for a test or a run, as the `agentgraph_cassette` fixture and
 `agentgraph run --record/--replay` use it. What it adds over `use_cassette`: websocket traffic
-is intercepted as well as HTTP, and the graph the session runs is compiled (from a spec or
-compiled file if need be), checked against the one the cassette was recorded with (a cassette
-recorded with another version is stale) and kept on the `CassetteInUse` it yields."""
+and MCP servers are intercepted as well as HTTP, and the graph the session runs is compiled
+(from a spec or compiled file if need be), checked against the one the cassette was recorded
+with (a cassette recorded with another version is stale) and kept on the `CassetteInUse` it
+yields."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from agentgraph.runtime.observers import observing
 
 from .cassette import Cassette
 from .faults import FaultPlan
+from .mcp_replay import McpInterceptor
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import RecordMode
 from .staleness import check_fresh, graph_ref, stale_reason
@@ -38,7 +40,7 @@ def open_cassette(
     keep_partial: bool = True,
     search_path: Sequence[str] = (),
 ) -> Iterator[CassetteInUse]:
-    """Use the cassette at `path` (HTTP and websocket traffic); `graph` (a CompiledGraph, or a
+    """Use the cassette at `path` (HTTP, websocket and MCP traffic); `graph` (a CompiledGraph, or a
     spec or compiled file) is the graph the session runs: a cassette recorded with another
     version is stale; `scrubber` is what is scrubbed before anything is kept. A recording the
     block interrupts keeps the cassette and goes to `NAME.partial.json` beside it, unless
@@ -66,7 +68,7 @@ def open_cassette(
             pace=pace,
             scrubber=scrubber,
             graph=graph_ref(compiled) if compiled is not None else None,
-            interceptors=[WebSocketInterceptor()],
+            interceptors=[WebSocketInterceptor(), McpInterceptor()],
             keep_partial=keep_partial,
         ) as used,
         observing(seen),
