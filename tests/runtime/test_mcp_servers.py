@@ -12,7 +12,7 @@ from typing import Any
 import agents  # a dev dependency: the SDK is the reference
 import openai
 import pytest
-from agents.mcp import MCPServerStdio, MCPServerStreamableHttp
+from agents.mcp import MCPServerSse, MCPServerStdio, MCPServerStreamableHttp
 
 from agentgraph.compiler import compile_checked
 from agentgraph.runtime import run
@@ -122,6 +122,15 @@ async def test_streamable_http_strict_schemas_and_structured_content_as_the_sdk(
     assert read["parameters"]["additionalProperties"] is False
     outputs = [i for i in bodies[2]["input"] if i.get("type") == "function_call_output"]
     assert outputs[2]["output"] == '{"sum": 5}'
+    assert result.final_output == sdk_result.final_output
+
+
+async def test_sse_server_same_wire_as_the_sdk() -> None:
+    with http_files_server("sse") as url:
+        sdk_result, sdk_bodies = await _sdk_bodies(MCPServerSse(params={"url": url}, name="files"))
+        graph = spec_of({"files": {"url": url, "transport": "sse"}})
+        result, bodies = await _our_bodies(graph)
+    _assert_same(bodies, sdk_bodies)
     assert result.final_output == sdk_result.final_output
 
 
