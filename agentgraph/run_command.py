@@ -166,7 +166,7 @@ async def _run(
         session=session_of(args),
         **conversation_options(args),
     )
-    show = _Show(out, err, live_text=args.stream and not args.json)
+    show = Show(out, err, live_text=args.stream and not args.json)
     try:
         async with streamed:
             async for event in streamed:
@@ -180,7 +180,7 @@ async def _run(
     return result
 
 
-class _Show:
+class Show:
     """Writes events as a person wants to see them."""
 
     def __init__(self, out: TextIO, err: TextIO, live_text: bool) -> None:
