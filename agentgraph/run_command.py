@@ -48,12 +48,14 @@ def add_run_parser(commands: Any) -> None:
         "--transport",
         choices=("http", "websocket"),
         default="http",
-        help="http (default; SSE with --stream) or a persistent websocket",
+        help="http (default: plain requests, SSE with --stream) or a persistent websocket "
+        "(its responses always stream)",
     )
     parser.add_argument(
         "--stream",
         action="store_true",
-        help="stream model calls and print the answer as it is generated",
+        help="stream model calls (SSE over http) and print the answer as it is generated; "
+        "without it, each model call is one plain request",
     )
     parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
     parser.add_argument(
@@ -165,6 +167,7 @@ async def _run(
         client=client,
         session=session_of(args),
         **conversation_options(args),
+        stream=args.stream,  # plain requests unless asked, as `run()` and the Agents SDK
     )
     show = Show(out, err, live_text=args.stream and not args.json)
     try:

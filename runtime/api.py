@@ -217,12 +217,15 @@ def run_streamed(
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
     agent: str | None = None,
+    stream: bool = True,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     session: Session | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
-    events, completed items and agent switches, ending with the same result as `run`."""
+    events, completed items and agent switches, ending with the same result as `run`.
+    `stream=False` sends plain requests (over HTTP; the websocket always streams) and yields
+    the items and agent switches as they happen, without raw response events."""
     prepared, model = _prepare(
         graph,
         input,
@@ -236,7 +239,7 @@ def run_streamed(
         jitter=jitter,
         functions=functions,
         search_path=search_path,
-        stream=True,
+        stream=stream,
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
