@@ -69,7 +69,13 @@ def add_cassette_parsers(commands: Any) -> None:
     serve = replay_actions.add_parser(
         "serve",
         help="serve a cassette until interrupted",
-        description="Serve CASSETTE until Ctrl-C; prints the base URL.",
+        description="Serve CASSETTE until Ctrl-C; prints the base URL. Any number of "
+        "clients and runs are served, concurrently: each run replays the cassette from its "
+        "start. Requests with the same x-agentgraph-run header are one run; requests "
+        "without it share one run, which starts again from the cassette's start when a "
+        "request matches only recordings it already played (a client starting the session "
+        "again). With --single-use, each recording is played once, to whichever client "
+        "asks first, and a request after that answers 400.",
     )
     serve.add_argument("cassette", metavar="CASSETTE")
     serve.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
@@ -79,6 +85,11 @@ def add_cassette_parsers(commands: Any) -> None:
         default=None,
         metavar="SCALE",
         help="pace SSE events by their recorded offsets times SCALE (default: at once)",
+    )
+    serve.add_argument(
+        "--single-use",
+        action="store_true",
+        help="play each recording once, to whichever client asks first (strict)",
     )
 
 
@@ -111,7 +122,9 @@ def replay_command(args: argparse.Namespace) -> int:
     from agentgraph.replay_fixtures.server import ReplayServer
 
     with reading(args.cassette):
-        server = ReplayServer(args.cassette, port=args.port, pace=args.pace)
+        server = ReplayServer(
+            args.cassette, port=args.port, pace=args.pace, single_use=args.single_use
+        )
     server.start()
     print(
         f"serving {args.cassette} at {server.base_url} (OPENAI_BASE_URL); Ctrl-C stops", flush=True

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from agentgraph.exits import EXIT_OK, RecordingNotSaved, UsageError, reading
+from agentgraph.exits import EXIT_OK, RecordingNotSaved, UsageError, exit_for, reading
 from agentgraph.run_inputs import (
     add_run_inputs,
     conversation_options,
@@ -72,35 +72,67 @@ def add_run_parser(commands: Any) -> None:
         metavar="CASSETTE",
         help="replay a recorded session from CASSETTE: offline, no key needed",
     )
+    parser.add_argument(
+        "--secret-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --record: also scrub the value of this environment variable wherever it "
+        "occurs, streamed deltas included (repeatable)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the graph; a spec with errors, a failed run or a cassette that does not fit raise
-    (`agentgraph.exits` reports them: exit 1, or 2 for usage and I/O errors)."""
+    (`agentgraph.exits` reports them: exit 1, or 2 for usage and I/O errors). With `--json`, a
+    failure still prints the JSON result: what the run produced (its partial path: a
+    guardrail trip, the turns before a failed call) and `error` (type, message, exit code);
+    a run that succeeded but could not save its recording printed its result already."""
+    digest: list[str] = []
+    try:
+        return _run_command(args, digest)
+    except Exception as exc:
+        mapped = exit_for(exc, run=True)
+        if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
+            partial = getattr(exc, "partial", None)
+            data = partial.to_dict() if partial is not None else _nothing_run(digest)
+            error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}
+            data["error"] = error
+            print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        raise
+
+
+def _nothing_run(digest: list[str]) -> dict[str, Any]:
+    """The JSON result of a run that made no step (it failed before or in its first call)."""
+    return {
+        "final_output": None,
+        "last_agent": None,
+        "graph_digest": digest[0] if digest else None,
+        "path": [],
+        "items": [],
+        "usage": None,
+    }
+
+
+def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
     try:
         context = json.loads(args.context) if args.context is not None else None
     except json.JSONDecodeError as exc:
         raise UsageError(f"--context is not JSON: {exc}") from None
     if args.max_turns is not None and args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
-    from agentgraph.runtime import AgentGraphRunError, load_graph  # here: `validate` stays fast
+    from agentgraph.runtime import load_graph  # here: `validate` stays fast
 
     with reading(args.spec):
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
+    digest.append(graph.digest)
     given = run_input(args, graph)
     result, unsaved = None, None
     try:
-        with _cassette(args, graph):
+        with _cassette(args, graph), _retries_shown(sys.stderr):
             import asyncio  # here: `compile` and `validate` start without it
 
-            try:
-                result = asyncio.run(
-                    _run(args, graph, folders, given, context, sys.stdout, sys.stderr)
-                )
-            except AgentGraphRunError as exc:  # `--json` still shows what the run produced
-                if args.json and exc.partial is not None:
-                    _print_json(exc.partial)
-                raise
+            result = asyncio.run(_run(args, graph, folders, given, context, sys.stdout, sys.stderr))
     except OSError as exc:  # the run was paid for: its result is shown all the same
         if result is None or not args.record:
             raise
@@ -121,6 +153,24 @@ def _print_json(result: Any) -> None:
 
 
 @contextmanager
+def _retries_shown(err: TextIO) -> Iterator[None]:
+    """Each retry as a line on stderr: `agentgraph: retrying in 2.0 s (429, attempt 2 of 4)`."""
+    import logging
+
+    logger = logging.getLogger("agentgraph.retry")
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("agentgraph: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@contextmanager
 def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
     """Record or replay the run's traffic when --record or --replay is given."""
     path = args.record or args.replay
@@ -128,10 +178,13 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
         yield
         return
     from agentgraph.replay_fixtures.fixture import open_cassette
+    from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
 
+    scrubber = DEFAULT_SCRUBBER.with_env(*args.secret_env)
+    mode = "all" if args.record else "none"
     used = None
     try:
-        with open_cassette(path, mode="all" if args.record else "none", graph=graph) as used:
+        with open_cassette(path, mode=mode, graph=graph, scrubber=scrubber) as used:
             yield
     finally:
         if used is not None and used.session.partial is not None:

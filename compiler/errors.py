@@ -32,8 +32,10 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
     ├── CassetteSaveError (OSError)           a cassette that cannot be written (persist.py)
     ├── ReplaySetupError (RuntimeError)       interception already on, or no replay server
+    ├── FailedWhileRecording                  closes the cassette of a test that failed (use.py)
     ├── PathMismatch (AssertionError)         assert_path / assert_agents: another path was taken
     ├── CoverageDataError (ValueError)        graph coverage data that cannot be read
+    ├── ExplorationFailure (AssertionError)   a played run found a defect (agentgraph.testing)
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)

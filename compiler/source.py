@@ -17,7 +17,7 @@ import errno
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -313,8 +313,25 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         ]
     import yaml  # here: a JSON spec is read without it
 
-    from .yaml_loader import SpecLoader
+    from .yaml_loader import SpecLoader, duplicate_keys
 
+    duplicates = duplicate_keys(source.text)
+    diagnostics = [
+        Diagnostic.make(
+            "AG003",
+            f"duplicate key `{key}`: YAML would silently keep only the last one",
+            source.name,
+            span=_mark_span(source, event.start_mark, event.end_mark),
+            hint="remove or rename one of them",
+        )
+        for event, key in duplicates.found
+    ]
+    if duplicates.more:  # a file of duplicates: not built, not checked further
+        last = diagnostics[-1]
+        diagnostics[-1] = replace(
+            last, message=f"{last.message} (more follow: the spec is not checked further)"
+        )
+        return diagnostics
     loader = SpecLoader(source.text)
     try:
         source.data = loader.get_single_data()
@@ -334,16 +351,6 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         return [_syntax(source.name, "the document is nested too deeply", span=Span(1, 1, 1, 1))]
     finally:
         loader.dispose()
-    diagnostics = [
-        Diagnostic.make(
-            "AG003",
-            f"duplicate key `{key}`: YAML would silently keep only the last one",
-            source.name,
-            span=_mark_span(source, node.start_mark, node.end_mark),
-            hint="remove or rename one of them",
-        )
-        for node, key in loader.duplicates
-    ]
     alias = loader.first_alias
     if alias is not None:  # shared nodes: the data may expand far beyond the text
         problem = check_expansion(source.data, max(MAX_EXPANDED_SIZE, 10 * len(source.text)))

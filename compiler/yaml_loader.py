@@ -1,8 +1,9 @@
 """The YAML loader of specs: PyYAML's safe loader (the C one when built), restricted to what
-JSON can hold. Imported only when a YAML spec is read."""
+JSON can hold, and the scan for duplicate keys. Imported only when a YAML spec is read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -10,20 +11,70 @@ import yaml
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DUPLICATES = 1000
-"""Duplicate keys reported per file at most (a file of nothing but duplicates stays bounded)."""
+"""Duplicate keys reported per file at most; past it the file is not read further."""
 
 _STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass
+class _Open:
+    """A collection the scan is inside: for a mapping, the keys seen and whether a key is next."""
+
+    keys: set[str] | None
+    key_next: bool = True
+
+
+@dataclass
+class DuplicateKeys:
+    """What `duplicate_keys` found: (key event, key text) of the first MAX_DUPLICATES
+    duplicates in document order, and whether more followed."""
+
+    found: list[tuple[Any, str]] = field(default_factory=list)
+    more: bool = False
+
+
+def duplicate_keys(text: str) -> DuplicateKeys:
+    """The duplicate mapping keys of `text` (YAML silently keeps the last one), read from the
+    parser's events: nothing is built, so memory is the keys of the open mappings, and a file
+    of nothing but duplicates costs no node tree. A key written as a scalar is compared as
+    text (`1:` and `"1":` are the same key in a spec). Stops after MAX_DUPLICATES + 1; invalid
+    YAML ends the scan quietly (the loader reports it)."""
+    result = DuplicateKeys()
+    stack: list[_Open] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.keys is not None:
+                if parent.key_next and isinstance(event, yaml.ScalarEvent):
+                    if event.value in parent.keys:
+                        if len(result.found) == MAX_DUPLICATES:
+                            result.more = True
+                            return result
+                        result.found.append((event, event.value))
+                    parent.keys.add(event.value)
+                parent.key_next = not parent.key_next
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append(_Open(set()))
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append(_Open(None))
+    except yaml.YAMLError:
+        pass
+    return result
 
 
 class SpecLoader(_Loader):
     """The safe loader, restricted to what JSON can hold: mapping keys are read as strings,
     timestamps stay text, and sets, binary, ordered maps and infinities are refused. It notes
-    duplicate mapping keys (YAML silently keeps the last one) and the first alias it meets
-    (a node constructed a second time: what an alias bomb is made of)."""
+    the first alias it meets (a node constructed a second time: what an alias bomb is made
+    of)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicates: list[tuple[Any, str]] = []
         self.first_alias: Any = None
         """The first node the document uses again through an alias, or None."""
 
@@ -33,13 +84,9 @@ class SpecLoader(_Loader):
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[str] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 key_node.tag = _STR_TAG  # `1:` or `yes:` as a key means the text, as in JSON
-                if key_node.value in seen and len(self.duplicates) < MAX_DUPLICATES:
-                    self.duplicates.append((key_node, key_node.value))
-                seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
     def construct_text(self, node: Any) -> str:

@@ -40,7 +40,7 @@ def open_cassette(
     version is stale; `scrubber` is what is scrubbed before anything is kept. A recording the
     block interrupts keeps the cassette and goes to `NAME.partial.json` beside it, unless
     `keep_partial` is false (as `use_cassette`)."""
-    compiled = _compiled(graph)
+    compiled, folders = _compiled(graph)
     path = Path(path)
     if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
         check_fresh(Cassette.load(path), compiled, str(path))
@@ -55,12 +55,13 @@ def open_cassette(
         interceptors=[WebSocketInterceptor()],
         keep_partial=keep_partial,
     ) as used:
-        yield replace(used, graph=compiled)
+        yield replace(used, graph=compiled, search_path=tuple(folders))
 
 
-def _compiled(graph: Any) -> Any:
+def _compiled(graph: Any) -> tuple[Any, list[str]]:
+    """The compiled graph and the folders its functions are imported from."""
     if graph is None or hasattr(graph, "state_digests"):
-        return graph
+        return graph, []
     from agentgraph.runtime.api import load_graph
 
-    return load_graph(graph)[0]
+    return load_graph(graph)

@@ -1,10 +1,16 @@
 """The pytest plugin (entry point `pytest11`): recorded sessions as fixtures and markers.
 
-    @pytest.mark.agentgraph_cassette                      # cassettes/<module>/<test>.json
-    async def test_refund(agentgraph_cassette, agentgraph_faults):
+    @pytest.mark.agentgraph_cassette(graph="../graphs/desk.yaml")  # cassettes/<module>/<test>.json
+    def test_refund(agentgraph_cassette, agentgraph_faults):
         agentgraph_faults.add(http_status(1, 429, retry_after=1))
-        result = await run(...)
+        result = agentgraph_cassette.run("I want a refund", context={...})
         agentgraph_cassette.assert_agents(result, ["triage", "refunds"])
+
+Paths in the marker are relative to the test file, whatever the working directory. The fixture
+runs the marker's graph (`run`, or `await arun(...)` in an `async def` test) on its clock: a
+`FakeClock` while replaying, so backoff, Retry-After and stalls take no real time. An
+`async def` test that uses the fixture runs without any async plugin or configuration (when
+pytest-asyncio or another plugin runs it, that one does).
 
 `--agentgraph-record=none|once|new_episodes|all` (default none: replay only, as in CI);
 the ini option `agentgraph_cassette_dir` names the folder of cassettes next to each test module,
@@ -15,6 +21,7 @@ imported only when a test asks for a cassette.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from collections.abc import Iterator
@@ -177,6 +184,7 @@ def agentgraph_cassette(
     from agentgraph.replay_fixtures.fixture import open_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
+    from agentgraph.replay_fixtures.use import FailedWhileRecording
 
     marker = request.node.get_closest_marker("agentgraph_cassette")
     module_dir = Path(str(request.node.path)).parent
@@ -193,6 +201,11 @@ def agentgraph_cassette(
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
+    clock = None
+    if agentgraph_record_mode == "none" or (agentgraph_record_mode == "once" and path.exists()):
+        from agentgraph.runtime.clock import FakeClock  # replaying: nothing really waits
+
+        clock = FakeClock()
     try:
         with open_cassette(
             path,
@@ -200,11 +213,34 @@ def agentgraph_cassette(
             faults=agentgraph_faults,
             graph=graph,
             scrubber=scrubber,
+            clock=clock,
         ) as used:
+            request.node.stash[_IN_USE] = used
             yield used
+            if request.node.stash.get(_CALL_ERROR, None) is not None and used.session.changed:
+                raise FailedWhileRecording  # the old cassette stays; the recording goes beside
+    except FailedWhileRecording:
+        pass  # the test's report says where the recording went (pytest_runtest_makereport)
     except CassetteMismatch as mismatch:  # raised again when the cassette closes
         if not _reported(request.node.stash.get(_CALL_ERROR, None), mismatch):
             raise  # the code under test swallowed it: this is where the test learns of it
+
+
+@pytest.hookimpl
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run an `async def` test that uses the cassette fixture in an event loop of its own,
+    when no async plugin took it (pytest-asyncio, in any mode, hands pytest a plain function
+    instead): such a test needs no plugin or configuration besides agentgraph."""
+    function = pyfuncitem.obj
+    if not inspect.iscoroutinefunction(function):
+        return None
+    if "agentgraph_cassette" not in getattr(pyfuncitem, "fixturenames", ()):
+        return None
+    import asyncio  # here: the plugin stays cheap to import
+
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(function(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -215,18 +251,33 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 _COVERAGE = "agentgraph-coverage"
 """The name the graph coverage plugin is registered under."""
-
 _CALL_ERROR = pytest.StashKey[BaseException | None]()
 """What the test itself raised, if anything."""
+_IN_USE = pytest.StashKey[Any]()
+"""The test's cassette in use, while it is."""
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Keep what the test raised: a cassette mismatch it already failed with is not reported
-    again when the cassette closes."""
+    again when the cassette closes. A test that failed while recording says, in its report,
+    that its cassette was kept and where the new recording goes."""
     if call.when == "call":
         item.stash[_CALL_ERROR] = call.excinfo.value if call.excinfo is not None else None
-    return (yield)
+    report = yield
+    used = item.stash.get(_IN_USE, None)
+    if call.when == "call" and report.failed and used is not None and used.session.changed:
+        from agentgraph.replay_fixtures.persist import partial_path
+
+        path = used.session.path
+        report.sections.append(
+            (
+                "agentgraph cassette",
+                f"the test failed while recording: {path} is kept as it was; what was recorded "
+                f"is written to {partial_path(path)}",
+            )
+        )
+    return report
 
 
 def _reported(raised: BaseException | None, mismatch: BaseException) -> bool:

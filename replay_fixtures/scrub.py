@@ -30,6 +30,14 @@ SECRET_HEADERS = frozenset(
     }
 )
 API_KEY = re.compile(r"\b(?:sk|rk|sess)-[A-Za-z0-9_\-]{8,}")
+GLUED_API_KEY = re.compile(
+    r"(?:sk|rk|sess)-(?:proj|svcacct|admin|live|test)-(?=[A-Za-z_\-]*[0-9])[A-Za-z0-9_\-]{20,}"
+    r"|[A-Za-z0-9_\-]*T3BlbkFJ[A-Za-z0-9_\-]*"
+)
+"""A key glued to the word before it (`xsk-proj-...`, `token=...T3BlbkFJ...`), where API_KEY's
+word boundary fails: only the distinctive forms (a project, service-account, admin, live or
+test key of 20+ characters with a digit, or the `T3BlbkFJ` every OpenAI key carries), so that
+`task-test-suite` or `desk-proj-notes` in a conversation stay as they were."""
 SCRUBBED = "[scrubbed]"
 
 
@@ -37,7 +45,7 @@ SCRUBBED = "[scrubbed]"
 class Scrubber:
     """Replaces secrets in recorded data; `with_rules` and `with_env` add rules."""
 
-    patterns: tuple[re.Pattern[str], ...] = (API_KEY,)
+    patterns: tuple[re.Pattern[str], ...] = (API_KEY, GLUED_API_KEY)
     headers: frozenset[str] = SECRET_HEADERS
     functions: tuple[Callable[[str], str], ...] = field(default=())
 

@@ -5,6 +5,11 @@ any language can be tested against a recorded session.
     with ReplayServer("tests/cassettes/desk.json") as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
 
+Any number of clients and runs are served, concurrently, each run replaying the cassette from
+its start (`replay_runs`: told apart by the `x-agentgraph-run` header; a client that starts
+the session again starts a new run); `single_use=True` plays each recording once, to
+whichever client asks first.
+
 Faults do here what they do in-process (each fault's strike, see `faults`): the same error
 bodies and headers (`api_errors`), the same events before a cut, the same websocket player
 (`ws_replay.Player`: close codes, error frames, a retry resuming the interrupted recording).
@@ -40,10 +45,11 @@ from .api_errors import ErrorAnswer, error_answer, error_frame
 from .cassette import Frame, HttpResponse, SseEvents
 from .faults import FaultPlan, HttpStrike
 from .http_messages import body_bytes, request_of
+from .replay_runs import RUN_HEADER, ReplayRuns
 from .session import CassetteMismatch, CassetteSession, ReplaySetupError
 from .ws_frames import Message, message_of
 from .ws_memory import UNSENDABLE_CODES
-from .ws_replay import Interruptions, Player, Script
+from .ws_replay import Player, Script
 
 __all__ = ["ReplayServer"]
 
@@ -67,11 +73,14 @@ class ReplayServer:
         host: str = "127.0.0.1",
         port: int = 0,
         pace: float | None = None,
+        single_use: bool = False,
     ) -> None:
         self.session = CassetteSession(cassette, "none")
+        """The session of the first run (requests without the run header)."""
         self.faults = faults or FaultPlan()
+        """The faults of the first run; other runs strike copies of them."""
         self.pace = pace
-        self.interruptions = Interruptions()
+        self.runs = ReplayRuns(self.session, self.faults, single_use=single_use)
         self.host, self._port = host, port
         self.app = Starlette(
             routes=[
@@ -145,10 +154,11 @@ class ReplayServer:
             await request.body(),
             self.session.scrubber,
         )
-        _, fault = self.faults.next_attempt("http")
+        run = self.runs.for_http(request.headers.get(RUN_HEADER), captured)
+        _, fault = run.faults.next_attempt("http")
         strike = None if fault is None else fault.on_http()
         try:  # a faulted request is still matched, and leaves the recording for the retry
-            interaction = self.session.match_http(captured, consume=strike is None)
+            interaction = run.session.match_http(captured, consume=strike is None)
         except CassetteMismatch as exc:
             exc.with_traceback(None)  # the session keeps its text, not the frames of this request
             mismatch = error_answer(400, str(exc), request_id=MISMATCH_ID, code="cassette_mismatch")
@@ -213,12 +223,13 @@ class ReplayServer:
 
     async def _websocket(self, socket: WebSocket) -> None:
         await socket.accept()
+        run = self.runs.for_websocket(socket.headers.get(RUN_HEADER))
         try:
-            script = self._script(str(socket.url))
+            script = self._script(run.session, run.interruptions.take(), str(socket.url))
         except CassetteMismatch as exc:
             await socket.close(1008, str(exc)[:120])
             return
-        player = Player(script, self.faults, self.interruptions)
+        player = Player(script, run.faults, run.interruptions)
         peer = player.server = _SocketPeer()
         try:
             player.opened()
@@ -241,16 +252,16 @@ class ReplayServer:
         finally:
             player.ended()
 
-    def _script(self, url: str) -> Script:
+    @staticmethod
+    def _script(session: CassetteSession, resumed: Script | None, url: str) -> Script:
         """The recording this connection plays: the one a fault interrupted (the client's
         retry), else the next one."""
-        resumed = self.interruptions.take()
         if resumed is not None:
             return resumed
-        found = self.session.next_websocket(url)
+        found = session.next_websocket(url)
         assert found is not None  # the session never records: mode none
         index, interaction = found
-        return Script(interaction, index, self.session.name)
+        return Script(interaction, index, session.name)
 
 
 class _Server(uvicorn.Server):

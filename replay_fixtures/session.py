@@ -7,6 +7,7 @@ replays what matches and records the rest, `all` records everything anew.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import deque
 from enum import StrEnum
@@ -111,6 +112,30 @@ class CassetteSession:
         self.keep_mismatch(error)
         raise error
 
+    def again(self) -> CassetteSession:
+        """A replay of the same cassette from its start (nothing played, no mismatches),
+        sharing the cassette read: another run against the loopback replay server."""
+        fresh = copy.copy(self)
+        fresh.played, fresh.mismatches, fresh.mismatches_dropped = set(), [], 0
+        fresh._lock = threading.Lock()
+        fresh._requests, fresh._websockets = RequestIndex(), deque()
+        for index, interaction in enumerate(self.cassette.interactions):
+            if isinstance(interaction, HttpInteraction):
+                fresh._requests.add(index, interaction.request)
+            else:
+                fresh._websockets.append(index)
+        return fresh
+
+    def can_play(self, request: HttpRequest) -> bool:
+        """Whether a recording not yet played matches `request`."""
+        with self._lock:
+            return self._requests.find(request, self.played) is not None
+
+    def websockets_left(self) -> bool:
+        """Whether a recorded websocket connection is still to be played."""
+        with self._lock:
+            return any(index not in self.played for index in self._websockets)
+
     def keep_mismatch(self, error: CassetteMismatch) -> None:
         """Keep `error` among the first MISMATCHES_KEPT, else count it: a long-running replay
         server answers any number of unmatched requests in bounded memory."""
@@ -135,6 +160,13 @@ class CassetteSession:
                     return index, interaction
         if self.record_new:
             return None
+        if not self._count(WebSocketInteraction) and self._count(HttpInteraction):
+            raise CassetteMismatch(
+                f"cassette {self.name}: a websocket connection to {url}, but the cassette "
+                f"recorded this session over HTTP ({self._count(HttpInteraction)} request(s)) "
+                "and no websocket connection: the transport differs, replay it over HTTP "
+                '(agentgraph run --transport http; run(..., transport="http"))'
+            )
         raise CassetteMismatch(
             f"cassette {self.name}: no unplayed websocket connection left for "
             f"{url} ({self._played_summary()})"
@@ -172,6 +204,13 @@ class CassetteSession:
             f"{request.path} (record mode {self.mode.value}; {self._played_summary()})"
         )
         index = self._requests.nearest(request, self.played)
+        if index is None and not self._count(HttpInteraction) and self._count(WebSocketInteraction):
+            return head + (
+                f"; the cassette recorded this session over websocket "
+                f"({self._count(WebSocketInteraction)} connection(s)) and no HTTP request: the "
+                "transport differs, replay it over websocket (agentgraph run --transport "
+                'websocket; run(..., transport="websocket"))'
+            )
         if index is None:
             return head + "; every recorded request was already played"
         recorded = self.cassette.interactions[index].request  # type: ignore[union-attr]
@@ -180,6 +219,9 @@ class CassetteSession:
             f"{head}\nclosest: interaction #{index}, differing in {', '.join(fields)}:\n"
             f"{explain(request, recorded)}"
         )
+
+    def _count(self, kind: type) -> int:
+        return sum(isinstance(i, kind) for i in self.cassette.interactions)
 
     def _played_summary(self) -> str:
         return f"{len(self.played)} of {len(self.cassette.interactions)} interactions played"

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from agentgraph.compiler.errors import InvalidArgument
+from agentgraph.compiler.errors import AgentGraphError, InvalidArgument
 
 from .assertions import StepLike, assert_agents, assert_path
 from .cassette import Cassette, GraphRef
@@ -60,6 +60,12 @@ class CassetteInUse:
     session: CassetteSession
     faults: FaultPlan
     graph: Any = None
+    clock: Any = None
+    """The clock of the replay (stalls, paced replay), which `run` and `arun` run on: in the
+    pytest fixture, a `FakeClock` while replaying (nothing really waits), None (real time)
+    while recording."""
+    search_path: tuple[str, ...] = ()
+    """Folders the graph's functions are imported from (the spec's folder)."""
 
     @property
     def path(self) -> Path:
@@ -73,6 +79,28 @@ class CassetteInUse:
     def played(self) -> int:
         """How many recorded interactions were replayed."""
         return len(self.session.played)
+
+    async def arun(self, input: str | list[dict[str, Any]], **options: Any) -> Any:
+        """Run the cassette's graph (the marker's `graph=`) on `input` and return the
+        RunResult: `agentgraph.runtime.run` on this cassette's clock and with the graph's
+        functions importable from its folder; `options` are `run`'s (`context`, `stream`,
+        `transport`, `timeout`, ...)."""
+        from agentgraph.runtime.api import run
+
+        if self.graph is None:
+            raise InvalidArgument(
+                f"cassette {self.path} has no graph to run: give the marker `graph=` (a spec "
+                "or compiled file, relative to the test file) or call agentgraph.runtime.run"
+            )
+        options.setdefault("clock", self.clock)
+        options["search_path"] = (*options.get("search_path", ()), *self.search_path)
+        return await run(self.graph, input, **options)
+
+    def run(self, input: str | list[dict[str, Any]], **options: Any) -> Any:
+        """`arun` for a plain (not async) test: runs its own event loop."""
+        import asyncio
+
+        return asyncio.run(self.arun(input, **options))
 
     def assert_path(self, result: Any, expected: Sequence[StepLike]) -> None:
         """`assertions.assert_path`: the run took the `expected` transitions."""
@@ -154,7 +182,7 @@ def use_cassette(
         for interceptor in [HttpInterceptor(pace=pace), *interceptors]:
             interceptor.install(session, plan, clock)
             installed.append(interceptor)
-        yield CassetteInUse(session, plan)
+        yield CassetteInUse(session, plan, clock=clock)
     except BaseException as exc:
         try:
             _uninstall(installed)
@@ -167,6 +195,13 @@ def use_cassette(
         session.save()
     if session.mismatches:
         raise session.mismatches[0]
+
+
+class FailedWhileRecording(AgentGraphError):
+    """Raised into a cassette's block to close it as an interrupted recording: the pytest
+    plugin does so when a test failed while recording, so the previous cassette is kept and
+    what was recorded goes to `NAME.partial.json` (a failing run's recording may be why it
+    failed; a good cassette is never replaced by it). Never reaches a user."""
 
 
 def _uninstall(installed: list[Interceptor]) -> None:

@@ -100,6 +100,8 @@ class WebSocketInterceptor:
         """Every mismatch raised (also added to the session's `mismatches`), in case the
         client swallowed the exception."""
         self._timer: Timer = time.monotonic
+        self._clock: Any = None
+        self._stalls: set[asyncio.Task[None]] = set()
         self._interruptions = Interruptions()
 
     def install(
@@ -110,6 +112,7 @@ class WebSocketInterceptor:
         self.session = session
         self.faults = faults if faults is not None else FaultPlan()
         self._timer = _timer_of(clock)
+        self._clock = clock
         _REGISTRY.push(self)
 
     def uninstall(self) -> None:
@@ -146,6 +149,16 @@ class WebSocketInterceptor:
             )
         return await self._replay(connector, Script(interaction, index, session.name), session)
 
+    def _stalled(self) -> None:
+        """A fault stalled a connection: on a clock that can (a FakeClock), time runs on to
+        the client's next deadline at once, as a stalled peer costs it; on real time, the
+        client waits for its own timeout."""
+        run_on = getattr(self._clock, "run_to_next_deadline", None)
+        if callable(run_on):
+            task = asyncio.get_running_loop().create_task(run_on())
+            self._stalls.add(task)
+            task.add_done_callback(self._stalls.discard)
+
     def _failed(self, session: CassetteSession, error: CassetteMismatch) -> CassetteMismatch:
         """Keep `error` (in `mismatches` and the session's) in case the client swallows it."""
         self.mismatches.append(str(error))
@@ -157,6 +170,7 @@ class WebSocketInterceptor:
         self, connector: Connector, script: Script, session: CassetteSession
     ) -> ClientConnection:
         player = Player(script, self.faults, self._interruptions)
+        player.on_stall = self._stalled
         server = player.server = MemoryServer(player)
         transport = MemoryTransport(asyncio.get_running_loop(), server)
         server.attach(transport)

@@ -24,7 +24,7 @@ client's `recv`), instead of leaving the client to wait for its receive timeout.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -83,6 +83,9 @@ class Interruptions:
     def __init__(self) -> None:
         self._players: list[Player] = []
 
+    def __len__(self) -> int:
+        return len(self._players)
+
     def add(self, player: Player) -> None:
         if player not in self._players:
             self._players.append(player)
@@ -118,6 +121,9 @@ class Player:
         self.cut: str | None = None
         """Why the connection was ended early: the recording of a response stops before its
         terminal frame (None: it was not)."""
+        self.on_stall: Callable[[], None] | None = None
+        """Called when a fault stalls the connection (the in-process interceptor lets time
+        run on to the client's timeout on a FakeClock)."""
 
     # -- the client's side: checked before a frame leaves the client --------------------------
 
@@ -232,6 +238,8 @@ class Player:
             self.server.send_text(_error_frame(strike.frame or {}, events, request))
         else:
             self.state = "stalled"
+            if self.on_stall is not None:
+                self.on_stall()
         self.server.flush()
 
     def _strike_before_request(self) -> bool:

@@ -24,6 +24,7 @@ from .context import checked_context
 from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
+from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
@@ -61,6 +62,7 @@ def _prepare(
     functions: Mapping[str, Callable[..., Any]] | None,
     search_path: Sequence[str],
     stream: bool,
+    call_timeout: float | None = None,
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
@@ -80,6 +82,7 @@ def _prepare(
             f"(agents: {', '.join(sorted(compiled.states))})"
         )
     resolver = Functions([*search_path, *folders], functions)
+    check_imports(compiled, resolver, [*search_path, *folders])
     options = RunOptions(
         context=checked_context(compiled, context, resolver),
         max_turns=max_turns,
@@ -96,6 +99,7 @@ def _prepare(
         clock=clock,
         jitter=jitter,
         stream=stream,
+        timeout=call_timeout,
     )
     prepared = Run(compiled, model, options, input, agent=agent, stream=stream)
     if resumed is not None:
@@ -118,6 +122,7 @@ async def run(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
@@ -134,6 +139,9 @@ async def run(
     sends only the new items); `session` keeps the conversation's items between runs. A run
     that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
     (decided) as `input` to resume it.
+    `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
+    each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
+    that times out is retried as the retry settings say.
     """
     prepared, model = _prepare(
         graph,
@@ -149,6 +157,7 @@ async def run(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        call_timeout=call_timeout,
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
@@ -216,6 +225,7 @@ def run_streamed(
     jitter: random.Random | None = None,
     functions: Mapping[str, Callable[..., Any]] | None = None,
     search_path: Sequence[str] = (),
+    call_timeout: float | None = None,
     agent: str | None = None,
     stream: bool = True,
     previous_response_id: str | None = None,
@@ -240,6 +250,7 @@ def run_streamed(
         functions=functions,
         search_path=search_path,
         stream=stream,
+        call_timeout=call_timeout,
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,

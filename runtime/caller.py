@@ -36,9 +36,12 @@ def open_model_client(
     clock: Clock | None = None,
     jitter: random.Random | None = None,
     stream: bool = False,
+    timeout: float | None = None,
 ) -> RetryingCaller:
     """A RetryingCaller over `transport` ("http", "websocket", or a Transport object), with the
-    graph's retry settings overridden by `retry`. The websocket always streams."""
+    graph's retry settings overridden by `retry`. The websocket always streams. `timeout`
+    (seconds): how long each phase of a model call may wait (connecting, sending, the answer
+    to begin and each next piece of it), on `clock`; default: the openai client's."""
     clock = clock or SystemClock()
     policy = RetryPolicy.from_settings(graph.machine.retry, **dict(retry or {}))
     if isinstance(transport, str):
@@ -49,9 +52,9 @@ def open_model_client(
         if transport == "http":
             from .transports.http import HttpTransport
 
-            transport = HttpTransport(client, clock=clock)
+            transport = HttpTransport(client, clock=clock, timeout=timeout)
         else:
             from .transports.websocket import WebSocketTransport
 
-            transport = WebSocketTransport(client, clock=clock)
+            transport = WebSocketTransport(client, clock=clock, timeout=timeout)
     return RetryingCaller(transport, policy, clock=clock, rng=jitter)

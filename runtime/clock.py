@@ -95,6 +95,22 @@ class FakeClock:
                 f"wanted {count}"
             ) from None
 
+    async def run_to_next_deadline(self) -> None:
+        """What a wait that nothing else will end (a stalled peer) costs on this clock: time
+        jumps to the nearest deadline ahead of the open timeout scopes, which then expires.
+        Waits (without polling) until such a scope is open."""
+        while True:
+            ahead = [d for d in self.deadlines if d > self.now]
+            if ahead:
+                self.advance(min(ahead) - self.now)
+                return
+            waiter = asyncio.Event()
+            self._waiters.append(waiter)
+            try:
+                await waiter.wait()
+            finally:
+                self._waiters.remove(waiter)
+
     def advance(self, seconds: float) -> None:
         """Move time on; timeout scopes whose deadline passed expire at once."""
         self.now += seconds

@@ -14,11 +14,15 @@ the request was not sent; once it was sent, nothing is replayed after an event o
 arrived, and a stateful request (`previous_response_id` or `conversation`) is not replayed
 unless the server answered it with an error (an HTTP error status, or an `error` frame / event
 before any other event: the server refused it, it did not run it; as the Agents SDK judges).
+
+Each retry is logged (logger `agentgraph.retry`, level INFO) before its wait, as
+"retrying in 2.0 s (429, attempt 2 of 4)"; `agentgraph run` shows these lines on stderr.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import random
 import time
@@ -55,6 +59,9 @@ ANSWERED_KINDS = frozenset({"status", "ws_error", "sse_error"})
 """Failures where the server answered with an error instead of running the request."""
 MAX_RETRY_AFTER = 120.0
 """A server asking for a longer wait gets no retry (the openai client's limit)."""
+
+LOG = logging.getLogger("agentgraph.retry")
+"""Where each retry is told, before its wait."""
 
 
 @dataclass(frozen=True)
@@ -252,8 +259,24 @@ class _Retrier:
         if not decision.retry:
             error.reason = decision.reason
             raise error
+        LOG.info(
+            "retrying in %.1f s (%s, attempt %d of %d)",
+            decision.delay,
+            _what_failed(error),
+            attempt.number + 1,
+            self.policy.max_retries + 1,
+        )
         await self.clock.sleep(decision.delay)
         self.retries += 1
+
+
+def _what_failed(error: ModelCallError) -> str:
+    """A failure in a word or two: the HTTP status, else the error code, else its kind."""
+    if error.status_code is not None:
+        return str(error.status_code)
+    if error.kind == "timeout":
+        return f"{error.phase or 'receive'} timeout"
+    return error.code or error.kind
 
 
 async def call_with_retries(

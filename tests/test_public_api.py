@@ -50,6 +50,16 @@ EXPECTED: dict[str, set[str]] = {
         "spec_json_schema",
     },
     "agentgraph.compiler.checks": {"CHECKS", "CheckContext", "run_checks"},
+    "agentgraph.testing": {
+        "played_runs",
+        "PlayedRun",
+        "Crash",
+        "ExplorationFailure",
+        "PlayedModel",
+        "from_schema",
+        "specs",
+        "GeneratedSpec",
+    },
     "agentgraph.compiler.emit": {
         "FORMATS",
         "Format",

@@ -105,3 +105,37 @@ def test_a_failed_run_while_recording_keeps_the_cassette_and_the_partial_beside_
     assert cassette.read_text() == "the good cassette"
     assert len(Cassette.load(partial).interactions) == 1
     assert f"{cassette} is unchanged; what was recorded is in {partial}" in err
+
+
+SECRET = "db-pass-9f8e7d6c5b4a3210"
+
+
+@pytest.fixture
+def leaky_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ResponsesServer]:
+    """A model that repeats a secret of the user's (not key-shaped) in its streamed answer."""
+    steps = [turn(text(f"Your database password is {SECRET}, keep it safe."))]
+    with ResponsesServer(*steps, strict=False) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("AG_DB_PASSWORD", SECRET)
+        yield server
+
+
+def _windows(secret: str) -> set[str]:
+    return {secret[i : i + 8] for i in range(len(secret) - 7)}
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_run_record_scrubs_the_secret_env_values_it_is_given(
+    leaky_server: ResponsesServer, tmp_path: Path, flag: bool
+) -> None:
+    cassette = tmp_path / "desk.json"
+    extra = ["--secret-env", "AG_DB_PASSWORD"] if flag else []
+    assert _record(cassette, "--stream", *extra) == EXIT_OK
+    written = cassette.read_text(encoding="utf-8")
+    leaked = {w for w in _windows(SECRET) if w in written}
+    if flag:
+        assert leaked == set()
+        assert "[scrubbed]" in written
+    else:  # not key-shaped: only the user can say it is a secret
+        assert SECRET in written

@@ -67,4 +67,20 @@ class Transport(Protocol):
         ...
 
 
+def default_client(api_key: str | None, base_url: str | None) -> Any:
+    """An `openai.AsyncOpenAI` without retries from `api_key` / `base_url`, or the environment
+    as the openai client reads it; no key anywhere is a UserError saying what to set."""
+    import openai
+
+    from ..errors import UserError
+
+    try:
+        return openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
+    except openai.OpenAIError as exc:
+        raise UserError(
+            "no API key: set OPENAI_API_KEY (or pass client=openai.AsyncOpenAI(api_key=...)); "
+            "a replay needs none: agentgraph run --replay CASSETTE"
+        ) from exc
+
+
 TERMINAL_EVENTS = frozenset({"response.completed", "response.failed", "response.incomplete"})

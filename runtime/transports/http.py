@@ -18,9 +18,11 @@ import httpx2
 import openai
 from openai.types.responses import Response, ResponseStreamEvent
 
+from agentgraph.compiler.errors import AgentGraphError
+
 from ..clock import Clock, SystemClock
 from ..errors import ModelCallError
-from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts
+from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, default_client
 from .http_errors import http_failure, sse_error, stream_ended
 from .sse import SSEDecoder
 from .stream_events import EventParser
@@ -41,14 +43,30 @@ def wire_body(body: Body, *, stream: bool) -> Body:
     return sent
 
 
+def _passes(exc: Exception) -> bool:
+    """Whether `exc` reaches the caller as it is: agentgraph's own errors raised on the way
+    (a cassette with no recording for the request) are not an unusable answer of the API."""
+    return isinstance(exc, AgentGraphError) and not isinstance(exc, ModelCallError)
+
+
+def read_timeout(timeout: Any) -> float | None:
+    """The read timeout of an openai client's `timeout` (a number, or an httpx Timeout)."""
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, int | float) else None
+
+
 class HttpTransport:
     """One attempt per call over HTTP; never retries.
 
     `client`: an `AsyncOpenAI` (a copy with `max_retries=0` is used if it retries); without
     one, a client is made from `api_key` / `base_url`, or OPENAI_API_KEY / OPENAI_BASE_URL as
-    the openai client reads them, and closed by `aclose`. `timeouts.receive` bounds the wait for
-    the answer and for each chunk of a stream, on `clock` (the client's own httpx timeouts
-    stay as configured). `skipped` counts unknown event types skipped, by type.
+    the openai client reads them, and closed by `aclose`. `timeout` (seconds) replaces the
+    client's timeout. `timeouts.receive` (default: the client's read timeout) bounds the wait
+    for the answer and for each chunk of a stream, on `clock`, so that a `FakeClock` drives
+    it (the client's own httpx timeouts stay as configured). `skipped` counts unknown event
+    types skipped, by type.
     """
 
     name = "http"
@@ -61,14 +79,17 @@ class HttpTransport:
         base_url: str | None = None,
         timeouts: Timeouts | None = None,
         clock: Clock | None = None,
+        timeout: float | None = None,
     ) -> None:
         self._owns_client = client is None
         if client is None:
-            client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
+            client = default_client(api_key, base_url)
         elif client.max_retries != 0:
             client = client.with_options(max_retries=0)
+        if timeout is not None:
+            client = client.with_options(timeout=timeout)
         self.client = client
-        self.timeouts = timeouts or Timeouts()
+        self.timeouts = timeouts or Timeouts(receive=read_timeout(client.timeout))
         self.clock: Clock = clock or SystemClock()
         self.skipped: Counter[str] = Counter()
 
@@ -81,6 +102,8 @@ class HttpTransport:
                     "/responses", cast_to=Response, body=wire_body(body, stream=False)
                 )
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
         attempt.events = 1
         return response
@@ -124,6 +147,8 @@ class HttpTransport:
                 chunks = response.aiter_bytes()
                 return chunks, await anext(chunks, None)
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
 
     async def _next(self, chunks: AsyncIterator[bytes], attempt: Attempt) -> bytes | None:
@@ -131,6 +156,8 @@ class HttpTransport:
             async with self._within(self.timeouts.receive):
                 return await anext(chunks, None)
         except Exception as exc:
+            if _passes(exc):
+                raise
             raise self._failure(exc, attempt) from exc
 
     async def _drain(self, chunks: AsyncIterator[bytes]) -> None:

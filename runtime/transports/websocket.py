@@ -33,7 +33,7 @@ from agentgraph.compiler.errors import AgentGraphError
 
 from ..clock import Clock, SystemClock
 from ..errors import ModelCallError
-from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts
+from .base import TERMINAL_EVENTS, Attempt, Body, Timeouts, default_client
 from .stream_events import EventParser
 from .ws_wire import (
     closed_error,
@@ -60,7 +60,8 @@ class WebSocketTransport:
 
     `client`: an `AsyncOpenAI` giving the URL, key and headers (without one, a client is made
     from `api_key` / `base_url` or the environment, and closed by `aclose`); `headers` are
-    added to the handshake. `timeouts` default to the client's (pool -> lock wait, connect,
+    added to the handshake. `timeout` (seconds) replaces the client's timeout. `timeouts`
+    default to the client's (pool -> lock wait, connect,
     write -> send, read -> receive). `max_size` bounds incoming frames (None: no bound);
     `connect_options` go to `websockets.asyncio.client.connect`. `connections` counts the
     connections opened; `skipped` the unknown event types skipped, by type.
@@ -79,11 +80,14 @@ class WebSocketTransport:
         clock: Clock | None = None,
         max_size: int | None = DEFAULT_MAX_SIZE,
         connect_options: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
     ) -> None:
         self._owns_client = client is None
-        self.client = client or openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, max_retries=0
-        )
+        if client is None:
+            client = default_client(api_key, base_url)
+        if timeout is not None:
+            client = client.with_options(timeout=timeout)
+        self.client = client
         self.url = websocket_url(self.client)
         self.headers = dict(headers or {})
         self.timeouts = timeouts or timeouts_from_client(self.client.timeout)

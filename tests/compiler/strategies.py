@@ -6,9 +6,8 @@ Two families:
   wrong or missing, and every reference (handoff, tool, guardrail, type, agent-as-tool) is drawn
   from one small pool of names, so that it sometimes resolves and sometimes does not, and
   sometimes names a thing of the wrong kind.
-- `valid_specs()`: specs that validate without errors (warnings allowed): consistent names,
-  handoffs to other declared agents, declared tools with strict schemas, a hosted tool, agents
-  as tools without cycles, output types and guardrails.
+- `valid_specs()`: specs that validate without errors (warnings allowed), shipped to users as
+  `agentgraph.testing.specs()` (agentgraph/replay_fixtures/spec_strategies.py).
 
 Plus helpers to dump a document as YAML or JSON in several styles, and to turn a span back
 into offsets of the text (lines split at CR LF, CR or LF, as editors and LSP count them).
@@ -22,6 +21,8 @@ from typing import Any
 
 import yaml
 from hypothesis import strategies as st
+
+from agentgraph.replay_fixtures.spec_strategies import valid_specs  # noqa: F401 - shipped now
 
 # --- names ------------------------------------------------------------------------------------
 
@@ -233,121 +234,6 @@ def _spec(sloppy: bool) -> st.SearchStrategy[dict[str, Any]]:
 def spec_like() -> st.SearchStrategy[Any]:
     """A document shaped like a spec, right or wrong in every part; sometimes not a spec at all."""
     return st.one_of(_spec(sloppy=False), _spec(sloppy=True), json_values)
-
-
-# --- valid specs ------------------------------------------------------------------------------
-
-AGENT_NAMES = [
-    "triage",
-    "billing",
-    "refunds",
-    "shipping",
-    "escalation",
-    "yes",
-    "null",
-    "1.5",
-    "agent-x",
-    "Ünïcödé",
-    "日本",
-]
-"""Agent names, including ones YAML must quote (yes, null, 1.5) and non-ASCII ones."""
-FUNCTION_TOOLS = {
-    "lookup_invoice": {
-        "function": "desk.tools:lookup_invoice",
-        "description": "Find an invoice",
-        "parameters": {
-            "type": "object",
-            "properties": {"number": {"type": "string"}},
-            "required": ["number"],
-            "additionalProperties": False,
-        },
-        "strict": True,
-    },
-    "issue_refund": {
-        "function": "desk.tools:issue_refund",
-        "description": "Refund an invoice",
-        "parameters": {
-            "type": "object",
-            "properties": {"number": {"type": "string"}, "amount": {"type": ["number", "null"]}},
-            "required": ["number", "amount"],
-            "additionalProperties": False,
-        },
-    },
-    "track_parcel": {
-        "function": "desk.tools:track_parcel",
-        "strict": False,
-        "parameters": {"type": "object", "properties": {"id": {"type": "integer"}}},
-    },
-}
-HOSTED_TOOLS = {"search": {"hosted": "web_search", "options": {"search_context_size": "low"}}}
-
-
-@st.composite
-def valid_specs(draw: st.DrawFn) -> dict[str, Any]:
-    """A spec that validates with no errors (warnings allowed)."""
-    agents = draw(st.lists(st.sampled_from(AGENT_NAMES), min_size=1, max_size=5, unique=True))
-    tool_names = [*FUNCTION_TOOLS, *HOSTED_TOOLS]
-    spec_agents: dict[str, Any] = {}
-    for index, name in enumerate(agents):
-        descriptions = ["Routes requests.", "Handles ü & ß.", 'Says "hi": ok']
-        body: dict[str, Any] = {"description": draw(st.sampled_from(descriptions))}
-        if draw(st.booleans()):
-            body["instructions"] = draw(
-                st.sampled_from(
-                    [
-                        "Be brief.",
-                        "Help {{ context.customer }}.",
-                        "Line one\nline two: {{ agent.name }}",
-                    ]
-                )
-            )
-        others = [a for a in agents if a != name]
-        targets = draw(st.lists(st.sampled_from(others), unique=True, max_size=3)) if others else []
-        if targets:
-            body["handoffs"] = [
-                t if draw(st.booleans()) else {"to": t, "input_filter": "remove_all_tools"}
-                for t in targets
-            ]
-        tools: list[Any] = draw(st.lists(st.sampled_from(tool_names), unique=True, max_size=3))
-        later = agents[index + 1 :]  # agents as tools only point forward: no cycles
-        if later and draw(st.booleans()):
-            tools.append({"agent": draw(st.sampled_from(later)), "name": f"ask_{index}"})
-        if tools:
-            body["tools"] = tools
-        if draw(st.booleans()):
-            body["output_type"] = "Answer"
-        if draw(st.booleans()):
-            body["input_guardrails"] = ["no_pii"]
-        spec_agents[name] = body
-    return {
-        "agentgraph": 1,
-        "name": draw(st.sampled_from(["support-desk", "désk", "x"])),
-        "entry": agents[0],
-        "defaults": {
-            "model": "gpt-4.1-mini",
-            "model_settings": {"temperature": 0.25},
-            "max_turns": 12,
-        },
-        "context": {
-            "schema": {
-                "type": "object",
-                "properties": {"customer": {"type": "string"}},
-                "required": ["customer"],
-                "additionalProperties": False,
-            }
-        },
-        "agents": spec_agents,
-        "tools": {**FUNCTION_TOOLS, **HOSTED_TOOLS},
-        "guardrails": {"no_pii": {"function": "desk.guards:no_pii"}},
-        "types": {
-            "Answer": {
-                "type": "object",
-                "properties": {"text": {"type": "string"}},
-                "required": ["text"],
-                "additionalProperties": False,
-            }
-        },
-    }
 
 
 # --- dumping and positions --------------------------------------------------------------------

@@ -113,3 +113,32 @@ def test_an_instructions_file_that_is_not_utf8_says_which_byte(tmp_path: Path) -
     assert found.message == (
         "instructions file `prompt.txt` cannot be read (not UTF-8: byte 0xe9 at offset 3)"
     )
+
+
+def test_a_file_of_duplicate_keys_is_reported_without_building_it() -> None:
+    # 100,000 duplicates on one line (600 kB): the old loader built PyYAML's node tree for all
+    # of them (about 760 bytes a pair, 76 MB here, 4.7 GB for a 32 MB file) before saying so
+    import tracemalloc
+
+    text = "{" + ", ".join(["a: 1"] * 100_000) + "}\n"
+    tracemalloc.start()
+    try:
+        checked = check_text(text, "dups.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    codes = [d.code for d in checked.diagnostics]
+    assert codes == ["AG003"] * 1000
+    first, last = checked.diagnostics[0], checked.diagnostics[-1]
+    assert (first.span.line, first.span.column) == (1, 8)  # type: ignore[union-attr]
+    assert last.message.endswith("(more follow: the spec is not checked further)")
+    assert peak < 30 * len(text), f"peak {peak} bytes for a {len(text)}-byte file"
+
+
+def test_duplicate_keys_below_the_limit_are_all_reported_and_the_spec_still_checked() -> None:
+    text = "agentgraph: 1\nname: g\nentry: a\nagents:\n  a: {instructions: x, instructions: y}\n"
+    checked = check_text(text, "dups.yaml")
+    duplicates = [d for d in checked.diagnostics if d.code == "AG003"]
+    assert [(d.span.line, d.span.column) for d in duplicates if d.span] == [(5, 24)]
+    assert checked.spec is not None  # the other checks ran too
+    assert len(checked.diagnostics) > 1

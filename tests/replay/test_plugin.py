@@ -243,6 +243,30 @@ def test_record_mode_all_records_again(
     assert len(ids[1]) == 3 and set(ids[0]).isdisjoint(ids[1])  # the new session's
 
 
+def test_a_test_that_fails_while_recording_keeps_the_good_cassette(
+    pytester: pytest.Pytester, server: ResponsesServer, recorded: str
+) -> None:
+    failing = INVOICE_TEST.replace(
+        "    agentgraph_cassette.assert_path(result, PATH)\n",
+        "    agentgraph_cassette.assert_path(result, PATH)\n    assert False, 'the test broke'\n",
+    )
+    folder = project(pytester, failing)
+    cassette = place(folder, recorded)
+    outcome = inner(pytester, "--agentgraph-record=all")
+    outcome.assert_outcomes(failed=1)
+    assert server.attempts == 3  # it did record
+    assert cassette.read_text(encoding="utf-8") == recorded  # the good one is kept
+    partial = cassette.with_suffix(".partial.json")
+    assert len(Cassette.load(partial).interactions) == 3
+    outcome.stdout.fnmatch_lines(
+        [
+            "*agentgraph cassette*",
+            f"the test failed while recording: {cassette} is kept as it was; what was "
+            f"recorded is written to {partial}",
+        ]
+    )
+
+
 def test_the_ini_option_moves_the_cassettes_next_to_each_module(
     pytester: pytest.Pytester, server: ResponsesServer
 ) -> None:

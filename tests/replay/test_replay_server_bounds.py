@@ -34,7 +34,7 @@ async def test_connections_and_misses_leave_bounded_state(tmp_path: Path) -> Non
     path = _write(
         tmp_path / "both.json", Cassette(interactions=http.interactions + sockets.interactions)
     )
-    with ReplayServer(path) as server:
+    with ReplayServer(path, single_use=True) as server:
         url = server.base_url.replace("http://", "ws://") + "/responses"
         closes = []
         async with websockets.connect(url):

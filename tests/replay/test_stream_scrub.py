@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from agentgraph.cli import main
 from agentgraph.replay_fixtures.cassette import Cassette
-from agentgraph.replay_fixtures.scrub import API_KEY, DEFAULT_SCRUBBER, SCRUBBED
+from agentgraph.replay_fixtures.scrub import API_KEY, DEFAULT_SCRUBBER, GLUED_API_KEY, SCRUBBED
 from agentgraph.replay_fixtures.stream_scrub import scrubbed_stream, spread
 
 KEY = "sk-proj-" + "".join(random.Random(5).choices(string.ascii_letters + string.digits, k=40))
@@ -62,7 +62,7 @@ def test_a_key_split_anywhere_leaves_no_piece_in_any_delta(
 @settings(max_examples=300, deadline=None)
 @given(joined=st.text(max_size=120), cuts=st.lists(st.integers(min_value=0), max_size=30))
 def test_text_without_a_secret_is_left_unchanged(joined: str, cuts: list[int]) -> None:
-    assume(API_KEY.search(joined) is None)
+    assume(API_KEY.search(joined) is None and GLUED_API_KEY.search(joined) is None)
     deltas = pieces_of(joined, cuts)
     assert DEFAULT_SCRUBBER.deltas(deltas) == deltas
 
@@ -268,3 +268,37 @@ def test_cassette_scrub_takes_secrets_from_the_environment(
     assert main(["cassette", "scrub", "--secret-env", "DESK_TOKEN", str(path)]) == 0
     assert [w for w in windows(token) if w in path.read_text()] == []
     assert re.search(r"desk-token", path.read_text()) is None
+
+
+GLUED = "sk-proj-" + "".join(random.Random(9).choices(string.ascii_letters + string.digits, k=30))
+LEGACY = "sk-" + "A1b2C3d4E5f6G7h8I9j0" + "T3BlbkFJ" + "k1L2m3N4o5P6q7R8s9T0"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"x{GLUED}",  # glued to a word: the word boundary of the plain rule fails here
+        f"token{GLUED}!",
+        f"mykey{LEGACY} end",
+        f"id_{LEGACY}",
+    ],
+)
+def test_a_key_glued_to_a_word_is_scrubbed_whole_also_across_deltas(text: str) -> None:
+    key = GLUED if GLUED in text else LEGACY
+    assert DEFAULT_SCRUBBER.text(text).count(SCRUBBED) == 1
+    deltas = pieces_of(text, [3, 11, 17, 29])
+    scrubbed = "".join(DEFAULT_SCRUBBER.deltas(deltas))
+    assert [w for w in windows(key) if w in scrubbed] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the task-test-suite-runner-for-everyone passed",  # no digit: words, not a key
+        "see desk-proj-notes-and-other-things-here",
+        "task-1234567890",  # glued, but not a distinctive key form
+        "a T3Blbk without the rest",
+    ],
+)
+def test_words_that_only_look_like_glued_keys_are_left_alone(text: str) -> None:
+    assert DEFAULT_SCRUBBER.text(text) == text
