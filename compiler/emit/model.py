@@ -1,11 +1,11 @@
 """A neutral picture of a compiled machine: the nodes and edges every output format draws.
 
 Nodes: start, the agents (the entry agent marked), each agent's function tools (a tool that
-needs approval says so), hosted tools, agents used as tools and its input and output
-guardrails, and the terminal states that some transition reaches (end, guardrail tripped, max
-turns). Edges: start -> entry, one edge per transition of the machine (handoffs labelled with
-their tool name), tool edges from an agent to its tools, `runs` edges from an agent-as-tool to
-the agent it runs, and guardrail edges.
+needs approval says so), hosted tools, agents used as tools, MCP servers (whose tools are
+listed at run time) and its input and output guardrails, and the terminal states that some
+transition reaches (end, guardrail tripped, max turns). Edges: start -> entry, one edge per
+transition of the machine (handoffs labelled with their tool name), tool edges from an agent to
+its tools, `runs` edges from an agent-as-tool to the agent it runs, and guardrail edges.
 
 Node ids are generated (`a3`, `a3t1`, `a3gi0`, `n_end`...) so that no name, however hostile,
 ever reaches an identifier; names only appear in labels, escaped by each format. Built in one
@@ -18,7 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph, State, Transition
+from ..machine import (
+    END,
+    GUARDRAIL_TRIPPED,
+    MAX_TURNS,
+    CompiledGraph,
+    McpServer,
+    State,
+    Transition,
+)
 
 NodeKind = Literal[
     "start",
@@ -29,6 +37,7 @@ NodeKind = Literal[
     "function",
     "hosted",
     "agent_tool",
+    "mcp_server",
     "input_guardrail",
     "output_guardrail",
 ]
@@ -210,6 +219,11 @@ def _agent_note(state: State) -> str:
 def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
     """(kind, name, tooltip, note) of each tool an agent offers, except its handoff tools."""
     drawn: list[tuple[NodeKind, str, str, str]] = []
+    for server in state.mcp.servers if state.mcp is not None else ():
+        where = server.url or " ".join([str(server.command), *server.args])
+        approval = "; some calls need approval" if _approves(server) else ""
+        tooltip = f"MCP server ({server.transport}): {where}{approval}"
+        drawn.append(("mcp_server", server.name, tooltip, f"MCP · {server.transport}"))
     for tool in state.tools:
         name = str(tool.get("name"))
         if tool["type"] != "function":
@@ -224,6 +238,11 @@ def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
                 note, tooltip = "approval by policy", f"{tooltip}\nneeds approval if {approval}"
             drawn.append(("function", name, tooltip.strip(), note))
     return drawn
+
+
+def _approves(server: McpServer) -> bool:
+    tools = server.approval_tools or {}
+    return server.approval or server.approval_function is not None or any(tools.values())
 
 
 def _cluster_edges(cluster: Cluster, state: State, ids: dict[str, str], start: int) -> list[Edge]:
