@@ -231,11 +231,11 @@ def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
         elif name in state.agent_tools:
             drawn.append(("agent_tool", name, tool.get("description") or "", ""))
         elif name in state.functions:
-            approval = state.functions[name].needs_approval
-            note = "" if approval is False else "needs approval"
+            needs = state.functions[name].needs_approval
+            note = "" if needs is False else "needs approval"
             tooltip = tool.get("description") or ""
-            if isinstance(approval, str):
-                note, tooltip = "approval by policy", f"{tooltip}\nneeds approval if {approval}"
+            if isinstance(needs, str):
+                note, tooltip = "approval by policy", f"{tooltip}\nneeds approval if {needs}"
             drawn.append(("function", name, tooltip.strip(), note))
     return drawn
 
