@@ -29,6 +29,7 @@ from agentgraph.exits import (
     reading,
     writing,
 )
+from agentgraph.import_command import add_import_parser, import_command
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_parser(commands)
     add_chat_parser(commands)
     add_cassette_parsers(commands)
+    add_import_parser(commands)
     add_viz_parser(commands)
 
     explain_ = commands.add_parser(
@@ -156,6 +158,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "chat": chat_command,
         "viz": viz_command,
         "cassette": cassette_command,
+        "import": import_command,
         "replay": replay_command,
     }
     try:
