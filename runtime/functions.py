@@ -8,6 +8,7 @@ the name `context`) gets it, the wrapper or the live object as its annotation as
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -53,13 +54,34 @@ async def call(
     kwargs: dict[str, Any],
     run: RunContextWrapper[Any],
     tool_call: dict[str, Any] | None = None,
+    *,
+    thread: bool = False,
 ) -> Any:
     """Call a sync or async function with keyword arguments, and the run context if it takes
-    it (`context_argument`)."""
+    it (`context_argument`). `thread`: a sync function runs in a worker thread
+    (`asyncio.to_thread`, as the Agents SDK runs sync tools), so that sync tools of one turn
+    run concurrently and never block the event loop."""
     found = context_parameter(function)
     if found is not None and (found.wrapped or found.name not in kwargs):
         kwargs = {**kwargs, found.name: context_argument(function, run, tool_call)}
-    return await call_positional(function, **kwargs)
+    return await invoke(function, (), kwargs, thread=thread)
+
+
+async def invoke(
+    function: Callable[..., Any],
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    thread: bool = False,
+) -> Any:
+    """Call `function` (in a worker thread if `thread` and it is sync) and await its result."""
+    if thread and not inspect.iscoroutinefunction(function):
+        result = await asyncio.to_thread(function, *args, **kwargs)  # as the SDK runs sync tools
+    else:
+        result = function(*args, **kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
 
 
 def context_argument(

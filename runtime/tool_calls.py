@@ -13,7 +13,7 @@ from agentgraph.compiler.tool_schema import derive_tool
 
 from .errors import ToolStoppedRun
 from .events import RunItem
-from .functions import Functions, call, call_positional, context_argument, to_output
+from .functions import Functions, call, context_argument, invoke, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
@@ -101,8 +101,8 @@ async def _one(
                 )
             except ValueError as exc:
                 return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
-            return to_output(await call_positional(function, *args, **kwargs))
-        return to_output(await call(function, arguments, context, call_item))
+            return to_output(await invoke(function, args, kwargs, thread=True))
+        return to_output(await call(function, arguments, context, call_item, thread=True))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
