@@ -58,7 +58,7 @@ def handoff_items(
 ) -> list[RunItem]:
     """The output of each handoff call: the first hands off (its input checked against its
     input_type: a JSON Schema, or a pydantic model for a `python:` type), the others are
-    refused, as in the Agents SDK."""
+    refused, as in the Agents SDK (their outputs come first, as tool outputs)."""
     first = calls[0]
     binding = state.handoffs[first["name"]]
     if binding.input_type is not None:
@@ -78,8 +78,9 @@ def handoff_items(
                 f"handoff `{first['name']}` from `{agent}` has an invalid "
                 f"{binding.input_type}: {problem}"
             )
-    items = [tool_output(first, agent, json.dumps({"assistant": binding.to}), handoff=True)]
-    items.extend(tool_output(call, agent, IGNORED_HANDOFF, handoff=True) for call in calls[1:])
+    # As the SDK: the refused ones first, as plain tool outputs, then the handoff's own.
+    items = [tool_output(call, agent, IGNORED_HANDOFF) for call in calls[1:]]
+    items.append(tool_output(first, agent, json.dumps({"assistant": binding.to}), handoff=True))
     return items
 
 

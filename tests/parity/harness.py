@@ -75,6 +75,8 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
             for exchange in topology.exchanges:
                 start = _start(exchange, topology.entry, previous, lambda r: r.last_agent.name)
                 options: dict[str, Any] = {"context": context, "run_config": config}
+                if exchange.continues_response:
+                    options["previous_response_id"] = previous.last_response_id
                 if topology.max_turns is not None:
                     options["max_turns"] = topology.max_turns
                 try:
@@ -139,6 +141,8 @@ async def observe_agentgraph(topology: Topology, transport: str) -> Observed:
                     "max_turns": topology.max_turns,
                     "agent": start,
                 }
+                if exchange.continues_response and previous is not None:
+                    options["previous_response_id"] = previous.raw_responses[-1].id
                 given = _next_input(previous, exchange)
                 try:
                     if transport == "sse":

@@ -31,6 +31,9 @@ class Exchange:
     chained: bool = True
     """Whether the input is the previous run's `to_input_list()` plus `message` (else just
     `message`: a new conversation, as a manager running several agents in turn)."""
+    continues_response: bool = False
+    """Send `previous_response_id=` the previous run's last response (with `chained=False`:
+    the server keeps the conversation, only `message` is sent)."""
 
 
 @dataclass(frozen=True)
