@@ -92,6 +92,22 @@ CODES: dict[str, Code] = _codes(
         "An agent-as-tool (`{agent: ...}` in `tools:`) names an agent that is not declared.",
     ),
     (
+        "AG016",
+        "unknown-mcp-server",
+        E,
+        "An agent's `mcp_servers` names a server that is not declared under the top-level "
+        "`mcp_servers:`. Declare it there (a `command` started over stdio, or a `url`), or fix "
+        "the name: the hint names the closest declared one.",
+    ),
+    (
+        "AG017",
+        "unreachable-mcp-server",
+        E,
+        "A declared MCP server cannot be reached as written: it needs exactly one of `command` "
+        "(a process started over stdio, with `args`, `env`, `cwd`) and `url` (streamable HTTP, "
+        "or SSE with `transport: sse`, with `headers`), and options that fit its transport.",
+    ),
+    (
         "AG020",
         "unreachable-agent",
         W,

@@ -23,6 +23,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   │   └── OutputGuardrailTripwireTriggered
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
+    │   ├── McpServerError                    an MCP server did not start or died
+    │   ├── McpToolError                      an MCP server answered a call with an error
     │   └── UserError (ValueError)            bad run arguments
     ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
     ├── SessionStoreError (OSError)           a session database that cannot be used

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import GraphAnalysis
+from .lower_mcp import mcp_servers_of, mcp_use
 from .machine import (
     END,
     GUARDRAIL_TRIPPED,
@@ -92,6 +93,7 @@ class _Lowering:
         self.spec, self.base_dir, self.analysis = spec, base_dir, analysis
         self._declared = {ref: _declared(ref, tool) for ref, tool in spec.tools.items()}
         self._short_handoffs = {target: self._handoff(target) for target in analysis.transfer_names}
+        self._mcp_servers = mcp_servers_of(spec)
 
     def state(self, name: str, agent: AgentSpec) -> State:
         spec = self.spec
@@ -138,6 +140,7 @@ class _Lowering:
                 else behavior
             ),
             reset_tool_choice=agent.reset_tool_choice,
+            mcp=mcp_use(agent, self._mcp_servers),
         )
 
     def _handoff(self, handoff: str | HandoffSpec) -> tuple[str, HandoffBinding, Tool]:
@@ -246,7 +249,7 @@ def _transitions(
             edges.append(Transition(source=name, on="guardrail_tripped", to=GUARDRAIL_TRIPPED))
         for tool in sorted(state.handoffs):
             edges.append(Transition(source=name, on="handoff:" + tool, to=state.handoffs[tool].to))
-        calls_tools = bool(state.functions or state.agent_tools)
+        calls_tools = bool(state.functions or state.agent_tools or state.mcp)
         behavior = state.tool_use_behavior
         if (calls_tools and behavior != "stop_on_first_tool") or name in analysis.handoff_cycles:
             edges.append(Transition(source=name, on="max_turns", to=MAX_TURNS))

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, get_args, get_type_hints
+from typing import Any, ClassVar, Literal, get_args, get_type_hints
 
 import msgspec
 
@@ -99,8 +99,52 @@ class StopAtToolNames(Record, frozen=True):
     stop_at_tool_names: tuple[str, ...]
 
 
-class State(Record, frozen=True):
-    """One agent, with everything one of its model calls needs, already lowered."""
+class McpServer(Record, frozen=True, omit_defaults=True):
+    """An MCP server an agent uses (the spec's `mcp_servers:` entry, lowered): how to reach it,
+    and the Agents SDK's options. States that use one server hold equal records; a run
+    connects once per `key`."""
+
+    PLAIN_TEXT: ClassVar[frozenset[str]] = frozenset(
+        {"key", "name", "command", "args", "env", "cwd", "url", "headers"}
+    )
+    """Members that hold text for the server, never an import path (however they look)."""
+
+    key: str
+    """Its name under `mcp_servers:` in the spec."""
+    name: str
+    """Its name in errors and prefixed tool names."""
+    transport: Literal["stdio", "streamable_http", "sse"]
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    env: Mapping[str, str] | None = None
+    cwd: str | None = None
+    url: str | None = None
+    headers: Mapping[str, str] | None = None
+    timeout: float = 5.0
+    sse_read_timeout: float = 300.0
+    client_session_timeout: float | None = 5.0
+    cache_tools_list: bool = False
+    use_structured_content: bool = False
+    allowed_tool_names: tuple[str, ...] | None = None
+    blocked_tool_names: tuple[str, ...] | None = None
+    tool_filter_function: str | None = None
+    approval: bool = False
+    """Whether a tool needs approval when `approval_tools` does not name it."""
+    approval_tools: Mapping[str, bool] | None = None
+    approval_function: str | None = None
+
+
+class McpUse(Record, frozen=True):
+    """The MCP servers of a state, in order, and its `mcp_config`."""
+
+    servers: tuple[McpServer, ...]
+    convert_schemas_to_strict: bool = False
+    include_server_in_tool_names: bool = False
+
+
+class State(Record, frozen=True, omit_defaults=True):
+    """One agent, with everything one of its model calls needs, already lowered. (Members with
+    a default are left out of the file while they have it.)"""
 
     description: str | None
     model: str
@@ -118,6 +162,8 @@ class State(Record, frozen=True):
     output_guardrails: tuple[GuardrailBinding, ...]
     tool_use_behavior: str | StopAtToolNames
     reset_tool_choice: bool
+    mcp: McpUse | None = None
+    """Its MCP servers: their tools are listed at run time, before the other tools."""
 
 
 class Transition(Record, frozen=True):

@@ -184,8 +184,13 @@ def _step(annotation: Any, segment: Any) -> Any:
     origin = typing.get_origin(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         for name, field in annotation.model_fields.items():
-            if segment in (name, field.alias):
-                return field.annotation
+            if segment in (name, field.alias):  # pydantic keeps a field's own metadata apart
+                intended = [m for m in field.metadata if isinstance(m, IntendedMember)]
+                return (
+                    typing.Annotated[(field.annotation, *intended)]
+                    if intended
+                    else field.annotation
+                )
         return None
     if origin is dict:
         return typing.get_args(annotation)[1]

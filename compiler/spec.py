@@ -6,11 +6,12 @@ are the checks' business (so that one run reports all of them with their own cod
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, InstanceOf, Tag
+
+from .spec_mcp import McpConfig, McpServerSpec
+from .spec_parts import IntendedMember
 
 FORMAT_VERSION = 1
 JsonSchema = InstanceOf[dict[str, Any]]
@@ -31,16 +32,6 @@ def _empty_list() -> list[Any]:
 def _empty_dict() -> dict[str, Any]:
     """A new empty mapping (see `_empty_list`)."""
     return {}
-
-
-@dataclass(frozen=True)
-class IntendedMember:
-    """Which member of an ordered union (`union_mode="left_to_right"`) a value is intended to be,
-    told by its shape, so that a value that fits no member is reported against that member only
-    (shape.py). Validation tries the members in order and never calls it."""
-
-    index_of: Callable[[Any], int]
-    """The index of the member a value is intended to be."""
 
 
 def _mapping_is_second(value: Any) -> int:
@@ -175,6 +166,10 @@ class AgentSpec(_Model):
     output_type: str | None = None
     tool_use_behavior: ToolUseBehavior = "run_llm_again"
     reset_tool_choice: bool = True
+    mcp_servers: list[str] = Field(
+        default_factory=_empty_list, description="MCP servers declared under `mcp_servers:`."
+    )
+    mcp_config: McpConfig | None = None
 
 
 class FunctionToolSpec(_Model):
@@ -261,6 +256,7 @@ class GraphSpec(_Model):
     tools: dict[str, ToolSpec] = Field(default_factory=_empty_dict)
     guardrails: dict[str, GuardrailSpec] = Field(default_factory=_empty_dict)
     types: dict[str, TypeSpec] = Field(default_factory=_empty_dict)
+    mcp_servers: dict[str, McpServerSpec] = Field(default_factory=_empty_dict)
 
 
 def settings_for(

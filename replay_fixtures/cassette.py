@@ -12,9 +12,16 @@
       {"kind": "websocket", "url": "ws://...", "headers": {...}, "frames": [
         {"at": 0.0, "dir": "send", "data": {...}},                    <- one frame per line
         {"at": 0.01, "dir": "recv", "data": {...}}],
-       "close": {"code": 1000, "reason": "", "by": "client"}}
+       "close": {"code": 1000, "reason": "", "by": "client"}},
+      {"kind": "mcp", "server": "files", "method": "tools/list", "result": {"tools": [...]}},
+      {"kind": "mcp", "server": "files", "method": "tools/call",
+       "params": {"name": "read_file", "arguments": {...}}, "result": {"content": [...]}}
      ]
     }
+
+An `mcp` interaction is one request a run made to an MCP server, named by its key in the
+spec, with the server's answer: its `result` (MCP's JSON), or the `error` message it answered
+with instead; a replayed run needs no MCP server (`mcp_replay`).
 
 `at` is the time offset in seconds from the start of the interaction. Bodies and frames that
 are not JSON are kept as `text` (or `base64` for bytes) so that nothing recorded is lost.
@@ -53,6 +60,7 @@ __all__ = [
     "HttpRequest",
     "HttpResponse",
     "Interaction",
+    "McpInteraction",
     "SseEvent",
     "SseEvents",
     "WebSocketInteraction",
@@ -137,7 +145,22 @@ class WebSocketInteraction(_Model):
     close: Close | None = None
 
 
-Interaction = Annotated[HttpInteraction | WebSocketInteraction, Field(discriminator="kind")]
+class McpInteraction(_Model):
+    """One request to an MCP server (`tools/list` or `tools/call`) and its answer."""
+
+    kind: Literal["mcp"] = "mcp"
+    server: str
+    """The server's key under `mcp_servers:` in the spec."""
+    method: Literal["tools/list", "tools/call"]
+    params: dict[str, Any] = {}
+    result: Any = None
+    error: str | None = None
+    """The MCP error message the server answered with instead of a result."""
+
+
+Interaction = Annotated[
+    HttpInteraction | WebSocketInteraction | McpInteraction, Field(discriminator="kind")
+]
 
 
 class Cassette(_Model):
@@ -314,7 +337,7 @@ def _explain(exc: ValidationError, data: Any, raw: bytes, name: str) -> str:
     line, column = _place(text, found[0]) if found is not None else (1, 1)
     message = error["msg"]
     if error["type"] == "union_tag_invalid" and isinstance(node, dict):
-        message = f"unknown interaction kind {node.get('kind')!r} (expected http or websocket)"
+        message = f"unknown interaction kind {node.get('kind')!r} (expected http, websocket or mcp)"
     return f"{name}:{line}:{column}: {where or 'cassette'}: {message}"
 
 

@@ -1,8 +1,9 @@
 """`open_cassette`: a cassette for a test or a run, as the `agentgraph_cassette` fixture and
 `agentgraph run --record/--replay` use it. What it adds over `use_cassette`: websocket traffic
-is intercepted as well as HTTP, and the graph the session runs is compiled (from a spec or
-compiled file if need be), checked against the one the cassette was recorded with (a cassette
-recorded with another version is stale) and kept on the `CassetteInUse` it yields."""
+and MCP servers are intercepted as well as HTTP, and the graph the session runs is compiled
+(from a spec or compiled file if need be), checked against the one the cassette was recorded
+with (a cassette recorded with another version is stale) and kept on the `CassetteInUse` it
+yields."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from .cassette import Cassette
 from .faults import FaultPlan
+from .mcp_replay import McpInterceptor
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import RecordMode
 from .staleness import check_fresh, graph_ref
@@ -35,7 +37,7 @@ def open_cassette(
     scrubber: Scrubber = DEFAULT_SCRUBBER,
     keep_partial: bool = True,
 ) -> Iterator[CassetteInUse]:
-    """Use the cassette at `path` (HTTP and websocket traffic); `graph` (a CompiledGraph, or a
+    """Use the cassette at `path` (HTTP, websocket and MCP traffic); `graph` (a CompiledGraph, or a
     spec or compiled file) is the graph the session runs: a cassette recorded with another
     version is stale; `scrubber` is what is scrubbed before anything is kept. A recording the
     block interrupts keeps the cassette and goes to `NAME.partial.json` beside it, unless
@@ -52,7 +54,7 @@ def open_cassette(
         pace=pace,
         scrubber=scrubber,
         graph=graph_ref(compiled) if compiled is not None else None,
-        interceptors=[WebSocketInterceptor()],
+        interceptors=[WebSocketInterceptor(), McpInterceptor()],
         keep_partial=keep_partial,
     ) as used:
         yield replace(used, graph=compiled, search_path=tuple(folders))

@@ -31,6 +31,8 @@ leave them open:
 - A stall lasts the request's read timeout, slept on the clock (instant on a FakeClock, and
   visible in its `sleeps`), then fails as httpx would (`ReadTimeout`); a request without a read
   timeout gets `FaultError` instead of a hang.
+- Requests of agentgraph's MCP client (the `agentgraph_mcp` request extension) go straight
+  to the server: an MCP session is recorded and replayed as MCP (`mcp_replay`), not as HTTP.
 - One interception per process at a time (patching a class is process-wide, as in vcrpy):
   installing a second one raises RuntimeError.
 """
@@ -65,6 +67,9 @@ from .http_streams import Recorder, TeeBody, played_body, stall_error, stall_tim
 from .session import CassetteSession, ReplaySetupError
 from .timing import ClockLike, ReplayTime
 from .vcr_bridge import PENDING, Pending, VcrCassetteAdapter, patchers
+
+MCP_EXTENSION = "agentgraph_mcp"
+"""The request extension of agentgraph's MCP client (`runtime.mcp_client.HTTP_EXTENSION`)."""
 
 __all__ = ["HttpInterceptor"]
 
@@ -221,6 +226,8 @@ class HttpInterceptor:
         transport: Any,
         request: Any,
     ) -> Any:
+        if request.extensions.get(MCP_EXTENSION):  # MCP traffic: recorded as MCP (mcp_replay)
+            return await real(transport, request)
         exchange = self._exchange(request, await request.aread())
         if self._stalls_at_once(exchange):
             seconds = self._stall_seconds(exchange)

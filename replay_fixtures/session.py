@@ -15,7 +15,14 @@ from pathlib import Path
 
 from agentgraph.compiler.errors import AgentGraphError
 
-from .cassette import Cassette, GraphRef, HttpInteraction, HttpRequest, WebSocketInteraction
+from .cassette import (
+    Cassette,
+    GraphRef,
+    HttpInteraction,
+    HttpRequest,
+    McpInteraction,
+    WebSocketInteraction,
+)
 from .matching import RequestIndex, differences, explain
 from .persist import partial_path, save_cassette
 from .scrub import DEFAULT_SCRUBBER, Scrubber
@@ -88,7 +95,7 @@ class CassetteSession:
         for index, interaction in enumerate(self.cassette.interactions):
             if isinstance(interaction, HttpInteraction):
                 self._requests.add(index, interaction.request)
-            else:
+            elif isinstance(interaction, WebSocketInteraction):
                 self._websockets.append(index)
 
     @property
@@ -172,7 +179,7 @@ class CassetteSession:
             f"{url} ({self._played_summary()})"
         )
 
-    def record(self, interaction: HttpInteraction | WebSocketInteraction) -> None:
+    def record(self, interaction: HttpInteraction | WebSocketInteraction | McpInteraction) -> None:
         """Add a new interaction after the ones recorded before it (thread-safe)."""
         with self._lock:
             self.cassette.interactions.append(interaction)

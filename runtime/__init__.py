@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         GuardrailTripwireTriggered,
         InputGuardrailTripwireTriggered,
         MaxTurnsExceeded,
+        McpServerError,
         ModelBehaviorError,
         ModelCallError,
         OutputGuardrailTripwireTriggered,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
         StreamEvent,
         Usage,
     )
+    from .mcp_tools import McpServers
     from .run_context import RunContextWrapper, ToolContext
     from .run_state import RunState, RunStateError
 
@@ -49,6 +51,7 @@ _HOMES: dict[str, str] = {
     "run": "api",
     "run_streamed": "api",
     "run_sync": "api",
+    "McpServers": "mcp_tools",
     # stopping for approvals, resuming
     "RunState": "run_state",
     "RunStateError": "run_state",
@@ -70,6 +73,7 @@ _HOMES: dict[str, str] = {
     "GuardrailTripwireTriggered": "errors",
     "InputGuardrailTripwireTriggered": "errors",
     "MaxTurnsExceeded": "errors",
+    "McpServerError": "errors",
     "ModelBehaviorError": "errors",
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
@@ -90,6 +94,7 @@ __all__ = [
     "run",
     "run_streamed",
     "run_sync",
+    "McpServers",
     # stopping for approvals, resuming
     "RunState",
     "RunStateError",
@@ -111,6 +116,7 @@ __all__ = [
     "GuardrailTripwireTriggered",
     "InputGuardrailTripwireTriggered",
     "MaxTurnsExceeded",
+    "McpServerError",
     "ModelBehaviorError",
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",

@@ -14,7 +14,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler import CompiledGraph
 
@@ -28,6 +28,9 @@ from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers
 
 GraphLike = CompiledGraph | str | Path
 RunInput = str | list[dict[str, Any]] | RunState
@@ -66,6 +69,7 @@ def _prepare(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    mcp: McpServers | None = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
     resumed: RunState | None = None
@@ -90,6 +94,7 @@ def _prepare(
         functions=resolver,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
     )
     model = open_model_client(
         compiled,
@@ -105,6 +110,26 @@ def _prepare(
     if resumed is not None:
         restore(prepared, resumed)
     return prepared, model
+
+
+def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
+    """The run's own MCP servers, when an agent of the graph has some (connected on first use
+    and closed when the run ends)."""
+    if all(state.mcp is None for state in graph.states.values()):
+        return None
+    from .mcp_tools import McpServers
+
+    return McpServers(folders[0] if folders else None, functions, owned=True)
+
+
+async def _close(prepared: Run, model: ModelClient) -> None:
+    """Close what the run opened: its model connections and its own MCP servers."""
+    try:
+        await model.aclose()
+    finally:
+        servers = prepared.options.mcp
+        if servers is not None and servers.owned:
+            await servers.aclose()
 
 
 async def run(
@@ -127,6 +152,7 @@ async def run(
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     session: Session | None = None,
+    mcp: McpServers | None = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
@@ -142,6 +168,8 @@ async def run(
     `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
     each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
     that times out is retried as the retry settings say.
+    `mcp` is an `McpServers` the caller keeps open across runs (default: the run connects its
+    agents' MCP servers itself and disconnects them when it ends).
     """
     prepared, model = _prepare(
         graph,
@@ -161,12 +189,13 @@ async def run(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp,
     )
     try:
         async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
             pass
     finally:
-        await model.aclose()
+        await _close(prepared, model)
     return prepared.result
 
 
@@ -208,7 +237,7 @@ class StreamedRun:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self._model.aclose()
+        await _close(self._run, self._model)
 
 
 def run_streamed(
@@ -231,6 +260,7 @@ def run_streamed(
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     session: Session | None = None,
+    mcp: McpServers | None = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`.
@@ -254,5 +284,6 @@ def run_streamed(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        mcp=mcp,
     )
     return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

@@ -10,6 +10,7 @@ package's errors), each also the builtin a user would catch.
     │                                a guardrail stopped the run; .guardrail, .output_info
     ├── ModelBehaviorError           the model produced something unusable (bad structured output)
     ├── ToolStoppedRun               a tool raised SystemExit or KeyboardInterrupt; .tool, .raised
+    ├── McpServerError               an MCP server did not start or died; .server, .stderr
     └── UserError (ValueError)       bad run arguments: context, input, an unresolvable function
 
 Every error raised out of a run carries `.partial`, the RunResult of what the run produced
@@ -160,3 +161,15 @@ class ToolStoppedRun(AgentGraphRunError):
         super().__init__(f"tool `{tool}` raised {detail}: the run stopped")
         self.tool = tool
         self.raised = raised
+
+
+class McpServerError(AgentGraphRunError):
+    """An MCP server could not be used: it did not start, could not be reached, or died during
+    the run. `server` is its name, `stderr` the end of what a stdio server wrote to its stderr
+    (the reason, most of the time), `__cause__` the underlying error."""
+
+    def __init__(self, server: str, what: str, stderr: str = "") -> None:
+        tail = f"\n--- end of its stderr ---\n{stderr.rstrip()}" if stderr.strip() else ""
+        super().__init__(f"MCP server `{server}` {what}{tail}")
+        self.server = server
+        self.stderr = stderr

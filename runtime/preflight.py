@@ -39,8 +39,10 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield where, value
     elif isinstance(value, msgspec.Struct) and not isinstance(value, Transition):
+        plain: frozenset[str] = getattr(value, "PLAIN_TEXT", frozenset())  # MCP command lines
         for name in value.__struct_fields__:
-            yield from _strings(getattr(value, name), f"{where}.{name}".lstrip("."))
+            if name not in plain:
+                yield from _strings(getattr(value, name), f"{where}.{name}".lstrip("."))
     elif isinstance(value, Mapping):
         for key, item in value.items():
             if isinstance(item, msgspec.Struct):  # records by name (states, bindings, types)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from openai.types.responses import Response, ResponseStreamEvent
 
@@ -34,6 +34,7 @@ from .errors import (
     InputGuardrailTripwireTriggered,
     MaxTurnsExceeded,
     ModelCallError,
+    UserError,
 )
 from .events import (
     AgentSwitchEvent,
@@ -54,6 +55,9 @@ from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .tool_calls import run_tool_calls
 from .turns import TurnOutput, request_body, sort_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpServers, McpTurn
 
 
 class ModelCaller(Protocol):
@@ -77,6 +81,8 @@ class RunOptions:
     conversation_id: str | None = None
     """A server-side conversation: sent with every request, each with only the new items."""
     functions: Functions = field(default_factory=Functions)
+    mcp: McpServers | None = None
+    """The run's MCP servers (needed when an agent has `mcp_servers`)."""
 
 
 class Run:
@@ -103,6 +109,7 @@ class Run:
         self.max_turns = options.max_turns or graph.machine.max_turns
         self.run_context = RunContextWrapper(options.context, self.result.usage)
         """One wrapper per run: every callable of the run sees the same live context."""
+        self.mcp_turn: McpTurn | None = None
         self.turn = 0
         self.decisions: dict[str, Decision] = {}
         """Approvals given on pending tool calls, by call id (see `approvals`)."""
@@ -184,6 +191,9 @@ class Run:
             and self.previous_id is not None
         )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        if state.mcp is not None:
+            self.mcp_turn = await self._mcp_turn(state)
+            tools = [*self.mcp_turn.tools, *tools]
         turn_input = self.pending if chained else self.history
         self.run_context.turn_input = list(turn_input)
         body = request_body(
@@ -291,6 +301,12 @@ class Run:
             raise
         self._step("final_output", END)
 
+    async def _mcp_turn(self, state: State) -> McpTurn:
+        """The MCP tools of this turn, listed from the agent's servers now."""
+        if self.options.mcp is None:
+            raise UserError(f"agent `{self.agent}` has MCP servers, but the run has none")
+        return await self.options.mcp.turn(state, self.agent, self.run_context)
+
     async def _run_tools(
         self, state: State, output: TurnOutput
     ) -> tuple[list[RunItem], list[RunItem]]:
@@ -314,6 +330,7 @@ class Run:
             context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
+            mcp=self.mcp_turn if state.mcp is not None else None,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
         new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
 
@@ -17,6 +17,9 @@ from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
 from .turns import arguments_of, tool_output
+
+if TYPE_CHECKING:
+    from .mcp_tools import McpTurn
 
 NestedRun = Callable[[str, str], Awaitable[Any]]
 """Runs an agent as a tool: (agent, input text) -> its final output."""
@@ -31,14 +34,21 @@ async def run_tool_calls(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    mcp: McpTurn | None = None,
 ) -> list[RunItem]:
-    """The output items of `calls`, in call order, the calls running concurrently."""
+    """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
+    turn's MCP tools)."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [await _one(calls[0], state, agent, functions, context, tool_error, nested_run)]
+        outputs = [
+            await _one(calls[0], state, agent, functions, context, tool_error, nested_run, mcp)
+        ]
     else:
         outputs = list(
             await asyncio.gather(
-                *(_one(c, state, agent, functions, context, tool_error, nested_run) for c in calls)
+                *(
+                    _one(c, state, agent, functions, context, tool_error, nested_run, mcp)
+                    for c in calls
+                )
             )
         )
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
@@ -52,12 +62,15 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
-) -> str:
+    mcp: McpTurn | None = None,
+) -> Any:
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
     except ValueError as exc:
         return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+    if mcp is not None and name in mcp.by_name:
+        return await mcp.call(name, arguments, tool_error)
     if name in state.agent_tools:
         text = arguments.get("input")
         if not isinstance(text, str):

@@ -108,7 +108,9 @@ def input_item(output: Any) -> dict[str, Any]:
     return raw
 
 
-def tool_output(call: dict[str, Any], agent: str, output: str, *, handoff: bool = False) -> RunItem:
+def tool_output(call: dict[str, Any], agent: str, output: Any, *, handoff: bool = False) -> RunItem:
+    """The `function_call_output` item of `call`: `output` is its text, or a list of input
+    items (an MCP tool's content)."""
     raw = {"call_id": call["call_id"], "output": output, "type": "function_call_output"}
     return RunItem("handoff_output" if handoff else "tool_output", agent, raw)
 

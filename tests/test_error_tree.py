@@ -33,6 +33,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.runtime.errors.ModelBehaviorError": RuntimeError,
     "agentgraph.runtime.errors.UserError": ValueError,
     "agentgraph.runtime.errors.ToolStoppedRun": RuntimeError,
+    "agentgraph.runtime.errors.McpServerError": RuntimeError,
+    "agentgraph.runtime.mcp_seam.McpToolError": RuntimeError,
     "agentgraph.runtime.run_state.RunStateError": ValueError,
     "agentgraph.runtime.sessions.SessionStoreError": OSError,
     "agentgraph.compiler.schema_validators.PatternTimeout": TimeoutError,

@@ -9,6 +9,7 @@ from .context import Check, CheckContext
 from .graph import check_graph
 from .hygiene import check_hygiene
 from .imports import check_imports
+from .mcp import check_mcp
 from .naming import check_naming
 from .references import check_references
 from .schemas import check_schemas
@@ -17,6 +18,7 @@ from .templates import check_templates
 
 CHECKS: tuple[Check, ...] = (
     check_references,
+    check_mcp,
     check_graph,
     check_naming,
     check_schemas,

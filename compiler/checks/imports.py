@@ -35,6 +35,11 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, NodePath, str]]:
             yield type_spec.python, ("types", name, "python"), "model"
     if spec.context is not None and spec.context.python is not None:
         yield spec.context.python, ("context", "python"), "model"
+    for key, server in spec.mcp_servers.items():
+        for option in ("tool_filter", "require_approval"):
+            function = getattr(getattr(server, option), "function", None)
+            if isinstance(function, str):
+                yield function, ("mcp_servers", key, option, "function"), "callable"
     for name, agent in spec.agents.items():
         for index, handoff in enumerate(agent.handoffs):
             if (

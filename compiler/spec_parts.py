@@ -1,0 +1,17 @@
+"""Pieces the spec's models share across its modules (`spec.py`, `spec_mcp.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class IntendedMember:
+    """Which member of an ordered union (`union_mode="left_to_right"`) a value is intended to be,
+    told by its shape, so that a value that fits no member is reported against that member only
+    (shape.py). Validation tries the members in order and never calls it."""
+
+    index_of: Callable[[Any], int]
+    """The index of the member a value is intended to be."""
