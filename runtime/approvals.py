@@ -11,6 +11,7 @@ the run again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,20 +74,29 @@ async def plan_calls(
     done: set[str],
     functions: Functions,
     run_context: Any,
+    mcp_policies: Mapping[str, bool | Callable[..., Any]] | None = None,
 ) -> ToolPlan:
-    """Sort a turn's calls (those in `done` already have their output) by approval."""
+    """Sort a turn's calls (those in `done` already have their output) by approval.
+    `mcp_policies`: the needs_approval of the turn's MCP tools, by name (their servers'
+    `require_approval`)."""
     plan = ToolPlan()
     for call in calls:
         call_id = str(call.get("call_id"))
         if call_id in done:
             continue
-        binding = state.functions.get(str(call.get("name")))
-        if binding is None or binding.needs_approval is False:
+        name = str(call.get("name"))
+        binding = state.functions.get(name)
+        setting: bool | str | Callable[..., Any] = False
+        if mcp_policies is not None and name in mcp_policies:
+            setting = mcp_policies[name]
+        elif binding is not None:
+            setting = binding.needs_approval
+        if setting is False:
             plan.run.append(call)
             continue
         decision = decisions.get(call_id)
         if decision is None:
-            if await _needs_approval(binding.needs_approval, call, functions, run_context):
+            if await _needs_approval(setting, call, functions, run_context):
                 plan.pending.append(ToolApproval.of(agent, call))
             else:
                 plan.run.append(call)
@@ -98,7 +108,10 @@ async def plan_calls(
 
 
 async def _needs_approval(
-    setting: bool | str, call: dict[str, Any], functions: Functions, run_context: Any
+    setting: bool | str | Callable[..., Any],
+    call: dict[str, Any],
+    functions: Functions,
+    run_context: Any,
 ) -> bool:
     """The tool's policy for this call; arguments that cannot be read need approval (SDK)."""
     if isinstance(setting, bool):
@@ -107,7 +120,7 @@ async def _needs_approval(
         arguments = arguments_of(call)
     except ValueError:
         return True
-    policy = functions.resolve(setting)
+    policy = functions.resolve(setting) if isinstance(setting, str) else setting
     try:
         answer = await call_positional(policy, run_context, arguments, str(call.get("call_id")))
     except Exception as exc:  # noqa: BLE001 - user code may raise anything

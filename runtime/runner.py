@@ -301,6 +301,15 @@ class Run:
             raise
         self._step("final_output", END)
 
+    async def _mcp_policies(self, state: State) -> dict[str, Any] | None:
+        """The needs_approval of this turn's MCP tools (listed again when a resumed run takes
+        up a stopped turn)."""
+        if state.mcp is None:
+            return None
+        if self.mcp_turn is None:
+            self.mcp_turn = await self._mcp_turn(state)
+        return {name: tool.needs_approval for name, tool in self.mcp_turn.by_name.items()}
+
     async def _mcp_turn(self, state: State) -> McpTurn:
         """The MCP tools of this turn, listed from the agent's servers now."""
         if self.options.mcp is None:
@@ -321,6 +330,7 @@ class Run:
             done=set(self.done),
             functions=self.options.functions,
             run_context=self.run_context,
+            mcp_policies=await self._mcp_policies(state),
         )
         ran = await run_tool_calls(
             plan.run,

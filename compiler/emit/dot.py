@@ -5,7 +5,7 @@ from __future__ import annotations
 from .model import Diagram, Direction, Node
 from .templating import render
 
-_TOOLS = ("function", "hosted", "agent_tool")
+_TOOLS = ("function", "hosted", "agent_tool", "mcp_server")
 
 
 def dot(diagram: Diagram, direction: Direction = "LR") -> str:

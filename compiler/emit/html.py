@@ -134,6 +134,8 @@ def _output(output: OutputType) -> str:
 
 
 def _tool(state: State, node: Node) -> list[Section]:
+    if node.kind == "mcp_server":
+        return [("MCP server", node.tooltip, "text"), ("Tools", "listed at run time", "text")]
     if node.kind == "hosted":
         hosted: dict[str, Any] = next((t for t in state.tools if t["type"] == node.name), {})
         options = {k: v for k, v in hosted.items() if k != "type"}

@@ -1,7 +1,8 @@
 """A neutral picture of a compiled machine: the nodes and edges every output format draws.
 
 Nodes: start, the agents (the entry agent marked), each agent's function tools, hosted tools,
-agents used as tools and its input and output guardrails, and the terminal states that some
+agents used as tools, MCP servers (whose tools are listed at run time) and its input and
+output guardrails, and the terminal states that some
 transition reaches (end, guardrail tripped, max turns). Edges: start -> entry, one edge per
 transition of the machine (handoffs labelled with their tool name), tool edges from an agent to
 its tools, `runs` edges from an agent-as-tool to the agent it runs, and guardrail edges.
@@ -17,7 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..machine import END, GUARDRAIL_TRIPPED, MAX_TURNS, CompiledGraph, State, Transition
+from ..machine import (
+    END,
+    GUARDRAIL_TRIPPED,
+    MAX_TURNS,
+    CompiledGraph,
+    McpServer,
+    State,
+    Transition,
+)
 
 NodeKind = Literal[
     "start",
@@ -28,6 +37,7 @@ NodeKind = Literal[
     "function",
     "hosted",
     "agent_tool",
+    "mcp_server",
     "input_guardrail",
     "output_guardrail",
 ]
@@ -209,6 +219,11 @@ def _agent_note(state: State) -> str:
 def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
     """(kind, name, tooltip, note) of each tool an agent offers, except its handoff tools."""
     drawn: list[tuple[NodeKind, str, str, str]] = []
+    for server in state.mcp.servers if state.mcp is not None else ():
+        where = server.url or " ".join([str(server.command), *server.args])
+        approval = "; some calls need approval" if _approves(server) else ""
+        tooltip = f"MCP server ({server.transport}): {where}{approval}"
+        drawn.append(("mcp_server", server.name, tooltip, f"MCP · {server.transport}"))
     for tool in state.tools:
         name = str(tool.get("name"))
         if tool["type"] != "function":
@@ -218,6 +233,11 @@ def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
         elif name in state.functions:
             drawn.append(("function", name, tool.get("description") or "", ""))
     return drawn
+
+
+def _approves(server: McpServer) -> bool:
+    tools = server.approval_tools or {}
+    return server.approval or server.approval_function is not None or any(tools.values())
 
 
 def _cluster_edges(cluster: Cluster, state: State, ids: dict[str, str], start: int) -> list[Edge]:

@@ -10,6 +10,7 @@ Transports: `http` (SDK `Runner.run` over `OpenAIResponsesModel`; agentgraph `ru
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,7 +72,10 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
         context = topology.sdk_context()
         runs: list[dict[str, Any]] = []
         previous: Any = None
+        servers = AsyncExitStack()  # the app's MCP servers, connected for its runs
         try:
+            for mcp in {id(s): s for a in named.values() for s in a.mcp_servers}.values():
+                await servers.enter_async_context(mcp)
             for exchange in topology.exchanges:
                 start = _start(exchange, topology.entry, previous, lambda r: r.last_agent.name)
                 options: dict[str, Any] = {"context": context, "run_config": config}
@@ -97,6 +101,7 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
                 runs.append(_sdk_summary(result))
                 previous = result
         finally:
+            await servers.aclose()
             if isinstance(model, agents.OpenAIResponsesWSModel):
                 await model.close()
             await client.close()

@@ -77,15 +77,17 @@ class _WithLifespan:
 
 
 @contextmanager
-def http_files_server() -> Iterator[str]:
-    """The test server over streamable HTTP on 127.0.0.1: yields its URL."""
+def http_files_server(transport: str = "streamable_http") -> Iterator[str]:
+    """The test server over streamable HTTP (or SSE) on 127.0.0.1: yields its URL."""
     from tests.support.mcp_files_server import files_server
 
-    app = _WithLifespan(files_server(SAMPLES).streamable_http_app())
+    files = files_server(SAMPLES)
+    sse = transport == "sse"
+    app = _WithLifespan(files.sse_app() if sse else files.streamable_http_app())
     server = ThreadedASGIServer(app)
     app.server = server
     server.start()
     try:
-        yield f"http://127.0.0.1:{server.port}/mcp"
+        yield f"http://127.0.0.1:{server.port}/{'sse' if sse else 'mcp'}"
     finally:
         server.stop()

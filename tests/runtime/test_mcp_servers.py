@@ -12,7 +12,7 @@ from typing import Any
 import agents  # a dev dependency: the SDK is the reference
 import openai
 import pytest
-from agents.mcp import MCPServerStdio, MCPServerStreamableHttp
+from agents.mcp import MCPServerSse, MCPServerStdio, MCPServerStreamableHttp
 
 from agentgraph.compiler import compile_checked
 from agentgraph.runtime import run
@@ -122,6 +122,15 @@ async def test_streamable_http_strict_schemas_and_structured_content_as_the_sdk(
     assert read["parameters"]["additionalProperties"] is False
     outputs = [i for i in bodies[2]["input"] if i.get("type") == "function_call_output"]
     assert outputs[2]["output"] == '{"sum": 5}'
+    assert result.final_output == sdk_result.final_output
+
+
+async def test_sse_server_same_wire_as_the_sdk() -> None:
+    with http_files_server("sse") as url:
+        sdk_result, sdk_bodies = await _sdk_bodies(MCPServerSse(params={"url": url}, name="files"))
+        graph = spec_of({"files": {"url": url, "transport": "sse"}})
+        result, bodies = await _our_bodies(graph)
+    _assert_same(bodies, sdk_bodies)
     assert result.final_output == sdk_result.final_output
 
 
@@ -265,25 +274,47 @@ async def test_two_servers_with_one_tool_name_is_an_error_naming_both() -> None:
         await client.close()
 
 
-async def test_servers_kept_by_the_caller_serve_two_runs_and_list_once_when_cached() -> None:
+class _Counting:
+    """A live session that counts the tool listings it makes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.listings = inner, 0
+
+    async def list_tools(self) -> Any:
+        self.listings += 1
+        return await self.inner.list_tools()
+
+    async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
+        return await self.inner.call_tool(name, arguments)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize(("cached", "listings"), [(True, 1), (False, 4)])
+async def test_servers_kept_by_the_caller_serve_two_runs_listing_once_when_cached(
+    cached: bool, listings: int
+) -> None:
+    from agentgraph.runtime.mcp_client import open_live
+
     script = [turn(function_call("add", {"a": 1, "b": 1}, call_id="c")), turn(text("2"))]
     with http_files_server() as url:
-        graph = spec_of({"files": {"url": url, "cache_tools_list": True}})
-        listed: list[int] = []
+        graph = spec_of({"files": {"url": url, "cache_tools_list": cached}})
+        server = graph.state("assistant").mcp.servers[0]  # type: ignore[union-attr]
         async with McpServers() as servers:
-            for _ in range(2):
-                with ResponsesServer(*script, seed="mcp") as server:
-                    client = _client(server)
+            counting = _Counting(await open_live(server, None))
+            servers._sessions["files"] = counting
+            for _ in range(2):  # two runs of two turns each
+                with ResponsesServer(*script, seed="mcp") as responses:
+                    client = _client(responses)
                     result = await run(graph, "1+1?", client=client, mcp=servers)
                     await client.close()
                 assert result.final_output == "2"
-                assert server.bodies[0]["tools"] == server.bodies[1]["tools"]
-                listed.append(len(servers._listed))
-            session = servers._sessions["files"]
-            assert servers.owned is False
-        assert listed == [1, 1]
+                assert responses.bodies[0]["tools"] == responses.bodies[1]["tools"]
+            assert servers.owned is False and servers._sessions["files"] is counting
+        assert counting.listings == listings
         with pytest.raises(McpServerError, match="is gone"):
-            await session.list_tools()
+            await counting.inner.list_tools()
 
 
 def test_the_readme_example_is_a_clean_spec() -> None:

@@ -66,7 +66,7 @@
   diagram.addEventListener("click", () => { pinned = null; focus(null); });
 
   const agents = nodes.filter((n) => n.classList.contains("agent")).length;
-  const tools = nodes.filter((n) => ["function", "hosted", "agent_tool"].some((k) => n.classList.contains(k))).length;
+  const tools = nodes.filter((n) => ["function", "hosted", "agent_tool", "mcp_server"].some((k) => n.classList.contains(k))).length;
   const summary = document.getElementById("summary");
   summary.textContent = agents + " agents · " + tools + " tools · " + edges.length + " edges drawn";
   summary.dataset.rendered = String(agents);

@@ -13,6 +13,7 @@ from tests.parity.apps import (
     hello_world,
     input_guardrails,
     max_turns,
+    mcp_filesystem,
     message_filter,
     model_settings,
     multiple_handoffs,
@@ -33,6 +34,7 @@ TOPOLOGIES: tuple[Topology, ...] = (
     parallelization.TOPOLOGY,
     message_filter.TOPOLOGY,
     previous_response_id.TOPOLOGY,
+    mcp_filesystem.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
     billing_desk.TOPOLOGY,
