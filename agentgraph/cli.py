@@ -28,6 +28,7 @@ from agentgraph.exits import (
     reading,
     writing,
 )
+from agentgraph.import_command import add_import_parser, import_command
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_run_parser(commands)
     add_cassette_parsers(commands)
+    add_import_parser(commands)
     add_viz_parser(commands)
 
     explain_ = commands.add_parser(
@@ -153,6 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "run": run_command,
         "viz": viz_command,
         "cassette": cassette_command,
+        "import": import_command,
         "replay": replay_command,
     }
     try:

@@ -29,6 +29,7 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── RunStateError (ValueError)            a run state that cannot be resumed (run_state.py)
     ├── SessionStoreError (OSError)           a session database that cannot be used
     ├── PatternTimeout (TimeoutError)         a schema pattern took too long to match
+    ├── OpenTelemetryMissing (ImportError)    tracing needs the OpenTelemetry SDK (otel_sdk.py)
     ├── CassetteError (ValueError)            a cassette that cannot be read
     ├── StaleCassette (ValueError)            recorded with another version of the graph
     ├── CassetteMismatch (LookupError)        no recording for a request, while replaying
@@ -41,6 +42,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
+    ├── ImportFailed (ValueError)             an SDK app that cannot be imported (sdk_import.py)
+    ├── SdkBuildError (ValueError)            a graph part with no SDK counterpart (agentgraph.sdk)
     └── RecordingNotSaved (OSError)           `run --record` succeeded, its cassette unsaved
 
 `agentgraph.exits` maps this tree to the command's exit codes. Private control-flow

@@ -72,7 +72,24 @@ def machine_of(spec: GraphSpec, base_dir: Path, analysis: GraphAnalysis | None =
         types={name: _type(t) for name, t in spec.types.items()},
         states=states,
         transitions=tuple(_transitions(states, spec.entry, analysis)),
+        tracing=_tracing(spec),
     )
+
+
+TRACE_SETTINGS = (
+    "workflow_name",
+    "trace_id",
+    "group_id",
+    "trace_metadata",
+    "tracing_disabled",
+    "trace_include_sensitive_data",
+)
+
+
+def _tracing(spec: GraphSpec) -> dict[str, Any] | None:
+    """The trace settings the spec's defaults set, or None."""
+    chosen = {k: getattr(spec.defaults, k) for k in TRACE_SETTINGS}
+    return {k: v for k, v in chosen.items() if v is not None} or None
 
 
 def _type(type_spec: Any) -> DeclaredType:

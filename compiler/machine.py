@@ -207,6 +207,9 @@ class Machine(Record, frozen=True):
     transitions: tuple[Transition, ...]
     terminals: tuple[str, ...] = TERMINALS
     format: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
+    tracing: dict[str, Any] | None = None
+    """The trace settings the spec's defaults set (RunConfig names); left out of the file,
+    and so of the digest, when there are none."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,6 +15,9 @@ from typing import Any
 import msgspec
 
 _CANONICAL = msgspec.json.Encoder(order="sorted")
+OMITTED_WHEN_NONE = ("tracing",)
+"""Members of a compiled machine added after its format was fixed: written only when set, so
+a graph that does not use them keeps the digest (and the cassettes) it had."""
 
 
 def seal(body: Any) -> tuple[str, bytes]:
@@ -24,6 +27,9 @@ def seal(body: Any) -> tuple[str, bytes]:
     if isinstance(body, msgspec.Struct):  # each field under its JSON key
         fields = msgspec.structs.fields(body)
         members = {field.encode_name: getattr(body, field.name) for field in fields}
+        for name in OMITTED_WHEN_NONE:  # members added after format 1: absent when unset
+            if members.get(name, 0) is None:
+                del members[name]
     else:
         members = dict(body)
     written = {key: msgspec.Raw(canonical_json(value)) for key, value in members.items()}
@@ -32,7 +38,9 @@ def seal(body: Any) -> tuple[str, bytes]:
 
 
 def canonical_json(value: Any) -> bytes:
-    """Compact JSON with sorted keys, UTF-8: the form digests are taken over."""
+    """Compact JSON with sorted keys, UTF-8: the form digests are taken over. Numbers are
+    written in the shortest form that reads back (`1e16`, `1e-7`; json.dumps writes `1e+16`,
+    `1e-07`): recompute a digest with this function, not with another JSON encoder."""
     return _CANONICAL.encode(value)
 
 

@@ -89,6 +89,22 @@ class Defaults(_Model):
         "An error occurred while running the tool. Please try again. Error: {error}",
         description="What the model sees when a tool raises; {error} is the exception text.",
     )
+    workflow_name: str | None = Field(
+        None, description="Trace: the name of a run's trace (default 'Agent workflow')."
+    )
+    trace_id: str | None = Field(
+        None,
+        pattern=r"^trace_[0-9a-f]{32}$",
+        description="Trace: the trace id of every run, 'trace_' and 32 lowercase hex digits.",
+    )
+    group_id: str | None = Field(None, description="Trace: links the traces of one conversation.")
+    trace_metadata: dict[str, Any] | None = Field(None, description="Trace: its metadata.")
+    tracing_disabled: bool | None = Field(None, description="Trace: no spans at all.")
+    trace_include_sensitive_data: bool | None = Field(
+        None,
+        description="Trace: inputs, outputs, instructions and tool arguments on the spans "
+        "(default true, or OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA).",
+    )
 
 
 class ContextSpec(_Model):

@@ -226,6 +226,17 @@ def agentgraph_cassette(
             raise  # the code under test swallowed it: this is where the test learns of it
 
 
+@pytest.fixture
+def agentgraph_spans() -> Iterator[Any]:
+    """The spans of the runs this test makes (a SpanLog: `.spans`, `.outline(...)`), caught
+    in memory through the OpenTelemetry SDK (needs `agentgraph[otel]`); runs given their own
+    tracer provider are not caught."""
+    from agentgraph.replay_fixtures.spans import capture_spans
+
+    with capture_spans() as log:
+        yield log
+
+
 @pytest.hookimpl
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run an `async def` test that uses the cassette fixture in an event loop of its own,

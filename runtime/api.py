@@ -28,6 +28,7 @@ from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
+from .tracing import TraceConfig, TraceSettings
 
 if TYPE_CHECKING:
     from .mcp_tools import McpServers
@@ -70,6 +71,8 @@ def _prepare(
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
     mcp: McpServers | None = None,
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> tuple[Run, ModelClient]:
     compiled, folders = load_graph(graph)
     resumed: RunState | None = None
@@ -95,6 +98,9 @@ def _prepare(
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
         mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
+        tracing=TraceConfig(
+            TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
+        ),
     )
     model = open_model_client(
         compiled,
@@ -153,6 +159,8 @@ async def run(
     conversation_id: str | None = None,
     session: Session | None = None,
     mcp: McpServers | None = None,
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
@@ -170,6 +178,10 @@ async def run(
     that times out is retried as the retry settings say.
     `mcp` is an `McpServers` the caller keeps open across runs (default: the run connects its
     agents' MCP servers itself and disconnects them when it ends).
+    `tracing` overrides the graph's trace settings (the Agents SDK's RunConfig names:
+    workflow_name, trace_id, group_id, trace_metadata, tracing_disabled,
+    trace_include_sensitive_data); spans go to `tracer_provider` (an OpenTelemetry
+    TracerProvider; default: the global one).
     """
     prepared, model = _prepare(
         graph,
@@ -190,6 +202,8 @@ async def run(
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
         mcp=mcp,
+        tracing=tracing,
+        tracer_provider=tracer_provider,
     )
     try:
         async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
@@ -261,6 +275,8 @@ def run_streamed(
     conversation_id: str | None = None,
     session: Session | None = None,
     mcp: McpServers | None = None,
+    tracing: Mapping[str, Any] | TraceSettings | None = None,
+    tracer_provider: Any = None,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`.
@@ -285,5 +301,7 @@ def run_streamed(
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
         mcp=mcp,
+        tracing=tracing,
+        tracer_provider=tracer_provider,
     )
     return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

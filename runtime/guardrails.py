@@ -18,6 +18,7 @@ from .errors import (
 )
 from .functions import Functions, call_positional
 from .run_context import RunContextWrapper, argument_for
+from .tracing import traced_guardrail
 
 
 async def check_guardrails(
@@ -34,7 +35,16 @@ async def check_guardrails(
         return
     guards = [functions.resolve(b.function) for b in bindings]
     results = await asyncio.gather(
-        *(call_positional(guard, argument_for(guard, context), agent, value) for guard in guards)
+        *(
+            traced_guardrail(
+                b.name,
+                kind,
+                agent,
+                call_positional(guard, argument_for(guard, context), agent, value),
+                lambda result: _read(result)[0],
+            )
+            for b, guard in zip(bindings, guards, strict=True)
+        )
     )
     error: type[GuardrailTripwireTriggered] = (
         InputGuardrailTripwireTriggered if kind == "input" else OutputGuardrailTripwireTriggered

@@ -36,6 +36,7 @@ from openai.types.responses import Response, ResponseStreamEvent
 
 from .clock import Clock, SystemClock
 from .errors import ModelCallError, UserError
+from .tracing import attempt_failed
 from .transports.base import Attempt, Body, Transport
 
 __all__ = [
@@ -256,6 +257,7 @@ class _Retrier:
             error, attempt, self.body, retries=self.retries, rng=self.rng, now=self.wall()
         )
         error.attempts = attempt.number
+        attempt_failed(error, attempt, decision)
         if not decision.retry:
             error.reason = decision.reason
             raise error

@@ -54,6 +54,7 @@ from .output import parse_final_output
 from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .tool_calls import run_tool_calls
+from .tracing import RunTrace, TraceConfig
 from .turns import TurnOutput, request_body, sort_output
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class RunOptions:
     functions: Functions = field(default_factory=Functions)
     mcp: McpServers | None = None
     """The run's MCP servers (needed when an agent has `mcp_servers`)."""
+    tracing: TraceConfig | None = None
+    """Trace settings, tracer provider and clock (None: no spans)."""
 
 
 class Run:
@@ -107,6 +110,7 @@ class Run:
         self.previous_id: str | None = options.previous_response_id
         self.tools_used: set[str] = set()
         self.max_turns = options.max_turns or graph.machine.max_turns
+        self.trace = RunTrace(options.tracing)
         self.run_context = RunContextWrapper(options.context, self.result.usage)
         """One wrapper per run: every callable of the run sees the same live context."""
         self.mcp_turn: McpTurn | None = None
@@ -126,14 +130,15 @@ class Run:
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Run to the end, yielding stream events; errors carry the partial result."""
-        try:
-            async for event in self._loop():
-                yield event
-        except AgentGraphRunError as exc:
-            exc.partial = self.result
-            raise
-        finally:
-            notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
+        with self.trace.run(self.result, self.graph.digest):
+            try:
+                async for event in self._loop():
+                    yield event
+            except AgentGraphRunError as exc:
+                exc.partial = self.result
+                raise
+            finally:
+                notify(self.graph, self.result)  # graph coverage and other watchers (observers.py)
 
     async def _loop(self) -> AsyncIterator[StreamEvent]:
         while True:
@@ -141,11 +146,13 @@ class Run:
             event: StreamEvent
             if self.interrupted is not None:  # a resumed run: the stopped turn goes on
                 output, self.interrupted = self.interrupted, None
+                self.trace.turn(self.turn, self.agent, state)
             else:
                 if self.turn >= self.max_turns:
                     self._step("max_turns", MAX_TURNS)
                     raise MaxTurnsExceeded(self.max_turns, self.agent)
                 self.turn += 1
+                self.trace.turn(self.turn, self.agent, state)
                 response: Response | None = None
                 async for item in self._model_turn(state, first=self.turn == 1):
                     if isinstance(item, Response):
@@ -219,6 +226,7 @@ class Run:
                     functions=options.functions,
                 )
             )
+        call = self.trace.model_call(state, body)
         try:
             response = None
             if self.stream:
@@ -230,11 +238,13 @@ class Run:
                 response = await _call_guarded(guard, self.caller.create(body))
             await _raise_if_tripped(guard, wait=True)
         except BaseException as exc:
+            call.end(error=exc)
             if guard is not None and not guard.done():
                 guard.cancel()
             if isinstance(exc, InputGuardrailTripwireTriggered):
                 self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
             raise
+        call.end(response)
         if response is None:
             raise ModelCallError("the response stream ended without a terminal event")
         if response.status == "failed":
@@ -277,9 +287,10 @@ class Run:
         events: list[StreamEvent] = [*self._add([*new, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
         turn_items = len(output.items) + len(outputs) + len(items)
-        self.history = await filter_history(
-            binding, self.result, self.history, turn_items, self.options.functions
-        )
+        with self.trace.handoff(self.agent, binding.to, first):
+            self.history = await filter_history(
+                binding, self.result, self.history, turn_items, self.options.functions
+            )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -372,6 +383,7 @@ class Run:
 
     def _step(self, on: str, to: str, tools: tuple[str, ...] = ()) -> None:
         self.result.path.append(Step(self.agent, on, to, tuple(tools)))
+        self.trace.step(self.result.path[-1])
         self.result.last_agent = self.agent
 
 

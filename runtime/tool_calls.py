@@ -16,6 +16,7 @@ from .functions import Functions, call, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
+from .tracing import tool_failed, traced_tool
 from .turns import arguments_of, tool_output
 
 if TYPE_CHECKING:
@@ -39,14 +40,18 @@ async def run_tool_calls(
     """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
     turn's MCP tools)."""
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
-        outputs = [
-            await _one(calls[0], state, agent, functions, context, tool_error, nested_run, mcp)
-        ]
+        first = calls[0]
+        work = _one(first, state, agent, functions, context, tool_error, nested_run, mcp)
+        outputs = [await traced_tool(first, agent, work)]
     else:
         outputs = list(
             await asyncio.gather(
                 *(
-                    _one(c, state, agent, functions, context, tool_error, nested_run, mcp)
+                    traced_tool(
+                        c,
+                        agent,
+                        _one(c, state, agent, functions, context, tool_error, nested_run, mcp),
+                    )
                     for c in calls
                 )
             )
@@ -87,6 +92,7 @@ async def _one(
     try:
         return to_output(await call(function, arguments, context, call_item))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
+        tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")
     except (SystemExit, KeyboardInterrupt) as exc:  # not a tool failure: the run stops
         raise ToolStoppedRun(name, exc) from exc
