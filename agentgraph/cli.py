@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
+from agentgraph.chat_command import add_chat_parser, chat_command
 from agentgraph.compiler.codes import CODES
 from agentgraph.exits import (
     EXIT_FAILED,
@@ -28,6 +29,7 @@ from agentgraph.exits import (
     reading,
     writing,
 )
+from agentgraph.import_command import add_import_parser, import_command
 from agentgraph.run_command import add_run_parser, run_command
 from agentgraph.viz_command import add_viz_parser, viz_command
 
@@ -90,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
 
     add_run_parser(commands)
+    add_chat_parser(commands)
     add_cassette_parsers(commands)
+    add_import_parser(commands)
     add_viz_parser(commands)
 
     explain_ = commands.add_parser(
@@ -151,8 +155,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         "schema": _schema,
         "explain": _explain,
         "run": run_command,
+        "chat": chat_command,
         "viz": viz_command,
         "cassette": cassette_command,
+        "import": import_command,
         "replay": replay_command,
     }
     try:

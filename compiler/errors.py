@@ -42,6 +42,8 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── FaultError (RuntimeError)             a fault that cannot be applied (faults.py)
     │   └── InvalidFault (ValueError)         a fault declared with a bad attempt, count or kind
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
+    ├── ImportFailed (ValueError)             an SDK app that cannot be imported (sdk_import.py)
+    ├── SdkBuildError (ValueError)            a graph part with no SDK counterpart (agentgraph.sdk)
     └── RecordingNotSaved (OSError)           `run --record` succeeded, its cassette unsaved
 
 `agentgraph.exits` maps this tree to the command's exit codes. Private control-flow

@@ -38,7 +38,9 @@ def seal(body: Any) -> tuple[str, bytes]:
 
 
 def canonical_json(value: Any) -> bytes:
-    """Compact JSON with sorted keys, UTF-8: the form digests are taken over."""
+    """Compact JSON with sorted keys, UTF-8: the form digests are taken over. Numbers are
+    written in the shortest form that reads back (`1e16`, `1e-7`; json.dumps writes `1e+16`,
+    `1e-07`): recompute a digest with this function, not with another JSON encoder."""
     return _CANONICAL.encode(value)
 
 

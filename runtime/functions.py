@@ -8,6 +8,7 @@ the name `context`) gets it, the wrapper or the live object as its annotation as
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import math
@@ -49,17 +50,24 @@ async def call(
     kwargs: dict[str, Any],
     run: RunContextWrapper[Any],
     tool_call: dict[str, Any] | None = None,
+    *,
+    thread: bool = False,
 ) -> Any:
     """Call a sync or async function with keyword arguments, and the run context if it takes
     it: a `ToolContext` of `tool_call` (or the run's wrapper) for a parameter annotated as a
-    wrapper, the live context for a parameter named `context`."""
+    wrapper, the live context for a parameter named `context`. `thread`: a sync function runs
+    in a worker thread (`asyncio.to_thread`, as the Agents SDK runs sync tools), so that sync
+    tools of one turn run concurrently and never block the event loop."""
     found = context_parameter(function)
     if found is not None and found.wrapped:
         wrapper = run if tool_call is None else ToolContext.of_call(run, tool_call)
         kwargs = {**kwargs, found.name: wrapper}
     elif found is not None and found.name not in kwargs:
         kwargs = {**kwargs, found.name: run.context}
-    result = function(**kwargs)
+    if thread and not inspect.iscoroutinefunction(function):
+        result = await asyncio.to_thread(function, **kwargs)  # as the SDK runs sync tools
+    else:
+        result = function(**kwargs)
     if inspect.isawaitable(result):
         result = await result
     return result

@@ -90,7 +90,7 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        return to_output(await call(function, arguments, context, call_item))
+        return to_output(await call(function, arguments, context, call_item, thread=True))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")

@@ -45,6 +45,8 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.replay_fixtures.faults.FaultError": RuntimeError,
     "agentgraph.replay_fixtures.session.ReplaySetupError": RuntimeError,
     "agentgraph.replay_fixtures.use.FailedWhileRecording": AgentGraphError,
+    "agentgraph.sdk_import.ImportFailed": ValueError,
+    "agentgraph.sdk.SdkBuildError": ValueError,
     "agentgraph.replay_fixtures.assertions.PathMismatch": AssertionError,
     "agentgraph.replay_fixtures.coverage.CoverageDataError": ValueError,
     "agentgraph.replay_fixtures.exploration.ExplorationFailure": AssertionError,

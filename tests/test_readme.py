@@ -64,6 +64,20 @@ def test_readme_starts_with_install_and_test_commands() -> None:
     assert tests in ci.splitlines(), ".ci/run must run exactly the README's test command"
 
 
+WRITTEN = (".compiled.json", ".imported.yaml")
+"""Files the README's commands write (into the test's folder, not the repository)."""
+
+
+def _writers_of(args: list[str]) -> list[list[str]]:
+    """The README's commands that write (`-o`) a file `args` reads."""
+    reads = {a for a in args if a.endswith(WRITTEN)}
+    return [
+        c
+        for c in _agentgraph_commands()
+        if c is not args and "-o" in c and c[c.index("-o") + 1] in reads and c != args
+    ]
+
+
 @pytest.mark.parametrize("args", _agentgraph_commands(), ids=" ".join)
 def test_readme_agentgraph_commands(
     args: list[str],
@@ -73,7 +87,14 @@ def test_readme_agentgraph_commands(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(ROOT)
-    args = [str(tmp_path / a) if a.endswith(".compiled.json") else a for a in args]
+
+    def in_tmp(words: list[str]) -> list[str]:
+        return [str(tmp_path / a) if a.endswith(WRITTEN) else a for a in words]
+
+    for earlier in _writers_of(args):  # a command reading a file an earlier one writes
+        assert main(in_tmp(earlier)) == 0
+    capsys.readouterr()
+    args = in_tmp(args)
     code = main(args)
     out = capsys.readouterr().out
     assert code == (1 if "broken" in " ".join(args) else 0)
@@ -87,7 +108,7 @@ def test_readme_agentgraph_commands(
 
 def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
     blocks = [body for kind, body in BLOCKS if kind == "python" and "import pytest" not in body]
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     for body in blocks:
         model_server.script(*_session())
         done = subprocess.run(
@@ -105,6 +126,8 @@ def test_readme_python_blocks_run(model_server: ResponsesServer) -> None:
                 "[('triage', 'handoff:transfer_to_refunds', 'refunds'), "
                 "('refunds', 'tool_calls', 'refunds'), ('refunds', 'final_output', '__end__')]",
             ]
+        elif "to_sdk_agents" in body:  # the SDK's Runner took the same path
+            assert done.stdout == f"refunds said: {ANSWER}\n"
         else:
             assert "support-desk" in done.stdout
 

@@ -32,6 +32,7 @@ from agentgraph.compiler import (
     render_text,
 )
 from agentgraph.compiler.machine import graph_digest
+from agentgraph.compiler.sealing import canonical_json
 
 try:
     from strategies import DUMP_STYLES, dump, position, spec_like, valid_specs
@@ -96,11 +97,10 @@ def assert_only_diagnostics(
             text = graph.to_json()
             data = json.loads(text)
             assert data["digest"] == graph_digest(data)
-            assert (
-                text
-                == json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                + "\n"
-            )
+            # the file is the canonical form of its own data (compact, sorted keys; numbers in
+            # their shortest form that reads back, `1e16` where json.dumps writes `1e+16`)
+            assert text == canonical_json(data).decode("utf-8") + "\n"
+            assert json.dumps(json.loads(text), sort_keys=True) == json.dumps(data, sort_keys=True)
             assert set(data["states"]) == set(spec.agents)  # type: ignore[union-attr]
     return diagnostics
 

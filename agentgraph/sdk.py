@@ -1,0 +1,230 @@
+"""Agents SDK `Agent` objects built from a spec or compiled graph: `to_sdk_agents`.
+
+For a team that adopts a spec but keeps code around the SDK's `Runner` (its tracing, its
+Temporal integration): each state becomes an `Agent` with the name, instructions, model,
+settings, tools, handoffs, guardrails and output type agentgraph's runtime would send, so
+`Runner.run(built.entry, ...)` sends the same requests. Tools and handoffs are declared with
+the exact definitions agentgraph sends (the runtime's own `request_parts`); the user's
+functions are called with agentgraph's calling convention (`runtime.functions.call`), so a
+tool or guardrail written for the spec runs unchanged under the SDK. Needs the `sdk` extra;
+only this module and `agentgraph import` import the SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agents import (
+    Agent,
+    AgentOutputSchemaBase,
+    FileSearchTool,
+    FunctionTool,
+    GuardrailFunctionOutput,
+    Handoff,
+    InputGuardrail,
+    ModelSettings,
+    OutputGuardrail,
+    RunContextWrapper,
+    Tool,
+    WebSearchTool,
+    handoff,
+)
+from agents.extensions import handoff_filters
+from openai.types.shared import Reasoning
+
+from agentgraph.compiler.errors import AgentGraphError
+from agentgraph.compiler.machine import CompiledGraph, GuardrailBinding, State, StopAtToolNames
+from agentgraph.runtime.api import load_graph
+from agentgraph.runtime.context import template_view
+from agentgraph.runtime.derived import request_parts
+from agentgraph.runtime.functions import Functions, call, call_positional, to_output
+from agentgraph.runtime.instructions import render
+from agentgraph.runtime.run_context import argument_for
+
+__all__ = ["SdkAgents", "SdkBuildError", "to_sdk_agents"]
+
+HOSTED: dict[str, type[Tool]] = {"web_search": WebSearchTool, "file_search": FileSearchTool}
+"""Hosted tools the SDK has a class for whose fields are the spec's `options`."""
+
+
+class SdkBuildError(AgentGraphError, ValueError):
+    """A part of the graph with no SDK counterpart here (named in the message)."""
+
+
+@dataclass(frozen=True)
+class SdkAgents:
+    """The built agents by name, and the graph's entry agent."""
+
+    entry: Agent[Any]
+    agents: dict[str, Agent[Any]]
+
+
+def to_sdk_agents(
+    graph: CompiledGraph | str | Path, *, functions: Functions | None = None
+) -> SdkAgents:
+    """SDK agents wired as the graph is (a CompiledGraph, a spec file or a compiled file)."""
+    compiled, folders = load_graph(graph)
+    functions = functions or Functions(folders)
+    machine = compiled.machine
+    agents = {name: Agent(name=name) for name in machine.states}
+    for name, state in machine.states.items():
+        _wire(agents[name], state, compiled, agents, functions)
+    return SdkAgents(agents[machine.entry], agents)
+
+
+def _wire(
+    agent: Agent[Any],
+    state: State,
+    graph: CompiledGraph,
+    agents: dict[str, Agent[Any]],
+    functions: Functions,
+) -> None:
+    if state.mcp is not None:
+        raise SdkBuildError(
+            f"agent `{agent.name}`: MCP servers are not built as SDK MCP servers yet "
+            "(run this graph with agentgraph's runtime)"
+        )
+    tools, text_format = request_parts(state, graph.machine.types, functions)
+    agent.handoff_description = state.description
+    agent.instructions = _instructions(state, agent.name, graph)
+    agent.model = state.model
+    agent.model_settings = _settings(state.model_settings)
+    agent.reset_tool_choice = state.reset_tool_choice
+    agent.tool_use_behavior = (
+        {"stop_at_tool_names": list(state.tool_use_behavior.stop_at_tool_names)}
+        if isinstance(state.tool_use_behavior, StopAtToolNames)
+        else state.tool_use_behavior  # type: ignore[assignment]
+    )
+    agent.tools = []
+    agent.handoffs = []
+    for tool in tools:
+        name = str(tool.get("name"))
+        if name in state.handoffs:
+            agent.handoffs.append(_handoff(tool, state, agents, functions))
+        elif name in state.agent_tools:
+            nested = agents[state.agent_tools[name]]
+            agent.tools.append(nested.as_tool(tool_name=name, tool_description=tool["description"]))
+        elif name in state.functions:
+            agent.tools.append(_function_tool(tool, state.functions[name].function, functions))
+        elif tool.get("type") in HOSTED:
+            options = {k: v for k, v in tool.items() if k != "type"}
+            agent.tools.append(HOSTED[str(tool["type"])](**options))
+        else:
+            raise SdkBuildError(f"agent `{agent.name}`: the tool {tool} has no SDK form here")
+    agent.input_guardrails = [_input_guard(b, functions) for b in state.input_guardrails]
+    agent.output_guardrails = [_output_guard(b, functions) for b in state.output_guardrails]
+    if text_format is not None:
+        agent.output_type = _output_type(state, text_format, functions)
+
+
+def _instructions(state: State, name: str, graph: CompiledGraph) -> Any:
+    if state.instructions is None or not state.instructions.template:
+        return None if state.instructions is None else state.instructions.source
+
+    def instructions(run: RunContextWrapper[Any], agent: Agent[Any]) -> str:
+        return render(state, name, template_view(graph, run.context)) or ""
+
+    return instructions
+
+
+def _settings(settings: dict[str, Any]) -> ModelSettings:
+    values = dict(settings)
+    if "max_output_tokens" in values:
+        values["max_tokens"] = values.pop("max_output_tokens")
+    if isinstance(values.get("reasoning"), dict):
+        values["reasoning"] = Reasoning(**values["reasoning"])
+    return ModelSettings(**values)
+
+
+def _function_tool(tool: dict[str, Any], target: str, functions: Functions) -> FunctionTool:
+    async def invoke(run: Any, arguments: str) -> str:
+        function = functions.resolve(target)
+        return to_output(await call(function, json.loads(arguments or "{}"), run))
+
+    return FunctionTool(
+        name=tool["name"],
+        description=tool.get("description") or "",
+        params_json_schema=tool["parameters"],
+        on_invoke_tool=invoke,
+        strict_json_schema=bool(tool.get("strict", True)),
+    )
+
+
+def _handoff(
+    tool: dict[str, Any], state: State, agents: dict[str, Agent[Any]], functions: Functions
+) -> Handoff[Any, Any]:
+    binding = state.handoffs[tool["name"]]
+    filters: dict[str, Any] = {}
+    if binding.input_filter == "remove_all_tools":
+        filters["input_filter"] = handoff_filters.remove_all_tools
+    elif binding.input_filter is not None:
+        filters["input_filter"] = functions.resolve(binding.input_filter)
+    built = handoff(
+        agents[binding.to],
+        tool_name_override=tool["name"],
+        tool_description_override=tool.get("description"),
+        **filters,
+    )
+    if binding.input_type is not None:  # the same schema; the SDK only checks the JSON
+        built.input_json_schema = tool["parameters"]
+        built.strict_json_schema = bool(tool.get("strict", True))
+    return built
+
+
+def _guard_result(result: Any) -> GuardrailFunctionOutput:
+    if isinstance(result, dict):
+        tripped, info = result.get("tripwire_triggered"), result.get("output_info")
+    else:
+        tripped = getattr(result, "tripwire_triggered", False)
+        info = getattr(result, "output_info", None)
+    return GuardrailFunctionOutput(output_info=info, tripwire_triggered=bool(tripped))
+
+
+def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardrail[Any]:
+    async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
+        function = functions.resolve(binding.function)
+        context = argument_for(function, run)
+        return _guard_result(await call_positional(function, context, agent.name, value))
+
+    return InputGuardrail(guardrail_function=guard, name=binding.name)
+
+
+def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuardrail[Any]:
+    async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
+        function = functions.resolve(binding.function)
+        context = argument_for(function, run)
+        return _guard_result(await call_positional(function, context, agent.name, value))
+
+    return OutputGuardrail(guardrail_function=guard, name=binding.name)
+
+
+def _output_type(state: State, text_format: dict[str, Any], functions: Functions) -> Any:
+    output = state.output
+    if output is not None and output.python is not None:
+        return functions.resolve(output.python)
+    return _SchemaOutput(text_format)
+
+
+class _SchemaOutput(AgentOutputSchemaBase):
+    """An output type given as a JSON Schema: sent as agentgraph sends it, parsed as JSON."""
+
+    def __init__(self, text_format: dict[str, Any]) -> None:
+        self._format = text_format
+
+    def is_plain_text(self) -> bool:
+        return False
+
+    def name(self) -> str:
+        return str(self._format.get("name", "final_output"))
+
+    def json_schema(self) -> dict[str, Any]:
+        return dict(self._format["schema"])
+
+    def is_strict_json_schema(self) -> bool:
+        return bool(self._format.get("strict", True))
+
+    def validate_json(self, json_str: str) -> Any:
+        return json.loads(json_str)
