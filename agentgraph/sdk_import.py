@@ -17,11 +17,12 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from agentgraph.compiler.errors import AgentGraphError
+from agentgraph.compiler.spec import HostedToolSpec
 
 SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 MODEL_SETTINGS = (
@@ -43,18 +44,7 @@ MODEL_SETTINGS = (
 `max_output_tokens`); `reasoning` is written by its effort and summary."""
 NO_INPUT = {"additionalProperties": False, "type": "object", "properties": {}, "required": []}
 """The input schema of a handoff without an input_type."""
-HOSTED_KINDS = frozenset(
-    {
-        "web_search",
-        "web_search_preview",
-        "file_search",
-        "code_interpreter",
-        "image_generation",
-        "computer_use_preview",
-        "local_shell",
-        "mcp",
-    }
-)
+HOSTED_KINDS = frozenset(get_args(HostedToolSpec.model_fields["hosted"].annotation))
 """The hosted tool types a spec names (`hosted:`)."""
 
 
