@@ -1,4 +1,5 @@
-"""`agentgraph cassette show|scrub` and `agentgraph replay serve`: working with recorded sessions.
+"""`agentgraph cassette show|scrub|rerecord` and `agentgraph replay serve`: working with recorded
+sessions.
 
 A cassette that cannot be read exits 2, a broken or missing one 1 (`agentgraph.exits`)."""
 
@@ -14,9 +15,11 @@ from agentgraph.exits import EXIT_OK, reading, writing
 def add_cassette_parsers(commands: Any) -> None:
     cassette = commands.add_parser(
         "cassette",
-        help="show or re-scrub a recorded session",
-        description="Work with cassettes (recorded sessions): `show` prints a readable transcript, "
-        "`scrub` removes secrets from an old file, in place and atomically.",
+        help="show, re-scrub or re-record recorded sessions",
+        description="Work with cassettes (recorded sessions): `show` prints a readable transcript "
+        "(and, with --graph, whether the cassette is stale and which agents changed), "
+        "`scrub` removes secrets from an old file, in place and atomically, `rerecord` "
+        "re-records the stale cassettes of a test suite.",
     )
     actions = cassette.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = actions.add_parser(
@@ -27,6 +30,22 @@ def add_cassette_parsers(commands: Any) -> None:
         "answered (text, tool calls, handoffs).",
     )
     show.add_argument("cassette", metavar="CASSETTE")
+    show.add_argument(
+        "--graph",
+        metavar="SPEC",
+        help="the graph (spec or compiled file) the cassette replays: say whether the "
+        "cassette is stale for it, naming the agents on its recorded path that changed",
+    )
+    rerecord = actions.add_parser(
+        "rerecord",
+        help="re-record only the stale cassettes of a test suite",
+        description="Run pytest with --agentgraph-record=stale: the cassettes a change of their "
+        "graph made stale (an agent on their recorded path changed) are recorded anew "
+        "against the live API, missing ones are recorded, the others replay. Arguments "
+        "go to pytest (test paths, and after `--` its options: `agentgraph cassette "
+        "rerecord -- -k desk tests/`). The exit code is pytest's.",
+    )
+    rerecord.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="PYTEST_ARGS")
     scrub = actions.add_parser(
         "scrub",
         help="remove secrets from a cassette, in place",
@@ -94,6 +113,12 @@ def add_cassette_parsers(commands: Any) -> None:
 
 
 def cassette_command(args: argparse.Namespace) -> int:
+    if args.action == "rerecord":
+        import subprocess
+
+        given = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
+        command = [sys.executable, "-m", "pytest", "--agentgraph-record=stale", *given]
+        return subprocess.run(command, check=False).returncode
     from agentgraph.replay_fixtures.cassette import Cassette
 
     with reading(args.cassette):
@@ -101,7 +126,11 @@ def cassette_command(args: argparse.Namespace) -> int:
     if args.action == "show":
         from agentgraph.replay_fixtures.transcript import render_transcript
 
-        sys.stdout.write(render_transcript(cassette, args.cassette))
+        transcript = render_transcript(cassette, args.cassette)
+        if args.graph:
+            first, _, rest = transcript.partition("\n")
+            transcript = f"{first}\n{_freshness(cassette, args.cassette, args.graph)}\n{rest}"
+        sys.stdout.write(transcript)
         return EXIT_OK
     from agentgraph.replay_fixtures.persist import save_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
@@ -116,6 +145,19 @@ def cassette_command(args: argparse.Namespace) -> int:
     changed = sum(a != b for a, b in zip(before.splitlines(), after.splitlines(), strict=False))
     print(f"scrubbed {args.cassette}: {changed} line{'s' * (changed != 1)} changed")
     return EXIT_OK
+
+
+def _freshness(cassette: Any, name: str, spec: str) -> str:
+    """One line: whether the cassette is stale for the graph at `spec`, and why."""
+    from agentgraph.replay_fixtures.staleness import stale_reason
+    from agentgraph.runtime.api import load_graph
+
+    with reading(spec):
+        graph, _ = load_graph(spec)
+    reason = stale_reason(cassette, graph, name)
+    if reason is None:
+        return f"fresh for {spec} ({graph.digest[:19]})"
+    return "stale: " + reason.split(" is stale: ", 1)[1]
 
 
 def replay_command(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
+from agentgraph.chat_command import add_chat_parser, chat_command
 from agentgraph.compiler.codes import CODES
 from agentgraph.exits import (
     EXIT_FAILED,
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", metavar="OUT", help="write it here instead of stdout")
 
     add_run_parser(commands)
+    add_chat_parser(commands)
     add_cassette_parsers(commands)
     add_import_parser(commands)
     add_viz_parser(commands)
@@ -153,6 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "schema": _schema,
         "explain": _explain,
         "run": run_command,
+        "chat": chat_command,
         "viz": viz_command,
         "cassette": cassette_command,
         "import": import_command,

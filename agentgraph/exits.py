@@ -10,6 +10,9 @@
     3     EXIT_UNSAVED the run succeeded (its output was     RecordingNotSaved (`run --record`:
                        printed) but its recording could     the cassette's path and the OS
                        not be saved                         error are in the warning)
+    4     EXIT_STOPPED the run stopped for approvals: its   (not an error: `run` returns it
+                       state file was written, and how to   when tool calls wait for a person)
+                       resume it printed
 
 Any other exception is a bug of agentgraph: it is not mapped, so that its traceback is seen.
 Commands turn an OSError into a UsageError naming the file where they read or write it
@@ -24,7 +27,7 @@ from contextlib import contextmanager
 
 from agentgraph.compiler.errors import AgentGraphError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSAVED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNSAVED, EXIT_STOPPED = 0, 1, 2, 3, 4
 
 
 class UsageError(AgentGraphError, ValueError):
@@ -95,6 +98,7 @@ __all__ = [
     "EXIT_CODES",
     "EXIT_FAILED",
     "EXIT_OK",
+    "EXIT_STOPPED",
     "EXIT_UNSAVED",
     "EXIT_USAGE",
     "RecordingNotSaved",

@@ -14,6 +14,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from agentgraph.exits import EXIT_OK, RecordingNotSaved, UsageError, exit_for, reading
+from agentgraph.run_inputs import (
+    add_run_inputs,
+    conversation_options,
+    run_input,
+    session_of,
+    stopped,
+)
 
 _SHOWN = 200
 
@@ -30,7 +37,7 @@ def add_run_parser(commands: Any) -> None:
         "--record could not save its cassette.",
     )
     parser.add_argument("spec", metavar="SPEC", help="a graph spec, or a compiled JSON file")
-    parser.add_argument("--input", required=True, metavar="TEXT", help="the user's message")
+    add_run_inputs(parser)
     parser.add_argument(
         "--context",
         metavar="JSON",
@@ -119,12 +126,13 @@ def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
     with reading(args.spec):
         graph, folders = load_graph(args.spec)  # compiled once, for the cassette and the run
     digest.append(graph.digest)
+    given = run_input(args, graph)
     result, unsaved = None, None
     try:
         with _cassette(args, graph), _retries_shown(sys.stderr):
             import asyncio  # here: `compile` and `validate` start without it
 
-            result = asyncio.run(_run(args, graph, folders, context, sys.stdout, sys.stderr))
+            result = asyncio.run(_run(args, graph, folders, given, context, sys.stdout, sys.stderr))
     except OSError as exc:  # the run was paid for: its result is shown all the same
         if result is None or not args.record:
             raise
@@ -135,6 +143,8 @@ def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
         raise RecordingNotSaved(
             f"the run succeeded but its recording could not be saved: {unsaved}"
         ) from unsaved
+    if result is not None and result.interruptions:
+        return stopped(args, graph, result, sys.stderr)
     return EXIT_OK
 
 
@@ -185,7 +195,13 @@ def _cassette(args: argparse.Namespace, graph: Any) -> Iterator[None]:
 
 
 async def _run(
-    args: argparse.Namespace, graph: Any, folders: list[str], context: Any, out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    graph: Any,
+    folders: list[str],
+    given: Any,
+    context: Any,
+    out: TextIO,
+    err: TextIO,
 ) -> Any:
     from agentgraph.runtime import run_streamed
 
@@ -196,15 +212,17 @@ async def _run(
         client = openai.AsyncOpenAI(api_key="replay-no-key-needed", max_retries=0)
     streamed = run_streamed(
         graph,
-        args.input,
+        given,
         context=context,
         transport=args.transport,
         search_path=folders,
         max_turns=args.max_turns,
         client=client,
+        session=session_of(args),
+        **conversation_options(args),
         stream=args.stream,  # plain requests unless asked, as `run()` and the Agents SDK
     )
-    show = _Show(out, err, live_text=args.stream and not args.json)
+    show = Show(out, err, live_text=args.stream and not args.json)
     try:
         async with streamed:
             async for event in streamed:
@@ -213,12 +231,12 @@ async def _run(
         if client is not None:
             await client.close()
     result = streamed.result
-    if not args.json:
+    if not args.json and not result.interruptions:
         show.final(result.final_output)
     return result
 
 
-class _Show:
+class Show:
     """Writes events as a person wants to see them."""
 
     def __init__(self, out: TextIO, err: TextIO, live_text: bool) -> None:

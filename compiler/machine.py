@@ -198,6 +198,8 @@ class State(Record, frozen=True, omit_defaults=True):
     reset_tool_choice: bool
     callables: Callables | None = None
     """Functions called by import path (absent when the state has none)."""
+    prompt: dict[str, Any] | None = None
+    """A stored prompt sent as the request's `prompt`: {id, version, variables}."""
     mcp: McpUse | None = None
     """Its MCP servers: their tools are listed at run time, before the other tools."""
 

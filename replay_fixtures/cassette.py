@@ -90,6 +90,11 @@ class GraphRef(_Model):
     states: dict[str, str] = {}
     handoffs: dict[str, str] = {}
     """Handoff tool name -> target agent, so a transcript can tell handoffs from tool calls."""
+    settings: str | None = None
+    """The digest of the graph's settings (all but its states and transitions)."""
+    visited: list[str] | None = None
+    """The states the recorded runs visited: the cassette is stale only when one of them (or
+    the settings) changed. None: not known (any change of the graph makes it stale)."""
 
 
 class HttpRequest(_Model):

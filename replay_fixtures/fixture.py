@@ -7,22 +7,24 @@ yields."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from agentgraph.runtime.observers import observing
 
 from .cassette import Cassette
 from .faults import FaultPlan
 from .mcp_replay import McpInterceptor
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import RecordMode
-from .staleness import check_fresh, graph_ref
+from .staleness import check_fresh, graph_ref, stale_reason
 from .use import CassetteInUse, use_cassette
 from .websocket import WebSocketInterceptor
 
-__all__ = ["open_cassette"]
+__all__ = ["compiled_graph", "effective_mode", "open_cassette"]
 
 
 @contextmanager
@@ -36,31 +38,63 @@ def open_cassette(
     pace: float | None = None,
     scrubber: Scrubber = DEFAULT_SCRUBBER,
     keep_partial: bool = True,
+    search_path: Sequence[str] = (),
 ) -> Iterator[CassetteInUse]:
     """Use the cassette at `path` (HTTP, websocket and MCP traffic); `graph` (a CompiledGraph, or a
     spec or compiled file) is the graph the session runs: a cassette recorded with another
     version is stale; `scrubber` is what is scrubbed before anything is kept. A recording the
     block interrupts keeps the cassette and goes to `NAME.partial.json` beside it, unless
-    `keep_partial` is false (as `use_cassette`)."""
-    compiled, folders = _compiled(graph)
+    `keep_partial` is false (as `use_cassette`). `mode` is a record mode of `use_cassette`, or
+    `stale`: re-record the cassette only if it is stale (record it if missing). A recording
+    notes the states the graph's runs visited (what its staleness depends on). `search_path`:
+    more folders the graph's functions are imported from (`run`, `arun`)."""
+    compiled, folders = compiled_graph(graph)
     path = Path(path)
+    mode = effective_mode(mode, path, compiled)
     if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
         check_fresh(Cassette.load(path), compiled, str(path))
-    with use_cassette(
-        path,
-        mode,
-        faults=faults,
-        clock=clock,
-        pace=pace,
-        scrubber=scrubber,
-        graph=graph_ref(compiled) if compiled is not None else None,
-        interceptors=[WebSocketInterceptor(), McpInterceptor()],
-        keep_partial=keep_partial,
-    ) as used:
-        yield replace(used, graph=compiled, search_path=tuple(folders))
+    visited: set[str] = set()
+
+    def seen(ran: Any, result: Any, origin: str) -> None:
+        if compiled is not None and ran.digest == compiled.digest:
+            visited.update(step.agent for step in result.path)
+
+    with (
+        use_cassette(
+            path,
+            mode,
+            faults=faults,
+            clock=clock,
+            pace=pace,
+            scrubber=scrubber,
+            graph=graph_ref(compiled) if compiled is not None else None,
+            interceptors=[WebSocketInterceptor(), McpInterceptor()],
+            keep_partial=keep_partial,
+        ) as used,
+        observing(seen),
+    ):
+        yield replace(used, graph=compiled, search_path=(*search_path, *folders))
+        session = used.session
+        if compiled is not None and session.changed:
+            before = session.cassette.graph
+            if before is not None and before.digest == compiled.digest and before.visited:
+                visited.update(before.visited)  # new episodes add to what was recorded
+            session.cassette.graph = graph_ref(compiled, visited)
 
 
-def _compiled(graph: Any) -> tuple[Any, list[str]]:
+def effective_mode(mode: str, path: Path, compiled: Any) -> str:
+    """The record mode in force: `stale` records a missing cassette (once), re-records a
+    stale one (all) and replays a fresh one (none)."""
+    if mode != "stale":
+        return mode
+    if not path.exists():
+        return "once"
+    if compiled is not None and stale_reason(Cassette.load(path), compiled, str(path)):
+        return "all"
+    return "none"
+
+
+def compiled_graph(graph: Any) -> tuple[Any, list[str]]:
     """The compiled graph and the folders its functions are imported from."""
     if graph is None or hasattr(graph, "state_digests"):
         return graph, []

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-RECORD_MODES = ("none", "once", "new_episodes", "all")
+RECORD_MODES = ("none", "once", "new_episodes", "all", "stale")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,7 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         dest="agentgraph_record",
         help="record mode of agentgraph cassettes: none (replay only, the default), "
-        "once, new_episodes or all",
+        "once, new_episodes, all, or stale (re-record only the cassettes a change of "
+        "their graph made stale, record missing ones, replay the others)",
     )
     _add_coverage_options(parser)
     parser.addini(
@@ -181,7 +182,7 @@ def agentgraph_cassette(
 ) -> Iterator[Any]:
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
-    from agentgraph.replay_fixtures.fixture import open_cassette
+    from agentgraph.replay_fixtures.fixture import compiled_graph, effective_mode, open_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
     from agentgraph.replay_fixtures.use import FailedWhileRecording
@@ -193,25 +194,28 @@ def agentgraph_cassette(
     else:
         folder = module_dir / str(request.config.getini("agentgraph_cassette_dir"))
         path = folder / Path(str(request.node.path)).stem / f"{_file_name(request.node.name)}.json"
-    if agentgraph_record_mode != "all" and path.exists():  # replaying: no key is needed
-        monkeypatch.setenv(
-            "OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed"
-        )
-    scrubber = DEFAULT_SCRUBBER.with_env(*request.config.getini("agentgraph_secret_env"))
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
+    compiled, folders = compiled_graph(graph)
+    mode = effective_mode(agentgraph_record_mode, path, compiled)
     clock = None
-    if agentgraph_record_mode == "none" or (agentgraph_record_mode == "once" and path.exists()):
-        from agentgraph.runtime.clock import FakeClock  # replaying: nothing really waits
+    if mode != "all" and path.exists():  # replaying: no key is needed
+        monkeypatch.setenv(
+            "OPENAI_API_KEY", os.environ.get("OPENAI_API_KEY") or "replay-no-key-needed"
+        )
+    if mode in ("none", "once") and path.exists():  # replaying only: nothing really waits
+        from agentgraph.runtime.clock import FakeClock
 
         clock = FakeClock()
+    scrubber = DEFAULT_SCRUBBER.with_env(*request.config.getini("agentgraph_secret_env"))
     try:
         with open_cassette(
             path,
-            mode=agentgraph_record_mode,
+            mode=mode,
             faults=agentgraph_faults,
-            graph=graph,
+            graph=compiled,
+            search_path=folders,
             scrubber=scrubber,
             clock=clock,
         ) as used:

@@ -229,7 +229,7 @@ class ReplayServer:
         except CassetteMismatch as exc:
             await socket.close(1008, str(exc)[:120])
             return
-        player = Player(script, run.faults, run.interruptions)
+        player = Player(script, run.faults, run.interruptions, run.session.scrubber)
         peer = player.server = _SocketPeer()
         try:
             player.opened()

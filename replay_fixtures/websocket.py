@@ -169,7 +169,7 @@ class WebSocketInterceptor:
     async def _replay(
         self, connector: Connector, script: Script, session: CassetteSession
     ) -> ClientConnection:
-        player = Player(script, self.faults, self._interruptions)
+        player = Player(script, self.faults, self._interruptions, session.scrubber)
         player.on_stall = self._stalled
         server = player.server = MemoryServer(player)
         transport = MemoryTransport(asyncio.get_running_loop(), server)

@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 from .cassette import CassetteError, Frame, WebSocketInteraction
 from .faults import INJECTED, Fault, FaultPlan, WebSocketStrike
+from .scrub import Scrubber
 from .ws_frames import TERMINAL_FRAMES, Message, frame_type, mismatch, to_frame
 
 CUT_CODE = 1011
@@ -109,8 +110,17 @@ class Player:
     interrupted exchange unplayed and the script in `interruptions`, for the client's retry
     on this connection or on its next one."""
 
-    def __init__(self, script: Script, faults: FaultPlan, interruptions: Interruptions) -> None:
+    def __init__(
+        self,
+        script: Script,
+        faults: FaultPlan,
+        interruptions: Interruptions,
+        scrubber: Scrubber | None = None,
+    ) -> None:
         self.script = script
+        self.scrubber = scrubber
+        """What the recording was scrubbed with: a sent frame is scrubbed so before it is
+        compared (a secret-shaped string in the input matches its scrubbed recording)."""
         self.faults = faults
         self.interruptions = interruptions
         self.server: Peer | None = None
@@ -133,7 +143,10 @@ class Player:
             return None  # nobody listens: the frame is lost, as on a dead connection
         cursor = self.script.cursor
         recorded = self.script.frames[cursor] if cursor < len(self.script.frames) else None
-        problem = mismatch(to_frame("send", message, 0.0), recorded)
+        sent = to_frame("send", message, 0.0)
+        if self.scrubber is not None:
+            sent = sent.model_copy(update={"data": self.scrubber.value(sent.data)})
+        problem = mismatch(sent, recorded)
         return f"{self.script.where(cursor)}: {problem}" if problem else None
 
     # -- the server's side -------------------------------------------------------------------

@@ -157,6 +157,21 @@ class RunResult:
             ],
             "items": [{"kind": i.kind, "agent": i.agent, "raw": i.raw} for i in self.items],
             "usage": vars(self.usage),
+            **(
+                {
+                    "interruptions": [
+                        {
+                            "agent": i.agent,
+                            "tool": i.tool_name,
+                            "call_id": i.call_id,
+                            "arguments": i.arguments,
+                        }
+                        for i in self.interruptions
+                    ]
+                }
+                if self.interruptions
+                else {}
+            ),
         }
 
 

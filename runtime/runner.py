@@ -300,7 +300,7 @@ class Run:
         decided = await self.callables.tools_final(state, output.tool_calls, outputs)
         if behavior == "stop_on_first_tool" or stopping or (decided and decided[0]):
             index = stopping[0] if stopping else 0
-            final = decided[1] if decided else outputs[index].raw["output"]
+            final = decided[1] if decided else outputs[index].raw["output"]  # its text, as the SDK
             self.result.final_output = final
             await self.callables.agent_end(self.agent, final)
             self._step("tool_calls", END, names)
@@ -410,7 +410,7 @@ class Run:
             context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
-            invoke=self.callables.invoker,
+            invoker=self.callables.invoker,
             mcp=self.mcp_turn if state.mcp is not None else None,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}

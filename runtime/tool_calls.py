@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
+from agentgraph.compiler.tool_schema import derive_tool
 
+from .callables import is_function_tool
 from .errors import GuardrailTripwireTriggered, ToolStoppedRun
 from .events import RunItem
-from .functions import Functions, call, to_output
+from .functions import Functions, call, context_argument, invoke, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
@@ -40,6 +43,10 @@ async def plain_call(
     return await run()
 
 
+async def _unreachable() -> Any:
+    raise AssertionError("an SDK FunctionTool is called through its on_invoke_tool")
+
+
 async def run_tool_calls(
     calls: list[dict[str, Any]],
     state: State,
@@ -49,12 +56,12 @@ async def run_tool_calls(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
-    invoke: Invoke = plain_call,
+    invoker: Invoke = plain_call,
     mcp: McpTurn | None = None,
 ) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
     turn's MCP tools)."""
-    args = (functions, context, tool_error, nested_run, invoke, mcp)
+    args = (functions, context, tool_error, nested_run, invoker, mcp)
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
         first = calls[0]
         outputs = [await traced_tool(first, agent, _one(first, state, agent, *args))]
@@ -75,9 +82,11 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
-    invoke: Invoke,
+    invoker: Invoke,
     mcp: McpTurn | None = None,
 ) -> Any:
+    """The output the model sees: the tool's result as text (`to_output`), an MCP tool's
+    content, or the error text instead."""
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
@@ -90,7 +99,7 @@ async def _one(
         if not isinstance(text, str):
             return tool_error.format(error=f"`{name}` takes an `input` string")
         target = state.agent_tools[name]
-        result = await invoke(
+        result = await invoker(
             state, agent, call_item, None, lambda: nested_run(target, text, call_item)
         )
         return to_output(result)
@@ -103,10 +112,20 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        result = await invoke(
-            state, agent, call_item, function, lambda: call(function, arguments, context, call_item)
-        )
-        return to_output(result)
+        if is_function_tool(function):  # the invoker runs it through its on_invoke_tool
+            plain: Callable[[], Awaitable[Any]] = _unreachable
+        elif _derived(state, name):
+            derived = derive_tool(function, name)
+            try:
+                args, kwargs = derived.call_arguments(
+                    arguments, context_argument(function, context, call_item)
+                )
+            except ValueError as exc:
+                return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+            plain = partial(invoke, function, args, kwargs, thread=True)
+        else:
+            plain = partial(call, function, arguments, context, call_item, thread=True)
+        return to_output(await invoker(state, agent, call_item, function, plain))
     except GuardrailTripwireTriggered:  # a tool guardrail said raise_exception: the run stops
         raise
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
@@ -143,3 +162,22 @@ def _build_validators(state: State) -> dict[str, Any]:
         for tool in state.tools
         if tool.get("type") == "function" and tool.get("parameters")
     }
+
+
+def _derived(state: State, name: str) -> bool:
+    """Whether tool `name`'s parameters come from its function's signature."""
+    return name in _derived_names(state)
+
+
+_DERIVED_NAMES: PerState[frozenset[str]] = PerState()
+
+
+def _derived_names(state: State) -> frozenset[str]:
+    return _DERIVED_NAMES.get(
+        state,
+        lambda s: frozenset(
+            t["name"]
+            for t in s.tools
+            if t.get("type") == "function" and t.get("parameters") is None
+        ),
+    )

@@ -161,6 +161,8 @@ class RunTrace:
         self.turn_span: Any = None
         self.turn_ctx: Any = None
         self.call: ModelCallSpan | None = None
+        self.top = self
+        self.cache_write = 0
         self._fake_time = (
             config is not None and config.clock is not None and not _is_system(config.clock)
         )
@@ -199,6 +201,7 @@ class RunTrace:
 
         self.config, self.on, self.sensitive = outer.config, outer.on, outer.sensitive
         self.tracer, self._fake_time = outer.tracer, outer._fake_time
+        self.top = outer.top
         self.parent = context.get_current()
 
     def _start(self, result: RunResult, graph_digest: str) -> None:
@@ -227,6 +230,10 @@ class RunTrace:
             attributes["gen_ai.conversation.id"] = settings.group_id
         for key, value in (settings.trace_metadata or {}).items():
             attributes[f"agentgraph.trace.metadata.{key}"] = _attribute(value)
+        if settings.trace_metadata:
+            attributes["agentgraph.trace.metadata"] = json.dumps(
+                dict(settings.trace_metadata), default=str
+            )
         self.sensitive = settings.trace_include_sensitive_data
         if self.sensitive:
             attributes["agentgraph.input"] = _text(result.input)
@@ -253,6 +260,7 @@ class RunTrace:
                 "agentgraph.usage.requests": usage.requests,
                 "agentgraph.usage.total_tokens": usage.total_tokens,
                 "gen_ai.usage.cache_read.input_tokens": usage.cached_tokens,
+                "gen_ai.usage.cache_creation.input_tokens": self.cache_write,
                 "agentgraph.last_agent": result.last_agent,
             }
         )
@@ -283,7 +291,11 @@ class RunTrace:
         self.turn_span = self.tracer.start_span(
             "turn",
             context=self.agent_ctx,
-            attributes={"agentgraph.turn": number, "gen_ai.agent.name": agent},
+            attributes={
+                "gen_ai.operation.name": "turn",
+                "agentgraph.turn": number,
+                "gen_ai.agent.name": agent,
+            },
             start_time=now,
         )
         self.turn_ctx = trace.set_span_in_context(self.turn_span)
@@ -385,6 +397,8 @@ class ModelCallSpan:
                 "agentgraph.response.status": response.status or "",
             }
             attributes.update(_usage_attributes(response.usage))
+            written = attributes.get("gen_ai.usage.cache_creation.input_tokens", 0)
+            self.owner.top.cache_write += written
             span.set_attributes(attributes)
             turn = self.owner.turn_span
             if turn is not None:

@@ -12,6 +12,7 @@ from .hygiene import check_hygiene
 from .imports import check_imports
 from .mcp import check_mcp
 from .naming import check_naming
+from .python_types import check_python_types
 from .references import check_references
 from .schemas import check_schemas
 from .settings import check_settings
@@ -26,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     check_templates,
     check_imports,
     check_guardrail_forms,
+    check_python_types,
     check_settings,
     check_hygiene,
 )

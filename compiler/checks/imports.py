@@ -10,13 +10,12 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
 from .callables import callable_references, guardrail_roles, kind_problem
 from .context import CheckContext
+from .python_types import is_python_type
 
 INPUT_FILTERS = ("remove_all_tools",)
 """Input filters known by name; anything else must be an import path."""
@@ -100,9 +99,13 @@ def _resolve(
         return
     for kind in kinds:
         if kind == "model":
-            if not (inspect.isclass(value) and issubclass(value, BaseModel)):
+            if not is_python_type(value):
                 yield ctx.diag(
-                    "AG052", f"`{target}` is {_describe(value)}, not a pydantic model", path
+                    "AG052",
+                    f"`{target}` is {_describe(value)}, not a type pydantic can validate",
+                    path,
+                    hint="a pydantic model, a dataclass, a TypedDict or a type such as str or "
+                    "list[str]",
                 )
             continue
         problem = kind_problem(value, kind)

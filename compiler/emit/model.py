@@ -1,8 +1,8 @@
 """A neutral picture of a compiled machine: the nodes and edges every output format draws.
 
-Nodes: start, the agents (the entry agent marked), each agent's function tools, hosted tools,
-agents used as tools, MCP servers (whose tools are listed at run time) and its input and
-output guardrails, and the terminal states that some
+Nodes: start, the agents (the entry agent marked), each agent's function tools (a tool that
+needs approval says so), hosted tools, agents used as tools, MCP servers (whose tools are
+listed at run time) and its input and output guardrails, and the terminal states that some
 transition reaches (end, guardrail tripped, max turns). Edges: start -> entry, one edge per
 transition of the machine (handoffs labelled with their tool name), tool edges from an agent to
 its tools, `runs` edges from an agent-as-tool to the agent it runs, and guardrail edges.
@@ -289,7 +289,12 @@ def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
         elif name in state.agent_tools:
             drawn.append(("agent_tool", name, tool.get("description") or "", ""))
         elif name in state.functions:
-            drawn.append(("function", name, tool.get("description") or "", ""))
+            needs = state.functions[name].needs_approval
+            note = "" if needs is False else "needs approval"
+            tooltip = tool.get("description") or ""
+            if isinstance(needs, str):
+                note, tooltip = "approval by policy", f"{tooltip}\nneeds approval if {needs}"
+            drawn.append(("function", name, tooltip.strip(), note))
     return drawn
 
 

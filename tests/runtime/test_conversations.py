@@ -33,9 +33,10 @@ SCRIPT: list[Turn] = [
 ]
 
 
-def _graph() -> CompiledGraph:
+def spec_dict() -> dict[str, Any]:
+    """The graph: triage hands off to billing, which looks invoices up."""
     tool = agents.function_tool(lookup)
-    spec = {
+    return {
         "agentgraph": 1,
         "name": "conversations",
         "entry": "triage",
@@ -56,7 +57,10 @@ def _graph() -> CompiledGraph:
             }
         },
     }
-    return compile_checked(check_text(yaml.safe_dump(spec), "conversations.yaml"))
+
+
+def _graph() -> CompiledGraph:
+    return compile_checked(check_text(yaml.safe_dump(spec_dict()), "conversations.yaml"))
 
 
 def _sdk_billing(model: Any) -> Any:
