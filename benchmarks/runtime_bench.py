@@ -462,12 +462,17 @@ async def tracing_table(small: Contenders, turns: int, repeat: int) -> None:
         ("on, API only (nothing listening)", TraceConfig(TraceSettings(), NoOpTracerProvider())),
         ("on, SDK + no-op exporter", TraceConfig(TraceSettings(), sdk)),
     ]
-    print(f"Tracing ({turns}-turn run, 3-agent graph, instant model; µs per turn)")
-    base = 0.0
-    for name, tracing in modes:
-        per_turn = await best_time(small.ours(turns, tracing), turns, repeat) / turns * 1e6
-        base = base or per_turn
-        print(f"{name:>34}  {per_turn:8.1f}  {100 * (per_turn / base - 1):+6.1f} %")
+    print(
+        f"Tracing ({turns}-turn run, 3-agent graph, instant model; µs per turn, best of 5 "
+        "interleaved rounds)"
+    )
+    best = [float("inf")] * len(modes)
+    for _ in range(5):  # interleaved, so that a busy moment of the machine hits every mode
+        for index, (_, tracing) in enumerate(modes):
+            seconds = await best_time(small.ours(turns, tracing), turns, repeat)
+            best[index] = min(best[index], seconds / turns * 1e6)
+    for (name, _), per_turn in zip(modes, best, strict=True):
+        print(f"{name:>34}  {per_turn:8.1f}  {100 * (per_turn / best[0] - 1):+6.1f} %")
     sdk.shutdown()
     print()
 
