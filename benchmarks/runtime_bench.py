@@ -44,7 +44,7 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 from agentgraph.compiler import CompiledGraph, check_text, compile_checked
 from agentgraph.runtime.functions import Functions
 from agentgraph.runtime.runner import Run, RunOptions
-from agentgraph.runtime.tracing import TraceConfig, TraceSettings
+from agentgraph.runtime.trace_settings import TraceConfig, TraceSettings
 
 PROMPT = "Look this up for me, please."
 ANSWER = "Here is what I found: all lookups came back fine."
