@@ -20,8 +20,8 @@ Errors are recorded on the span they happened in (`error.type`, status ERROR, an
 event). Times come from the run's clock: a run on a FakeClock (every replay in the test suite)
 gives the same span tree, times included, every time.
 
-The trace settings are the Agents SDK's RunConfig fields (`trace_settings.TraceSettings`), from the spec's
-`defaults` and per run; `OPENAI_AGENTS_DISABLE_TRACING=true` turns tracing off and
+The trace settings are the Agents SDK's RunConfig fields (`trace_settings.TraceSettings`),
+from the spec's `defaults` and per run; `OPENAI_AGENTS_DISABLE_TRACING=true` turns tracing off and
 `OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false` leaves content out, as in the SDK. Without
 sensitive data the spans are still made, without inputs, outputs, instructions, tool arguments
 or results, and error messages.
