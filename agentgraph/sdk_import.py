@@ -17,11 +17,12 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from agentgraph.compiler.errors import AgentGraphError
+from agentgraph.compiler.spec import HostedToolSpec
 
 SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 MODEL_SETTINGS = (
@@ -43,18 +44,7 @@ MODEL_SETTINGS = (
 `max_output_tokens`); `reasoning` is written by its effort and summary."""
 NO_INPUT = {"additionalProperties": False, "type": "object", "properties": {}, "required": []}
 """The input schema of a handoff without an input_type."""
-HOSTED_KINDS = frozenset(
-    {
-        "web_search",
-        "web_search_preview",
-        "file_search",
-        "code_interpreter",
-        "image_generation",
-        "computer_use_preview",
-        "local_shell",
-        "mcp",
-    }
-)
+HOSTED_KINDS = frozenset(get_args(HostedToolSpec.model_fields["hosted"].annotation))
 """The hosted tool types a spec names (`hosted:`)."""
 
 
@@ -321,7 +311,8 @@ class _Builder:
             declared: dict[str, Any] = {"function": path}
             if tool.description:
                 declared["description"] = tool.description
-            if _derived(function) != tool.params_json_schema:  # else the spec derives the same
+            derived = _derived(function, tool.name, tool.strict_json_schema)
+            if derived != tool.params_json_schema:  # else the spec derives the same
                 declared["parameters"] = tool.params_json_schema
             if not tool.strict_json_schema:
                 declared["strict"] = False
@@ -431,14 +422,18 @@ def _no_path(value: Any) -> str:
     return f"{type(value).__name__} object built at run time has no import path"
 
 
-def _derived(function: Any) -> dict[str, Any] | None:
-    """The parameters agentgraph derives from `function`'s signature (None if it cannot)."""
-    from agentgraph.runtime.derived import signature_schema
+def _derived(function: Any, name: str, strict: bool) -> dict[str, Any] | None:
+    """The parameters agentgraph derives from `function`'s signature for the tool `name`
+    (None if it cannot), as the run sends them."""
+    from agentgraph.compiler.tool_schema import derive_tool
 
     try:
-        return signature_schema(function)
-    except AgentGraphError:
+        made = derive_tool(function, name)
+    except ValueError:
         return None
+    if strict and made.schema.strict:
+        return made.schema.schema
+    return made.arguments.model_json_schema()
 
 
 def _is_json(value: Any) -> bool:

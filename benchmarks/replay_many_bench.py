@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -295,12 +296,14 @@ def closed_port() -> int:
 
 def pytest_run(
     folder: Path, sessions: int, *args: str, env: dict[str, str] | None = None
-) -> tuple[float, str]:
-    """Wall time of `python -m pytest -q` in `folder` (a subprocess), and its last line.
-    No API key, and OPENAI_BASE_URL on a closed port, unless `env` says otherwise."""
+) -> tuple[float, str, float]:
+    """Wall time of `python -m pytest -q` in `folder` (a subprocess), its last line, and the
+    CPU time (user + system) it used. No API key, and OPENAI_BASE_URL on a closed port, unless
+    `env` says otherwise."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     environment["OPENAI_BASE_URL"] = f"http://127.0.0.1:{closed_port()}/v1"
     environment.update(env or {})
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
@@ -311,11 +314,13 @@ def pytest_run(
         timeout=600,
     )
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     if done.returncode != 0 or f"{sessions} passed" not in summary:
         sys.stdout.write(done.stdout[-4000:] + done.stderr[-2000:])
         raise SystemExit(f"the pytest run in {folder} failed (exit {done.returncode})")
-    return wall, summary
+    return wall, summary, cpu
 
 
 def breakdown(cassette: Path, sessions: int = 20) -> dict[str, float]:
@@ -406,36 +411,45 @@ def main() -> int:
         (folders["empty"] / "test_sessions.py").write_text(EMPTY.format(sessions=args.sessions))
 
         walls: dict[str, list[float]] = {name: [] for name in folders}
+        cpus: dict[str, list[float]] = {name: [] for name in folders}
         summary = ""
         for _ in range(args.repeat):  # interleaved, so that all see the same machine state
             for name, folder in folders.items():
-                wall, said = pytest_run(folder, args.sessions, env=envs.get(name))
+                wall, said, cpu = pytest_run(folder, args.sessions, env=envs.get(name))
                 walls[name].append(wall)
+                cpus[name].append(cpu)
                 summary = summary or said
         parts = breakdown(cassette)
 
-    baseline = min(walls["empty"])
+    baseline, cpu_baseline = min(walls["empty"]), min(cpus["empty"])
     print(
-        f"pytest, {args.sessions} empty tests (startup, plugins, collection): "
-        f"{', '.join(f'{w:.2f}' for w in walls['empty'])} s (best {baseline:.2f} s)"
+        f"pytest, {args.sessions} empty tests (startup, plugins, collection): wall "
+        f"{', '.join(f'{w:.2f}' for w in walls['empty'])} s (best {baseline:.2f} s), CPU "
+        f"best {cpu_baseline:.2f} s"
     )
     per_test: dict[str, float] = {}
+    cpu_per_test: dict[str, float] = {}
     for name in folders:
         if name == "empty":
             continue
         best = min(walls[name])
         per_test[name] = (best - baseline) / args.sessions
+        cpu_per_test[name] = (min(cpus[name]) - cpu_baseline) / args.sessions
         print(
-            f"{name}: {', '.join(f'{w:.2f}' for w in walls[name])} s (best {best:.2f} s, "
-            f"median {statistics.median(walls[name]):.2f} s); on top of pytest's own: "
-            f"{per_test[name] * 1000:.1f} ms per test"
+            f"{name}: wall {', '.join(f'{w:.2f}' for w in walls[name])} s (best {best:.2f} s, "
+            f"median {statistics.median(walls[name]):.2f} s), CPU best {min(cpus[name]):.2f} s"
         )
     print(f"  (pytest's own summary of the first run: {summary})")
     ours = per_test["agentgraph, as documented"]
-    print("per test on top of pytest's own, side by side:")
-    for name in (scripted, vcr, "agentgraph, as documented"):
-        ratio = per_test[name] / ours if ours > 0 else float("nan")
-        print(f"  {per_test[name] * 1000:7.1f} ms  {name}  ({ratio:.2f}x agentgraph's)")
+    cpu_ours = cpu_per_test["agentgraph, as documented"]
+    print("per test on top of pytest's own, side by side (wall, and CPU time: the wall time of a")
+    print("machine shared with other work is inflated by it, the CPU time much less):")
+    for name in (scripted, vcr, "agentgraph, as documented", "agentgraph, shared TLS"):
+        print(
+            f"  wall {per_test[name] * 1000:7.1f} ms ({per_test[name] / ours:.2f}x)  "
+            f"CPU {cpu_per_test[name] * 1000:7.1f} ms ({cpu_per_test[name] / cpu_ours:.2f}x)  "
+            f"{name}"
+        )
     transform = (
         f", the openai client's transform of the {calls} request bodies "
         f"{parts['transform'] * 1000:.1f} ms"
@@ -448,11 +462,12 @@ def main() -> int:
         f"{parts['client'] * 1000:.1f} ms{transform}"
     )
     best = min(walls["agentgraph, as documented"])
-    verdict = "met" if ours <= TARGET_PER_TEST and best < TARGET_SECONDS else "MISSED"
+    verdict = "met" if ours <= TARGET_PER_TEST else "MISSED"
     print(
-        f"target: at most {TARGET_PER_TEST * 1000:.0f} ms per test on top of pytest's own, and "
-        f"{args.sessions} sessions in under {TARGET_SECONDS:.0f} s: {verdict} "
-        f"({ours * 1000:.1f} ms, {best:.2f} s as documented)"
+        f"target: at most {TARGET_PER_TEST * 1000:.0f} ms per test on top of pytest's own: "
+        f"{verdict} (wall {ours * 1000:.1f} ms, CPU {cpu_ours * 1000:.1f} ms, as documented); "
+        f"{args.sessions} sessions in under {TARGET_SECONDS:.0f} s: "
+        f"{'met' if best < TARGET_SECONDS else 'MISSED'} ({best:.2f} s)"
     )
     return 0
 

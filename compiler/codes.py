@@ -211,7 +211,26 @@ CODES: dict[str, Code] = _codes(
         "wrong-import-kind",
         E,
         "With --resolve: the import path resolves to the wrong kind of object (tools, guardrails "
-        "and input filters must be callable; `python:` types must be pydantic models).",
+        "and input filters must be callable; `python:` types must be types pydantic validates: "
+        "a pydantic model, a dataclass, a TypedDict, str, list[str], a Literal, ...).",
+    ),
+    (
+        "AG055",
+        "less-strict-than-sdk",
+        W,
+        "With --resolve: a schema made from Python (a function tool's parameters derived from "
+        "its signature, a `python:` output or handoff input type) cannot be made strict, "
+        "because it admits undeclared properties (a dict type, `**kwargs`, "
+        "additionalProperties). It is sent with `strict: false`, so the API does not enforce "
+        "it; the Agents SDK refuses such a tool or type in strict mode. Declare the keys, or "
+        "write the schema in the spec.",
+    ),
+    (
+        "AG056",
+        "underivable-schema",
+        E,
+        "With --resolve: pydantic cannot make a JSON Schema of a function tool's signature or "
+        "of a `python:` output type (an annotation it does not know); the run would fail.",
     ),
     (
         "AG060",

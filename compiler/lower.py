@@ -157,6 +157,7 @@ class _Lowering:
                 else behavior
             ),
             reset_tool_choice=agent.reset_tool_choice,
+            prompt=_prompt(agent),
             mcp=mcp_use(agent, self._mcp_servers),
         )
 
@@ -174,6 +175,14 @@ class _Lowering:
         )
         tool = _function(tool_name, description, _handoff_parameters(self.spec, long), True)
         return tool_name, binding, tool
+
+
+def _prompt(agent: AgentSpec) -> dict[str, Any] | None:
+    """A stored prompt as the Agents SDK sends it: id, version and variables, null if unset."""
+    if agent.prompt is None:
+        return None
+    prompt = agent.prompt
+    return {"id": prompt.id, "version": prompt.version, "variables": prompt.variables}
 
 
 def _handoff_description(target: str, agent: AgentSpec) -> str:

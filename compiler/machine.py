@@ -162,6 +162,8 @@ class State(Record, frozen=True, omit_defaults=True):
     output_guardrails: tuple[GuardrailBinding, ...]
     tool_use_behavior: str | StopAtToolNames
     reset_tool_choice: bool
+    prompt: dict[str, Any] | None = None
+    """A stored prompt sent as the request's `prompt`: {id, version, variables}."""
     mcp: McpUse | None = None
     """Its MCP servers: their tools are listed at run time, before the other tools."""
 

@@ -60,10 +60,17 @@ class Reasoning(_Model):
 
 
 class ModelSettings(_Model):
-    """Sampling and tool settings sent with every model call of an agent."""
+    """Sampling and tool settings sent with every model call of an agent, as the Agents SDK's
+    `ModelSettings` sends them (`max_output_tokens` is its `max_tokens`)."""
 
     temperature: float | None = None
     top_p: float | None = None
+    frequency_penalty: float | None = Field(
+        None, description="Accepted as in the Agents SDK; never sent (the Responses API has none)."
+    )
+    presence_penalty: float | None = Field(
+        None, description="Accepted as in the Agents SDK; never sent (the Responses API has none)."
+    )
     max_output_tokens: int | None = None
     tool_choice: str | None = Field(
         None,
@@ -76,6 +83,31 @@ class ModelSettings(_Model):
     store: bool | None = None
     metadata: dict[str, str] | None = None
     verbosity: Literal["low", "medium", "high"] | None = None
+    prompt_cache_retention: Literal["in_memory", "24h"] | None = None
+    top_logprobs: int | None = Field(
+        None, description="Also adds message.output_text.logprobs to `include`."
+    )
+    response_include: list[str] | None = Field(
+        None, description="What the response should include (the request's `include`)."
+    )
+    extra_headers: dict[str, str] | None = Field(None, description="HTTP headers of each request.")
+    extra_query: dict[str, Any] | None = Field(
+        None, description="Query parameters of each request."
+    )
+    extra_body: dict[str, Any] | None = Field(
+        None, description="Fields merged into each request body."
+    )
+    extra_args: dict[str, Any] | None = Field(
+        None, description="More request fields (e.g. service_tier, user); not ones already set."
+    )
+
+
+class StoredPrompt(_Model):
+    """A prompt stored on the OpenAI platform, sent as the request's `prompt`."""
+
+    id: str
+    version: str | None = None
+    variables: dict[str, Any] | None = None
 
 
 class Defaults(_Model):
@@ -86,8 +118,9 @@ class Defaults(_Model):
     max_turns: int = Field(10, description="Model calls a run may make before it stops.")
     retry: RetrySettings = RetrySettings()
     tool_error: str = Field(
-        "An error occurred while running the tool. Please try again. Error: {error}",
-        description="What the model sees when a tool raises; {error} is the exception text.",
+        "An error occurred while running the tool. Please try again.",
+        description="What the model sees when a tool raises, the Agents SDK's text by default "
+        "(which shows the model no exception); {error}, if written, is the exception text.",
     )
     workflow_name: str | None = Field(
         None, description="Trace: the name of a run's trace (default 'Agent workflow')."
@@ -175,6 +208,9 @@ class AgentSpec(_Model):
     )
     model: str | None = None
     model_settings: ModelSettings | None = None
+    prompt: StoredPrompt | None = Field(
+        None, description="A stored prompt (id, version, variables) sent with each call."
+    )
     handoffs: list[Handoff] = Field(default_factory=_empty_list)
     tools: list[ToolRef] = Field(default_factory=_empty_list)
     input_guardrails: list[str] = Field(default_factory=_empty_list)

@@ -1,26 +1,28 @@
-"""Schemas the compiler could not write without importing user code, derived at run time.
+"""Schemas the compiler could not write without importing user code, derived at run time, as
+the Agents SDK derives them.
 
-A function tool declared without `parameters` gets a schema from its Python signature; a
-handoff whose input_type, or an output type, is a pydantic model (`python:`) gets the model's
-JSON Schema. Derived schemas are sent with `strict: false`: a schema made from Python types is
-not always one strict mode accepts. Each state's derived request parts are built once.
+A function tool declared without `parameters` gets its parameters and (unless the spec writes
+one) its description from the Python function (`compiler.tool_schema.derive_tool`); a handoff whose
+input_type is a `python:` type gets that type's JSON Schema; a `python:` output type gets the
+SDK's `text.format` (`compiler.output_types`). Each is made strict by the SDK's rules
+(`compiler.strict_schema`), and sent non-strict only when it cannot be (`validate --resolve` warns
+about those). Each state's derived request parts are built once.
 """
 
 from __future__ import annotations
 
-import inspect
-import types
-import typing
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import create_model
+from pydantic import TypeAdapter
 
 from agentgraph.compiler.machine import DeclaredType, State
+from agentgraph.compiler.output_types import PythonOutput, python_output
+from agentgraph.compiler.strict_schema import strict_schema
+from agentgraph.compiler.tool_schema import derive_tool
 
 from .errors import UserError
 from .functions import Functions
-from .run_context import context_parameter
 from .state_cache import PerState
 
 Parts = tuple[list[dict[str, Any]], dict[str, Any] | None]
@@ -43,24 +45,34 @@ def _tools(state: State, graph_types: Types, functions: Functions) -> list[dict[
     tools = []
     for tool in state.tools:
         if tool.get("type") == "function" and tool.get("parameters") is None:
-            tool = {
-                **tool,
-                "parameters": _parameters(state, tool["name"], graph_types, functions),
-                "strict": False,
-            }
+            tool = _derived_tool(state, tool, graph_types, functions)
         tools.append(tool)
     return tools
 
 
-def _parameters(
-    state: State, name: str, graph_types: Types, functions: Functions
+def _derived_tool(
+    state: State, tool: dict[str, Any], graph_types: Types, functions: Functions
 ) -> dict[str, Any]:
+    name = tool["name"]
     if name in state.functions:
-        return signature_schema(functions.resolve(state.functions[name].function))
-    binding = state.handoffs[name]
-    declared = graph_types[str(binding.input_type)]
+        binding = state.functions[name]
+        try:
+            derived = derive_tool(functions.resolve(binding.function), name)
+        except ValueError as exc:
+            raise UserError(f"tool `{name}` (`{binding.function}`): {exc}") from exc
+        strict = binding.strict and derived.schema.strict
+        schema = derived.schema.schema if strict else derived.arguments.model_json_schema()
+        # the SDK's description of a function without a docstring is ""
+        return {
+            "description": derived.description or "",
+            **tool,
+            "parameters": schema,
+            "strict": strict,
+        }
+    declared = graph_types[str(state.handoffs[name].input_type)]
     assert declared.python is not None  # a schema type has its parameters already
-    return _model_schema(functions.resolve(declared.python), declared.python)
+    made = strict_schema(_type_schema(functions.resolve_type(declared.python), declared.python))
+    return {**tool, "parameters": made.schema, "strict": made.strict}
 
 
 def _text_format(state: State, functions: Functions) -> dict[str, Any] | None:
@@ -74,64 +86,21 @@ def _text_format(state: State, functions: Functions) -> dict[str, Any] | None:
             "schema": output.schema,
             "strict": True,
         }
-    python = str(output.python)
-    schema = _model_schema(functions.resolve(python), python)
-    return {"type": "json_schema", "name": "final_output", "schema": schema, "strict": False}
+    return output_of(str(output.python), functions).text_format()
 
 
-def signature_schema(function: Any) -> dict[str, Any]:
-    """The JSON Schema of a function's keyword arguments (`context` is the run's, not the
-    model's), from its annotations, as the Agents SDK derives function tools."""
-    fields: dict[str, Any] = {}
-    taken = context_parameter(function)
-    hints = _type_hints(function)
-    for name, parameter in inspect.signature(function).parameters.items():
-        if (taken is not None and name == taken.name) or parameter.kind in (
-            parameter.VAR_POSITIONAL,
-            parameter.VAR_KEYWORD,
-        ):
-            continue
-        annotation = hints.get(name, parameter.annotation)
-        if annotation is parameter.empty:
-            annotation = Any
-        default = ... if parameter.default is parameter.empty else parameter.default
-        fields[name] = (annotation, default)
+def output_of(path: str, functions: Functions) -> PythonOutput:
+    """How the `python:` output type `path` is asked for and parsed."""
     try:
-        model = create_model(f"{getattr(function, '__name__', 'tool')}_args", **fields)
-        schema = model.model_json_schema()
-    except Exception as exc:  # noqa: BLE001 - annotations of user code
+        return python_output(functions.resolve_type(path))
+    except ValueError as exc:
+        raise UserError(f"the output type `{path}` cannot be used: {exc}") from exc
+
+
+def _type_schema(value: Any, path: str) -> dict[str, Any]:
+    try:
+        return TypeAdapter(value).json_schema()
+    except Exception as exc:  # noqa: BLE001 - any object may be named as a type
         raise UserError(
-            f"cannot derive the parameters of `{function}` from its signature: {exc}"
+            f"`{path}` is not a type pydantic can make a JSON Schema of: {exc}"
         ) from exc
-    schema.setdefault("properties", {})
-    return schema
-
-
-def _type_hints(function: Any) -> dict[str, Any]:
-    """The evaluated annotations of `function` (those of a module with `from __future__ import
-    annotations` are text until evaluated). When they do not all evaluate (a name imported only
-    for type checking, as a context wrapper's often is), each is evaluated alone."""
-    try:
-        return typing.get_type_hints(function, include_extras=True)
-    except Exception:  # noqa: BLE001 - evaluating the annotations of user code
-        pass
-    hints: dict[str, Any] = {}
-    namespace = getattr(inspect.unwrap(function), "__globals__", {})
-    for name, parameter in inspect.signature(function).parameters.items():
-        shim = types.FunctionType(_EMPTY_CODE, namespace)
-        shim.__annotations__ = {name: parameter.annotation}
-        try:
-            hints.update(typing.get_type_hints(shim, include_extras=True))
-        except Exception:  # noqa: BLE001 - evaluating the annotations of user code
-            continue
-    return hints
-
-
-_EMPTY_CODE = (lambda: None).__code__
-
-
-def _model_schema(model: Any, path: str) -> dict[str, Any]:
-    schema = getattr(model, "model_json_schema", None)
-    if schema is None:
-        raise UserError(f"`{path}` is not a pydantic model")
-    return dict(schema())

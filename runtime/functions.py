@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,17 +28,23 @@ class Functions:
         overrides: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._search_path = list(search_path)
-        self._resolved: dict[str, Callable[..., Any]] = dict(overrides or {})
+        self._resolved: dict[str, Any] = dict(overrides or {})
 
     def resolve(self, target: str) -> Callable[..., Any]:
+        """The callable at `target`; UserError when it does not import or is not callable."""
+        value = self.resolve_type(target)
+        if not callable(value):
+            raise UserError(f"`{target}` is not callable")
+        return value
+
+    def resolve_type(self, target: str) -> Any:
+        """The object at `target`, callable or not (a type such as `list[str]` or a Literal)."""
         if target not in self._resolved:
             try:
                 with on_sys_path(self._search_path):
                     value = resolve_import(target)
             except Exception as exc:  # noqa: BLE001 - importing user code may raise anything
                 raise UserError(f"cannot import `{target}`: {type(exc).__name__}: {exc}") from exc
-            if not callable(value):
-                raise UserError(f"`{target}` is not callable")
             self._resolved[target] = value
         return self._resolved[target]
 
@@ -54,73 +58,54 @@ async def call(
     thread: bool = False,
 ) -> Any:
     """Call a sync or async function with keyword arguments, and the run context if it takes
-    it: a `ToolContext` of `tool_call` (or the run's wrapper) for a parameter annotated as a
-    wrapper, the live context for a parameter named `context`. `thread`: a sync function runs
-    in a worker thread (`asyncio.to_thread`, as the Agents SDK runs sync tools), so that sync
-    tools of one turn run concurrently and never block the event loop."""
+    it (`context_argument`). `thread`: a sync function runs in a worker thread
+    (`asyncio.to_thread`, as the Agents SDK runs sync tools), so that sync tools of one turn
+    run concurrently and never block the event loop."""
     found = context_parameter(function)
-    if found is not None and found.wrapped:
-        wrapper = run if tool_call is None else ToolContext.of_call(run, tool_call)
-        kwargs = {**kwargs, found.name: wrapper}
-    elif found is not None and found.name not in kwargs:
-        kwargs = {**kwargs, found.name: run.context}
+    if found is not None and (found.wrapped or found.name not in kwargs):
+        kwargs = {**kwargs, found.name: context_argument(function, run, tool_call)}
+    return await invoke(function, (), kwargs, thread=thread)
+
+
+async def invoke(
+    function: Callable[..., Any],
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    *,
+    thread: bool = False,
+) -> Any:
+    """Call `function` (in a worker thread if `thread` and it is sync) and await its result."""
     if thread and not inspect.iscoroutinefunction(function):
-        result = await asyncio.to_thread(function, **kwargs)  # as the SDK runs sync tools
+        result = await asyncio.to_thread(function, *args, **kwargs)  # as the SDK runs sync tools
     else:
-        result = function(**kwargs)
+        result = function(*args, **kwargs)
     if inspect.isawaitable(result):
         result = await result
     return result
 
 
-async def call_positional(function: Callable[..., Any], *args: Any) -> Any:
-    """Call a sync or async function with positional arguments (guardrails, input filters)."""
-    result = function(*args)
+def context_argument(
+    function: Callable[..., Any], run: RunContextWrapper[Any], tool_call: dict[str, Any] | None
+) -> Any:
+    """What `function`'s run-context parameter gets: a `ToolContext` of `tool_call` (or the
+    run's wrapper) for a parameter annotated as a wrapper, else the live context."""
+    found = context_parameter(function)
+    if found is None or not found.wrapped:
+        return run.context
+    return run if tool_call is None else ToolContext.of_call(run, tool_call)
+
+
+async def call_positional(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a sync or async function (guardrails, input filters, tools) and await its result."""
+    result = function(*args, **kwargs)
     if inspect.isawaitable(result):
         result = await result
     return result
 
 
 def to_output(value: Any) -> str:
-    """A tool's result as the text the model sees, by one rule:
-
-    - a str as it is;
-    - a pydantic model as its JSON (`model_dump_json()`);
-    - JSON data as JSON (`ensure_ascii=False`): None, bool, int, finite float, str, and lists
-      and dicts with str keys holding only JSON data;
-    - anything else as `str(value)`, the Agents SDK's rule for a non-str result: sets, bytes,
-      tuples, datetimes, dataclasses, other objects, and JSON-like data holding any of them
-      (`{"tags": {"a"}}` gives `{'tags': {'a'}}`, not a JSON text that quietly changed them).
-
-    JSON data and pydantic models are JSON, not the SDK's Python repr, because JSON is what the
-    model reads best and JSON written from them says exactly what the value was.
-    """
-    if isinstance(value, str):
-        return value
-    dump = getattr(value, "model_dump_json", None)
-    if callable(dump):
-        return str(dump())
-    if _is_json_data(value):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _is_json_data(value: Any) -> bool:
-    """Whether JSON written from `value` reads back as `value` (no type changed or lost)."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if item is None or isinstance(item, bool | int | str):
-            continue
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                return False
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            if not all(isinstance(key, str) for key in item):
-                return False
-            pending.extend(item.values())
-        else:
-            return False
-    return True
+    """A tool's result as the text the model sees: a str as it is, anything else as
+    `str(value)`, the Agents SDK's rule (a dict gives `{'a': 1}`, a pydantic model
+    `a=1 b='x'`). A tool that wants the model to read JSON returns JSON text, the same in
+    both. (The SDK's structured image/file outputs are not supported.)"""
+    return value if isinstance(value, str) else str(value)

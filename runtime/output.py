@@ -7,6 +7,7 @@ from typing import Any
 
 from agentgraph.compiler.machine import State
 
+from .derived import output_of
 from .errors import ModelBehaviorError
 from .functions import Functions
 from .schema_checks import schema_errors, validator
@@ -14,18 +15,26 @@ from .schema_checks import schema_errors, validator
 
 def parse_final_output(state: State, agent: str, text: str | None, functions: Functions) -> Any:
     """The final output of a state's last turn: its text, a dict valid under the output schema,
-    or an instance of the output's pydantic model."""
+    or a value of the output's Python type (`output_types`)."""
     output = state.output
     if output is None:
         return text or ""
+    if (
+        text is None
+        and output.python is not None
+        and output_of(output.python, functions).plain_text
+    ):
+        return ""
     if text is None:
         raise ModelBehaviorError(
             f"agent `{agent}` must answer with a {output.name}, but its response has no message"
         )
     if output.python is not None:
-        model = functions.resolve(output.python)
+        python = output_of(output.python, functions)
+        if python.plain_text:
+            return text
         try:
-            return model.model_validate_json(text)  # type: ignore[attr-defined]
+            return python.parse(text)
         except ValueError as exc:
             raise ModelBehaviorError(
                 f"agent `{agent}` answered an invalid {output.name}: {exc}"

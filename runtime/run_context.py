@@ -14,31 +14,23 @@ wrapper; a parameter named `context` without such an annotation gets the live co
 
 from __future__ import annotations
 
-import inspect
-import re
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Generic, TypeVar
+
+from agentgraph.compiler.signatures import ContextParameter, context_parameter
 
 from .events import Usage
 
-TContext = TypeVar("TContext")
+__all__ = [
+    "ContextParameter",
+    "RunContextWrapper",
+    "ToolContext",
+    "argument_for",
+    "context_parameter",
+]
 
-_WRAPPER_CLASSES = frozenset(
-    {
-        "agents.run_context.RunContextWrapper",
-        "agents.tool_context.ToolContext",
-        f"{__name__}.RunContextWrapper",
-        f"{__name__}.ToolContext",
-    }
-)
-_WRAPPER_TEXT = re.compile(
-    r"^\s*(?:[A-Za-z_][\w.]*\.)?(?:RunContextWrapper|ToolContext)\s*(?:\[|$)"
-)
-"""An annotation left as text (`from __future__ import annotations` with the class imported
-only for type checking) that names one of the wrapper classes."""
+TContext = TypeVar("TContext")
 
 
 @dataclass(eq=False)
@@ -77,55 +69,9 @@ class ToolContext(RunContextWrapper[TContext]):
         )
 
 
-@dataclass(frozen=True)
-class ContextParameter:
-    """The parameter of a function that takes the run context."""
-
-    name: str
-    wrapped: bool
-    """True: it takes the wrapper (RunContextWrapper/ToolContext); False: the live context."""
-
-
-@lru_cache(maxsize=4096)
-def context_parameter(function: Callable[..., Any]) -> ContextParameter | None:
-    """The parameter of `function` that takes the run context, or None: the first one annotated
-    with a wrapper class, else one named `context`. It is never one of the model's arguments."""
-    try:
-        parameters = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return None
-    hints = _type_hints(function)
-    for name, parameter in parameters.items():
-        if is_wrapper_annotation(hints.get(name, parameter.annotation)):
-            return ContextParameter(name, wrapped=True)
-    if "context" in parameters:
-        return ContextParameter("context", wrapped=False)
-    return None
-
-
-def is_wrapper_annotation(annotation: Any) -> bool:
-    """Whether an annotation names RunContextWrapper or ToolContext (the SDK's or ours)."""
-    if isinstance(annotation, str):
-        return _WRAPPER_TEXT.match(annotation) is not None
-    if typing.get_origin(annotation) is typing.Annotated:
-        return is_wrapper_annotation(typing.get_args(annotation)[0])
-    origin = typing.get_origin(annotation) or annotation
-    qualified = f"{getattr(origin, '__module__', '')}.{getattr(origin, '__qualname__', '')}"
-    return qualified in _WRAPPER_CLASSES
-
-
 def argument_for(function: Callable[..., Any], run: RunContextWrapper[Any]) -> Any:
     """What `function` gets as its run-context argument when it is passed positionally (a
     guardrail's first argument): the wrapper if its first parameter is annotated as one, else
     the live context."""
     found = context_parameter(function)
     return run if found is not None and found.wrapped else run.context
-
-
-def _type_hints(function: Callable[..., Any]) -> dict[str, Any]:
-    """The evaluated annotations of `function`; {} when they do not evaluate (names imported
-    only for type checking), so the text of each annotation is read instead."""
-    try:
-        return typing.get_type_hints(function, include_extras=True)
-    except Exception:  # noqa: BLE001 - evaluating user annotations may raise anything
-        return {}

@@ -267,7 +267,7 @@ class Run:
         stopping = [i for i, name in enumerate(names) if name in stop_at]
         if behavior == "stop_on_first_tool" or stopping:
             index = stopping[0] if stopping else 0
-            self.result.final_output = outputs[index].raw["output"]
+            self.result.final_output = outputs[index].raw["output"]  # its text, as the SDK
             self._step("tool_calls", END, names)
             return events, True
         self._step("tool_calls", self.agent, names)

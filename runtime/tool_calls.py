@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
+from agentgraph.compiler.tool_schema import derive_tool
 
 from .errors import ToolStoppedRun
 from .events import RunItem
-from .functions import Functions, call, to_output
+from .functions import Functions, call, context_argument, invoke, to_output
 from .run_context import RunContextWrapper
 from .schema_checks import schema_errors, validator
 from .state_cache import PerState
@@ -69,6 +70,8 @@ async def _one(
     nested_run: NestedRun,
     mcp: McpTurn | None = None,
 ) -> Any:
+    """The output the model sees: the tool's result as text (`to_output`), an MCP tool's
+    content, or the error text instead."""
     name = str(call_item.get("name"))
     try:
         arguments = arguments_of(call_item)
@@ -90,6 +93,15 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
+        if _derived(state, name):
+            derived = derive_tool(function, name)
+            try:
+                args, kwargs = derived.call_arguments(
+                    arguments, context_argument(function, context, call_item)
+                )
+            except ValueError as exc:
+                return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
+            return to_output(await invoke(function, args, kwargs, thread=True))
         return to_output(await call(function, arguments, context, call_item, thread=True))
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         tool_failed(exc)
@@ -125,3 +137,22 @@ def _build_validators(state: State) -> dict[str, Any]:
         for tool in state.tools
         if tool.get("type") == "function" and tool.get("parameters")
     }
+
+
+def _derived(state: State, name: str) -> bool:
+    """Whether tool `name`'s parameters come from its function's signature."""
+    return name in _derived_names(state)
+
+
+_DERIVED_NAMES: PerState[frozenset[str]] = PerState()
+
+
+def _derived_names(state: State) -> frozenset[str]:
+    return _DERIVED_NAMES.get(
+        state,
+        lambda s: frozenset(
+            t["name"]
+            for t in s.tools
+            if t.get("type") == "function" and t.get("parameters") is None
+        ),
+    )

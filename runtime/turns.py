@@ -11,17 +11,7 @@ from openai.types.responses import Response
 from agentgraph.compiler.machine import State
 
 from .events import ItemKind, RunItem
-
-_SETTINGS_SENT = (
-    "temperature",
-    "top_p",
-    "max_output_tokens",
-    "parallel_tool_calls",
-    "truncation",
-    "reasoning",
-    "store",
-    "metadata",
-)
+from .wire_settings import settings_fields, with_extra_args
 
 
 def request_body(
@@ -38,14 +28,11 @@ def request_body(
     every schema filled in: see `derived.request_parts`)."""
     settings = state.model_settings
     body: dict[str, Any] = {"model": state.model, "input": input_items, "tools": tools}
-    body["include"] = []  # as the Agents SDK: always sent, empty when nothing is asked for
     if instructions is not None:
         body["instructions"] = instructions
-    for key in _SETTINGS_SENT:
-        if key in settings:
-            body[key] = settings[key]
-    if not state.tools:
-        body.pop("parallel_tool_calls", None)
+    body.update(settings_fields(settings, offers_tools=bool(tools) or state.prompt is not None))
+    if state.prompt is not None:
+        body["prompt"] = state.prompt
     if tool_choice is not None:
         body["tool_choice"] = tool_choice
     text: dict[str, Any] = {}
@@ -57,7 +44,7 @@ def request_body(
         body["text"] = text
     if previous_response_id is not None:
         body["previous_response_id"] = previous_response_id
-    return body
+    return with_extra_args(body, settings)
 
 
 @dataclass

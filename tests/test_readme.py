@@ -150,3 +150,24 @@ def test_readme_counts_the_problems_of_its_validate_example() -> None:
     from agentgraph.compiler import validate
 
     assert len(validate(ROOT / claimed.group(1))) == int(claimed.group(2))
+
+
+def test_readme_exploration_example_passes(tmp_path: Path) -> None:
+    """The hypothesis example (its own `python3` block), as a test module run by pytest from
+    the repository root, as its comment says."""
+    [body] = [body for kind, body in BLOCKS if kind == "python3"]
+    (tmp_path / "test_explore_desk.py").write_text(body)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+        + ["-c", str(tmp_path / "pytest.ini"), str(tmp_path / "test_explore_desk.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
+    assert not (ROOT / "cassettes").exists()  # no failure: nothing saved

@@ -11,6 +11,7 @@ from .hygiene import check_hygiene
 from .imports import check_imports
 from .mcp import check_mcp
 from .naming import check_naming
+from .python_types import check_python_types
 from .references import check_references
 from .schemas import check_schemas
 from .settings import check_settings
@@ -24,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
     check_schemas,
     check_templates,
     check_imports,
+    check_python_types,
     check_settings,
     check_hygiene,
 )

@@ -26,7 +26,9 @@ def _without_model(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"agent `{name}` has no model, and `defaults.model` is not set",
                 ("agents", name),
                 at_key=True,
-                hint="add `model:` to the agent or to `defaults:`",
+                hint="add `model:` to the agent or to `defaults:` (agentgraph has no default "
+                "model: the Agents SDK's, $OPENAI_DEFAULT_MODEL or gpt-4.1, would make the "
+                "requests depend on the machine)",
             )
 
 

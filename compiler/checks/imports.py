@@ -9,12 +9,11 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
 from .context import CheckContext
+from .python_types import is_python_type
 
 INPUT_FILTERS = ("remove_all_tools",)
 """Input filters known by name; anything else must be an import path."""
@@ -89,8 +88,13 @@ def _resolve(ctx: CheckContext, target: str, path: NodePath, kind: str) -> Itera
     except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing
         yield ctx.diag("AG051", f"cannot import `{target}`: {type(exc).__name__}: {exc}", path)
         return
-    if kind == "model" and not (inspect.isclass(value) and issubclass(value, BaseModel)):
-        yield ctx.diag("AG052", f"`{target}` is {_describe(value)}, not a pydantic model", path)
+    if kind == "model" and not is_python_type(value):
+        yield ctx.diag(
+            "AG052",
+            f"`{target}` is {_describe(value)}, not a type pydantic can validate",
+            path,
+            hint="a pydantic model, a dataclass, a TypedDict or a type such as str or list[str]",
+        )
     elif kind != "model" and not callable(value):
         yield ctx.diag("AG052", f"`{target}` is {_describe(value)}, not callable", path)
 

@@ -1,4 +1,4 @@
-"""Import targets for the --resolve cases of the broken-spec catalogue (AG051, AG052).
+"""Import targets for the --resolve cases of the broken-spec catalogue (AG051-AG056).
 
 Some are the right kind of object, some deliberately the wrong kind.
 """
@@ -19,7 +19,7 @@ class Refund(BaseModel):
 
 
 class PlainRefund:
-    """A class but not a pydantic model: as a `python:` type it is AG052."""
+    """A plain class pydantic cannot validate: as a `python:` type it is AG052."""
 
 
 def lookup_invoice(number: str) -> dict[str, str]:
@@ -30,3 +30,23 @@ def lookup_invoice(number: str) -> dict[str, str]:
 def no_pii(context: object, agent: str, value: object) -> dict[str, object]:
     """A callable: fine as a guardrail."""
     return {"tripwire_triggered": False, "output_info": {}}
+
+
+def tally(counts: dict[str, int]) -> int:
+    """A signature that admits any key (`dict[str, int]`): it cannot be strict (AG055)."""
+    return sum(counts.values())
+
+
+class Tagged(BaseModel):
+    """A model with an open mapping: as an output type it cannot be strict (AG055)."""
+
+    tags: dict[str, str]
+
+
+class Unknown:
+    """A class pydantic knows nothing about."""
+
+
+def hold(thing: Unknown) -> str:
+    """A parameter pydantic cannot make a schema of (AG056)."""
+    return str(thing)

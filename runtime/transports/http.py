@@ -37,10 +37,25 @@ def wire_body(body: Body, *, stream: bool) -> Body:
     """The JSON body as sent. The runtime builds wire-ready bodies, so they are posted as they
     are (the client's public `post`): `responses.create` would first walk every body through
     its typed transform, about 7 ms for a request with some history and tools."""
-    sent = {k: v for k, v in body.items() if k != "stream"}
+    sent = {k: v for k, v in body.items() if k not in _OPTIONS}
+    sent.update(body.get("extra_body") or {})  # as the openai client merges `extra_body`
     if stream:
         sent["stream"] = True
     return sent
+
+
+_OPTIONS = ("stream", "extra_headers", "extra_query", "extra_body")
+
+
+def wire_options(body: Body) -> openai.RequestOptions:
+    """The request options of a body's `extra_headers` / `extra_query` settings
+    (`runtime.wire_settings`), as the openai client's `post` takes them."""
+    options: openai.RequestOptions = {}
+    if body.get("extra_headers"):
+        options["headers"] = body["extra_headers"]
+    if body.get("extra_query"):
+        options["params"] = body["extra_query"]
+    return options
 
 
 def _passes(exc: Exception) -> bool:
@@ -99,7 +114,10 @@ class HttpTransport:
         try:
             async with self._within(self.timeouts.receive):
                 response = await self.client.post(
-                    "/responses", cast_to=Response, body=wire_body(body, stream=False)
+                    "/responses",
+                    cast_to=Response,
+                    body=wire_body(body, stream=False),
+                    options=wire_options(body),
                 )
         except Exception as exc:
             if _passes(exc):
@@ -111,11 +129,12 @@ class HttpTransport:
     async def stream(self, body: Body, attempt: Attempt) -> AsyncIterator[ResponseStreamEvent]:
         """Send a streaming request; its typed events up to and including the terminal one."""
         kwargs = wire_body(body, stream=True)
+        options = wire_options(body)
         parser = EventParser(attempt, sse_error, self.skipped)
         decoder = SSEDecoder()
         attempt.sent = True
         async with AsyncExitStack() as stack:
-            chunks, chunk = await self._begin(stack, kwargs, attempt)
+            chunks, chunk = await self._begin(stack, kwargs, options, attempt)
             while chunk is not None:
                 for sse in decoder.feed(chunk):
                     event = parser.parse(sse.data)
@@ -134,14 +153,18 @@ class HttpTransport:
             await self.client.close()
 
     async def _begin(
-        self, stack: AsyncExitStack, body: Body, attempt: Attempt
+        self, stack: AsyncExitStack, body: Body, options: openai.RequestOptions, attempt: Attempt
     ) -> tuple[AsyncIterator[bytes], bytes | None]:
         """Send the request; the body's chunks and the first of them. One receive timeout
         covers the wait for the headers and the first bytes together."""
         try:
             async with self._within(self.timeouts.receive):
                 response = await self.client.post(
-                    "/responses", cast_to=httpx2.Response, body=body, stream=True
+                    "/responses",
+                    cast_to=httpx2.Response,
+                    body=body,
+                    options=options,
+                    stream=True,
                 )
                 stack.push_async_callback(response.aclose)
                 chunks = response.aiter_bytes()

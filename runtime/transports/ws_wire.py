@@ -24,7 +24,9 @@ __all__ = [
     "ws_error",
 ]
 
-_NOT_IN_FRAME = {"type", "stream"}
+_NOT_IN_FRAME = {"type", "stream", "extra_headers", "extra_query", "extra_body"}
+"""Not fields of a frame: `extra_body`'s keys are merged in (as the Agents SDK does); the
+headers and query of a websocket are those of its handshake, not of one request."""
 
 
 def websocket_url(client: openai.AsyncOpenAI) -> str:
@@ -65,6 +67,8 @@ def create_frame(body: Body) -> bytes:
     websocket (openai's `ResponseCreate` client event says it should not be sent)."""
     frame = {"type": "response.create"}
     frame.update((k, v) for k, v in body.items() if k not in _NOT_IN_FRAME)
+    frame.update(body.get("extra_body") or {})
+    frame["type"] = "response.create"
     return orjson.dumps(frame)
 
 

@@ -165,7 +165,7 @@ async def test_example_graph_runs_end_to_end(
     result = await run(DESK, "Is INV-2024-0001 paid?", context=DESK_CONTEXT, client=client)
     assert result.path[0] == Step("triage", "handoff:transfer_to_billing", "billing")
     tool_output = next(i for i in result.items if i.kind == "tool_output")
-    assert json.loads(tool_output.raw["output"])["status"] == "paid"  # the example's real tool ran
+    assert "'status': 'paid'" in tool_output.raw["output"]  # the example's real tool ran
     assert result.final_output["invoices"][0]["status"] == "paid"
 
 

@@ -1,6 +1,7 @@
 """Schemas the compiler cannot write without importing user code are derived at run time: a
 function tool without `parameters` (from its signature), a `python:` handoff input_type and a
-`python:` output type (from the pydantic model); sent with `strict: false`."""
+`python:` output type (from the pydantic model); made strict by the Agents SDK's rules, or
+sent non-strict when they cannot be (a schema open to undeclared properties)."""
 
 from __future__ import annotations
 
@@ -59,15 +60,17 @@ async def test_schemas_come_from_signatures_and_models(server: ResponsesServer) 
         pass
     await caller.aclose()
     weather, handoff = server.bodies[0]["tools"]
-    assert weather["strict"] is False
+    assert weather["strict"] is True
     assert weather["parameters"]["properties"] == {
         "city": {"title": "City", "type": "string"},
         "days": {"default": 3, "title": "Days", "type": "integer"},
     }
-    assert weather["parameters"]["required"] == ["city"]
-    assert handoff["strict"] is False and handoff["parameters"]["required"] == ["reason"]
+    assert weather["parameters"]["required"] == ["city", "days"]  # strict: every property
+    assert weather["parameters"]["additionalProperties"] is False
+    assert handoff["strict"] is True and handoff["parameters"]["required"] == ["reason", "urgent"]
     text_format = server.bodies[2]["text"]["format"]
-    assert text_format["strict"] is False and text_format["schema"]["title"] == "Verdict"
+    assert text_format["strict"] is True and text_format["schema"]["title"] == "Verdict"
+    assert text_format["schema"]["additionalProperties"] is False
     outputs = [
         i["output"] for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"
     ]
@@ -90,3 +93,39 @@ async def test_a_python_handoff_input_is_checked_against_its_model(server: Respo
         "handoff `transfer_to_judge` from `front` has an invalid "
         "Escalation: Field required at reason"
     )
+
+
+def tally(counts: dict[str, int]) -> int:
+    """Add the counts up."""
+    return sum(counts.values())
+
+
+OPEN_SPEC = """\
+agentgraph: 1
+name: open
+entry: desk
+defaults: {model: gpt-4.1-mini}
+agents:
+  desk: {instructions: Count., tools: [tally]}
+tools:
+  tally: {function: "tests.runtime.test_derived_schemas:tally"}
+"""
+
+
+async def test_a_schema_that_cannot_be_strict_is_sent_as_derived(server: ResponsesServer) -> None:
+    """`dict[str, int]` admits any key: strict mode refuses it (the SDK refuses to build the
+    tool), so it goes non-strict, as pydantic wrote it."""
+    graph = compile_checked(check_text(OPEN_SPEC, "open.yaml"))
+    server.script(turn(function_call("tally", {"counts": {"a": 2, "b": 3}}, call_id="t")))
+    server.script(turn(structured("5")))
+    caller = ClientCaller(server.base_url)
+    run = Run(graph, caller, RunOptions(), "count")
+    async for _ in run.events():
+        pass
+    await caller.aclose()
+    (tool,) = server.bodies[0]["tools"]
+    assert tool["strict"] is False and tool["description"] == "Add the counts up."
+    assert tool["parameters"]["properties"]["counts"]["additionalProperties"] == {"type": "integer"}
+    assert "additionalProperties" not in tool["parameters"]
+    sent = [i for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"]
+    assert sent[0]["output"] == "5"

@@ -215,3 +215,18 @@ def test_finding_the_context_parameter() -> None:
     found = context_parameter(by_wrapper)
     assert found is not None and (found.name, found.wrapped) == ("w", True)
     assert context_parameter(none) is None
+
+
+def test_the_command_refuses_bad_context_before_any_request(
+    spec: Path, server: ResponsesServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agentgraph.cli import main
+
+    server.script(turn(text("never")))
+    context = '{"name": "Ada", "visits": "many", "address": {"city": "Oslo"}}'
+    code = main(["run", str(spec), "--input", "hi", "--context", context])
+    err = capsys.readouterr().err
+    assert code == 1  # errors in what was given (exits.EXIT_FAILED)
+    assert "visits: Input should be a valid integer" in err
+    assert "Traceback" not in err
+    assert server.bodies == []

@@ -151,10 +151,8 @@ async def test_tools_run_concurrently_results_in_call_order(server: ResponsesSer
     assert [o["call_id"] for o in outputs] == ["a", "b", "c", "d", "e"]
     texts = [o["output"] for o in outputs]
     assert texts[0] == "sync: ok"
-    assert json.loads(texts[1]) == {"number": "9", "amount": 42}
-    assert texts[2] == (
-        "An error occurred while running the tool. Please try again. Error: RuntimeError: boom: x"
-    )
+    assert texts[1] == str({"number": "9", "amount": 42})  # the Agents SDK's str()
+    assert texts[2] == "An error occurred while running the tool. Please try again."
     assert texts[3].startswith("Tool `nope` is not available to agent `triage`")
     assert texts[4] == "hello Bo, customer Ada"
     assert toolbox.CALLS[0][0] == "lookup_invoice"  # the async tool yielded and finished later
@@ -178,10 +176,8 @@ async def test_bad_arguments_become_tool_errors(server: ResponsesServer) -> None
     outputs = [
         i["output"] for i in server.bodies[1]["input"] if i.get("type") == "function_call_output"
     ]
-    assert "invalid arguments for `lookup_invoice`: the arguments are not valid JSON" in outputs[0]
-    assert (
-        "invalid arguments for `lookup_invoice`: 5 is not of type 'string' at number" in outputs[1]
-    )
+    # the Agents SDK's text: the model is not shown why (a spec's tool_error may say, by {error})
+    assert outputs == ["An error occurred while running the tool. Please try again."] * 2
     assert toolbox.CALLS == []
 
 
@@ -210,7 +206,7 @@ async def test_stop_on_first_tool(server: ResponsesServer) -> None:
         )
     )
     result, _ = await _run(server, "go", agent="stopper")
-    assert json.loads(result.final_output) == {"number": "1", "amount": 42}
+    assert result.final_output == str({"number": "1", "amount": 42})  # its text, as the SDK
     assert result.path == [
         Step("stopper", "tool_calls", "__end__", ("lookup_invoice", "slow_status"))
     ]
@@ -306,7 +302,7 @@ async def test_previous_response_id_chaining_sends_only_new_items(server: Respon
     assert second["input"] == [
         {
             "call_id": "a",
-            "output": json.dumps({"number": "1", "amount": 42}),
+            "output": str({"number": "1", "amount": 42}),
             "type": "function_call_output",
         }
     ]

@@ -1,13 +1,11 @@
-"""What the model sees of a tool's result: one rule, `runtime.functions.to_output`. Strings as
-they are, pydantic models and JSON data as JSON, anything else (sets, bytes, tuples, datetimes,
-dataclasses, objects, JSON-like data holding one) as `str(value)`, as the Agents SDK does.
-Before, `json.dumps(default=str)` quoted a set as a JSON string and turned a tuple into a list."""
+"""What the model sees of a tool's result: one rule, `runtime.functions.to_output`, the Agents
+SDK's: a str as it is, anything else as `str(value)` (JSON data and pydantic models too; a tool
+that wants the model to read JSON returns JSON text)."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,19 +40,14 @@ class Opaque:
 
 WHEN = datetime.datetime(2026, 12, 6, 17, 0, tzinfo=datetime.UTC)
 
-JSON_TABLE: list[tuple[Any, str]] = [
+TABLE: list[tuple[Any, str]] = [
     ("plain text", "plain text"),
-    ({"number": "7", "amount": 42}, '{"number": "7", "amount": 42}'),
-    ([1, 2.5, None, True, "é"], '[1, 2.5, null, true, "é"]'),
-    ({"nested": {"list": [{"a": None}]}}, '{"nested": {"list": [{"a": null}]}}'),
+    ({"number": "7", "amount": 42}, "{'number': '7', 'amount': 42}"),
+    ([1, 2.5, None, True, "é"], "[1, 2.5, None, True, 'é']"),
     (42, "42"),
-    (None, "null"),
-    (False, "false"),
-    (Invoice(number="7", amount=42), '{"number":"7","amount":42.0}'),
-]
-"""JSON data and pydantic models: JSON, which reads back as the value."""
-
-STR_TABLE: list[tuple[Any, str]] = [
+    (None, "None"),
+    (False, "False"),
+    (Invoice(number="7", amount=42), "number='7' amount=42.0"),
     ({1, 2}, "{1, 2}"),
     (frozenset({"a"}), "frozenset({'a'})"),
     (b"\x00ab", "b'\\x00ab'"),
@@ -66,25 +59,17 @@ STR_TABLE: list[tuple[Any, str]] = [
     (Opaque(), "<opaque 7>"),
     (float("nan"), "nan"),
     ({"tags": {"a"}}, "{'tags': {'a'}}"),
-    ({1: "int key"}, "{1: 'int key'}"),
-    ([b"x"], "[b'x']"),
     ([Invoice(number="7", amount=1)], "[Invoice(number='7', amount=1.0)]"),
 ]
-"""Everything JSON would change: `str(value)`, the Agents SDK's rule."""
 
 
-@pytest.mark.parametrize(("value", "expected"), [*JSON_TABLE, *STR_TABLE])
+@pytest.mark.parametrize(("value", "expected"), TABLE)
 def test_one_rule_for_every_result(value: Any, expected: str) -> None:
     assert to_output(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), JSON_TABLE[1:7])
-def test_json_data_reads_back_as_itself(value: Any, expected: str) -> None:
-    assert json.loads(to_output(value)) == value
-
-
-@pytest.mark.parametrize(("value", "expected"), STR_TABLE)
-def test_what_json_would_change_is_what_the_agents_sdk_sends(value: Any, expected: str) -> None:
+@pytest.mark.parametrize(("value", "expected"), TABLE)
+def test_every_result_is_what_the_agents_sdk_sends(value: Any, expected: str) -> None:
     call = ResponseFunctionToolCall(
         arguments="{}", call_id="c", name="tool", type="function_call", id="fc"
     )

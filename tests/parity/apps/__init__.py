@@ -8,6 +8,7 @@ from tests.parity.apps import (
     agents_as_tools,
     billing_desk,
     dynamic_system_prompt,
+    forcing_tool_use,
     handoff_filter_items,
     handoff_input_type,
     hello_world,
@@ -17,10 +18,14 @@ from tests.parity.apps import (
     message_filter,
     model_settings,
     multiple_handoffs,
+    output_guardrails,
     parallelization,
     previous_response_id,
+    research_bot,
     routing,
     stop_at_tools,
+    stream_items,
+    tools,
 )
 from tests.parity.topology import Topology
 
@@ -34,6 +39,11 @@ TOPOLOGIES: tuple[Topology, ...] = (
     parallelization.TOPOLOGY,
     message_filter.TOPOLOGY,
     previous_response_id.TOPOLOGY,
+    tools.TOPOLOGY,
+    forcing_tool_use.DEFAULT,
+    forcing_tool_use.FIRST_TOOL,
+    output_guardrails.TOPOLOGY,
+    research_bot.TOPOLOGY,
     mcp_filesystem.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
@@ -43,4 +53,5 @@ TOPOLOGIES: tuple[Topology, ...] = (
     stop_at_tools.TOPOLOGY,
     handoff_input_type.TOPOLOGY,
     model_settings.TOPOLOGY,
+    stream_items.TOPOLOGY,
 )
