@@ -371,6 +371,12 @@ class Run:
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
+        if nested.result.interruptions:  # not silently an empty tool output
+            names = ", ".join(f"`{i.tool_name}`" for i in nested.result.interruptions)
+            raise UserError(
+                f"agent `{agent}`, run as a tool, stopped for the approval of {names}: "
+                "approvals inside an agent used as a tool are not supported yet"
+            )
         return nested.result.final_output  # made the tool's output text by `to_output`
 
     def _add(self, items: list[RunItem], from_response: bool = False) -> list[RunItemEvent]:
