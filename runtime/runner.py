@@ -436,6 +436,12 @@ class Run:
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
+        if nested.result.interruptions:  # not silently an empty tool output
+            names = ", ".join(f"`{i.tool_name}`" for i in nested.result.interruptions)
+            raise UserError(
+                f"agent `{agent}`, run as a tool, stopped for the approval of {names}: "
+                "approvals inside an agent used as a tool are not supported yet"
+            )
         if call is None:
             return nested.result.final_output
         state = self.graph.states[self.agent]
