@@ -22,6 +22,16 @@ NOT_CARRIED = {
     "dynamic_system_prompt": ["instructions"],
     "handoff_input_type": ["handoffs.transfer_to_escalations"],
     "mcp_filesystem": ["mcp_servers"],
+    "instructions_function": ["instructions"],
+    "forcing_tool_use_custom": ["tool_use_behavior"],
+    "agent_lifecycle": ["hooks", "hooks"],
+    "lifecycle": ["hooks", "hooks"],
+}
+LOST_SILENTLY = {
+    # topology: what its import drops without a note, so its runs differ from the app's
+    # (sdk_import, interop #13): strict xfail, so a fix shows here
+    "customer_service": "a handoff's on_handoff (the seat update then fails)",
+    "financial_writer": "an agent tool's custom_output_extractor",
 }
 
 
@@ -51,7 +61,18 @@ def imported(topology: Topology, folder: Path) -> tuple[ImportedTopology, list[s
     return ImportedTopology(**{**vars(topology), "imported": path}), fields
 
 
-@pytest.mark.parametrize("topology", TOPOLOGIES, ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "topology",
+    [
+        pytest.param(
+            t, marks=pytest.mark.xfail(strict=True, reason=f"import drops {LOST_SILENTLY[t.name]}")
+        )
+        if t.name in LOST_SILENTLY
+        else t
+        for t in TOPOLOGIES
+    ],
+    ids=lambda t: t.name,
+)
 async def test_an_imported_app_sends_what_the_sdk_app_sends(
     topology: Topology, tmp_path: Path
 ) -> None:

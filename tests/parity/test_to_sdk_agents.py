@@ -25,7 +25,12 @@ async def test_agents_built_from_the_spec_send_what_the_sdk_app_sends(topology: 
         with pytest.raises(SdkBuildError, match=NOT_BUILT[topology.name]):
             to_sdk_agents(topology.spec)
         return
-    built = replace(topology, sdk_agents=lambda: to_sdk_agents(topology.spec).agents)
+    agents = to_sdk_agents(topology.spec)
+    built = replace(
+        topology,
+        sdk_agents=lambda: agents.agents,
+        sdk_hooks=(lambda: agents.run_hooks) if topology.sdk_hooks else None,
+    )
     app = await observe_sdk(topology, "http")
     ours = await observe_sdk(built, "http")
     theirs = [volatile(body) for body in app.bodies]
