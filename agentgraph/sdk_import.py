@@ -88,9 +88,13 @@ def import_app(
 ) -> ImportedSpec:
     """The spec of the graph `entry` (an SDK Agent) reaches; `also`: agents the app runs by
     themselves (and what they reach); `model` is the model of agents that name none (what the
-    app's RunConfig gives them; else the SDK's default applies)."""
+    app's RunConfig gives them; by default the SDK's default model, with the settings the SDK
+    sends for it)."""
+    from agents.models.default_models import get_default_model
+
+    model = model or get_default_model()  # as the SDK runs an agent that names none
     agents = _walk([entry, *also])
-    builder = AgentWriter()
+    builder = AgentWriter(model)
     specs = {agent.name: builder.agent(agent) for agent in agents}
     run = (spec_form(entry) or {}).get("graph", {})  # built by to_sdk_agents: its run settings
     data: dict[str, Any] = {"agentgraph": 1, "name": name or run.get("name") or _slug(entry.name)}
@@ -98,12 +102,13 @@ def import_app(
         data["description"] = run["description"]
     data["entry"] = entry.name
     defaults: dict[str, Any] = {}
-    models = {spec.get("model", model) for spec in specs.values()}
-    if len(models) == 1 and None not in models:  # one model for all: hoisted
-        defaults["model"] = models.pop()
-        for spec in specs.values():
-            spec.pop("model", None)
-    elif model is not None:
+    for key in ("model", "model_settings"):  # the same for every agent: hoisted
+        values = [spec.get(key, model if key == "model" else None) for spec in specs.values()]
+        if values[0] is not None and all(value == values[0] for value in values):
+            defaults[key] = values[0]
+            for spec in specs.values():
+                spec.pop(key, None)
+    if "model" not in defaults and any("model" not in spec for spec in specs.values()):
         defaults["model"] = model
     defaults.update(run.get("defaults", {}))
     if defaults:

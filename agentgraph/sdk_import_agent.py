@@ -52,7 +52,9 @@ class ImportNote:
 class AgentWriter:
     """Writes spec agents; collects the declared tools, guardrails, types and the notes."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: str) -> None:
+        self.model = model
+        """The model of agents that name none."""
         self.tools: dict[str, Any] = {}
         self.guardrails: dict[str, Any] = {}
         self.types: dict[str, Any] = {}
@@ -122,8 +124,9 @@ class AgentWriter:
 
         settings = agent.model_settings
         model = agent.model if isinstance(agent.model, str) else None
-        if settings == get_default_model_settings(model):  # the SDK's own defaults: not the app's
-            return {}
+        if settings == get_default_model_settings(model):
+            # the SDK's implicit defaults: it sends those of the model the agent runs with
+            settings = get_default_model_settings(model or self.model)
         written: dict[str, Any] = {}
         for name in MODEL_SETTINGS:
             value = getattr(settings, name, None)

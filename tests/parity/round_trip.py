@@ -63,9 +63,9 @@ def fresh_state() -> None:
 
 def web_search_defaults(body: dict[str, Any]) -> dict[str, Any]:
     """`body` without the null `filters` and `user_location` the SDK's `WebSearchTool` always
-    sends (the API's defaults). A spec sends only the options it writes: a difference listed
-    in KNOWN_DIFFERENCES.md ("Differences found, for the lead"), set aside here on both sides
-    until it is decided, and only for those two null fields."""
+    sends (the API's defaults), on both sides. A spec sends only the options it writes: a
+    deliberate difference the README lists ("Differences from the Agents SDK"), so a spec built
+    into SDK agents sends them and its own run does not; an imported app writes them out."""
     body = copy.deepcopy(body)
     for tool in body.get("tools") or []:
         if tool.get("type") == "web_search":
