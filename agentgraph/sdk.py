@@ -255,8 +255,9 @@ def _guard_result(result: Any) -> GuardrailFunctionOutput:
 def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardrail[Any]:
     async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
         function = functions.resolve(binding.function)
+        function = getattr(function, "guardrail_function", function)  # the SDK's own object
         context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent.name, value))
+        return _guard_result(await call_positional(function, context, agent, value))
 
     return mark(
         InputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
@@ -266,8 +267,9 @@ def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardr
 def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuardrail[Any]:
     async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
         function = functions.resolve(binding.function)
+        function = getattr(function, "guardrail_function", function)  # the SDK's own object
         context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent.name, value))
+        return _guard_result(await call_positional(function, context, agent, value))
 
     return mark(
         OutputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
