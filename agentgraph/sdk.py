@@ -22,9 +22,12 @@ from typing import Any
 from agents import (
     Agent,
     AgentOutputSchemaBase,
+    CodeInterpreterTool,
     FileSearchTool,
     FunctionTool,
     Handoff,
+    HostedMCPTool,
+    ImageGenerationTool,
     InputGuardrail,
     ModelSettings,
     OutputGuardrail,
@@ -40,6 +43,7 @@ from openai.types.shared import Reasoning
 
 from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.machine import CompiledGraph, State, StopAtToolNames
+from agentgraph.compiler.spec import Defaults, RetrySettings
 from agentgraph.runtime.api import load_graph
 from agentgraph.runtime.context import template_view
 from agentgraph.runtime.derived import request_parts
@@ -47,11 +51,18 @@ from agentgraph.runtime.functions import Functions, call, to_output
 from agentgraph.runtime.instructions import render
 
 from . import sdk_callables as wire
+from .sdk_marks import mark
 
 __all__ = ["SdkAgents", "SdkBuildError", "to_sdk_agents"]
 
 HOSTED: dict[str, type[Tool]] = {"web_search": WebSearchTool, "file_search": FileSearchTool}
 """Hosted tools the SDK has a class for whose fields are the spec's `options`."""
+CONFIGURED: dict[str, Any] = {
+    "code_interpreter": CodeInterpreterTool,
+    "image_generation": ImageGenerationTool,
+    "mcp": HostedMCPTool,
+}
+"""Hosted tools the SDK sends as their `tool_config`: the spec's tool, type included."""
 
 
 class SdkBuildError(AgentGraphError, ValueError):
@@ -83,7 +94,32 @@ def to_sdk_agents(
     agents = {name: Agent(name=name) for name in machine.states}
     for name, state in machine.states.items():
         _wire(agents[name], state, compiled, agents, functions, run_config)
+    mark(agents[machine.entry], {"graph": _graph_form(compiled)})
     return SdkAgents(agents[machine.entry], agents, wire.run_hooks(machine.hooks, functions))
+
+
+def _graph_form(graph: CompiledGraph) -> dict[str, Any]:
+    """What the spec says of the whole run, which the SDK keeps outside its agents (in the
+    RunConfig and `Runner.run`'s arguments): written back by `agentgraph import`."""
+    machine = graph.machine
+    form: dict[str, Any] = {"name": machine.name}
+    if machine.description is not None:
+        form["description"] = machine.description
+    if machine.context is not None:
+        context = machine.context
+        form["context"] = (
+            {"python": context.python} if context.python else {"schema": context.schema}
+        )
+    defaults: dict[str, Any] = dict(machine.tracing or {})
+    if machine.max_turns != Defaults().max_turns:
+        defaults["max_turns"] = machine.max_turns
+    if machine.retry != RetrySettings().model_dump():
+        defaults["retry"] = dict(machine.retry)
+    if machine.tool_error != Defaults().tool_error:
+        defaults["tool_error"] = machine.tool_error
+    if defaults:
+        form["defaults"] = defaults
+    return form
 
 
 def _wire(
@@ -115,6 +151,7 @@ def _wire(
     agent.hooks = wire.agent_hooks(state, functions)
     agent.tools = []
     agent.handoffs = []
+    declared = {str(tool.get("name", tool.get("type"))): tool for tool in state.tools}
     for tool in tools:
         name = str(tool.get("name"))
         if name in state.handoffs:
@@ -129,10 +166,15 @@ def _wire(
             )
             agent.tools.append(built)
         elif name in state.functions:
-            agent.tools.append(_function_tool(tool, state, functions))
+            built = _function_tool(tool, state, functions)
+            form = _function_form(declared[name], state.functions[name].function)
+            agent.tools.append(mark(built, form))
         elif tool.get("type") in HOSTED:
             options = {k: v for k, v in tool.items() if k != "type"}
-            agent.tools.append(HOSTED[str(tool["type"])](**options))
+            agent.tools.append(mark(HOSTED[str(tool["type"])](**options), _hosted_form(tool)))
+        elif tool.get("type") in CONFIGURED:
+            built = CONFIGURED[str(tool["type"])](tool_config=dict(tool))
+            agent.tools.append(mark(built, _hosted_form(tool)))
         else:
             raise SdkBuildError(f"agent `{agent.name}`: the tool {tool} has no SDK form here")
     agent.input_guardrails = [
@@ -154,13 +196,33 @@ def _instructions(state: State, name: str, graph: CompiledGraph) -> Any:
     def instructions(run: RunContextWrapper[Any], agent: Agent[Any]) -> str:
         return render(state, name, template_view(graph, run.context)) or ""
 
-    return instructions
+    return mark(instructions, {"template": state.instructions.source})
+
+
+def _function_form(compiled: dict[str, Any], function: str) -> dict[str, Any]:
+    """A function tool as the spec declared it (parameters only if it wrote them)."""
+    form: dict[str, Any] = {"function": function}
+    if compiled.get("description"):
+        form["description"] = compiled["description"]
+    if compiled.get("parameters") is not None:
+        form["parameters"] = compiled["parameters"]
+    if compiled.get("strict") is False:
+        form["strict"] = False
+    return form
+
+
+def _hosted_form(tool: dict[str, Any]) -> dict[str, Any]:
+    options = {key: value for key, value in tool.items() if key != "type"}
+    return {"hosted": tool["type"], **({"options": options} if options else {})}
 
 
 def _settings(settings: dict[str, Any]) -> ModelSettings:
     values = dict(settings)
     if "max_output_tokens" in values:
         values["max_tokens"] = values.pop("max_output_tokens")
+    choice = values.get("tool_choice")
+    if isinstance(choice, dict):  # the API's object, lowered from the spec's name: the name
+        values["tool_choice"] = choice.get("name", choice.get("type"))
     if isinstance(values.get("reasoning"), dict):
         values["reasoning"] = Reasoning(**values["reasoning"])
     return ModelSettings(**values)
@@ -217,9 +279,11 @@ def _handoff(
         tool_description_override=tool.get("description"),
         **options,
     )
-    if binding.input_type is not None:  # the same schema; the SDK only checks the JSON
+    if binding.input_type is not None and declared is not None:  # the SDK checks the JSON
         built.input_json_schema = tool["parameters"]
         built.strict_json_schema = bool(tool.get("strict", True))
+        kept = {"python": declared.python} if declared.python else declared.schema
+        mark(built, {"input_type": binding.input_type, "type": kept})
     return built
 
 
@@ -227,7 +291,9 @@ def _output_type(state: State, text_format: dict[str, Any], functions: Functions
     output = state.output
     if output is not None and output.python is not None:
         return functions.resolve_type(output.python)
-    return _SchemaOutput(text_format)
+    if output is None or output.schema is None:
+        return _SchemaOutput(text_format)
+    return mark(_SchemaOutput(text_format), {"name": output.name, "type": output.schema})
 
 
 class _SchemaOutput(AgentOutputSchemaBase):

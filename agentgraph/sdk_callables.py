@@ -34,6 +34,7 @@ from agentgraph.runtime.functions import Functions, call_positional
 from agentgraph.runtime.guardrails import checker_input, tripwire_of
 from agentgraph.runtime.hooks import hooks_object
 from agentgraph.runtime.run_context import argument_for
+from agentgraph.sdk_marks import mark
 
 Agents = dict[str, Agent[Any]]
 
@@ -201,8 +202,14 @@ def guardrail(
             return guard_result(await call_positional(function, context, agent, value))
 
         own = unwrap_guardrail(functions.resolve(binding.function))[1]
+    form = (
+        {"function": binding.function}
+        if binding.agent is None
+        else {"agent": binding.agent, "tripwire": binding.tripwire}
+    )
     if kind is OutputGuardrail:
-        return OutputGuardrail(guardrail_function=guard, name=binding.name)
+        return mark(OutputGuardrail(guardrail_function=guard, name=binding.name), form)
     parallel = binding.run_in_parallel
     parallel = (own if own is not None else True) if parallel is None else parallel
-    return InputGuardrail(guardrail_function=guard, name=binding.name, run_in_parallel=parallel)
+    built = InputGuardrail(guardrail_function=guard, name=binding.name, run_in_parallel=parallel)
+    return mark(built, form)

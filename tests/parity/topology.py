@@ -60,6 +60,9 @@ class Topology:
     sdk_hooks: Callable[[], Any] | None = None
     """Makes the SDK app's run hooks, one object for the conversation (`Runner.run(...,
     hooks=)`); the spec names the same class as its `hooks:`."""
+    agent_models: bool = False
+    """The SDK's agents keep the models they name (the run config gives a model provider on
+    the scripted server, not one model for every agent)."""
 
     @property
     def spec(self) -> Path:
