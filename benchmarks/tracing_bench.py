@@ -1,9 +1,11 @@
 """What tracing costs a run, per turn, with an instant model (the scripted conversation of
 `runtime_bench.py`: N-1 turns of one tool call each, then the answer; 3-agent graph).
 
-    .venv/bin/python benchmarks/tracing_bench.py [--turns 30] [--repeat 7] [--profile]
+    .venv/bin/python benchmarks/tracing_bench.py [--turns 30] [--repeat 20] [--rounds 5]
+                                                 [--profile]
 
-Modes, interleaved over 5 rounds (a busy moment of the machine hits each), best run of each:
+Modes, interleaved over `--rounds` rounds (a busy moment of the machine hits each), the least
+CPU time of `--repeat` runs of each (see `best_of`):
 
 - off: no trace settings (what every run pays when nobody traces);
 - on, API only: tracing on, no OpenTelemetry SDK installed (the API's no-op provider);
@@ -31,7 +33,7 @@ from typing import Any
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-from runtime_bench import Contenders, Prepared, best_time, contenders
+from runtime_bench import Contenders, Prepared, contenders
 
 from agentgraph.replay_fixtures.spans import capture_spans
 from agentgraph.runtime.trace_settings import TraceConfig, TraceSettings
@@ -88,7 +90,10 @@ def spans_alone(spans: Sequence[Any], provider: TracerProvider) -> Callable[[], 
 
 
 async def best_of(prepare: Callable[[], Prepared], repeat: int) -> float:
-    """Best wall time of `repeat` runs of `prepare()` (collector off, as `best_time`)."""
+    """The least CPU time of `repeat` runs of `prepare()` (after a warm-up; the collector off
+    during the batch, as `timeit`). CPU time of the whole process (`time.process_time`: every
+    thread, the exporter's and the tools' too), so that on a shared, loaded machine the time
+    the process waits for a core is left out, which wall time would count."""
     await prepare()()
     best = float("inf")
     gc.collect()
@@ -96,15 +101,15 @@ async def best_of(prepare: Callable[[], Prepared], repeat: int) -> float:
     try:
         for _ in range(repeat):
             go = prepare()
-            start = time.perf_counter()
+            start = time.process_time()
             await go()
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
     finally:
         gc.enable()
     return best
 
 
-async def tracing_table(small: Contenders, turns: int, repeat: int) -> None:
+async def tracing_table(small: Contenders, turns: int, repeat: int, rounds: int = 5) -> None:
     """Print the per-turn cost of each mode (see the module docstring)."""
     spans = await recorded_spans(small, turns)
     sdk, floor_sdk = sdk_provider(), sdk_provider()
@@ -114,16 +119,17 @@ async def tracing_table(small: Contenders, turns: int, repeat: int) -> None:
         ("on, SDK + no-op exporter", TraceConfig(TraceSettings(), sdk)),
     ]
     best = [float("inf")] * (len(modes) + 1)
-    for _ in range(5):
+    for _ in range(rounds):
         for index, (_, tracing) in enumerate(modes):
-            seconds = await best_time(small.ours(turns, tracing), turns, repeat)
+            seconds = await best_of(small.ours(turns, tracing), repeat)
             best[index] = min(best[index], seconds / turns * 1e6)
-        seconds = await best_of(spans_alone(spans, floor_sdk), max(repeat, 20))
+        seconds = await best_of(spans_alone(spans, floor_sdk), repeat)
         best[-1] = min(best[-1], seconds / turns * 1e6)
     off, api, on, floor = best
     print(
         f"Tracing ({turns}-turn run, 3-agent graph, instant model; {len(spans)} spans, "
-        f"{sum(len(s.events) for s in spans)} events; µs per turn, best of 5 interleaved rounds)"
+        f"{sum(len(s.events) for s in spans)} events; CPU µs per turn, least of {repeat} runs "
+        f"x {rounds} interleaved rounds)"
     )
     for name, value in (("off", off), ("on, API only", api), ("on, SDK + no-op exporter", on)):
         print(f"{name:>34}  {value:8.1f}  {100 * (value / off - 1):+6.1f} %")
@@ -160,11 +166,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--turns", type=int, default=30)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     small = contenders(3)
-    asyncio.run(tracing_table(small, args.turns, args.repeat))
+    asyncio.run(tracing_table(small, args.turns, args.repeat, args.rounds))
     if args.profile:
         profile(small, args.turns)
 

@@ -81,6 +81,7 @@ class RunTrace:
         self.sensitive = False
         self.tracer: Any = None
         self.api: Any = None  # the `opentelemetry.trace` module, looked up once
+        self.context_api: Any = None  # and `opentelemetry.context`
         self.root: Any = None
         self.parent: Any = None  # the OpenTelemetry context agent spans start in
         self.agent_name: str | None = None
@@ -102,10 +103,6 @@ class RunTrace:
         """The clock's time in ns for a span (None: the SDK's own wall time)."""
         clock = self._clock
         return None if clock is None else int(clock.monotonic() * 1e9)
-
-    def context_of(self, span: Any) -> Any:
-        """An OpenTelemetry context with `span` current."""
-        return self.api.set_span_in_context(span)
 
     @contextmanager
     def run(self, result: RunResult, graph_digest: str) -> Iterator[None]:
@@ -134,16 +131,16 @@ class RunTrace:
 
         self.config, self.on, self.sensitive = outer.config, outer.on, outer.sensitive
         self.tracer, self.api, self._clock = outer.tracer, outer.api, outer._clock
-        self.top = outer.top
+        self.context_api, self.top = context, outer.top
         self.parent = context.get_current()
 
     def _start(self, result: RunResult, graph_digest: str) -> None:
-        from opentelemetry import trace
+        from opentelemetry import context, trace
 
         assert self.config is not None
         settings = self.config.settings
         provider = self.config.provider or _PROVIDER.get() or trace.get_tracer_provider()
-        self.tracer, self.api = provider.get_tracer(SCOPE), trace
+        self.tracer, self.api, self.context_api = provider.get_tracer(SCOPE), trace, context
         parent = None
         if settings.trace_id:
             remote = trace.SpanContext(
@@ -317,7 +314,7 @@ class RunTrace:
             },
             start_time=self.now(),
         )
-        with current(span):
+        with Current(self, span):
             try:
                 yield
             except BaseException as exc:
@@ -359,16 +356,21 @@ class ModelCallSpan:
             owner.call = None
 
 
-@contextmanager
-def current(span: Any) -> Iterator[None]:
-    """`span` is the current span inside the block (for spans user code makes there)."""
-    from opentelemetry import context, trace
+class Current:
+    """`with Current(owner, span):` makes `span` the current span inside the block (for the
+    spans user code makes there, and a nested run's)."""
 
-    token = context.attach(trace.set_span_in_context(span))
-    try:
-        yield
-    finally:
-        context.detach(token)
+    __slots__ = ("owner", "span", "token")
+
+    def __init__(self, owner: RunTrace, span: Any) -> None:
+        self.owner, self.span, self.token = owner, span, None
+
+    def __enter__(self) -> None:
+        owner = self.owner
+        self.token = owner.context_api.attach(owner.api.set_span_in_context(self.span))
+
+    def __exit__(self, *exc: object) -> None:
+        self.owner.context_api.detach(self.token)
 
 
 def reset(var: ContextVar[Any], token: Token[Any]) -> None:

@@ -43,7 +43,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .trace_attributes import as_text, error_type, record_error
-from .trace_run import ACTIVE, RunTrace, current, reset
+from .trace_run import ACTIVE, Current, RunTrace, reset
 
 if TYPE_CHECKING:
     from agentgraph.compiler.machine import McpServer
@@ -111,7 +111,7 @@ async def _traced_tool(
     )
     token = _TOOL.set(span)
     try:
-        with current(span):
+        with Current(owner, span):
             output = await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)
@@ -171,7 +171,7 @@ async def _traced_listing(
         start_time=owner.now(),
     )
     try:
-        with current(span):
+        with Current(owner, span):
             tools = await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)
@@ -249,7 +249,7 @@ async def _traced_guardrail(
         start_time=owner.now(),
     )
     try:
-        with current(span):
+        with Current(owner, span):
             result = await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)

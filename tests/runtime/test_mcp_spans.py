@@ -25,8 +25,9 @@ from tests.runtime.mcp_support import INSTRUCTIONS, http_files_server, spec_of
 from tests.runtime.test_mcp_approvals import POLICY
 from tests.runtime.test_mcp_approvals import SCRIPT as APPROVAL_SCRIPT
 from tests.runtime.test_mcp_servers import QUESTION, SCRIPT
-from tests.runtime.test_openai_traces import Receiver, tree
+from tests.runtime.test_openai_traces import tree
 from tests.support.responses_server import ResponsesServer
+from tests.support.trace_receiver import Receiver
 
 TOOLS = "[list_directory,read_file,add,broken,picture,crash]"
 KEYS = (
