@@ -75,8 +75,6 @@ asyncio_default_fixture_loop_scope = function
 MODULE = """\
 import pytest
 
-from agentgraph.runtime import FakeClock, run
-
 SPEC = {spec!r}
 QUESTION = {question!r}
 CONTEXT = {context!r}
@@ -87,32 +85,11 @@ PATH = {path!r}
 @pytest.mark.parametrize("n", [f"{{n:03d}}" for n in range({sessions})])
 @pytest.mark.agentgraph_cassette(graph=SPEC)
 async def test_session(agentgraph_cassette, n):
-    result = await run(SPEC, QUESTION, context=CONTEXT, stream=True, clock=FakeClock())
+    result = await agentgraph_cassette.arun(QUESTION, context=CONTEXT, stream=True)
     assert result.final_output == ANSWER
     agentgraph_cassette.assert_path(result, PATH)
 """
 
-SHARED_TLS = MODULE.replace(
-    """from agentgraph.runtime import FakeClock, run
-""",
-    """import ssl
-
-import openai
-
-from agentgraph.runtime import FakeClock, run
-
-TLS = ssl.create_default_context()
-""",
-).replace(
-    """    result = await run(SPEC, QUESTION, context=CONTEXT, stream=True, clock=FakeClock())
-""",
-    """    http = openai.DefaultAsyncHttpxClient(verify=TLS)
-    async with openai.AsyncOpenAI(http_client=http) as client:
-        result = await run(SPEC, QUESTION, context=CONTEXT, stream=True, clock=FakeClock(),
-                           client=client)
-""",
-)
-assert SHARED_TLS != MODULE
 
 EMPTY = """\
 import pytest
@@ -391,7 +368,7 @@ def main() -> int:
             f"{args.sessions} copies, one per test"
         )
 
-        modules = {"agentgraph, as documented": MODULE, "agentgraph, shared TLS": SHARED_TLS}
+        modules = {"agentgraph, as documented": MODULE}
         folders: dict[str, Path] = {}
         envs: dict[str, dict[str, str]] = {}
         for n, (name, module) in enumerate(modules.items()):
@@ -444,7 +421,7 @@ def main() -> int:
     cpu_ours = cpu_per_test["agentgraph, as documented"]
     print("per test on top of pytest's own, side by side (wall, and CPU time: the wall time of a")
     print("machine shared with other work is inflated by it, the CPU time much less):")
-    for name in (scripted, vcr, "agentgraph, as documented", "agentgraph, shared TLS"):
+    for name in (scripted, vcr, "agentgraph, as documented"):
         print(
             f"  wall {per_test[name] * 1000:7.1f} ms ({per_test[name] / ours:.2f}x)  "
             f"CPU {cpu_per_test[name] * 1000:7.1f} ms ({cpu_per_test[name] / cpu_ours:.2f}x)  "
