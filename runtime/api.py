@@ -28,7 +28,7 @@ from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
-from .tracing import TraceConfig, TraceSettings
+from .trace_settings import TraceConfig, TraceSettings
 
 if TYPE_CHECKING:
     from .mcp_tools import McpServers

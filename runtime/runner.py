@@ -54,7 +54,8 @@ from .output import parse_final_output
 from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .tool_calls import run_tool_calls
-from .tracing import RunTrace, TraceConfig
+from .trace_settings import TraceConfig
+from .tracing import RunTrace
 from .turns import TurnOutput, request_body, sort_output
 
 if TYPE_CHECKING:
