@@ -45,15 +45,14 @@ from .events import (
     Step,
     StreamEvent,
 )
+from .executor import Executor, LocalExecutor
 from .functions import Functions
-from .guardrails import check_guardrails
 from .handoffs import filter_history, handoff_items
 from .instructions import render
 from .observers import notify
 from .output import parse_final_output
 from .run_context import RunContextWrapper
 from .run_state import snapshot
-from .tool_calls import run_tool_calls
 from .tracing import RunTrace, TraceConfig
 from .turns import TurnOutput, request_body, sort_output
 
@@ -86,6 +85,8 @@ class RunOptions:
     """The run's MCP servers (needed when an agent has `mcp_servers`)."""
     tracing: TraceConfig | None = None
     """Trace settings, tracer provider and clock (None: no spans)."""
+    executor: Executor = field(default_factory=LocalExecutor)
+    """Where tool calls and guardrails run (a durable run runs them as activities)."""
 
 
 class Run:
@@ -217,7 +218,7 @@ class Run:
         guard = None
         if first and state.input_guardrails:
             guard = asyncio.create_task(
-                check_guardrails(
+                options.executor.guardrails(
                     state.input_guardrails,
                     kind="input",
                     agent=self.agent,
@@ -299,7 +300,7 @@ class Run:
         final = parse_final_output(state, self.agent, text, self.options.functions)
         self.result.final_output = final
         try:
-            await check_guardrails(
+            await self.options.executor.guardrails(
                 state.output_guardrails,
                 kind="output",
                 agent=self.agent,
@@ -343,7 +344,7 @@ class Run:
             run_context=self.run_context,
             mcp_policies=await self._mcp_policies(state),
         )
-        ran = await run_tool_calls(
+        ran = await self.options.executor.tool_calls(
             plan.run,
             state,
             self.agent,

@@ -1,0 +1,58 @@
+"""What the durable-run tests share: the support-desk example, a worker in this process, and
+a run of the same graph in one process for comparison."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import openai
+from temporalio.client import Client
+
+from agentgraph.compiler import CompiledGraph
+from agentgraph.durable import LoadedGraph, graph_worker
+from agentgraph.runtime import load_graph, run
+from tests.support.record_examples import ROOT, SUPPORT_DESK
+from tests.support.responses_server import ResponsesServer
+
+DESK_SPEC = ROOT / SUPPORT_DESK.spec
+
+
+def desk() -> tuple[CompiledGraph, list[str]]:
+    """The support-desk graph and the folders its functions import from."""
+    return load_graph(DESK_SPEC)
+
+
+def task_queue() -> str:
+    """A task queue of this test alone (tests share one server)."""
+    return f"test-{uuid.uuid4().hex}"
+
+
+def model_client(server: ResponsesServer) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+
+
+@asynccontextmanager
+async def worker_on(
+    client: Client, server: ResponsesServer, queue: str, spec: Path = DESK_SPEC, **options: Any
+) -> AsyncIterator[None]:
+    """A worker in this process for `spec`, its model calls going to `server`."""
+    graph, folders = load_graph(spec)
+    async with model_client(server) as model:
+        async with graph_worker(
+            client,
+            [LoadedGraph.of(graph, folders)],
+            task_queue=queue,
+            model_client=model,
+            **options,
+        ):
+            yield
+
+
+async def in_process(server: ResponsesServer, spec: Path = DESK_SPEC, **options: Any) -> Any:
+    """The same run in one process (agentgraph.runtime.run) against `server`."""
+    async with model_client(server) as model:
+        return await run(spec, client=model, **options)
