@@ -21,6 +21,7 @@ from agentgraph.run_inputs import (
     session_of,
     stopped,
 )
+from agentgraph.trace_option import traced
 
 _SHOWN = 200
 
@@ -71,6 +72,18 @@ def add_run_parser(commands: Any) -> None:
         "--replay",
         metavar="CASSETTE",
         help="replay a recorded session from CASSETTE: offline, no key needed",
+    )
+    parser.add_argument(
+        "--trace",
+        choices=("console", "otlp", "openai"),
+        help="export the run's OpenTelemetry spans: as JSON on stderr, over OTLP/HTTP (the "
+        "OTEL_EXPORTER_OTLP_* variables), or to the OpenAI traces dashboard "
+        "(OPENAI_API_KEY); needs agentgraph[otel]",
+    )
+    parser.add_argument(
+        "--trace-endpoint",
+        metavar="URL",
+        help="with --trace otlp or openai: where to send the spans instead",
     )
     parser.add_argument(
         "--secret-env",
@@ -129,10 +142,15 @@ def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
     given = run_input(args, graph)
     result, unsaved = None, None
     try:
-        with _cassette(args, graph), _retries_shown(sys.stderr):
+        with (
+            traced(args.trace, args.trace_endpoint, sys.stderr) as provider,  # sent after
+            _cassette(args, graph),  # the cassette closed: never recorded or refused there
+            _retries_shown(sys.stderr),
+        ):
             import asyncio  # here: `compile` and `validate` start without it
 
-            result = asyncio.run(_run(args, graph, folders, given, context, sys.stdout, sys.stderr))
+            run = _run(args, graph, folders, given, context, sys.stdout, sys.stderr, provider)
+            result = asyncio.run(run)
     except OSError as exc:  # the run was paid for: its result is shown all the same
         if result is None or not args.record:
             raise
@@ -202,6 +220,7 @@ async def _run(
     context: Any,
     out: TextIO,
     err: TextIO,
+    provider: Any = None,
 ) -> Any:
     from agentgraph.runtime import run_streamed
 
@@ -221,6 +240,7 @@ async def _run(
         session=session_of(args),
         **conversation_options(args),
         stream=args.stream,  # plain requests unless asked, as `run()` and the Agents SDK
+        tracer_provider=provider,
     )
     show = Show(out, err, live_text=args.stream and not args.json)
     try:

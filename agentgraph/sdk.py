@@ -186,8 +186,9 @@ def _guard_result(result: Any) -> GuardrailFunctionOutput:
 def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardrail[Any]:
     async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
         function = functions.resolve(binding.function)
+        function = getattr(function, "guardrail_function", function)  # the SDK's own object
         context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent.name, value))
+        return _guard_result(await call_positional(function, context, agent, value))
 
     return InputGuardrail(guardrail_function=guard, name=binding.name)
 
@@ -195,8 +196,9 @@ def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardr
 def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuardrail[Any]:
     async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
         function = functions.resolve(binding.function)
+        function = getattr(function, "guardrail_function", function)  # the SDK's own object
         context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent.name, value))
+        return _guard_result(await call_positional(function, context, agent, value))
 
     return OutputGuardrail(guardrail_function=guard, name=binding.name)
 

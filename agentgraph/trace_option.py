@@ -7,8 +7,9 @@ OpenTelemetry SDK (the optional extra `agentgraph[otel]`, loaded only with --tra
   `--trace-endpoint`;
 - openai: the OpenAI traces dashboard (OPENAI_API_KEY), or `--trace-endpoint`.
 
-Spans are exported in the background; at the end the command waits for the last ones at most
-the export timeout (10 s), and a failed export is a warning, never a failed run.
+Spans are kept until the run is over (and its cassette, with --record or --replay, closed, so
+that an export is never recorded or refused by it), then exported: the command waits at most
+the export timeout (10 s) for them, and a failed export is a warning, never a failed run.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def traced(kind: str | None, endpoint: str | None, err: TextIO) -> Iterator[Any]
 
 
 def _processor(kind: str, endpoint: str | None, err: TextIO) -> Any:
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
     if kind == "console":
         from opentelemetry.sdk.trace.export import ConsoleSpanExporter
@@ -51,12 +52,28 @@ def _processor(kind: str, endpoint: str | None, err: TextIO) -> Any:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = OTLPSpanExporter(endpoint=endpoint, timeout=EXPORT_TIMEOUT)
-        return BatchSpanProcessor(exporter, export_timeout_millis=int(EXPORT_TIMEOUT * 1000))
+        return _at_the_end(exporter)
     import os
 
-    from agentgraph.runtime.openai_traces import INGEST_ENDPOINT, openai_traces_processor
+    from agentgraph.runtime.openai_traces import INGEST_ENDPOINT
 
     if not os.environ.get("OPENAI_API_KEY"):
         err.write("agentgraph: --trace openai: OPENAI_API_KEY is not set; no traces are sent\n")
         return None
-    return openai_traces_processor(endpoint=endpoint or INGEST_ENDPOINT, timeout=EXPORT_TIMEOUT)
+    from agentgraph.runtime.openai_traces import OpenAITracesExporter
+
+    exporter = OpenAITracesExporter(endpoint=endpoint or INGEST_ENDPOINT, timeout=EXPORT_TIMEOUT)
+    return _at_the_end(exporter)
+
+
+def _at_the_end(exporter: Any) -> Any:
+    """A batch processor that exports only when it is shut down (at the end of the command)."""
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    return BatchSpanProcessor(
+        exporter,
+        max_queue_size=1_000_000,
+        max_export_batch_size=1_000_000,
+        schedule_delay_millis=24 * 3600 * 1000,
+        export_timeout_millis=int(EXPORT_TIMEOUT * 1000),
+    )

@@ -53,7 +53,8 @@ def add_viz_parser(commands: Any) -> None:
     parser.add_argument(
         "--path",
         metavar="RESULT_JSON",
-        help="highlight the path of this run result (`agentgraph run --json`)",
+        help="highlight the path of this run result (`agentgraph run --json`) or of the run "
+        "in an exported trace (OTLP JSON)",
     )
     parser.add_argument(
         "--direction",

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from .references import References, gather_references, meant_declarations
-from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, settings_for
+from .spec import AgentToolSpec, FunctionToolSpec, GraphSpec, guardrail_agents, settings_for
 from .toolset import transfer_name
 
 _UNFORCED = (None, "auto", "none")
@@ -97,8 +97,9 @@ class GraphAnalysis:
 
     @cached_property
     def reachable(self) -> set[str]:
-        """Agents a run can reach from the entry, through handoffs and agents used as tools (a
-        misspelt target taken as the agent it presumably means): a walk from the entry."""
+        """Agents a run can reach from the entry, through handoffs, agents used as tools and
+        agent-backed guardrails (a misspelt target taken as the agent it presumably means): a
+        walk from the entry."""
         entry = self.spec.entry
         if entry not in self.spec.agents:
             return set()
@@ -117,6 +118,7 @@ class GraphAnalysis:
         agents, meant = self.spec.agents, self.meant_declarations["agents"]
         used = list(self.references.targets[name])
         used.extend(ref.agent for ref in agents[name].tools if not isinstance(ref, str))
+        used.extend(guardrail_agents(self.spec, name))
         for target in used:
             if target in agents:
                 yield target

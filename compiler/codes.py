@@ -210,8 +210,10 @@ CODES: dict[str, Code] = _codes(
         "AG052",
         "wrong-import-kind",
         E,
-        "With --resolve: the import path resolves to the wrong kind of object (tools, guardrails "
-        "and input filters must be callable; `python:` types must be types pydantic validates: "
+        "With --resolve: the import path resolves to the wrong kind of object (tools, guardrails, "
+        "input filters and the other functions must be callable; a tool may be the SDK's "
+        "FunctionTool, a guardrail the SDK's guardrail object of its kind, hooks an object or "
+        "class with the SDK's hook methods; `python:` types must be types pydantic validates: "
         "a pydantic model, a dataclass, a TypedDict, str, list[str], a Literal, ...).",
     ),
     (
@@ -259,6 +261,33 @@ CODES: dict[str, Code] = _codes(
         E,
         "A handoff's `input_filter` is neither a known filter (remove_all_tools) nor an import "
         "path.",
+    ),
+    (
+        "AG090",
+        "callable-signature",
+        E,
+        "With --resolve: a function named by import path cannot take the arguments the Agents "
+        "SDK calls it with at that place: instructions (run context, agent), is_enabled (run "
+        "context, agent), on_handoff (run context) or with input_type (run context, input), "
+        "tool_use_behavior (run context, tool results), custom_output_extractor (run result), "
+        "input_filter (handoff input data), input/output guardrails (run context, agent, "
+        "value), tool guardrails (data); hooks classes must be made without arguments.",
+    ),
+    (
+        "AG091",
+        "guardrail-form",
+        E,
+        "A guardrail gives either `function` (a function or the SDK's guardrail object) or "
+        "`agent` (an agent of this graph run on the value), not both nor neither; an "
+        "agent-backed guardrail cannot guard a tool.",
+    ),
+    (
+        "AG092",
+        "guardrail-agent-output",
+        E,
+        "An agent-backed guardrail trips on a boolean field (`tripwire`, default "
+        "`tripwire_triggered`) of its agent's structured output: that agent needs an "
+        "`output_type` with that field.",
     ),
 )
 

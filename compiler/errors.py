@@ -20,7 +20,10 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     │   ├── MaxTurnsExceeded                  the run used max_turns model calls
     │   ├── GuardrailTripwireTriggered        a guardrail stopped the run
     │   │   ├── InputGuardrailTripwireTriggered
-    │   │   └── OutputGuardrailTripwireTriggered
+    │   │   ├── OutputGuardrailTripwireTriggered
+    │   │   └── ToolGuardrailTripwireTriggered  a tool guardrail said raise_exception
+    │   │       ├── ToolInputGuardrailTripwireTriggered
+    │   │       └── ToolOutputGuardrailTripwireTriggered
     │   ├── ModelBehaviorError                the model produced something unusable
     │   ├── ToolStoppedRun                    a tool raised SystemExit or KeyboardInterrupt
     │   ├── McpServerError                    an MCP server did not start or died

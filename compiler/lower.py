@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import GraphAnalysis
+from .lower_callables import callables_of, guardrail_binding
 from .lower_mcp import mcp_servers_of, mcp_use
 from .machine import (
+    COMPILED_FORMAT,
     END,
     GUARDRAIL_TRIPPED,
     MAX_TURNS,
+    TERMINALS,
     ContextType,
     DeclaredType,
     FunctionBinding,
@@ -28,6 +31,7 @@ from .source import read_instructions
 from .spec import (
     AgentSpec,
     AgentToolSpec,
+    CallableRef,
     FunctionToolSpec,
     GraphSpec,
     HandoffSpec,
@@ -72,6 +76,9 @@ def machine_of(spec: GraphSpec, base_dir: Path, analysis: GraphAnalysis | None =
         types={name: _type(t) for name, t in spec.types.items()},
         states=states,
         transitions=tuple(_transitions(states, spec.entry, analysis)),
+        terminals=TERMINALS,
+        format=COMPILED_FORMAT,
+        hooks=spec.hooks,
         tracing=_tracing(spec),
     )
 
@@ -154,9 +161,12 @@ class _Lowering:
             tool_use_behavior=(
                 StopAtToolNames(stop_at_tool_names=tuple(behavior.stop_at_tool_names))
                 if isinstance(behavior, StopAtTools)
+                else "run_llm_again"  # a function: the runtime asks it (callables)
+                if isinstance(behavior, CallableRef)
                 else behavior
             ),
             reset_tool_choice=agent.reset_tool_choice,
+            callables=callables_of(spec, agent),
             prompt=_prompt(agent),
             mcp=mcp_use(agent, self._mcp_servers),
         )
@@ -239,7 +249,7 @@ def _instructions(agent: AgentSpec, base_dir: Path) -> Instructions | None:
     if agent.instructions_file is not None:
         source = read_instructions(base_dir / agent.instructions_file)
         file: str | None = agent.instructions_file
-    elif agent.instructions is not None:
+    elif isinstance(agent.instructions, str):
         source, file = agent.instructions, None
     else:
         return None
@@ -257,7 +267,7 @@ def _output(spec: GraphSpec, agent: AgentSpec) -> OutputType | None:
 
 
 def _guard(spec: GraphSpec, name: str) -> GuardrailBinding:
-    return GuardrailBinding(name=name, function=spec.guardrails[name].function)
+    return guardrail_binding(spec, name)
 
 
 def _transitions(
@@ -283,6 +293,9 @@ def _transitions(
             if isinstance(behavior, StopAtToolNames):
                 stop_at = tuple(sorted(behavior.stop_at_tool_names))
                 edges.append(Transition(source=name, on="tool_calls", to=END, tools=stop_at))
+            if state.callables is not None and state.callables.tool_use_behavior is not None:
+                # a tool_use_behavior function may end the run on any tool calls
+                edges.append(Transition(source=name, on="tool_calls", to=END, tools=("*",)))
             back = END if behavior == "stop_on_first_tool" else name
             edges.append(Transition(source=name, on="tool_calls", to=back))
     return edges

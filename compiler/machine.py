@@ -32,7 +32,7 @@ import msgspec
 from .errors import AgentGraphError
 from .sealing import canonical_json, indented_json, seal
 
-COMPILED_FORMAT = "agentgraph.compiled/1"
+COMPILED_FORMAT: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
 END = "__end__"
 GUARDRAIL_TRIPPED = "__guardrail_tripped__"
 MAX_TURNS = "__max_turns__"
@@ -86,11 +86,45 @@ class OutputType(Record, frozen=True):
     python: str | None = None
 
 
-class GuardrailBinding(Record, frozen=True):
-    """A guardrail of a state: its name in the spec and the function that runs it."""
+class GuardrailBinding(Record, frozen=True, omit_defaults=True):
+    """A guardrail of a state (or of a tool): its name in the spec and the function that runs
+    it, or the agent of the graph that checks the value and the field of its output that
+    trips it."""
 
     name: str
-    function: str
+    function: str = ""
+    agent: str | None = None
+    tripwire: str = "tripwire_triggered"
+    run_in_parallel: bool | None = None
+    """Input guardrails: beside the first model call (None: the guardrail's own setting, else
+    True, as in the Agents SDK) or before it."""
+
+
+class Callables(Record, frozen=True, omit_defaults=True):
+    """The functions of a state the runtime calls by import path, with the Agents SDK's
+    calling convention (a function written for the SDK works unchanged). Only what is set is
+    written."""
+
+    instructions: str | None = None
+    """(run context, agent) -> the instructions."""
+    hooks: str | None = None
+    """The agent's hooks (an AgentHooks-like object or class)."""
+    tool_use_behavior: str | None = None
+    """(run context, tool results) -> (is_final_output, final_output)."""
+    is_enabled: Mapping[str, bool | str] = msgspec.field(default_factory=dict)
+    """Tool name -> False, or a function (run context, agent) -> bool asked every turn."""
+    on_handoff: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """Handoff tool name -> a function called when the handoff is taken."""
+    nest_handoff_history: Mapping[str, bool] = msgspec.field(default_factory=dict)
+    """Handoff tool name -> whether the target sees the history nested in one message."""
+    output_extractors: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """Agent tool name -> a function (nested run result) -> the tool's output."""
+    tool_input_guardrails: Mapping[str, tuple[GuardrailBinding, ...]] = msgspec.field(
+        default_factory=dict
+    )
+    tool_output_guardrails: Mapping[str, tuple[GuardrailBinding, ...]] = msgspec.field(
+        default_factory=dict
+    )
 
 
 class StopAtToolNames(Record, frozen=True):
@@ -162,6 +196,8 @@ class State(Record, frozen=True, omit_defaults=True):
     output_guardrails: tuple[GuardrailBinding, ...]
     tool_use_behavior: str | StopAtToolNames
     reset_tool_choice: bool
+    callables: Callables | None = None
+    """Functions called by import path (absent when the state has none)."""
     prompt: dict[str, Any] | None = None
     """A stored prompt sent as the request's `prompt`: {id, version, variables}."""
     mcp: McpUse | None = None
@@ -194,7 +230,7 @@ class DeclaredType(Record, frozen=True, omit_defaults=True):
     python: str | None = None
 
 
-class Machine(Record, frozen=True):
+class Machine(Record, frozen=True, omit_defaults=True):
     """The whole compiled machine: what a compiled file holds, but its digest."""
 
     name: str
@@ -207,8 +243,10 @@ class Machine(Record, frozen=True):
     types: Mapping[str, DeclaredType]
     states: Mapping[str, State]
     transitions: tuple[Transition, ...]
-    terminals: tuple[str, ...] = TERMINALS
-    format: Literal["agentgraph.compiled/1"] = "agentgraph.compiled/1"
+    terminals: tuple[str, ...]
+    format: Literal["agentgraph.compiled/1"]
+    hooks: str | None = None
+    """The run hooks (a RunHooks-like object or class), by import path."""
     tracing: dict[str, Any] | None = None
     """The trace settings the spec's defaults set (RunConfig names); left out of the file,
     and so of the digest, when there are none."""

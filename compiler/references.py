@@ -24,7 +24,7 @@ class References:
     tools: set[str] = field(default_factory=set)
     """Declared tools referenced by name."""
     guardrails: set[str] = field(default_factory=set)
-    """Guardrails named by `input_guardrails:` or `output_guardrails:`."""
+    """Guardrails named by `input_guardrails:` or `output_guardrails:` (of agents or tools)."""
     types: set[str] = field(default_factory=set)
     """Types named by `output_type:` or a handoff's `input_type:`."""
 
@@ -52,6 +52,9 @@ def gather_references(spec: GraphSpec) -> References:
         used.guardrails.update(agent.output_guardrails)
         if agent.output_type:
             used.types.add(agent.output_type)
+    for tool in spec.tools.values():
+        used.guardrails.update(getattr(tool, "input_guardrails", ()))
+        used.guardrails.update(getattr(tool, "output_guardrails", ()))
     return used
 
 

@@ -25,11 +25,12 @@ def seal(body: Any) -> tuple[str, bytes]:
     the digest added, and a final newline). `body` is a record or a mapping, with no `digest`
     member."""
     if isinstance(body, msgspec.Struct):  # each field under its JSON key
-        fields = msgspec.structs.fields(body)
-        members = {field.encode_name: getattr(body, field.name) for field in fields}
-        for name in OMITTED_WHEN_NONE:  # members added after format 1: absent when unset
-            if members.get(name, 0) is None:
-                del members[name]
+        omit = body.__struct_config__.omit_defaults  # a member left at its default is not written
+        members = {
+            field.encode_name: getattr(body, field.name)
+            for field in msgspec.structs.fields(body)
+            if not (omit and getattr(body, field.name) == field.default)
+        }
     else:
         members = dict(body)
     written = {key: msgspec.Raw(canonical_json(value)) for key, value in members.items()}

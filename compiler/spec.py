@@ -147,6 +147,22 @@ class ContextSpec(_Model):
     python: str | None = Field(None, description="A pydantic model, as package.module:Name.")
 
 
+class CallableRef(_Model):
+    """A Python function given by import path, called with the Agents SDK's arguments."""
+
+    function: str = Field(description="Import path package.module:function (sync or async).")
+
+
+Enabled = Annotated[
+    bool | str,
+    Field(
+        union_mode="left_to_right",
+        description="true, false, or an import path of a function (run context, agent) -> bool, "
+        "asked every turn: a disabled tool or handoff is not sent.",
+    ),
+]
+
+
 class HandoffSpec(_Model):
     """A handoff in long form."""
 
@@ -157,6 +173,15 @@ class HandoffSpec(_Model):
         None, description="remove_all_tools, or an import path package.module:function."
     )
     input_type: str | None = Field(None, description="A type the model fills when handing off.")
+    on_handoff: str | None = Field(
+        None,
+        description="Import path of a function called on the handoff: (run context) or, with "
+        "input_type, (run context, input).",
+    )
+    is_enabled: Enabled = True
+    nest_handoff_history: bool | None = Field(
+        None, description="Give the target the history nested in one summary message."
+    )
 
 
 Handoff = Annotated[
@@ -171,6 +196,10 @@ class AgentToolSpec(_Model):
     agent: str
     name: str | None = Field(None, description="The tool name; defaults to the agent's name.")
     description: str | None = Field(None, description="Defaults to the agent's description.")
+    is_enabled: Enabled = True
+    custom_output_extractor: str | None = Field(
+        None, description="Import path of a function (nested run result) -> the tool's output."
+    )
 
 
 ToolRef = Annotated[
@@ -186,14 +215,29 @@ class StopAtTools(_Model):
 
 
 def _behavior_kind(value: Any) -> str:
-    return "stop_at" if isinstance(value, dict) else "name"
+    if isinstance(value, dict):
+        return "function" if "function" in value else "stop_at"
+    return "name"
 
 
 ToolUseBehavior = Annotated[
     Annotated[Literal["run_llm_again", "stop_on_first_tool"], Tag("name")]
-    | Annotated[StopAtTools, Tag("stop_at")],
+    | Annotated[StopAtTools, Tag("stop_at")]
+    | Annotated[CallableRef, Tag("function")],
     Discriminator(_behavior_kind),
 ]
+
+
+def _instructions_kind(value: Any) -> str:
+    return "function" if isinstance(value, dict) else "template"
+
+
+InstructionsForm = Annotated[
+    Annotated[str, Tag("template")] | Annotated[CallableRef, Tag("function")],
+    Discriminator(_instructions_kind),
+]
+"""Instructions: a jinja2 template over `context`, or {function: path} called with (run
+context, agent) as the Agents SDK calls an instructions function."""
 
 
 class AgentSpec(_Model):
@@ -202,7 +246,11 @@ class AgentSpec(_Model):
     description: str | None = Field(
         None, description="What the agent does; the handoff description."
     )
-    instructions: str | None = Field(None, description="A jinja2 template over `context`.")
+    instructions: InstructionsForm | None = Field(
+        None,
+        description="A jinja2 template over `context`, or {function: package.module:function} "
+        "called with (run context, agent).",
+    )
     instructions_file: str | None = Field(
         None, description="A template file, relative to the spec."
     )
@@ -218,6 +266,9 @@ class AgentSpec(_Model):
     output_type: str | None = None
     tool_use_behavior: ToolUseBehavior = "run_llm_again"
     reset_tool_choice: bool = True
+    hooks: str | None = Field(
+        None, description="Import path of the agent's hooks (an AgentHooks object or class)."
+    )
     mcp_servers: list[str] = Field(
         default_factory=_empty_list, description="MCP servers declared under `mcp_servers:`."
     )
@@ -233,6 +284,13 @@ class FunctionToolSpec(_Model):
         None, description="JSON Schema of the arguments; derived from the signature if absent."
     )
     strict: bool = True
+    is_enabled: Enabled = True
+    input_guardrails: list[str] = Field(
+        default_factory=_empty_list, description="Tool guardrails run before the call."
+    )
+    output_guardrails: list[str] = Field(
+        default_factory=_empty_list, description="Tool guardrails run on the tool's output."
+    )
     needs_approval: bool | str = Field(
         False,
         description="Whether a call waits for a person's approval before it runs: true, or a "
@@ -268,9 +326,22 @@ ToolSpec = Annotated[
 
 
 class GuardrailSpec(_Model):
-    """A guardrail function: input guardrails see the input, output guardrails the final output."""
+    """A guardrail: a function (input guardrails see the input, output guardrails the final
+    output, tool guardrails a tool call), or another agent of the graph run on the value, which
+    trips when its structured output says so."""
 
-    function: str
+    function: str | None = Field(
+        None, description="Import path of the guardrail function or the SDK's guardrail object."
+    )
+    agent: str | None = Field(None, description="An agent of this graph that checks the value.")
+    tripwire: str = Field(
+        "tripwire_triggered",
+        description="With `agent`: the boolean field of its output that trips the guardrail.",
+    )
+    run_in_parallel: bool | None = Field(
+        None,
+        description="Input guardrails: run beside the model call (default) or before it.",
+    )
     description: str | None = None
 
 
@@ -304,6 +375,9 @@ class GraphSpec(_Model):
     entry: str = Field(description="The agent a run starts with.")
     defaults: Defaults = Defaults()
     context: ContextSpec | None = None
+    hooks: str | None = Field(
+        None, description="Import path of the run hooks (a RunHooks object or class)."
+    )
     agents: dict[str, AgentSpec] = Field(min_length=1)
     tools: dict[str, ToolSpec] = Field(default_factory=_empty_dict)
     guardrails: dict[str, GuardrailSpec] = Field(default_factory=_empty_dict)
@@ -323,3 +397,15 @@ def settings_for(
         return dict(defaults)
     merged = {**defaults, **agent.model_settings.model_dump(exclude_unset=True)}
     return {key: value for key, value in merged.items() if value is not None}  # null unsets
+
+
+def guardrail_agents(spec: GraphSpec, agent_name: str) -> list[str]:
+    """The agents that run as guardrails of an agent (its own guardrails and its tools')."""
+    agent = spec.agents[agent_name]
+    names = [*agent.input_guardrails, *agent.output_guardrails]
+    for ref in agent.tools:
+        tool = spec.tools.get(ref) if isinstance(ref, str) else None
+        if isinstance(tool, FunctionToolSpec):
+            names.extend([*tool.input_guardrails, *tool.output_guardrails])
+    found = (spec.guardrails.get(name) for name in names)
+    return [guard.agent for guard in found if guard is not None and guard.agent is not None]

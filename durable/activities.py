@@ -40,6 +40,7 @@ from agentgraph.runtime.guardrails import check_guardrails
 from agentgraph.runtime.output import parse_final_output
 from agentgraph.runtime.preflight import check_imports
 from agentgraph.runtime.retry import RetryPolicy
+from agentgraph.runtime.run_callables import RunCallables
 from agentgraph.runtime.run_context import RunContextWrapper
 from agentgraph.runtime.tool_calls import run_tool_calls
 from agentgraph.runtime.transports.base import TERMINAL_EVENTS, Attempt, Transport
@@ -189,8 +190,9 @@ class Activities:
         graph = loaded.graph
         state = graph.states[call.agent]
         context = RunContextWrapper(checked_context(graph, call.context, loaded.functions))
+        callables = RunCallables.of_run(graph, loaded.functions, context, None, nested=False)
 
-        async def no_nested_run(agent: str, text: str) -> Any:
+        async def no_nested_run(agent: str, input: Any, call: Any = None) -> Any:
             raise UserError("an agent used as a tool runs in the workflow, not in an activity")
 
         async with self._heartbeats():
@@ -203,6 +205,7 @@ class Activities:
                     context=context,
                     tool_error=graph.machine.tool_error,
                     nested_run=no_nested_run,
+                    invoker=callables.invoker,
                 )
             except ToolStoppedRun as stopped:
                 raise ApplicationError(
@@ -219,6 +222,7 @@ class Activities:
         bindings = state.input_guardrails if check.kind == "input" else state.output_guardrails
         chosen = [b for b in bindings if b.name in check.names]
         context = RunContextWrapper(checked_context(graph, check.context, loaded.functions))
+        callables = RunCallables.of_run(graph, loaded.functions, context, None, nested=False)
         value = check.value
         if check.kind == "output" and isinstance(value, str) and _typed_output(state):
             value = parse_final_output(state, check.agent, value, loaded.functions)
@@ -230,6 +234,7 @@ class Activities:
                     agent=check.agent,
                     value=value,
                     context=context,
+                    agent_view=callables.hooks.agent(check.agent),
                     functions=loaded.functions,
                 )
         except GuardrailTripwireTriggered as tripped:

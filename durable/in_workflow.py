@@ -27,14 +27,17 @@ from temporalio.exceptions import ActivityError
 
 from agentgraph.compiler.machine import GuardrailBinding, State
 from agentgraph.runtime.errors import (
+    GuardrailTripwireTriggered,
     InputGuardrailTripwireTriggered,
     OutputGuardrailTripwireTriggered,
 )
 from agentgraph.runtime.events import RunItem
 from agentgraph.runtime.functions import Functions
+from agentgraph.runtime.guardrails import NestedRun as GuardrailRun
+from agentgraph.runtime.guardrails import check_guardrails
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.run_context import RunContextWrapper
-from agentgraph.runtime.tool_calls import NestedRun, run_tool_calls
+from agentgraph.runtime.tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
 from agentgraph.runtime.turns import tool_output
 
 from .failures import run_error, temporal_retry_policy
@@ -116,6 +119,7 @@ class ActivityExecutor:
         context: RunContextWrapper[Any],
         tool_error: str,
         nested_run: NestedRun,
+        invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
     ) -> list[RunItem]:
         data = json_context(context.context)
@@ -130,6 +134,7 @@ class ActivityExecutor:
                     context=context,
                     tool_error=tool_error,
                     nested_run=nested_run,
+                    invoker=invoker,
                 )
                 return ran[0]
             raw = await self.settings.execute(
@@ -147,28 +152,61 @@ class ActivityExecutor:
         agent: str,
         value: Any,
         context: RunContextWrapper[Any],
+        agent_view: Any,
         functions: Functions,
+        nested_run: GuardrailRun | None = None,
     ) -> None:
+        """Function guardrails in one activity; agent-backed ones here (their model calls are
+        activities); the first to trip in declared order wins, as in one process."""
         if not bindings:
             return
-        if hasattr(value, "model_dump_json"):  # a Python output type: parsed again over there
-            value = value.model_dump_json()
-        check = GuardrailCheck(
-            self.settings.digest,
-            agent,
-            kind,
-            [b.name for b in bindings],
-            value,
-            json_context(context.context),
-        )
-        tripped: Tripped = await self.settings.execute(GUARDRAIL_ACTIVITY, check, Tripped)
-        if tripped.name is not None:
-            error = (
+        by_agent = [b for b in bindings if b.agent is not None]
+        by_function = [b for b in bindings if b.agent is None]
+
+        async def local() -> str | None:
+            try:
+                await check_guardrails(
+                    by_agent,
+                    kind=kind,
+                    agent=agent,
+                    value=value,
+                    context=context,
+                    agent_view=agent_view,
+                    functions=functions,
+                    nested_run=nested_run,
+                )
+            except GuardrailTripwireTriggered as tripped:
+                infos[tripped.guardrail] = tripped.output_info
+                return tripped.guardrail
+            return None
+
+        async def remote() -> str | None:
+            if not by_function:
+                return None
+            sent = value.model_dump_json() if hasattr(value, "model_dump_json") else value
+            check = GuardrailCheck(
+                self.settings.digest,
+                agent,
+                kind,
+                [b.name for b in by_function],
+                sent,
+                json_context(context.context),
+            )
+            tripped: Tripped = await self.settings.execute(GUARDRAIL_ACTIVITY, check, Tripped)
+            if tripped.name is not None:
+                infos[tripped.name] = tripped.output_info
+            return tripped.name
+
+        infos: dict[str, Any] = {}
+        found = {name for name in await asyncio.gather(local(), remote()) if name is not None}
+        first = next((b.name for b in bindings if b.name in found), None)
+        if first is not None:
+            error: type[GuardrailTripwireTriggered] = (
                 InputGuardrailTripwireTriggered
                 if kind == "input"
                 else OutputGuardrailTripwireTriggered
             )
-            raise error(tripped.name, agent, tripped.output_info)
+            raise error(first, agent, infos[first])
 
 
 def json_context(context: Any) -> Any:

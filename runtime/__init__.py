@@ -27,6 +27,9 @@ if TYPE_CHECKING:
         ModelCallError,
         OutputGuardrailTripwireTriggered,
         ResponsesWebSocketError,
+        ToolGuardrailTripwireTriggered,
+        ToolInputGuardrailTripwireTriggered,
+        ToolOutputGuardrailTripwireTriggered,
         ToolStoppedRun,
         UserError,
     )
@@ -78,6 +81,9 @@ _HOMES: dict[str, str] = {
     "ModelCallError": "errors",
     "OutputGuardrailTripwireTriggered": "errors",
     "ResponsesWebSocketError": "errors",
+    "ToolGuardrailTripwireTriggered": "errors",
+    "ToolInputGuardrailTripwireTriggered": "errors",
+    "ToolOutputGuardrailTripwireTriggered": "errors",
     "ToolStoppedRun": "errors",
     "UserError": "errors",
     # time
@@ -121,6 +127,9 @@ __all__ = [
     "ModelCallError",
     "OutputGuardrailTripwireTriggered",
     "ResponsesWebSocketError",
+    "ToolGuardrailTripwireTriggered",
+    "ToolInputGuardrailTripwireTriggered",
+    "ToolOutputGuardrailTripwireTriggered",
     "ToolStoppedRun",
     "UserError",
     # time

@@ -28,7 +28,7 @@ from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
 from .sessions import Session, run_in_session
-from .tracing import TraceConfig, TraceSettings
+from .trace_settings import TraceConfig, TraceSettings
 
 if TYPE_CHECKING:
     from .mcp_tools import McpServers
@@ -70,6 +70,7 @@ def _prepare(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
@@ -97,6 +98,7 @@ def _prepare(
         functions=resolver,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
         mcp=mcp if mcp is not None else _mcp_servers(compiled, folders, resolver),
         tracing=TraceConfig(
             TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
@@ -157,6 +159,7 @@ async def run(
     agent: str | None = None,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
     session: Session | None = None,
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
@@ -170,7 +173,9 @@ async def run(
     maps import paths to callables that replace them. `agent` starts the run at another
     agent than the entry (continue a conversation with `result.last_agent`);
     `previous_response_id` / `conversation_id` continue one the server keeps (each request then
-    sends only the new items); `session` keeps the conversation's items between runs. A run
+    sends only the new items); `session` keeps the conversation's items between runs; `hooks`
+    are the run hooks (the SDK's RunHooks, or any object with its methods), in place of the
+    graph's `hooks:`. A run
     that stops for approvals returns with `result.interruptions`; pass `result.to_state()`
     (decided) as `input` to resume it.
     `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
@@ -201,6 +206,7 @@ async def run(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
         mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,
@@ -273,6 +279,7 @@ def run_streamed(
     stream: bool = True,
     previous_response_id: str | None = None,
     conversation_id: str | None = None,
+    hooks: Any = None,
     session: Session | None = None,
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
@@ -300,6 +307,7 @@ def run_streamed(
         agent=agent,
         previous_response_id=previous_response_id,
         conversation_id=conversation_id,
+        hooks=hooks,
         mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,

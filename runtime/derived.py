@@ -56,8 +56,11 @@ def _derived_tool(
     name = tool["name"]
     if name in state.functions:
         binding = state.functions[name]
+        function = functions.resolve(binding.function)
+        if isinstance(getattr(function, "params_json_schema", None), dict):
+            return _sdk_function_tool(tool, function)
         try:
-            derived = derive_tool(functions.resolve(binding.function), name)
+            derived = derive_tool(function, name)
         except ValueError as exc:
             raise UserError(f"tool `{name}` (`{binding.function}`): {exc}") from exc
         strict = binding.strict and derived.schema.strict
@@ -73,6 +76,19 @@ def _derived_tool(
     assert declared.python is not None  # a schema type has its parameters already
     made = strict_schema(_type_schema(functions.resolve_type(declared.python), declared.python))
     return {**tool, "parameters": made.schema, "strict": made.strict}
+
+
+def _sdk_function_tool(tool: dict[str, Any], function: Any) -> dict[str, Any]:
+    """An SDK FunctionTool as it says of itself: its schema, its strictness, and its
+    description when the spec gives none (the SDK sends it even when empty)."""
+    fields: dict[str, Any] = {
+        "parameters": function.params_json_schema,
+        "strict": bool(getattr(function, "strict_json_schema", True)),
+    }
+    description = getattr(function, "description", None)
+    if tool.get("description") is None and isinstance(description, str):
+        fields["description"] = description
+    return {**tool, **fields}
 
 
 def _text_format(state: State, functions: Functions) -> dict[str, Any] | None:

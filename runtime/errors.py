@@ -6,8 +6,10 @@ package's errors), each also the builtin a user would catch.
     │   │                            .kind, .status_code, .headers, .code, .request_id, .phase
     │   └── ResponsesWebSocketError  an `error` frame: .code, .type, .error_message, .request_id
     ├── MaxTurnsExceeded             the run used max_turns model calls; .turns, .agent
-    ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
-    │                                a guardrail stopped the run; .guardrail, .output_info
+    ├── GuardrailTripwireTriggered   a guardrail stopped the run; .guardrail, .output_info
+    │   ├── InputGuardrailTripwireTriggered / OutputGuardrailTripwireTriggered
+    │   └── ToolInputGuardrailTripwireTriggered / ToolOutputGuardrailTripwireTriggered
+    │                                a tool guardrail said raise_exception; .tool, .output
     ├── ModelBehaviorError           the model produced something unusable (bad structured output)
     ├── ToolStoppedRun               a tool raised SystemExit or KeyboardInterrupt; .tool, .raised
     ├── McpServerError               an MCP server did not start or died; .server, .stderr
@@ -131,6 +133,29 @@ class InputGuardrailTripwireTriggered(GuardrailTripwireTriggered):
 
 class OutputGuardrailTripwireTriggered(GuardrailTripwireTriggered):
     kind = "output guardrail"
+
+
+class ToolGuardrailTripwireTriggered(GuardrailTripwireTriggered):
+    """A tool guardrail answered `raise_exception`: `.tool` is the tool called, `.output` the
+    guardrail's answer (the SDK's ToolGuardrailFunctionOutput)."""
+
+    kind = "tool guardrail"
+
+    def __init__(
+        self, guardrail: str, agent: str, output_info: Any = None, *, tool: str, output: Any
+    ) -> None:
+        super().__init__(guardrail, agent, output_info)
+        self.args = (f"{self.kind} `{guardrail}` of tool `{tool}` (agent `{agent}`) tripped",)
+        self.tool = tool
+        self.output = output
+
+
+class ToolInputGuardrailTripwireTriggered(ToolGuardrailTripwireTriggered):
+    kind = "tool input guardrail"
+
+
+class ToolOutputGuardrailTripwireTriggered(ToolGuardrailTripwireTriggered):
+    kind = "tool output guardrail"
 
 
 class ModelBehaviorError(AgentGraphRunError):

@@ -16,9 +16,10 @@ from agentgraph.compiler.machine import GuardrailBinding, State
 
 from .events import RunItem
 from .functions import Functions
+from .guardrails import NestedRun as GuardrailRun
 from .guardrails import check_guardrails
 from .run_context import RunContextWrapper
-from .tool_calls import NestedRun, run_tool_calls
+from .tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
 
 if TYPE_CHECKING:
     from .mcp_tools import McpTurn
@@ -37,6 +38,7 @@ class Executor(Protocol):
         context: RunContextWrapper[Any],
         tool_error: str,
         nested_run: NestedRun,
+        invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
     ) -> list[RunItem]:
         """The output items of `calls`, in call order."""
@@ -50,7 +52,9 @@ class Executor(Protocol):
         agent: str,
         value: Any,
         context: RunContextWrapper[Any],
+        agent_view: Any,
         functions: Functions,
+        nested_run: GuardrailRun | None = None,
     ) -> None:
         """Raise the tripwire error of the first guardrail (in declared order) that trips."""
         ...
@@ -69,6 +73,7 @@ class LocalExecutor:
         context: RunContextWrapper[Any],
         tool_error: str,
         nested_run: NestedRun,
+        invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
     ) -> list[RunItem]:
         return await run_tool_calls(
@@ -79,6 +84,7 @@ class LocalExecutor:
             context=context,
             tool_error=tool_error,
             nested_run=nested_run,
+            invoker=invoker,
             mcp=mcp,
         )
 
@@ -90,8 +96,17 @@ class LocalExecutor:
         agent: str,
         value: Any,
         context: RunContextWrapper[Any],
+        agent_view: Any,
         functions: Functions,
+        nested_run: GuardrailRun | None = None,
     ) -> None:
         await check_guardrails(
-            bindings, kind=kind, agent=agent, value=value, context=context, functions=functions
+            bindings,
+            kind=kind,
+            agent=agent,
+            value=value,
+            context=context,
+            agent_view=agent_view,
+            functions=functions,
+            nested_run=nested_run,
         )

@@ -31,9 +31,11 @@ class Functions:
         self._resolved: dict[str, Any] = dict(overrides or {})
 
     def resolve(self, target: str) -> Callable[..., Any]:
-        """The callable at `target`; UserError when it does not import or is not callable."""
+        """The callable at `target`; the Agents SDK's objects that stand for one (a
+        FunctionTool, a guardrail object, a hooks object) are returned as they are. UserError
+        when it does not import or is neither."""
         value = self.resolve_type(target)
-        if not callable(value):
+        if not callable(value) and not _stands_for_a_function(value):
             raise UserError(f"`{target}` is not callable")
         return value
 
@@ -101,6 +103,16 @@ async def call_positional(function: Callable[..., Any], *args: Any, **kwargs: An
     if inspect.isawaitable(result):
         result = await result
     return result
+
+
+def _stands_for_a_function(value: Any) -> bool:
+    """An SDK FunctionTool (`on_invoke_tool`), guardrail object (`guardrail_function`), or
+    hooks object (its `on_...` methods)."""
+    return (
+        callable(getattr(value, "on_invoke_tool", None))
+        or callable(getattr(value, "guardrail_function", None))
+        or any(callable(getattr(value, name, None)) for name in ("on_start", "on_agent_start"))
+    )
 
 
 def to_output(value: Any) -> str:

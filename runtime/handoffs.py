@@ -124,11 +124,11 @@ async def filter_history(
             raise ModelBehaviorError(
                 f"input filter `{name}` returned {type(kept).__name__}, not a list"
             )
-    _filter_result(result, history, kept, turn_items)
+    filter_result(result, history, kept, turn_items)
     return kept
 
 
-def _filter_result(
+def filter_result(
     result: RunResult, history: list[dict[str, Any]], kept: list[Any], turn_items: int
 ) -> None:
     """Make `result` what the SDK's is after a filter turned `history` into `kept`."""

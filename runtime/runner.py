@@ -22,6 +22,7 @@ from agentgraph.compiler.machine import (
     GUARDRAIL_TRIPPED,
     MAX_TURNS,
     CompiledGraph,
+    GuardrailBinding,
     State,
     StopAtToolNames,
 )
@@ -47,13 +48,18 @@ from .events import (
 )
 from .executor import Executor, LocalExecutor
 from .functions import Functions
-from .handoffs import filter_history, handoff_items
+from .guardrails import split_by_parallel
+from .handoff_data import filter_with_data
+from .handoffs import filter_history, filter_result, handoff_items
 from .instructions import render
+from .nested_history import nest
 from .observers import notify
 from .output import parse_final_output
+from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_state import snapshot
-from .tracing import RunTrace, TraceConfig
+from .trace_settings import TraceConfig
+from .tracing import RunTrace
 from .turns import TurnOutput, request_body, sort_output
 
 if TYPE_CHECKING:
@@ -81,6 +87,8 @@ class RunOptions:
     conversation_id: str | None = None
     """A server-side conversation: sent with every request, each with only the new items."""
     functions: Functions = field(default_factory=Functions)
+    hooks: Any = None
+    """The run hooks (the SDK's RunHooks or any object with its methods); else the graph's."""
     mcp: McpServers | None = None
     """The run's MCP servers (needed when an agent has `mcp_servers`)."""
     tracing: TraceConfig | None = None
@@ -101,6 +109,7 @@ class Run:
         *,
         agent: str | None = None,
         stream: bool = False,
+        nested: bool = False,
     ) -> None:
         self.graph, self.caller, self.options, self.stream = graph, caller, options, stream
         self.agent = agent or graph.entry
@@ -114,6 +123,11 @@ class Run:
         self.trace = RunTrace(options.tracing)
         self.run_context = RunContextWrapper(options.context, self.result.usage)
         """One wrapper per run: every callable of the run sees the same live context."""
+        self.callables = RunCallables.of_run(
+            graph, options.functions, self.run_context, options.hooks, nested
+        )
+        self.started: str | None = None
+        """The agent whose on_agent_start hooks ran last (they run again after a handoff)."""
         self.mcp_turn: McpTurn | None = None
         self.turn = 0
         self.decisions: dict[str, Decision] = {}
@@ -154,6 +168,9 @@ class Run:
                     raise MaxTurnsExceeded(self.max_turns, self.agent)
                 self.turn += 1
                 self.trace.turn(self.turn, self.agent, state)
+                if self.started != self.agent:  # the first turn, and after a handoff
+                    self.started = self.agent
+                    await self.callables.agent_start(self.agent)
                 response: Response | None = None
                 async for item in self._model_turn(state, first=self.turn == 1):
                     if isinstance(item, Response):
@@ -199,14 +216,20 @@ class Run:
             and self.previous_id is not None
         )
         tools, text_format = request_parts(state, self.graph.machine.types, options.functions)
+        tools = await self.callables.enabled(state, self.agent, tools)
         if state.mcp is not None:
             self.mcp_turn = await self._mcp_turn(state)
             tools = [*self.mcp_turn.tools, *tools]
         turn_input = self.pending if chained else self.history
         self.run_context.turn_input = list(turn_input)
+        instructions = await self.callables.instructions(
+            state,
+            self.agent,
+            lambda: render(state, self.agent, template_view(self.graph, self.run_context.context)),
+        )
         body = request_body(
             state,
-            render(state, self.agent, template_view(self.graph, self.run_context.context)),
+            instructions,
             turn_input,
             tool_choice=choice,
             previous_response_id=self.previous_id if chained and not server_side else None,
@@ -217,16 +240,15 @@ class Run:
             body["conversation"] = options.conversation_id
         guard = None
         if first and state.input_guardrails:
-            guard = asyncio.create_task(
-                options.executor.guardrails(
-                    state.input_guardrails,
-                    kind="input",
-                    agent=self.agent,
-                    value=self.result.input,
-                    context=self.run_context,
-                    functions=options.functions,
-                )
-            )
+            before, beside = split_by_parallel(state.input_guardrails, options.functions)
+            try:
+                await self._input_guardrails(before)
+            except InputGuardrailTripwireTriggered:
+                self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
+                raise
+            if beside:
+                guard = asyncio.create_task(self._input_guardrails(beside))
+        await self.callables.llm_start(self.agent, instructions, list(turn_input))
         call = self.trace.model_call(state, body)
         try:
             response = None
@@ -254,7 +276,20 @@ class Run:
         self.result.raw_responses.append(response)
         self.result.usage.add(response)
         self.previous_id, self.pending = response.id, []
+        await self.callables.llm_end(self.agent, response)
         yield response
+
+    async def _input_guardrails(self, bindings: tuple[GuardrailBinding, ...]) -> None:
+        await self.options.executor.guardrails(
+            bindings,
+            kind="input",
+            agent=self.agent,
+            value=self.result.input,
+            context=self.run_context,
+            agent_view=self.callables.hooks.agent(self.agent),
+            functions=self.options.functions,
+            nested_run=self._nested,
+        )
 
     async def _tools(self, state: State, output: TurnOutput) -> tuple[list[StreamEvent], bool]:
         """Run the turn's tool calls; True when tool_use_behavior ends the run on them."""
@@ -265,9 +300,12 @@ class Run:
         names = output.called_tools
         stop_at = behavior.stop_at_tool_names if isinstance(behavior, StopAtToolNames) else ()
         stopping = [i for i, name in enumerate(names) if name in stop_at]
-        if behavior == "stop_on_first_tool" or stopping:
+        decided = await self.callables.tools_final(state, output.tool_calls, outputs)
+        if behavior == "stop_on_first_tool" or stopping or (decided and decided[0]):
             index = stopping[0] if stopping else 0
-            self.result.final_output = outputs[index].raw["output"]  # its text, as the SDK
+            final = decided[1] if decided else outputs[index].raw["output"]  # its text, as the SDK
+            self.result.final_output = final
+            await self.callables.agent_end(self.agent, final)
             self._step("tool_calls", END, names)
             return events, True
         self._step("tool_calls", self.agent, names)
@@ -285,13 +323,33 @@ class Run:
             self.graph.machine.types,
             self.options.functions,
         )
+        await self.callables.handoff(state, self.agent, first, binding.to)
+        turn_start = len(self.history) - len(output.items)
         events: list[StreamEvent] = [*self._add([*new, *items])]
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
         turn_items = len(output.items) + len(outputs) + len(items)
         with self.trace.handoff(self.agent, binding.to, first):
-            self.history = await filter_history(
-                binding, self.result, self.history, turn_items, self.options.functions
-            )
+            if binding.input_filter is not None and ":" in binding.input_filter:
+                kept = await filter_with_data(
+                    binding.input_filter,
+                    self.history,
+                    turn_start=turn_start,
+                    items=self.result.items,
+                    run_context=self.run_context,
+                    agents=self.callables.hooks.agent,
+                    functions=self.options.functions,
+                )
+                filter_result(self.result, self.history, kept, turn_items)
+                self.history = kept
+            elif binding.input_filter is None and self.callables.nests(state, first["name"]):
+                produced = {id(item.raw) for item in self.result.items}
+                kept = nest(self.history, produced, turn_start)
+                filter_result(self.result, self.history, kept, turn_items)
+                self.history = kept
+            else:
+                self.history = await filter_history(
+                    binding, self.result, self.history, turn_items, self.options.functions
+                )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -299,6 +357,7 @@ class Run:
     async def _finish(self, state: State, text: str | None) -> None:
         final = parse_final_output(state, self.agent, text, self.options.functions)
         self.result.final_output = final
+        await self.callables.agent_end(self.agent, final)
         try:
             await self.options.executor.guardrails(
                 state.output_guardrails,
@@ -306,7 +365,9 @@ class Run:
                 agent=self.agent,
                 value=final,
                 context=self.run_context,
+                agent_view=self.callables.hooks.agent(self.agent),
                 functions=self.options.functions,
+                nested_run=self._nested,
             )
         except AgentGraphRunError:
             self._step("guardrail_tripped", GUARDRAIL_TRIPPED)
@@ -352,6 +413,7 @@ class Run:
             context=self.run_context,
             tool_error=self.graph.machine.tool_error,
             nested_run=self._nested,
+            invoker=self.callables.invoker,
             mcp=self.mcp_turn if state.mcp is not None else None,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
@@ -365,14 +427,21 @@ class Run:
         self.done, self.result.interruptions = {}, []
         return outputs, new
 
-    async def _nested(self, agent: str, text: str) -> Any:
-        nested = Run(self.graph, self.caller, self.options, text, agent=agent)
+    async def _nested(
+        self, agent: str, input: str | list[dict[str, Any]], call: dict[str, Any] | None = None
+    ) -> Any:
+        """A nested run of `agent` (used as a tool: `call` is the tool call; or as a guardrail)
+        -> the tool's output (made text by `to_output`), or the final output."""
+        nested = Run(self.graph, self.caller, self.options, input, agent=agent, nested=True)
         try:
             async for _ in nested.events():
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
-        return nested.result.final_output  # made the tool's output text by `to_output`
+        if call is None:
+            return nested.result.final_output
+        state = self.graph.states[self.agent]
+        return await self.callables.tool_output(state, str(call.get("name")), nested.result)
 
     def _add(self, items: list[RunItem], from_response: bool = False) -> list[RunItemEvent]:
         self.result.items.extend(items)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agentgraph.compiler.machine import State
 from agentgraph.compiler.tool_schema import derive_tool
 
-from .errors import ToolStoppedRun
+from .callables import is_function_tool
+from .errors import GuardrailTripwireTriggered, ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, context_argument, invoke, to_output
 from .run_context import RunContextWrapper
@@ -23,8 +25,26 @@ from .turns import arguments_of, tool_output
 if TYPE_CHECKING:
     from .mcp_tools import McpTurn
 
-NestedRun = Callable[[str, str], Awaitable[Any]]
-"""Runs an agent as a tool: (agent, input text) -> its final output."""
+NestedRun = Callable[[str, str, dict[str, Any]], Awaitable[Any]]
+"""Runs an agent as a tool: (agent, input text, the call) -> the tool's output."""
+Invoke = Callable[[State, str, dict[str, Any], Any, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+"""Makes one tool call: (state, agent, the call, the resolved function or None, the plain
+call) -> the result. The default makes the plain call; a run with hooks or tool guardrails
+passes `tool_guardrails.ToolInvoker`."""
+
+
+async def plain_call(
+    state: State,
+    agent: str,
+    call_item: dict[str, Any],
+    function: Any,
+    run: Callable[[], Awaitable[Any]],
+) -> Any:
+    return await run()
+
+
+async def _unreachable() -> Any:
+    raise AssertionError("an SDK FunctionTool is called through its on_invoke_tool")
 
 
 async def run_tool_calls(
@@ -36,25 +56,19 @@ async def run_tool_calls(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    invoker: Invoke = plain_call,
     mcp: McpTurn | None = None,
 ) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
     turn's MCP tools)."""
+    args = (functions, context, tool_error, nested_run, invoker, mcp)
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
         first = calls[0]
-        work = _one(first, state, agent, functions, context, tool_error, nested_run, mcp)
-        outputs = [await traced_tool(first, agent, work)]
+        outputs = [await traced_tool(first, agent, _one(first, state, agent, *args))]
     else:
         outputs = list(
             await asyncio.gather(
-                *(
-                    traced_tool(
-                        c,
-                        agent,
-                        _one(c, state, agent, functions, context, tool_error, nested_run, mcp),
-                    )
-                    for c in calls
-                )
+                *(traced_tool(c, agent, _one(c, state, agent, *args)) for c in calls)
             )
         )
     return [tool_output(c, agent, output) for c, output in zip(calls, outputs, strict=True)]
@@ -68,6 +82,7 @@ async def _one(
     context: RunContextWrapper[Any],
     tool_error: str,
     nested_run: NestedRun,
+    invoker: Invoke,
     mcp: McpTurn | None = None,
 ) -> Any:
     """The output the model sees: the tool's result as text (`to_output`), an MCP tool's
@@ -83,7 +98,11 @@ async def _one(
         text = arguments.get("input")
         if not isinstance(text, str):
             return tool_error.format(error=f"`{name}` takes an `input` string")
-        return to_output(await nested_run(state.agent_tools[name], text))
+        target = state.agent_tools[name]
+        result = await invoker(
+            state, agent, call_item, None, lambda: nested_run(target, text, call_item)
+        )
+        return to_output(result)
     binding = state.functions.get(name)
     if binding is None:
         available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
@@ -93,7 +112,9 @@ async def _one(
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
     try:
-        if _derived(state, name):
+        if is_function_tool(function):  # the invoker runs it through its on_invoke_tool
+            plain: Callable[[], Awaitable[Any]] = _unreachable
+        elif _derived(state, name):
             derived = derive_tool(function, name)
             try:
                 args, kwargs = derived.call_arguments(
@@ -101,8 +122,12 @@ async def _one(
                 )
             except ValueError as exc:
                 return tool_error.format(error=f"invalid arguments for `{name}`: {exc}")
-            return to_output(await invoke(function, args, kwargs, thread=True))
-        return to_output(await call(function, arguments, context, call_item, thread=True))
+            plain = partial(invoke, function, args, kwargs, thread=True)
+        else:
+            plain = partial(call, function, arguments, context, call_item, thread=True)
+        return to_output(await invoker(state, agent, call_item, function, plain))
+    except GuardrailTripwireTriggered:  # a tool guardrail said raise_exception: the run stops
+        raise
     except Exception as exc:  # noqa: BLE001 - a failing tool is reported to the model
         tool_failed(exc)
         return tool_error.format(error=f"{type(exc).__name__}: {exc}")

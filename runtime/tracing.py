@@ -20,8 +20,8 @@ Errors are recorded on the span they happened in (`error.type`, status ERROR, an
 event). Times come from the run's clock: a run on a FakeClock (every replay in the test suite)
 gives the same span tree, times included, every time.
 
-The trace settings are the Agents SDK's RunConfig fields (`TraceSettings`), from the spec's
-`defaults` and per run; `OPENAI_AGENTS_DISABLE_TRACING=true` turns tracing off and
+The trace settings are the Agents SDK's RunConfig fields (`trace_settings.TraceSettings`),
+from the spec's `defaults` and per run; `OPENAI_AGENTS_DISABLE_TRACING=true` turns tracing off and
 `OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false` leaves content out, as in the SDK. Without
 sensitive data the spans are still made, without inputs, outputs, instructions, tool arguments
 or results, and error messages.
@@ -30,16 +30,23 @@ or results, and error messages.
 from __future__ import annotations
 
 import json
-import os
 import random
-import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import ModelCallError, UserError
+from .trace_attributes import (
+    PROVIDER,
+    agent_attributes,
+    as_text,
+    attribute_value,
+    error_type,
+    mark_error,
+    record_error,
+    usage_attributes,
+)
+from .trace_settings import TraceConfig
 
 if TYPE_CHECKING:
     from agentgraph.compiler.machine import State
@@ -47,70 +54,7 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .events import RunResult, Step
 
-DISABLE_ENV = "OPENAI_AGENTS_DISABLE_TRACING"
-SENSITIVE_ENV = "OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA"
-TRACE_ID = re.compile(r"trace_[0-9a-f]{32}")
 SCOPE = "agentgraph"
-PROVIDER = "openai"
-
-
-@dataclass(frozen=True)
-class TraceSettings:
-    """The trace settings of a run, named as the Agents SDK's RunConfig names them."""
-
-    workflow_name: str = "Agent workflow"
-    """The name of the run's trace (its `invoke_workflow` span)."""
-    trace_id: str | None = None
-    """`trace_` and 32 lowercase hex digits: the OpenTelemetry trace id of the run."""
-    group_id: str | None = None
-    """Links the traces of one conversation (`gen_ai.conversation.id`)."""
-    trace_metadata: Mapping[str, Any] | None = None
-    """Metadata of the trace (`agentgraph.trace.metadata.<key>` attributes)."""
-    tracing_disabled: bool = False
-    """No spans at all."""
-    trace_include_sensitive_data: bool = True
-    """Inputs, outputs, instructions, tool arguments and results on the spans."""
-
-    @classmethod
-    def resolve(cls, *layers: Mapping[str, Any] | TraceSettings | None) -> TraceSettings:
-        """Settings from the environment's defaults, then each layer's keys on top (the spec's
-        defaults, then the run's); the environment's tracing off wins over every layer."""
-        sensitive = os.environ.get(SENSITIVE_ENV, "true").strip().lower()
-        merged: dict[str, Any] = {
-            "trace_include_sensitive_data": sensitive in ("1", "true", "yes", "on")
-        }
-        names = {f.name for f in fields(cls)}
-        for layer in layers:
-            if isinstance(layer, TraceSettings):
-                layer = {f.name: getattr(layer, f.name) for f in fields(cls)}
-            unknown = sorted(set(layer or {}) - names)
-            if unknown:
-                raise UserError(
-                    f"tracing: unknown setting(s) {', '.join(unknown)}; expected "
-                    f"{', '.join(sorted(names))}"
-                )
-            merged.update(layer or {})
-        settings = cls(**merged)
-        if settings.trace_id is not None and not (
-            isinstance(settings.trace_id, str) and TRACE_ID.fullmatch(settings.trace_id)
-        ):
-            raise UserError(
-                f"tracing: trace_id={settings.trace_id!r} must be 'trace_' and 32 lowercase "
-                "hex digits"
-            )
-        if os.environ.get(DISABLE_ENV, "false").strip().lower() in ("true", "1"):
-            settings = replace(settings, tracing_disabled=True)
-        return settings
-
-
-@dataclass(frozen=True)
-class TraceConfig:
-    """How a run traces: its settings, the tracer provider (None: the fixture's or the global
-    one) and the run's clock (span times)."""
-
-    settings: TraceSettings
-    provider: Any = None
-    clock: Clock | None = None
 
 
 _ACTIVE: ContextVar[RunTrace | None] = ContextVar("agentgraph_run_trace", default=None)
@@ -229,14 +173,14 @@ class RunTrace:
         if settings.group_id:
             attributes["gen_ai.conversation.id"] = settings.group_id
         for key, value in (settings.trace_metadata or {}).items():
-            attributes[f"agentgraph.trace.metadata.{key}"] = _attribute(value)
+            attributes[f"agentgraph.trace.metadata.{key}"] = attribute_value(value)
         if settings.trace_metadata:
             attributes["agentgraph.trace.metadata"] = json.dumps(
                 dict(settings.trace_metadata), default=str
             )
         self.sensitive = settings.trace_include_sensitive_data
         if self.sensitive:
-            attributes["agentgraph.input"] = _text(result.input)
+            attributes["agentgraph.input"] = as_text(result.input)
         self.root = self.tracer.start_span(
             f"invoke_workflow {settings.workflow_name}",
             context=parent,
@@ -265,8 +209,8 @@ class RunTrace:
             }
         )
         if self.sensitive and error is None:
-            self.root.set_attribute("agentgraph.output", _text(result.final_output))
-        _fail(self.root, error, self.sensitive)
+            self.root.set_attribute("agentgraph.output", as_text(result.final_output))
+        record_error(self.root, error, self.sensitive)
         self.root.end(end_time=now)
 
     def turn(self, number: int, agent: str, state: State) -> None:
@@ -284,7 +228,7 @@ class RunTrace:
             self.agent_span = self.tracer.start_span(
                 f"invoke_agent {agent}",
                 context=self.parent,
-                attributes=_agent_attributes(agent, state),
+                attributes=agent_attributes(agent, state),
                 start_time=now,
             )
             self.agent_ctx = trace.set_span_in_context(self.agent_span)
@@ -375,7 +319,7 @@ class RunTrace:
             try:
                 yield
             except BaseException as exc:
-                _fail(span, exc, self.sensitive)
+                record_error(span, exc, self.sensitive)
                 raise
             finally:
                 span.end(end_time=self.now())
@@ -396,21 +340,21 @@ class ModelCallSpan:
                 "gen_ai.response.model": response.model,
                 "agentgraph.response.status": response.status or "",
             }
-            attributes.update(_usage_attributes(response.usage))
+            attributes.update(usage_attributes(response.usage))
             written = attributes.get("gen_ai.usage.cache_creation.input_tokens", 0)
             self.owner.top.cache_write += written
             span.set_attributes(attributes)
             turn = self.owner.turn_span
             if turn is not None:
-                turn.set_attributes(_usage_attributes(response.usage))
+                turn.set_attributes(usage_attributes(response.usage))
             if response.status == "failed":
                 message = response.error.message if response.error else "the response failed"
                 code = response.error.code if response.error else None
-                _mark(span, str(code or "response_failed"), message, self.owner.sensitive)
+                mark_error(span, str(code or "response_failed"), message, self.owner.sensitive)
         elif error is None:
-            _mark(span, "no_response", "the response ended without a terminal event", True)
+            mark_error(span, "no_response", "the response ended without a terminal event", True)
         span.set_attribute("agentgraph.attempts", self.attempts)
-        _fail(span, error, self.owner.sensitive)
+        record_error(span, error, self.owner.sensitive)
         span.end(end_time=self.owner.now())
         if self.owner.call is self:
             self.owner.call = None
@@ -473,7 +417,7 @@ async def _traced_tool(
         with _current(span):
             output = await work
     except BaseException as exc:
-        _fail(span, exc, owner.sensitive)
+        record_error(span, exc, owner.sensitive)
         span.end(end_time=owner.now())
         raise
     finally:
@@ -489,7 +433,7 @@ def tool_failed(error: BaseException) -> None:
     span = _TOOL.get()
     if span is not None:
         owner = _ACTIVE.get()
-        _fail(span, error, owner is not None and owner.sensitive)
+        record_error(span, error, owner is not None and owner.sensitive)
 
 
 def traced_guardrail(
@@ -526,7 +470,7 @@ async def _traced_guardrail(
         with _current(span):
             result = await work
     except BaseException as exc:
-        _fail(span, exc, owner.sensitive)
+        record_error(span, exc, owner.sensitive)
         span.end(end_time=owner.now())
         raise
     span.set_attribute("agentgraph.guardrail.triggered", tripped(result))
@@ -534,36 +478,7 @@ async def _traced_guardrail(
     return result
 
 
-def error_type(error: BaseException) -> str:
-    """The `error.type` of an error: the HTTP status of a failed model call, else its error
-    code or kind, else the exception's class name."""
-    if isinstance(error, ModelCallError):
-        if error.status_code is not None:
-            return str(error.status_code)
-        return error.code or error.kind or type(error).__name__
-    return type(error).__name__
-
-
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _fail(span: Any, error: BaseException | None, sensitive: bool) -> None:
-    if error is None or isinstance(error, GeneratorExit):
-        return
-    _mark(span, error_type(error), str(error), sensitive, type(error).__qualname__)
-
-
-def _mark(
-    span: Any, kind: str, message: str, sensitive: bool, exception: str | None = None
-) -> None:
-    from opentelemetry.trace import Status, StatusCode
-
-    span.set_attribute("error.type", kind)
-    span.set_status(Status(StatusCode.ERROR, message if sensitive else kind))
-    event: dict[str, Any] = {"exception.type": exception or kind}
-    if sensitive:
-        event["exception.message"] = message
-    span.add_event("exception", event)
 
 
 @contextmanager
@@ -595,60 +510,3 @@ def _client_kind() -> Any:
     from opentelemetry.trace import SpanKind
 
     return SpanKind.CLIENT
-
-
-def _agent_attributes(agent: str, state: State) -> dict[str, Any]:
-    handoff_targets = [binding.to for binding in state.handoffs.values()]
-    tools = [
-        str(tool.get("name") or tool.get("type"))
-        for tool in state.tools
-        if tool.get("name") not in state.handoffs
-    ]
-    attributes: dict[str, Any] = {
-        "gen_ai.operation.name": "invoke_agent",
-        "gen_ai.provider.name": PROVIDER,
-        "gen_ai.agent.name": agent,
-        "gen_ai.request.model": state.model,
-        "agentgraph.agent.tools": tools,
-        "agentgraph.agent.handoffs": handoff_targets,
-        "agentgraph.agent.output_type": state.output.name if state.output else "str",
-    }
-    if state.description:
-        attributes["gen_ai.agent.description"] = state.description
-    return attributes
-
-
-def _usage_attributes(usage: Any) -> dict[str, Any]:
-    if usage is None:
-        return {}
-    counts = {
-        "gen_ai.usage.input_tokens": getattr(usage, "input_tokens", None),
-        "gen_ai.usage.output_tokens": getattr(usage, "output_tokens", None),
-        "agentgraph.usage.total_tokens": getattr(usage, "total_tokens", None),
-        "gen_ai.usage.cache_read.input_tokens": getattr(
-            getattr(usage, "input_tokens_details", None), "cached_tokens", None
-        ),
-        "gen_ai.usage.cache_creation.input_tokens": getattr(
-            getattr(usage, "input_tokens_details", None), "cache_write_tokens", None
-        ),
-        "agentgraph.usage.reasoning_tokens": getattr(
-            getattr(usage, "output_tokens_details", None), "reasoning_tokens", None
-        ),
-    }
-    return {k: v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)}
-
-
-def _attribute(value: Any) -> Any:
-    """A metadata value as an attribute value: scalars as they are, anything else as JSON."""
-    if isinstance(value, str | bool | int | float):
-        return value
-    return json.dumps(value, default=str, sort_keys=True)
-
-
-def _text(value: Any) -> str:
-    """A run's input or output as attribute text (JSON unless it is a string)."""
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "model_dump_json"):
-        return str(value.model_dump_json())
-    return json.dumps(value, default=str)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
+from .callables import check_guardrail_forms
 from .context import Check, CheckContext
 from .graph import check_graph
 from .hygiene import check_hygiene
@@ -25,6 +26,7 @@ CHECKS: tuple[Check, ...] = (
     check_schemas,
     check_templates,
     check_imports,
+    check_guardrail_forms,
     check_python_types,
     check_settings,
     check_hygiene,

@@ -1,4 +1,5 @@
-"""AG050-AG052 and AG072: import paths are well formed, and with --resolve, import for real.
+"""AG050-AG052, AG072 and AG090: import paths are well formed, and with --resolve, import for
+real and fit their place (the kind of object, and the signature the Agents SDK calls it with).
 
 Only `--resolve` imports user code; the spec's folder is put on sys.path while it does.
 """
@@ -12,6 +13,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, NodePath, did_you_mean
 from ..importpath import IMPORT_PATH, on_sys_path, resolve_import
 from ..spec import FunctionToolSpec, HandoffSpec, PythonType
+from .callables import callable_references, guardrail_roles, kind_problem
 from .context import CheckContext
 from .python_types import is_python_type
 
@@ -20,15 +22,17 @@ INPUT_FILTERS = ("remove_all_tools",)
 
 
 def import_references(ctx: CheckContext) -> Iterator[tuple[str, NodePath, str]]:
-    """Every import path in the spec: (path, where, kind), kind being callable or model."""
+    """Every import path in the spec: (path, where, kind), kind being model, tool, guardrail,
+    filter or a kind of `callables.ARGUMENTS` / `callables.HOOKS`."""
     spec = ctx.spec
     for name, tool in spec.tools.items():
         if isinstance(tool, FunctionToolSpec):
-            yield tool.function, ("tools", name, "function"), "callable"
+            yield tool.function, ("tools", name, "function"), "tool"
             if isinstance(tool.needs_approval, str):
                 yield tool.needs_approval, ("tools", name, "needs_approval"), "callable"
     for name, guard in spec.guardrails.items():
-        yield guard.function, ("guardrails", name, "function"), "callable"
+        if guard.function is not None:
+            yield guard.function, ("guardrails", name, "function"), "guardrail"
     for name, type_spec in spec.types.items():
         if isinstance(type_spec, PythonType):
             yield type_spec.python, ("types", name, "python"), "model"
@@ -51,6 +55,7 @@ def import_references(ctx: CheckContext) -> Iterator[tuple[str, NodePath, str]]:
                     ("agents", name, "handoffs", index, "input_filter"),
                     "filter",
                 )
+    yield from callable_references(spec)
 
 
 def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
@@ -77,26 +82,39 @@ def check_imports(ctx: CheckContext) -> Iterator[Diagnostic]:
         else:
             well_formed.append((target, path, kind))
     if ctx.resolve and well_formed:
+        roles = guardrail_roles(ctx.spec)
         with on_sys_path([str(ctx.base_dir)]):
             for target, path, kind in well_formed:
-                yield from _resolve(ctx, target, path, kind)
+                kinds = sorted(roles[str(path[1])]) if kind == "guardrail" else [kind]
+                yield from _resolve(ctx, target, path, kinds)
 
 
-def _resolve(ctx: CheckContext, target: str, path: NodePath, kind: str) -> Iterator[Diagnostic]:
+def _resolve(
+    ctx: CheckContext, target: str, path: NodePath, kinds: list[str]
+) -> Iterator[Diagnostic]:
     try:
         value = resolve_import(target)
     except Exception as exc:  # noqa: BLE001 - user code may raise anything while importing
         yield ctx.diag("AG051", f"cannot import `{target}`: {type(exc).__name__}: {exc}", path)
         return
-    if kind == "model" and not is_python_type(value):
-        yield ctx.diag(
-            "AG052",
-            f"`{target}` is {_describe(value)}, not a type pydantic can validate",
-            path,
-            hint="a pydantic model, a dataclass, a TypedDict or a type such as str or list[str]",
-        )
-    elif kind != "model" and not callable(value):
-        yield ctx.diag("AG052", f"`{target}` is {_describe(value)}, not callable", path)
+    for kind in kinds:
+        if kind == "model":
+            if not is_python_type(value):
+                yield ctx.diag(
+                    "AG052",
+                    f"`{target}` is {_describe(value)}, not a type pydantic can validate",
+                    path,
+                    hint="a pydantic model, a dataclass, a TypedDict or a type such as str or "
+                    "list[str]",
+                )
+            continue
+        problem = kind_problem(value, kind)
+        if problem is not None:
+            code, message = problem
+            if message == "is not callable":
+                message = f"is {_describe(value)}, not callable"
+            yield ctx.diag(code, f"`{target}` {message}", path)
+            return
 
 
 def _describe(value: Any) -> str:

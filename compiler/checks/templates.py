@@ -49,8 +49,10 @@ def check_templates(ctx: CheckContext) -> Iterator[Diagnostic]:
                 (*base, "instructions_file"),
                 at_key=True,
             )
-        if agent.instructions is not None:
+        if isinstance(agent.instructions, str):
             yield from _check_source(ctx, agent.instructions, fields, (*base, "instructions"), None)
+        elif agent.instructions is not None:
+            continue  # a function: checked with the other import paths
         elif agent.instructions_file is not None:
             path = ctx.base_dir / agent.instructions_file
             try:

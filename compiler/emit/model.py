@@ -92,6 +92,9 @@ class Node:
     note: str = ""
     """A short second line: the model and output type of an agent, the kind of a hosted tool."""
     tooltip: str = ""
+    marks: str = ""
+    """What functions named by the spec change here (hooks, an instructions function, when a
+    tool is offered, its guardrails), drawn under the name in every format."""
     visited: bool = False
     """Set by the path overlay: a run went through this node."""
 
@@ -165,10 +168,18 @@ def build(graph: CompiledGraph) -> Diagram:
     nested = _nested(graph.entry, by_agent)
     for name in order:
         for transition in by_agent[name]:
-            edges.append(_transition(transition, ids, f"e{len(edges)}", name in nested))
+            edges.append(
+                _transition(transition, states[name], ids, f"e{len(edges)}", name in nested)
+            )
             reached.add(transition.to)
+    hooks = graph.machine.hooks
     terminals = tuple(
-        Node(TERMINAL_IDS[name], TERMINAL_KINDS[name], CAPTIONS[name])
+        Node(
+            TERMINAL_IDS[name],
+            TERMINAL_KINDS[name],
+            CAPTIONS[name],
+            marks=f"run hooks: {short(hooks)}" if name == START and hooks else "",
+        )
         for name in TERMINAL_KINDS
         if name in reached
     )
@@ -191,11 +202,15 @@ def _cluster(name: str, state: State, ids: dict[str, str], entry: str) -> Cluste
             name == entry,
             _agent_note(state),
             state.description or "",
+            _agent_marks(state),
         )
     ]
     for index, tool in enumerate(_drawn_tools(state)):
         kind, tool_name, tooltip, note = tool
-        nodes.append(Node(f"{own}t{index}", kind, tool_name, name, note=note, tooltip=tooltip))
+        marks = " · ".join(_tool_marks(state, tool_name)) if kind != "hosted" else ""
+        nodes.append(
+            Node(f"{own}t{index}", kind, tool_name, name, note=note, tooltip=tooltip, marks=marks)
+        )
     sides = (("input", "gi", state.input_guardrails), ("output", "go", state.output_guardrails))
     for side, short, guards in sides:
         for index, guard in enumerate(guards):
@@ -205,7 +220,8 @@ def _cluster(name: str, state: State, ids: dict[str, str], entry: str) -> Cluste
                     f"{side}_guardrail",  # type: ignore[arg-type]
                     guard.name,
                     name,
-                    tooltip=guard.function,
+                    marks=f"agent {guard.agent}" if guard.agent else "",
+                    tooltip=guard.function or f"runs agent {guard.agent}",
                 )
             )
     return Cluster(f"c{own}", name, tuple(nodes))
@@ -214,6 +230,48 @@ def _cluster(name: str, state: State, ids: dict[str, str], entry: str) -> Cluste
 def _agent_note(state: State) -> str:
     output = state.output
     return " · ".join([state.model, *([f"→ {output.name}"] if output else [])])
+
+
+def _agent_marks(state: State) -> str:
+    callables = state.callables
+    if callables is None:
+        return ""
+    parts = []
+    if callables.instructions:
+        parts.append(f"instructions {short(callables.instructions)}")
+    if callables.hooks:
+        parts.append(f"hooks {short(callables.hooks)}")
+    return " · ".join(parts)
+
+
+def short(path: str) -> str:
+    """A function named by import path, as drawn: its name, called."""
+    return path.rpartition(":")[2] + "()"
+
+
+def _tool_marks(state: State, name: str) -> list[str]:
+    """What the callables of a state change about one tool or handoff: when it is offered,
+    what runs around it."""
+    callables = state.callables
+    if callables is None:
+        return []
+    marks = []
+    enabled = callables.is_enabled.get(name)
+    if enabled is False:
+        marks.append("disabled")
+    elif isinstance(enabled, str):
+        marks.append(f"if {short(enabled)}")
+    if name in callables.on_handoff:
+        marks.append(f"on_handoff {short(callables.on_handoff[name])}")
+    guards = [
+        *(f"in {g.name}" for g in callables.tool_input_guardrails.get(name, ())),
+        *(f"out {g.name}" for g in callables.tool_output_guardrails.get(name, ())),
+    ]
+    if guards:
+        marks.append("guarded " + ", ".join(guards))
+    if name in callables.output_extractors:
+        marks.append(f"extract {short(callables.output_extractors[name])}")
+    return marks
 
 
 def _drawn_tools(state: State) -> list[tuple[NodeKind, str, str, str]]:
@@ -250,6 +308,10 @@ def _cluster_edges(cluster: Cluster, state: State, ids: dict[str, str], start: i
     edges: list[Edge] = []
     for node in others:
         eid = f"e{start + len(edges)}"
+        checker = _guard_agents(state).get(node.name)
+        if checker is not None:  # an agent-backed guardrail runs that agent
+            edges.append(Edge(eid, node.id, ids[checker], "runs"))
+            eid = f"e{start + len(edges)}"
         if node.kind == "input_guardrail":
             edges.append(Edge(eid, node.id, agent.id, "input_guardrail"))
             continue
@@ -269,11 +331,18 @@ def _reading_order(
     order, seen = [entry], {entry}
     for name in order:  # grows while walked: a worklist, no recursion
         targets = [t.to for t in by_agent[name] if t.on.startswith("handoff:")]
-        for target in [*targets, *states[name].agent_tools.values()]:
+        guards = _guard_agents(states[name]).values()
+        for target in [*targets, *states[name].agent_tools.values(), *guards]:
             if target not in seen:
                 seen.add(target)
                 order.append(target)
     return order + sorted(set(states) - seen)
+
+
+def _guard_agents(state: State) -> dict[str, str]:
+    """Guardrail name -> the agent it runs, for the agent-backed guardrails of a state."""
+    guards = (*state.input_guardrails, *state.output_guardrails)
+    return {g.name: g.agent for g in guards if g.agent is not None}
 
 
 def _nested(entry: str, by_agent: dict[str, list[Transition]]) -> set[str]:
@@ -287,15 +356,26 @@ def _nested(entry: str, by_agent: dict[str, list[Transition]]) -> set[str]:
     return set(by_agent) - main
 
 
-def _transition(transition: Transition, ids: dict[str, str], eid: str, nested: bool) -> Edge:
+def _transition(
+    transition: Transition, state: State, ids: dict[str, str], eid: str, nested: bool
+) -> Edge:
     on = transition.on
     source, target = ids[transition.source], target_id(transition.to, ids)
     tools = transition.tools or ()
     if on.startswith("handoff:"):
-        return Edge(eid, source, target, "handoff", on.removeprefix("handoff:"), on)
+        tool = on.removeprefix("handoff:")
+        filtered = state.handoffs[tool].input_filter
+        function = filtered if filtered and ":" in filtered else None  # not a ready-made one
+        marks = [*_tool_marks(state, tool), *([f"filter {short(function)}"] if function else [])]
+        return Edge(eid, source, target, "handoff", "\n".join([tool, *marks]), on)
     if on == "tool_calls" and transition.to == END:
         verb = "returns" if nested else "stops"
-        label = f"{verb} on " + ", ".join(tools) if tools else f"{verb} on first tool call"
+        if tools == ("*",) and state.callables and state.callables.tool_use_behavior:
+            label = f"{verb} if {short(state.callables.tool_use_behavior)}"
+        elif tools:
+            label = f"{verb} on " + ", ".join(tools)
+        else:
+            label = f"{verb} on first tool call"
         return Edge(eid, source, target, "stop", label, on)
     if on == "tool_calls":
         return Edge(eid, source, target, "tool_calls", "tool calls", on)

@@ -58,13 +58,18 @@ class PathOverlay:
 
 
 def load_run_result(path: str | Path) -> PathOverlay:
-    """The path of a run result saved as JSON (`agentgraph run --json > result.json`)."""
+    """The path of a run result saved as JSON (`agentgraph run --json > result.json`), or of
+    the run in an exported trace (OTLP JSON)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise OverlayReadError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OverlayError(f"{path}: not JSON: {exc}") from None
+    from .trace_overlay import is_otlp, overlay_from_otlp  # an exported trace (OTLP JSON)
+
+    if is_otlp(data):
+        return overlay_from_otlp(data, str(path))
     return PathOverlay.from_data(data, str(path))
 
 

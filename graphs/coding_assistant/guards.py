@@ -2,7 +2,7 @@
 
 The shape every guardrail here follows (the runtime calls them so):
 
-    guard(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult
+    guard(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult
 
 `context` is the run context, `agent` the name of the guarded agent, `value` the run input
 (input guardrails: a string or a list of Responses API input items) or the agent's final
@@ -43,14 +43,14 @@ def _secrets(value: Any) -> list[str]:
     return sorted(kind for kind, pattern in SECRET_PATTERNS.items() if pattern.search(text))
 
 
-def no_credentials(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult:
+def no_credentials(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult:
     """Input guardrail: trip when the request contains an API key, token or private key, so it
     is never sent to the model nor written into the workspace."""
     found = _secrets(value)
     return {"tripwire_triggered": bool(found), "output_info": {"found": found}}
 
 
-def no_leaked_secrets(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult:
+def no_leaked_secrets(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult:
     """Output guardrail: trip when a final answer (a reply or a review) contains a secret."""
     found = _secrets(value)
-    return {"tripwire_triggered": bool(found), "output_info": {"found": found, "agent": agent}}
+    return {"tripwire_triggered": bool(found), "output_info": {"found": found, "agent": agent.name}}

@@ -2,7 +2,7 @@
 
 The shape every guardrail here follows (the runtime calls them so):
 
-    guard(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult
+    guard(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult
 
 `context` is the run context, `agent` the name of the guarded agent, `value` the run input
 (input guardrails) or the agent's final output (output guardrails; for an agent with an
@@ -23,7 +23,7 @@ class GuardrailResult(TypedDict):
     output_info: dict[str, Any]
 
 
-def citations_are_grounded(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult:
+def citations_are_grounded(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult:
     """Trip when the report cites a document that is not in the corpus, or a URL that does not
     match the cited document, or when a finding cites nothing."""
     report = value if isinstance(value, Mapping) else {}
@@ -40,7 +40,7 @@ def citations_are_grounded(context: Mapping[str, Any], agent: str, value: Any) -
     return {"tripwire_triggered": bool(problems), "output_info": {"problems": problems}}
 
 
-def no_empty_question(context: Mapping[str, Any], agent: str, value: Any) -> GuardrailResult:
+def no_empty_question(context: Mapping[str, Any], agent: Any, value: Any) -> GuardrailResult:
     """Trip when the research question is empty or a single word."""
     text = (
         value

@@ -2,7 +2,7 @@
 
 The shape every guardrail here follows (the runtime calls them so):
 
-    guard(context: Mapping[str, Any], agent: str, value: str | list[dict]) -> GuardrailResult
+    guard(context: Mapping[str, Any], agent: Any, value: str | list[dict]) -> GuardrailResult
 
 `context` is the run context (the values the context schema declares), `agent` the name of the
 agent the guardrail belongs to, and `value` the run's input (input guardrails: a string or a
@@ -67,14 +67,14 @@ def text_of(value: str | list[dict[str, Any]]) -> str:
 Input = str | list[dict[str, Any]]
 
 
-def no_pii(context: Mapping[str, Any], agent: str, value: Input) -> GuardrailResult:
+def no_pii(context: Mapping[str, Any], agent: Any, value: Input) -> GuardrailResult:
     """Trip when the customer pastes a card number, an IBAN or a password into the chat."""
     text = text_of(value)
     found = sorted(kind for kind, pattern in _PII.items() if pattern.search(text))
-    return {"tripwire_triggered": bool(found), "output_info": {"found": found, "agent": agent}}
+    return {"tripwire_triggered": bool(found), "output_info": {"found": found, "agent": agent.name}}
 
 
-def on_topic(context: Mapping[str, Any], agent: str, value: Input) -> GuardrailResult:
+def on_topic(context: Mapping[str, Any], agent: Any, value: Input) -> GuardrailResult:
     """Trip when a message has nothing to do with the product (no support word in it)."""
     text = text_of(value).lower()
     matched = [word for word in _SUPPORT_WORDS if word in text]

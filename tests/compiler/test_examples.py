@@ -9,6 +9,7 @@ import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
@@ -233,14 +234,15 @@ def test_support_desk_tools_and_guards_work(on_path: None, monkeypatch: pytest.M
     no_pii = resolve_import("support_desk.guards:no_pii")
     on_topic = resolve_import("support_desk.guards:on_topic")
     context = {"customer": "Ada", "customer_id": "C-1001", "plan": "pro"}
+    triage = SimpleNamespace(name="triage")  # the agent, as guardrails get it
     card = [{"role": "user", "content": "my card is 4111 1111 1111 1111, refund me"}]
-    assert no_pii(context, "triage", card) == {
+    assert no_pii(context, triage, card) == {
         "tripwire_triggered": True,
         "output_info": {"found": ["card_number"], "agent": "triage"},
     }
-    assert not no_pii(context, "triage", "Where is invoice INV-2024-0001?")["tripwire_triggered"]
-    assert on_topic(context, "triage", "write me a poem about the sea please")["tripwire_triggered"]
-    assert not on_topic(context, "triage", "my invoice shows a double charge")["tripwire_triggered"]
+    assert not no_pii(context, triage, "Where is invoice INV-2024-0001?")["tripwire_triggered"]
+    assert on_topic(context, triage, "write me a poem about the sea please")["tripwire_triggered"]
+    assert not on_topic(context, triage, "my invoice shows a double charge")["tripwire_triggered"]
     model = resolve_import("support_desk.models:TechnicalDiagnosis")
     assert issubclass(model, BaseModel)
     assert set(model.model_json_schema()["required"]) == {

@@ -30,18 +30,18 @@ SETTINGS = {"workflow_name": "Refunds", "group_id": "conv-1", "trace_metadata": 
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 keeping every POST (headers, JSON body); answers `status`."""
+    """An HTTP server on 127.0.0.1 keeping every POST (headers, raw body); answers `status`."""
 
     def __init__(self, status: int = 200) -> None:
         self.status = status
-        self.posts: list[tuple[dict[str, str], Any]] = []
+        self.posts: list[tuple[dict[str, str], bytes]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the http.server name
                 body = self.rfile.read(int(self.headers["content-length"]))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.posts.append((headers, json.loads(body)))
+                receiver.posts.append((headers, body))
                 self.send_response(receiver.status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -59,7 +59,7 @@ class Receiver:
         self.server.server_close()
 
     def items(self) -> list[dict[str, Any]]:
-        return [item for _, body in self.posts for item in body["data"]]
+        return [item for _, body in self.posts for item in json.loads(body)["data"]]
 
 
 @pytest.fixture

@@ -27,17 +27,19 @@ def greet(name: str, context: dict[str, Any]) -> str:
     return f"hello {name}, customer {context['customer']}"
 
 
-def no_pii(context: Any, agent: str, value: Any) -> dict[str, Any]:
+def no_pii(context: Any, agent: Any, value: Any) -> dict[str, Any]:
     text = value if isinstance(value, str) else str(value)
-    return {"tripwire_triggered": "1234-5678" in text, "output_info": {"agent": agent}}
+    return {"tripwire_triggered": "1234-5678" in text, "output_info": {"agent": agent.name}}
 
 
-def short_answer(context: Any, agent: str, value: Any) -> dict[str, Any]:
+def short_answer(context: Any, agent: Any, value: Any) -> dict[str, Any]:
     return {"tripwire_triggered": len(str(value)) > 20, "output_info": {"length": len(str(value))}}
 
 
-def keep_last_message(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [item for item in items if item.get("role") == "user"][-1:]
+def keep_last_message(data: Any) -> Any:
+    """An input filter with the SDK's handoff data: only the last user message goes on."""
+    users = [item for item in data.input_history if item.get("role") == "user"][-1:]
+    return data.clone(input_history=tuple(users), pre_handoff_items=(), new_items=())
 
 
 def weather(city: str, days: int = 3, context: Any = None) -> str:
@@ -55,3 +57,11 @@ class Escalation(BaseModel):
 class Verdict(BaseModel):
     approved: bool
     note: str
+
+
+def lookup_user(user_id: str) -> str:
+    return f"user {user_id}"
+
+
+def not_text(run_context: Any, agent: Any) -> int:
+    return 42
