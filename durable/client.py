@@ -13,7 +13,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.client import WorkflowExecutionStatus as Status
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -26,6 +31,7 @@ from .messages import (
     DECIDE_UPDATE,
     DEFAULT_TASK_QUEUE,
     PENDING_QUERY,
+    STOPPED_UPDATE,
     WORKFLOW,
     Decision,
     RunRequest,
@@ -57,6 +63,8 @@ async def start_run(
     context: Any = None,
     agent: str | None = None,
     max_turns: int | None = None,
+    previous_response_id: str | None = None,
+    conversation_id: str | None = None,
     stream: bool = False,
     workflow_id: str | None = None,
     task_queue: str = DEFAULT_TASK_QUEUE,
@@ -72,6 +80,8 @@ async def start_run(
         context=context,
         agent=agent,
         max_turns=max_turns,
+        previous_response_id=previous_response_id,
+        conversation_id=conversation_id,
         stream=stream,
         activity_timeout=activity_timeout,
         heartbeat_timeout=heartbeat_timeout,
@@ -103,6 +113,17 @@ async def _in_use(client: Client, workflow_id: str) -> str:
         f"a run with workflow id {workflow_id!r} {what}: it is not started again "
         "(choose another --workflow-id, or wait for that one)"
     )
+
+
+async def until_stopped(handle: WorkflowHandle[Any, Any]) -> list[dict[str, Any]]:
+    """Wait until the run ends ([]) or waits for approvals (the pending calls)."""
+    try:
+        pending: list[dict[str, Any]] = await handle.execute_update(
+            STOPPED_UPDATE, result_type=list
+        )
+    except (RPCError, WorkflowUpdateFailedError):  # the run ended before or meanwhile
+        return []
+    return pending
 
 
 async def run_outcome(handle: WorkflowHandle[Any, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ GUARDRAIL_ACTIVITY = "agentgraph.guardrails"
 DEFAULT_TASK_QUEUE = "agentgraph"
 DECIDE_UPDATE = "decide"
 PENDING_QUERY = "pending"
+STOPPED_UPDATE = "until_stopped"
 
 
 @dataclass
@@ -32,6 +33,9 @@ class RunRequest:
     context: Any = None
     agent: str | None = None
     max_turns: int | None = None
+    previous_response_id: str | None = None
+    conversation_id: str | None = None
+    """A conversation the server keeps (each request then carries it: a stateful request)."""
     stream: bool = False
     """Whether model calls stream on the wire (SSE over HTTP); the websocket always streams."""
     activity_timeout: float = 600.0

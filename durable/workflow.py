@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         DECIDE_UPDATE,
         GRAPH_ACTIVITY,
         PENDING_QUERY,
+        STOPPED_UPDATE,
         WORKFLOW,
         Decision,
         GraphCopy,
@@ -52,6 +53,7 @@ class GraphWorkflow:
     def __init__(self) -> None:
         self.pending: list[dict[str, Any]] = []
         self.decisions: dict[str, Decision] = {}
+        self.finished = False
 
     @workflow.run
     async def run(self, request: RunRequest) -> dict[str, Any]:
@@ -81,6 +83,8 @@ class GraphWorkflow:
             RunOptions(
                 context=checked_context(graph, request.context, functions),
                 max_turns=request.max_turns,
+                previous_response_id=request.previous_response_id,
+                conversation_id=request.conversation_id,
                 functions=functions,
                 executor=ActivityExecutor(settings),
             ),
@@ -95,8 +99,14 @@ class GraphWorkflow:
                     break
                 await self._decided(prepared)
         except AgentGraphRunError as exc:
-            return _outcome(prepared.result, exc)
-        return _outcome(prepared.result)
+            return await self._end(_outcome(prepared.result, exc))
+        return await self._end(_outcome(prepared.result))
+
+    async def _end(self, outcome: dict[str, Any]) -> dict[str, Any]:
+        """Let the clients waiting in `until_stopped` hear of the end, then return."""
+        self.finished = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return outcome
 
     async def _decided(self, prepared: Run) -> None:
         """Wait (durably, for as long as it takes) for a decision on every pending call, and
@@ -117,7 +127,7 @@ class GraphWorkflow:
     async def decide(self, decision: Decision) -> list[dict[str, Any]]:
         """Approve or reject a pending tool call; the calls still waiting afterwards."""
         self.decisions[decision.call_id] = decision
-        return [p for p in self.pending if p["call_id"] not in self.decisions]
+        return self._waiting()
 
     @decide.validator
     def _known_call(self, decision: Decision) -> None:
@@ -127,6 +137,15 @@ class GraphWorkflow:
                 f"no tool call {decision.call_id!r} waits for approval "
                 f"(waiting: {', '.join(waiting) or 'none'})"
             )
+
+    @workflow.update(name=STOPPED_UPDATE)
+    async def until_stopped(self) -> list[dict[str, Any]]:
+        """Wait until the run ends (returns []) or waits for decisions (returns the calls)."""
+        await workflow.wait_condition(lambda: self.finished or bool(self._waiting()))
+        return [] if self.finished else self._waiting()
+
+    def _waiting(self) -> list[dict[str, Any]]:
+        return [p for p in self.pending if p["call_id"] not in self.decisions]
 
     @workflow.query(name=PENDING_QUERY)
     def pending_calls(self) -> list[dict[str, Any]]:
