@@ -3,6 +3,7 @@ a run of the same graph in one process for comparison."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,3 +57,27 @@ async def in_process(server: ResponsesServer, spec: Path = DESK_SPEC, **options:
     """The same run in one process (agentgraph.runtime.run) against `server`."""
     async with model_client(server) as model:
         return await run(spec, client=model, **options)
+
+
+_SERVER_ID = re.compile(r"^(resp|msg|fc|call|rs|req|ws)_[0-9a-f]{16,}$")
+
+
+def without_ids(data: Any) -> Any:
+    """`data` with the ids the scripted server made up (`fc_3a9...`) renamed in order of first
+    appearance (`fc#1`): a run that needed one more attempt got other ids from the server's
+    counter, but must be the same run."""
+    names: dict[str, str] = {}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, str) and _SERVER_ID.match(value):
+            if value not in names:
+                prefix = value.split("_", 1)[0]
+                names[value] = f"{prefix}#{sum(n.startswith(prefix) for n in names.values()) + 1}"
+            return names[value]
+        return value
+
+    return walk(data)

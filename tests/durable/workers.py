@@ -19,7 +19,14 @@ class WorkerProcess:
     """`agentgraph worker SPEC --address ADDRESS --task-queue QUEUE`, its model calls going to
     `base_url`."""
 
-    def __init__(self, spec: Path | str, address: str, queue: str, base_url: str) -> None:
+    def __init__(
+        self,
+        spec: Path | str,
+        address: str,
+        queue: str,
+        base_url: str,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.command = [
             sys.executable,
             "-m",
@@ -31,7 +38,12 @@ class WorkerProcess:
             "--task-queue",
             queue,
         ]
-        self.env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "sk-test"}
+        self.env = {
+            **os.environ,
+            "OPENAI_BASE_URL": base_url,
+            "OPENAI_API_KEY": "sk-test",
+            **(env or {}),
+        }
         self.lines: list[str] = []
         self.process: subprocess.Popen[str] | None = None
         self._ready = threading.Event()
