@@ -122,7 +122,7 @@ class Activities:
     async def graph(self, digest: str, name: str) -> GraphCopy:
         """The compiled graph with `digest`, as its canonical JSON."""
         loaded = self.loaded(digest, name)
-        return GraphCopy(loaded.graph.to_bytes().decode(), loaded.search_path)
+        return GraphCopy(loaded.graph.to_bytes().decode())
 
     @activity.defn(name=MODEL_ACTIVITY)
     async def model(self, call: ModelCall) -> dict[str, Any]:

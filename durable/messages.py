@@ -7,7 +7,7 @@ module imports nothing of Temporal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 WORKFLOW = "agentgraph.run"
@@ -47,10 +47,11 @@ class RunRequest:
 
 @dataclass
 class GraphCopy:
-    """The worker's compiled graph for a digest, and the folders its functions import from."""
+    """The worker's compiled graph for a digest (its canonical JSON). The workflow imports the
+    graph's functions and types by name: the worker imported them all when it started, so a
+    history holds no path of the worker's machine."""
 
     compiled: str
-    search_path: list[str] = field(default_factory=list)
 
 
 @dataclass

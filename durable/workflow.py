@@ -70,7 +70,7 @@ class GraphWorkflow:
             message = cause.message if isinstance(cause, ApplicationError) else str(failure)
             raise ApplicationError(message, type="WrongGraph", non_retryable=True) from None
         graph = CompiledGraph.from_bytes(copy.compiled, source=f"graph {request.graph_name}")
-        functions = Functions(copy.search_path)
+        functions = Functions()  # the worker imported the graph's modules when it started
         settings = ActivitySettings(
             graph.digest,
             RetryPolicy.from_settings(graph.machine.retry),
