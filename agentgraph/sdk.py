@@ -20,10 +20,13 @@ from typing import Any
 from agents import (
     Agent,
     AgentOutputSchemaBase,
+    CodeInterpreterTool,
     FileSearchTool,
     FunctionTool,
     GuardrailFunctionOutput,
     Handoff,
+    HostedMCPTool,
+    ImageGenerationTool,
     InputGuardrail,
     ModelSettings,
     OutputGuardrail,
@@ -37,17 +40,25 @@ from openai.types.shared import Reasoning
 
 from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.machine import CompiledGraph, GuardrailBinding, State, StopAtToolNames
+from agentgraph.compiler.spec import Defaults, RetrySettings
 from agentgraph.runtime.api import load_graph
 from agentgraph.runtime.context import template_view
 from agentgraph.runtime.derived import request_parts
 from agentgraph.runtime.functions import Functions, call, call_positional, to_output
 from agentgraph.runtime.instructions import render
 from agentgraph.runtime.run_context import argument_for
+from agentgraph.sdk_marks import mark
 
 __all__ = ["SdkAgents", "SdkBuildError", "to_sdk_agents"]
 
 HOSTED: dict[str, type[Tool]] = {"web_search": WebSearchTool, "file_search": FileSearchTool}
 """Hosted tools the SDK has a class for whose fields are the spec's `options`."""
+CONFIGURED: dict[str, Any] = {
+    "code_interpreter": CodeInterpreterTool,
+    "image_generation": ImageGenerationTool,
+    "mcp": HostedMCPTool,
+}
+"""Hosted tools the SDK sends as their `tool_config`: the spec's tool, type included."""
 
 
 class SdkBuildError(AgentGraphError, ValueError):
@@ -72,7 +83,32 @@ def to_sdk_agents(
     agents = {name: Agent(name=name) for name in machine.states}
     for name, state in machine.states.items():
         _wire(agents[name], state, compiled, agents, functions)
+    mark(agents[machine.entry], {"graph": _graph_form(compiled)})
     return SdkAgents(agents[machine.entry], agents)
+
+
+def _graph_form(graph: CompiledGraph) -> dict[str, Any]:
+    """What the spec says of the whole run, which the SDK keeps outside its agents (in the
+    RunConfig and `Runner.run`'s arguments): written back by `agentgraph import`."""
+    machine = graph.machine
+    form: dict[str, Any] = {"name": machine.name}
+    if machine.description is not None:
+        form["description"] = machine.description
+    if machine.context is not None:
+        context = machine.context
+        form["context"] = (
+            {"python": context.python} if context.python else {"schema": context.schema}
+        )
+    defaults: dict[str, Any] = dict(machine.tracing or {})
+    if machine.max_turns != Defaults().max_turns:
+        defaults["max_turns"] = machine.max_turns
+    if machine.retry != RetrySettings().model_dump():
+        defaults["retry"] = dict(machine.retry)
+    if machine.tool_error != Defaults().tool_error:
+        defaults["tool_error"] = machine.tool_error
+    if defaults:
+        form["defaults"] = defaults
+    return form
 
 
 def _wire(
@@ -100,18 +136,24 @@ def _wire(
     )
     agent.tools = []
     agent.handoffs = []
+    declared = {str(tool.get("name", tool.get("type"))): tool for tool in state.tools}
     for tool in tools:
         name = str(tool.get("name"))
         if name in state.handoffs:
-            agent.handoffs.append(_handoff(tool, state, agents, functions))
+            agent.handoffs.append(_handoff(tool, state, graph, agents, functions))
         elif name in state.agent_tools:
             nested = agents[state.agent_tools[name]]
             agent.tools.append(nested.as_tool(tool_name=name, tool_description=tool["description"]))
         elif name in state.functions:
-            agent.tools.append(_function_tool(tool, state.functions[name].function, functions))
+            function = state.functions[name].function
+            built = _function_tool(tool, function, functions)
+            agent.tools.append(mark(built, _function_form(declared[name], function)))
         elif tool.get("type") in HOSTED:
             options = {k: v for k, v in tool.items() if k != "type"}
-            agent.tools.append(HOSTED[str(tool["type"])](**options))
+            agent.tools.append(mark(HOSTED[str(tool["type"])](**options), _hosted_form(tool)))
+        elif tool.get("type") in CONFIGURED:
+            built = CONFIGURED[str(tool["type"])](tool_config=dict(tool))
+            agent.tools.append(mark(built, _hosted_form(tool)))
         else:
             raise SdkBuildError(f"agent `{agent.name}`: the tool {tool} has no SDK form here")
     agent.input_guardrails = [_input_guard(b, functions) for b in state.input_guardrails]
@@ -127,13 +169,33 @@ def _instructions(state: State, name: str, graph: CompiledGraph) -> Any:
     def instructions(run: RunContextWrapper[Any], agent: Agent[Any]) -> str:
         return render(state, name, template_view(graph, run.context)) or ""
 
-    return instructions
+    return mark(instructions, {"template": state.instructions.source})
+
+
+def _function_form(compiled: dict[str, Any], function: str) -> dict[str, Any]:
+    """A function tool as the spec declared it (parameters only if it wrote them)."""
+    form: dict[str, Any] = {"function": function}
+    if compiled.get("description"):
+        form["description"] = compiled["description"]
+    if compiled.get("parameters") is not None:
+        form["parameters"] = compiled["parameters"]
+    if compiled.get("strict") is False:
+        form["strict"] = False
+    return form
+
+
+def _hosted_form(tool: dict[str, Any]) -> dict[str, Any]:
+    options = {key: value for key, value in tool.items() if key != "type"}
+    return {"hosted": tool["type"], **({"options": options} if options else {})}
 
 
 def _settings(settings: dict[str, Any]) -> ModelSettings:
     values = dict(settings)
     if "max_output_tokens" in values:
         values["max_tokens"] = values.pop("max_output_tokens")
+    choice = values.get("tool_choice")
+    if isinstance(choice, dict):  # the API's object, lowered from the spec's name: the name
+        values["tool_choice"] = choice.get("name", choice.get("type"))
     if isinstance(values.get("reasoning"), dict):
         values["reasoning"] = Reasoning(**values["reasoning"])
     return ModelSettings(**values)
@@ -154,7 +216,11 @@ def _function_tool(tool: dict[str, Any], target: str, functions: Functions) -> F
 
 
 def _handoff(
-    tool: dict[str, Any], state: State, agents: dict[str, Agent[Any]], functions: Functions
+    tool: dict[str, Any],
+    state: State,
+    graph: CompiledGraph,
+    agents: dict[str, Agent[Any]],
+    functions: Functions,
 ) -> Handoff[Any, Any]:
     binding = state.handoffs[tool["name"]]
     filters: dict[str, Any] = {}
@@ -171,6 +237,9 @@ def _handoff(
     if binding.input_type is not None:  # the same schema; the SDK only checks the JSON
         built.input_json_schema = tool["parameters"]
         built.strict_json_schema = bool(tool.get("strict", True))
+        declared = graph.machine.types[binding.input_type]
+        kept = {"python": declared.python} if declared.python else declared.schema
+        mark(built, {"input_type": binding.input_type, "type": kept})
     return built
 
 
@@ -190,7 +259,9 @@ def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardr
         context = argument_for(function, run)
         return _guard_result(await call_positional(function, context, agent, value))
 
-    return InputGuardrail(guardrail_function=guard, name=binding.name)
+    return mark(
+        InputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
+    )
 
 
 def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuardrail[Any]:
@@ -200,14 +271,18 @@ def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuar
         context = argument_for(function, run)
         return _guard_result(await call_positional(function, context, agent, value))
 
-    return OutputGuardrail(guardrail_function=guard, name=binding.name)
+    return mark(
+        OutputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
+    )
 
 
 def _output_type(state: State, text_format: dict[str, Any], functions: Functions) -> Any:
     output = state.output
     if output is not None and output.python is not None:
         return functions.resolve(output.python)
-    return _SchemaOutput(text_format)
+    if output is None or output.schema is None:
+        return _SchemaOutput(text_format)
+    return mark(_SchemaOutput(text_format), {"name": output.name, "type": output.schema})
 
 
 class _SchemaOutput(AgentOutputSchemaBase):

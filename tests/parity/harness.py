@@ -67,7 +67,10 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
             else agents.OpenAIResponsesModel
         )
         model = kind(model=MODEL, openai_client=client)
-        config = agents.RunConfig(model=model, tracing_disabled=True, **topology.sdk_run)
+        chosen: dict[str, Any] = {"model": model}
+        if topology.agent_models:
+            chosen = {"model_provider": _provider(client, transport)}
+        config = agents.RunConfig(**chosen, tracing_disabled=True, **topology.sdk_run)
         named = topology.sdk_agents()
         context = topology.sdk_context()
         runs: list[dict[str, Any]] = []
@@ -104,8 +107,18 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
             await servers.aclose()
             if isinstance(model, agents.OpenAIResponsesWSModel):
                 await model.close()
+            if isinstance(config.model_provider, agents.OpenAIProvider):
+                await config.model_provider.aclose()
             await client.close()
         return Observed(_bodies(server), runs, len(server.pending))
+
+
+def _provider(client: openai.AsyncOpenAI, transport: str) -> agents.OpenAIProvider:
+    """The SDK's models by name on `client`, over the transport's Responses API."""
+    websocket = transport == "websocket"
+    return agents.OpenAIProvider(
+        openai_client=client, use_responses=True, use_responses_websocket=websocket
+    )
 
 
 def _sdk_summary(result: Any) -> dict[str, Any]:

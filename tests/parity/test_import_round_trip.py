@@ -1,62 +1,50 @@
-"""`agentgraph import` on the parity corpus's SDK apps: each imported spec validates clean
-under --strict --resolve, imports to the same bytes twice, and its runs send what the SDK app
-sends (whole request bodies, results). What a spec cannot carry yet is named, true, per app."""
+"""`agentgraph import` round trips, on every topology of the parity corpus and the project's
+example graphs (tests/parity/round_trip.py: ALL):
+
+- SDK app -> import -> spec: the spec validates clean under --strict --resolve (but the
+  warnings true of the app), importing twice gives the same bytes, and agentgraph's runs of
+  it send the request bodies the SDK app sends, over HTTP, SSE and websocket;
+- spec -> `to_sdk_agents` -> import -> spec: the same compiled machine, compared by its
+  digest (the canonical JSON of everything a run uses: what a spec says, not how it is laid
+  out), with one exception: an agent's `instructions_file` comes back as its text (the SDK
+  agent holds the text; which file it came from is gone), so for those agents the machines
+  are compared without the file's name.
+
+What a spec cannot carry yet is named, true, per app (NOT_CARRIED)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from agentgraph.compiler import check_file
-from agentgraph.sdk_import import ImportedSpec, import_app
-from tests.parity.apps import TOPOLOGIES
-from tests.parity.harness import MODEL, observe_agentgraph, observe_sdk
-from tests.parity.normalise import deliberate, volatile
+from agentgraph.compiler import check_file, compile_spec
+from agentgraph.sdk import to_sdk_agents
+from agentgraph.sdk_import import import_app
+from tests.parity.harness import TRANSPORTS, observe_agentgraph, observe_sdk
+from tests.parity.round_trip import ALL, assert_same, fresh_state, import_topology, imported
 from tests.parity.test_parity import _diff
 from tests.parity.topology import Topology
 
 NOT_CARRIED = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
     "dynamic_system_prompt": ["instructions"],
-    "handoff_input_type": ["handoffs.transfer_to_escalations"],
+    "handoff_input_type": ["handoffs.transfer_to_escalations"],  # on_handoff (callables, #12)
     "mcp_filesystem": ["mcp_servers"],
 }
+NOT_BUILT = {"mcp_filesystem"}
+"""Specs `to_sdk_agents` refuses (tests/parity/test_to_sdk_agents.py says why)."""
 
 
-@dataclass(frozen=True)
-class ImportedTopology(Topology):
-    """A corpus topology run from an imported spec instead of its hand-written one."""
-
-    imported: Path = Path()
-
-    @property
-    def spec(self) -> Path:
-        return self.imported
-
-
-def import_topology(topology: Topology) -> ImportedSpec:
-    """The app imported from its entry, with the agents its conversation starts by name."""
-    agents = topology.sdk_agents()
-    also = [agents[e.start] for e in topology.exchanges if e.start not in (None, "last")]
-    return import_app(agents[topology.entry], name=topology.name, model=MODEL, also=also)
-
-
-def imported(topology: Topology, folder: Path) -> tuple[ImportedTopology, list[str]]:
-    spec = import_topology(topology)
-    path = folder / f"{topology.name}.yaml"
-    path.write_text(spec.to_yaml(), encoding="utf-8")
-    fields = [note.field for note in spec.notes]
-    return ImportedTopology(**{**vars(topology), "imported": path}), fields
-
-
-@pytest.mark.parametrize("topology", TOPOLOGIES, ids=lambda t: t.name)
-async def test_an_imported_app_sends_what_the_sdk_app_sends(
-    topology: Topology, tmp_path: Path
+@pytest.mark.parametrize("topology", ALL, ids=lambda t: t.name)
+def test_an_imported_app_validates_and_imports_to_the_same_bytes(
+    topology: Topology, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ours, notes = imported(topology, tmp_path)
-    assert notes == NOT_CARRIED.get(topology.name, [])
+    monkeypatch.syspath_prepend(str(topology.spec.parent))  # the app's modules, as in its project
+    ours, spec = imported(topology, tmp_path)
+    assert [note.field for note in spec.notes] == NOT_CARRIED.get(topology.name, [])
     again = import_topology(topology)
     assert again.to_yaml() == ours.imported.read_text(encoding="utf-8")  # deterministic
     checked = check_file(ours.imported, resolve=True)
@@ -64,11 +52,45 @@ async def test_an_imported_app_sends_what_the_sdk_app_sends(
     # no handoff_description (the SDK examples leave it out); AG020, an agent the app runs by
     # itself, unreachable from the entry
     assert {d.code for d in checked.diagnostics} <= {"AG071", "AG020"}, checked.diagnostics
-    if notes:
-        return  # what the notes name is missing: the runs would differ by exactly that
-    sdk = await observe_sdk(topology, "http")
-    mine = await observe_agentgraph(ours, "http")
-    theirs = [volatile(deliberate(body, "http")) for body in sdk.bodies]
-    bodies = [volatile(body) for body in mine.bodies]
-    assert bodies == theirs, _diff(bodies, theirs)
-    assert mine.runs == sdk.runs, _diff(mine.runs, sdk.runs)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize(
+    "topology", [t for t in ALL if t.name not in NOT_CARRIED], ids=lambda t: t.name
+)
+async def test_an_imported_app_sends_what_the_sdk_app_sends(
+    topology: Topology, transport: str, tmp_path: Path
+) -> None:
+    ours, _ = imported(topology, tmp_path)
+    fresh_state()
+    app = await observe_sdk(topology, transport)
+    fresh_state()
+    mine = await observe_agentgraph(ours, transport)
+    assert_same(mine, app, transport, sdk=True)
+
+
+def _without_file_names(data: dict[str, Any]) -> dict[str, Any]:
+    data = json.loads(json.dumps(data))
+    del data["digest"]
+    for state in data["states"].values():
+        if state.get("instructions"):
+            state["instructions"]["file"] = None
+    return data
+
+
+@pytest.mark.parametrize(
+    "topology", [t for t in ALL if t.name not in NOT_BUILT], ids=lambda t: t.name
+)
+def test_spec_to_sdk_agents_and_back_is_the_same_spec(topology: Topology, tmp_path: Path) -> None:
+    built = to_sdk_agents(topology.spec)
+    spec = import_app(built.entry, also=list(built.agents.values()))
+    assert spec.notes == []
+    path = tmp_path / "again.yaml"
+    path.write_text(spec.to_yaml(), encoding="utf-8")
+    original, again = compile_spec(topology.spec), compile_spec(path)
+    files = [s.instructions.file for s in original.machine.states.values() if s.instructions]
+    if not any(files):
+        assert again.digest == original.digest, _diff(again.data, original.data)
+    else:
+        before, after = _without_file_names(original.data), _without_file_names(again.data)
+        assert after == before, _diff(after, before)

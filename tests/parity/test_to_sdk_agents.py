@@ -1,6 +1,7 @@
-"""`agentgraph.sdk.to_sdk_agents` on the parity corpus: the SDK agents built from each
-topology's spec, run by the SDK's own `Runner`, send exactly what the hand-written SDK app
-sends (and so what agentgraph's runtime sends: test_parity)."""
+"""`agentgraph.sdk.to_sdk_agents` on every topology of the parity corpus and the project's
+example graphs: the SDK agents built from the spec, run by the SDK's own `Runner`, send the
+request bodies agentgraph's run of the spec sends, and end with the same results, over HTTP,
+SSE and websocket."""
 
 from __future__ import annotations
 
@@ -9,26 +10,30 @@ from dataclasses import replace
 import pytest
 
 from agentgraph.sdk import SdkBuildError, to_sdk_agents
-from tests.parity.apps import TOPOLOGIES
-from tests.parity.harness import observe_sdk
-from tests.parity.normalise import volatile
-from tests.parity.test_parity import _diff
+from tests.parity.harness import TRANSPORTS, observe_agentgraph, observe_sdk
+from tests.parity.round_trip import ALL, assert_same, fresh_state
 from tests.parity.topology import Topology
 
 NOT_BUILT = {"mcp_filesystem": "MCP servers are not built as SDK MCP servers yet"}
 """Topologies with a part to_sdk_agents refuses, by name: what it says."""
 
 
-@pytest.mark.parametrize("topology", TOPOLOGIES, ids=lambda t: t.name)
-async def test_agents_built_from_the_spec_send_what_the_sdk_app_sends(topology: Topology) -> None:
-    if topology.name in NOT_BUILT:
-        with pytest.raises(SdkBuildError, match=NOT_BUILT[topology.name]):
-            to_sdk_agents(topology.spec)
-        return
+@pytest.mark.parametrize("topology", [t for t in ALL if t.name in NOT_BUILT], ids=lambda t: t.name)
+def test_what_is_not_built_is_refused_by_name(topology: Topology) -> None:
+    with pytest.raises(SdkBuildError, match=NOT_BUILT[topology.name]):
+        to_sdk_agents(topology.spec)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize(
+    "topology", [t for t in ALL if t.name not in NOT_BUILT], ids=lambda t: t.name
+)
+async def test_agents_built_from_the_spec_send_what_agentgraph_sends(
+    topology: Topology, transport: str
+) -> None:
     built = replace(topology, sdk_agents=lambda: to_sdk_agents(topology.spec).agents)
-    app = await observe_sdk(topology, "http")
-    ours = await observe_sdk(built, "http")
-    theirs = [volatile(body) for body in app.bodies]
-    mine = [volatile(body) for body in ours.bodies]
-    assert mine == theirs, _diff(mine, theirs)
-    assert ours.runs == app.runs, _diff(ours.runs, app.runs)
+    fresh_state()
+    sdk = await observe_sdk(built, transport)
+    fresh_state()
+    ours = await observe_agentgraph(topology, transport)
+    assert_same(ours, sdk, transport, sdk=True)

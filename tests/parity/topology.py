@@ -56,6 +56,9 @@ class Topology:
     spec_name: str = ""
     sdk_run: dict[str, Any] = field(default_factory=dict)
     """Extra keyword arguments of the SDK's RunConfig."""
+    agent_models: bool = False
+    """The SDK's agents keep the models they name (the run config gives a model provider on
+    the scripted server, not one model for every agent)."""
 
     @property
     def spec(self) -> Path:
