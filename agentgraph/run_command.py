@@ -61,6 +61,13 @@ def add_run_parser(commands: Any) -> None:
     )
     parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
     parser.add_argument(
+        "--pattern-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long one match of a schema `pattern` against a value may take before the "
+        "check fails (catastrophic backtracking; default 0.5)",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the whole result (path, items, usage) as JSON"
     )
     cassette = parser.add_mutually_exclusive_group()
@@ -95,6 +102,17 @@ def add_run_parser(commands: Any) -> None:
         help="with --record: also scrub the value of this environment variable wherever it "
         "occurs, streamed deltas included (repeatable)",
     )
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds above 0, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -249,6 +267,7 @@ async def _run(
         **conversation_options(args),
         stream=args.stream,  # plain requests unless asked, as `run()` and the Agents SDK
         tracer_provider=provider,
+        **({"pattern_timeout": args.pattern_timeout} if args.pattern_timeout else {}),
     )
     show = Show(out, err, live_text=args.stream and not args.json)
     try:

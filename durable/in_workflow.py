@@ -37,6 +37,7 @@ from agentgraph.runtime.guardrails import NestedRun as GuardrailRun
 from agentgraph.runtime.guardrails import check_guardrails
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.run_context import RunContextWrapper
+from agentgraph.runtime.schema_checks import PATTERN_TIMEOUT
 from agentgraph.runtime.tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
 from agentgraph.runtime.turns import tool_output
 
@@ -121,6 +122,7 @@ class ActivityExecutor:
         nested_run: NestedRun,
         invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
+        pattern_timeout: float = PATTERN_TIMEOUT,
     ) -> list[RunItem]:
         data = json_context(context.context)
 
@@ -135,6 +137,7 @@ class ActivityExecutor:
                     tool_error=tool_error,
                     nested_run=nested_run,
                     invoker=invoker,
+                    pattern_timeout=pattern_timeout,
                 )
                 return ran[0]
             raw = await self.settings.execute(

@@ -19,6 +19,7 @@ from .functions import Functions
 from .guardrails import NestedRun as GuardrailRun
 from .guardrails import check_guardrails
 from .run_context import RunContextWrapper
+from .schema_checks import PATTERN_TIMEOUT
 from .tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Executor(Protocol):
         nested_run: NestedRun,
         invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
+        pattern_timeout: float = PATTERN_TIMEOUT,
     ) -> list[RunItem]:
         """The output items of `calls`, in call order."""
         ...
@@ -75,6 +77,7 @@ class LocalExecutor:
         nested_run: NestedRun,
         invoker: Invoke = plain_call,
         mcp: McpTurn | None = None,
+        pattern_timeout: float = PATTERN_TIMEOUT,
     ) -> list[RunItem]:
         return await run_tool_calls(
             calls,
@@ -86,6 +89,7 @@ class LocalExecutor:
             nested_run=nested_run,
             invoker=invoker,
             mcp=mcp,
+            pattern_timeout=pattern_timeout,
         )
 
     async def guardrails(

@@ -58,6 +58,7 @@ from .output import parse_final_output
 from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_state import snapshot
+from .schema_checks import PATTERN_TIMEOUT
 from .trace_settings import TraceConfig
 from .tracing import RunTrace
 from .turns import TurnOutput, request_body, sort_output
@@ -93,6 +94,9 @@ class RunOptions:
     """The run's MCP servers (needed when an agent has `mcp_servers`)."""
     tracing: TraceConfig | None = None
     """Trace settings, tracer provider and clock (None: no spans)."""
+    pattern_timeout: float = PATTERN_TIMEOUT
+    """Seconds one `pattern` match of a schema check (context, tool arguments, handoff input,
+    structured output) may take before the check is refused."""
     executor: Executor = field(default_factory=LocalExecutor)
     """Where tool calls and guardrails run (a durable run runs them as activities)."""
 
@@ -322,6 +326,7 @@ class Run:
             self.agent,
             self.graph.machine.types,
             self.options.functions,
+            self.options.pattern_timeout,
         )
         await self.callables.handoff(state, self.agent, first, binding.to)
         turn_start = len(self.history) - len(output.items)
@@ -355,7 +360,9 @@ class Run:
         return events
 
     async def _finish(self, state: State, text: str | None) -> None:
-        final = parse_final_output(state, self.agent, text, self.options.functions)
+        final = parse_final_output(
+            state, self.agent, text, self.options.functions, self.options.pattern_timeout
+        )
         self.result.final_output = final
         await self.callables.agent_end(self.agent, final)
         try:
@@ -415,6 +422,7 @@ class Run:
             nested_run=self._nested,
             invoker=self.callables.invoker,
             mcp=self.mcp_turn if state.mcp is not None else None,
+            pattern_timeout=self.options.pattern_timeout,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
         new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]
