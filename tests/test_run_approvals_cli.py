@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from agentgraph.exits import EXIT_FAILED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE
+from tests.parity.normalise import volatile
 from tests.runtime.test_approvals import SCRIPT, _sdk_wire, _wire
 from tests.support.responses_server import ResponsesServer
 
@@ -183,3 +184,71 @@ def test_reject_from_the_command_line(
         assert out == "Done.\n"
         last = server.bodies[-1]["input"][-1]
     assert last["output"] == (message or "Tool execution was not approved.")
+
+
+async def _sdk_bodies(approval: bool) -> list[dict[str, Any]]:
+    """The whole request bodies of the same app run by the SDK: with `approval`, stopped,
+    its state written to a string, read back, approved and resumed; else uninterrupted."""
+    import agents
+    import openai
+
+    from tests.runtime.test_approvals import lookup, refund
+
+    with ResponsesServer(*SCRIPT, seed="approvals") as server:
+        client = openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+        model = agents.OpenAIResponsesModel(model="gpt-4.1-mini", openai_client=client)
+        tools = [
+            agents.function_tool(refund, needs_approval=approval),
+            agents.function_tool(lookup),
+        ]
+        agent = agents.Agent(name="desk", instructions="You refund.", tools=tools, model=model)
+        config = agents.RunConfig(tracing_disabled=True)
+        result = await agents.Runner.run(agent, "Refund 7", run_config=config)
+        if approval:
+            kept = result.to_state().to_string()
+            state = await agents.RunState.from_string(agent, kept)
+            for item in state.get_interruptions():
+                state.approve(item)
+            result = await agents.Runner.run(agent, state, run_config=config)
+        await client.close()
+        assert result.final_output == "Done."
+        return [volatile(body) for body in server.bodies]
+
+
+def _outputs_in_call_order(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with each run of tool outputs sorted by the order of their calls."""
+    items = body["input"]
+    calls = [i["call_id"] for i in items if i.get("type") == "function_call"]
+    outputs = sorted(
+        (i for i in items if i.get("type") == "function_call_output"),
+        key=lambda i: calls.index(i["call_id"]),
+    )
+    rest = [i for i in items if i.get("type") != "function_call_output"]
+    return {**body, "input": [*rest, *outputs]}
+
+
+async def test_stopped_and_resumed_in_new_processes_it_sends_the_sdks_requests(
+    tmp_path: Path,
+) -> None:
+    spec = _spec(tmp_path)
+    state = tmp_path / "st.json"
+    with ResponsesServer(*SCRIPT, seed="approvals") as server:
+        stop = await asyncio.to_thread(
+            _agentgraph, "run", str(spec), "--input", "Refund 7", "--state-file", str(state),
+            base_url=server.base_url,
+        )  # fmt: skip
+        assert stop.returncode == EXIT_STOPPED, stop.stderr
+        go = await asyncio.to_thread(
+            _agentgraph, "run", str(spec), "--resume", str(state), "--approve", "call_r",
+            base_url=server.base_url,
+        )  # fmt: skip
+        assert go.returncode == EXIT_OK, go.stderr
+        assert go.stdout == "Done.\n"
+        ours = [volatile(body) for body in server.bodies]
+    assert len(ours) == 2
+    assert ours == await _sdk_bodies(approval=True)  # whole bodies, both halves
+    # The SDK's resumed run puts the approved call's output after the output of the call
+    # that ran before the stop; in every other byte it is the SDK's uninterrupted run.
+    uninterrupted = await _sdk_bodies(approval=False)
+    assert ours != uninterrupted
+    assert [_outputs_in_call_order(b) for b in ours] == uninterrupted
