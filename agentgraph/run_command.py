@@ -21,7 +21,7 @@ from agentgraph.run_inputs import (
     session_of,
     stopped,
 )
-from agentgraph.trace_option import traced
+from agentgraph.trace_option import EXPORT_TIMEOUT, traced
 
 _SHOWN = 200
 
@@ -93,6 +93,14 @@ def add_run_parser(commands: Any) -> None:
         help="with --trace otlp or openai: where to send the spans instead",
     )
     parser.add_argument(
+        "--trace-timeout",
+        type=float,
+        default=EXPORT_TIMEOUT,
+        metavar="SECONDS",
+        help="with --trace otlp or openai: how long the export may take after the run, "
+        f"retries included (default {EXPORT_TIMEOUT:g}); a failed export is a warning",
+    )
+    parser.add_argument(
         "--secret-env",
         action="append",
         default=[],
@@ -120,17 +128,21 @@ def run_command(args: argparse.Namespace) -> int:
     guardrail trip, the turns before a failed call) and `error` (type, message, exit code);
     a run that succeeded but could not save its recording printed its result already."""
     digest: list[str] = []
-    try:
-        return _run_command(args, digest)
-    except Exception as exc:
-        mapped = exit_for(exc, run=True)
-        if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
-            partial = getattr(exc, "partial", None)
-            data = partial.to_dict() if partial is not None else _nothing_run(digest)
-            error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}
-            data["error"] = error
-            print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        raise
+    if args.trace_timeout <= 0:
+        raise UsageError(f"--trace-timeout must be more than 0 seconds, not {args.trace_timeout}")
+    # the spans are exported last: after the output is shown, the cassette closed
+    with traced(args.trace, args.trace_endpoint, sys.stderr, args.trace_timeout) as provider:
+        try:
+            return _run_command(args, digest, provider)
+        except Exception as exc:
+            mapped = exit_for(exc, run=True)
+            if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
+                partial = getattr(exc, "partial", None)
+                data = partial.to_dict() if partial is not None else _nothing_run(digest)
+                error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}
+                data["error"] = error
+                print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+            raise
 
 
 def _nothing_run(digest: list[str]) -> dict[str, Any]:
@@ -145,7 +157,7 @@ def _nothing_run(digest: list[str]) -> dict[str, Any]:
     }
 
 
-def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
+def _run_command(args: argparse.Namespace, digest: list[str], provider: Any) -> int:
     try:
         context = json.loads(args.context) if args.context is not None else None
     except json.JSONDecodeError as exc:
@@ -160,11 +172,7 @@ def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
     given = run_input(args, graph)
     result, unsaved = None, None
     try:
-        with (
-            traced(args.trace, args.trace_endpoint, sys.stderr) as provider,  # sent after
-            _cassette(args, graph),  # the cassette closed: never recorded or refused there
-            _retries_shown(sys.stderr),
-        ):
+        with _cassette(args, graph), _retries_shown(sys.stderr):
             import asyncio  # here: `compile` and `validate` start without it
 
             run = _run(args, graph, folders, given, context, sys.stdout, sys.stderr, provider)

@@ -59,8 +59,8 @@ from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .schema_checks import PATTERN_TIMEOUT
 from .tool_calls import run_tool_calls
+from .trace_run import RunTrace
 from .trace_settings import TraceConfig
-from .tracing import RunTrace
 from .turns import TurnOutput, request_body, sort_output
 
 if TYPE_CHECKING:
