@@ -46,8 +46,9 @@ from .events import (
     Step,
     StreamEvent,
 )
+from .executor import Executor, LocalExecutor
 from .functions import Functions
-from .guardrails import check_guardrails, split_by_parallel
+from .guardrails import split_by_parallel
 from .handoff_data import filter_with_data
 from .handoffs import filter_history, filter_result, handoff_items
 from .instructions import render
@@ -58,7 +59,6 @@ from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .schema_checks import PATTERN_TIMEOUT
-from .tool_calls import run_tool_calls
 from .trace_run import RunTrace
 from .trace_settings import TraceConfig
 from .turns import TurnOutput, request_body, sort_output
@@ -97,6 +97,8 @@ class RunOptions:
     pattern_timeout: float = PATTERN_TIMEOUT
     """Seconds one `pattern` match of a schema check (context, tool arguments, handoff input,
     structured output) may take before the check is refused."""
+    executor: Executor = field(default_factory=LocalExecutor)
+    """Where tool calls and guardrails run (a durable run runs them as activities)."""
 
 
 class Run:
@@ -161,6 +163,10 @@ class Run:
         while True:
             state = self.graph.states[self.agent]
             event: StreamEvent
+            given = self.result.input  # the SDK's turn_input: the run's input as items
+            self.run_context.turn_input = (
+                [{"role": "user", "content": given}] if isinstance(given, str) else list(given)
+            )
             if self.interrupted is not None:  # a resumed run: the stopped turn goes on
                 output, self.interrupted = self.interrupted, None
                 self.trace.turn(self.turn, self.agent, state)
@@ -223,7 +229,6 @@ class Run:
             self.mcp_turn = await self._mcp_turn(state)
             tools = [*self.mcp_turn.tools, *tools]
         turn_input = self.pending if chained else self.history
-        self.run_context.turn_input = list(turn_input)
         instructions = await self.callables.instructions(
             state,
             self.agent,
@@ -282,7 +287,7 @@ class Run:
         yield response
 
     async def _input_guardrails(self, bindings: tuple[GuardrailBinding, ...]) -> None:
-        await check_guardrails(
+        await self.options.executor.guardrails(
             bindings,
             kind="input",
             agent=self.agent,
@@ -364,7 +369,7 @@ class Run:
         self.result.final_output = final
         await self.callables.agent_end(self.agent, final)
         try:
-            await check_guardrails(
+            await self.options.executor.guardrails(
                 state.output_guardrails,
                 kind="output",
                 agent=self.agent,
@@ -410,7 +415,7 @@ class Run:
             run_context=self.run_context,
             mcp_policies=await self._mcp_policies(state),
         )
-        ran = await run_tool_calls(
+        ran = await self.options.executor.tool_calls(
             plan.run,
             state,
             self.agent,
@@ -444,6 +449,12 @@ class Run:
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
+        if nested.result.interruptions:  # not silently an empty tool output
+            names = ", ".join(f"`{i.tool_name}`" for i in nested.result.interruptions)
+            raise UserError(
+                f"agent `{agent}`, run as a tool, stopped for the approval of {names}: "
+                "approvals inside an agent used as a tool are not supported yet"
+            )
         if call is None:
             return nested.result.final_output
         state = self.graph.states[self.agent]
