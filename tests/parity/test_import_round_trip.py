@@ -28,11 +28,8 @@ from tests.parity.round_trip import ALL, assert_same, fresh_state, import_topolo
 from tests.parity.test_parity import _diff
 from tests.parity.topology import Topology
 
-NOT_CARRIED = {
+NOT_CARRIED: dict[str, list[str]] = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
-    "dynamic_system_prompt": ["instructions"],
-    "handoff_input_type": ["handoffs.transfer_to_escalations"],  # on_handoff (callables, #12)
-    "mcp_filesystem": ["mcp_servers"],
 }
 NOT_BUILT = {"mcp_filesystem"}
 """Specs `to_sdk_agents` refuses (tests/parity/test_to_sdk_agents.py says why)."""
