@@ -21,7 +21,7 @@ from agentgraph.run_inputs import (
     session_of,
     stopped,
 )
-from agentgraph.trace_option import traced
+from agentgraph.trace_option import EXPORT_TIMEOUT, traced
 
 _SHOWN = 200
 
@@ -60,6 +60,13 @@ def add_run_parser(commands: Any) -> None:
     )
     parser.add_argument("--max-turns", type=int, metavar="N", help="override the graph's max_turns")
     parser.add_argument(
+        "--pattern-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long one match of a schema `pattern` against a value may take before the "
+        "check fails (catastrophic backtracking; default 0.5)",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="print the whole result (path, items, usage) as JSON"
     )
     cassette = parser.add_mutually_exclusive_group()
@@ -86,6 +93,14 @@ def add_run_parser(commands: Any) -> None:
         help="with --trace otlp or openai: where to send the spans instead",
     )
     parser.add_argument(
+        "--trace-timeout",
+        type=float,
+        default=EXPORT_TIMEOUT,
+        metavar="SECONDS",
+        help="with --trace otlp or openai: how long the export may take after the run, "
+        f"retries included (default {EXPORT_TIMEOUT:g}); a failed export is a warning",
+    )
+    parser.add_argument(
         "--secret-env",
         action="append",
         default=[],
@@ -95,6 +110,17 @@ def add_run_parser(commands: Any) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    """A number of seconds above 0, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the graph; a spec with errors, a failed run or a cassette that does not fit raise
     (`agentgraph.exits` reports them: exit 1, or 2 for usage and I/O errors). With `--json`, a
@@ -102,17 +128,21 @@ def run_command(args: argparse.Namespace) -> int:
     guardrail trip, the turns before a failed call) and `error` (type, message, exit code);
     a run that succeeded but could not save its recording printed its result already."""
     digest: list[str] = []
-    try:
-        return _run_command(args, digest)
-    except Exception as exc:
-        mapped = exit_for(exc, run=True)
-        if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
-            partial = getattr(exc, "partial", None)
-            data = partial.to_dict() if partial is not None else _nothing_run(digest)
-            error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}
-            data["error"] = error
-            print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        raise
+    if args.trace_timeout <= 0:
+        raise UsageError(f"--trace-timeout must be more than 0 seconds, not {args.trace_timeout}")
+    # the spans are exported last: after the output is shown, the cassette closed
+    with traced(args.trace, args.trace_endpoint, sys.stderr, args.trace_timeout) as provider:
+        try:
+            return _run_command(args, digest, provider)
+        except Exception as exc:
+            mapped = exit_for(exc, run=True)
+            if args.json and mapped is not None and not isinstance(exc, RecordingNotSaved):
+                partial = getattr(exc, "partial", None)
+                data = partial.to_dict() if partial is not None else _nothing_run(digest)
+                error = {"type": type(exc).__name__, "message": str(exc), "exit_code": mapped[1]}
+                data["error"] = error
+                print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+            raise
 
 
 def _nothing_run(digest: list[str]) -> dict[str, Any]:
@@ -127,7 +157,7 @@ def _nothing_run(digest: list[str]) -> dict[str, Any]:
     }
 
 
-def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
+def _run_command(args: argparse.Namespace, digest: list[str], provider: Any) -> int:
     try:
         context = json.loads(args.context) if args.context is not None else None
     except json.JSONDecodeError as exc:
@@ -142,11 +172,7 @@ def _run_command(args: argparse.Namespace, digest: list[str]) -> int:
     given = run_input(args, graph)
     result, unsaved = None, None
     try:
-        with (
-            traced(args.trace, args.trace_endpoint, sys.stderr) as provider,  # sent after
-            _cassette(args, graph),  # the cassette closed: never recorded or refused there
-            _retries_shown(sys.stderr),
-        ):
+        with _cassette(args, graph), _retries_shown(sys.stderr):
             import asyncio  # here: `compile` and `validate` start without it
 
             run = _run(args, graph, folders, given, context, sys.stdout, sys.stderr, provider)
@@ -241,6 +267,7 @@ async def _run(
         **conversation_options(args),
         stream=args.stream,  # plain requests unless asked, as `run()` and the Agents SDK
         tracer_provider=provider,
+        **({"pattern_timeout": args.pattern_timeout} if args.pattern_timeout else {}),
     )
     show = Show(out, err, live_text=args.stream and not args.json)
     try:

@@ -44,7 +44,7 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 from agentgraph.compiler import CompiledGraph, check_text, compile_checked
 from agentgraph.runtime.functions import Functions
 from agentgraph.runtime.runner import Run, RunOptions
-from agentgraph.runtime.trace_settings import TraceConfig, TraceSettings
+from agentgraph.runtime.trace_settings import TraceConfig
 
 PROMPT = "Look this up for me, please."
 ANSWER = "Here is what I found: all lookups came back fine."
@@ -439,44 +439,6 @@ def profile(prepare: Callable[[], Prepared], title: str, runs: int = 20) -> None
     pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
 
 
-async def tracing_table(small: Contenders, turns: int, repeat: int) -> None:
-    """agentgraph's per-turn cost with tracing off, on with nothing listening (the
-    OpenTelemetry API alone: no SDK installed or configured), and on with the OpenTelemetry
-    SDK and a no-op exporter behind its BatchSpanProcessor."""
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import (
-        BatchSpanProcessor,
-        SpanExporter,
-        SpanExportResult,
-    )
-    from opentelemetry.trace import NoOpTracerProvider
-
-    class NoopExporter(SpanExporter):
-        def export(self, spans: Any) -> SpanExportResult:
-            return SpanExportResult.SUCCESS
-
-    sdk = TracerProvider()
-    sdk.add_span_processor(BatchSpanProcessor(NoopExporter()))
-    modes: list[tuple[str, TraceConfig | None]] = [
-        ("off", None),
-        ("on, API only (nothing listening)", TraceConfig(TraceSettings(), NoOpTracerProvider())),
-        ("on, SDK + no-op exporter", TraceConfig(TraceSettings(), sdk)),
-    ]
-    print(
-        f"Tracing ({turns}-turn run, 3-agent graph, instant model; µs per turn, best of 5 "
-        "interleaved rounds)"
-    )
-    best = [float("inf")] * len(modes)
-    for _ in range(5):  # interleaved, so that a busy moment of the machine hits every mode
-        for index, (_, tracing) in enumerate(modes):
-            seconds = await best_time(small.ours(turns, tracing), turns, repeat)
-            best[index] = min(best[index], seconds / turns * 1e6)
-    for (name, _), per_turn in zip(modes, best, strict=True):
-        print(f"{name:>34}  {per_turn:8.1f}  {100 * (per_turn / best[0] - 1):+6.1f} %")
-    sdk.shutdown()
-    print()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -490,6 +452,8 @@ def main() -> None:
     sizes = [int(s) for s in args.agents.split(",")]
 
     async def both() -> None:
+        from tracing_bench import tracing_table  # tracing's own figures (its own script)
+
         await tracing_table(contenders(3), 30, args.repeat)
         await per_turn_table(contenders(3), turn_counts, args.repeat)
         await size_table(sizes, args.repeat)

@@ -7,24 +7,24 @@ and structured-output checks) comes from `local_validator`, whose `referencing` 
 the bundled meta-schemas and refuses to retrieve anything else: such a `$ref` raises
 `referencing.exceptions.Unresolvable` (with `.ref`) when validation reaches it.
 
-jsonschema matches `pattern` and `patternProperties` (also where `additionalProperties` weighs
-them) with Python's `re`, which can backtrack for ever (`^(a|a)+$` against 34 characters). The
-validator class here replaces those keywords, through `jsonschema.validators.extend`, with the
-same checks run by the `regex` package with a timeout (`pattern_timeout`, default
-PATTERN_TIMEOUT seconds per match): a match that takes longer raises PatternTimeout.
+jsonschema matches `pattern` and `patternProperties` (also where `additionalProperties` and
+`unevaluatedProperties` weigh them) with Python's `re`, which can backtrack for ever
+(`^(a|a)+$` against 34 characters). The validator class here replaces those keywords, through
+`jsonschema.validators.extend`, with the same checks (`schema_keywords`) run by the `regex`
+package with a timeout (`pattern_timeout`, default PATTERN_TIMEOUT seconds per match): a match
+that takes longer raises PatternTimeout.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import AgentGraphError
+from .schema_keywords import Search, keywords
 
 if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
     from referencing import Registry
 
@@ -62,16 +62,7 @@ def _bounded_class(timeout: float) -> Any:
     from jsonschema import Draft202012Validator  # imported on first use: it is slow to import
     from jsonschema.validators import extend
 
-    search = _bounded_search(timeout)
-    keywords = {
-        "pattern": _pattern_keyword(search),
-        "patternProperties": _pattern_properties_keyword(search),
-        "additionalProperties": _additional_properties_keyword(search),
-    }
-    return extend(Draft202012Validator, keywords)
-
-
-Search = Callable[[str, str], bool]
+    return extend(Draft202012Validator, keywords(_bounded_search(timeout)))
 
 
 def _bounded_search(timeout: float) -> Search:
@@ -89,63 +80,6 @@ def _bounded_search(timeout: float) -> Search:
             raise PatternTimeout(pattern, timeout) from None
 
     return search
-
-
-# The three keywords below are jsonschema's own (jsonschema/_keywords.py), with `re.search`
-# replaced by the bounded search.
-
-
-def _pattern_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
-    def pattern(validator: Any, patrn: str, instance: Any, schema: Any) -> Iterator[Any]:
-        if validator.is_type(instance, "string") and not search(patrn, instance):
-            from jsonschema.exceptions import ValidationError
-
-            yield ValidationError(f"{instance!r} does not match {patrn!r}")
-
-    return pattern
-
-
-def _pattern_properties_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
-    def pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
-        if not validator.is_type(instance, "object"):
-            return
-        for patrn, subschema in patterns.items():
-            for key, value in instance.items():
-                if search(patrn, key):
-                    yield from validator.descend(value, subschema, path=key, schema_path=patrn)
-
-    return pattern_properties
-
-
-def _additional_properties_keyword(search: Search) -> Callable[..., Iterator[ValidationError]]:
-    def additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Any:
-        from jsonschema.exceptions import ValidationError
-
-        if not validator.is_type(instance, "object"):
-            return
-        properties = schema.get("properties", {})
-        patterns = schema.get("patternProperties", {})  # jsonschema joins them with `|`: the same
-        extras = {
-            key
-            for key in instance
-            if key not in properties and not any(search(patrn, key) for patrn in patterns)
-        }
-        if validator.is_type(extra, "object"):
-            for key in extras:
-                yield from validator.descend(instance[key], extra, path=key)
-        elif not extra and extras:
-            names = ", ".join(repr(each) for each in sorted(extras, key=str))
-            if "patternProperties" in schema:
-                verb = "does" if len(extras) == 1 else "do"
-                listed = ", ".join(repr(each) for each in sorted(schema["patternProperties"]))
-                yield ValidationError(f"{names} {verb} not match any of the regexes: {listed}")
-            else:
-                verb = "was" if len(extras) == 1 else "were"
-                yield ValidationError(
-                    f"Additional properties are not allowed ({names} {verb} unexpected)"
-                )
-
-    return additional_properties
 
 
 @lru_cache(maxsize=1)

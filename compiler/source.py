@@ -313,9 +313,20 @@ def _parse_yaml(source: SourceFile) -> list[Diagnostic]:
         ]
     import yaml  # here: a JSON spec is read without it
 
-    from .yaml_loader import SpecLoader, duplicate_keys
+    from .yaml_loader import MAX_NODES, SpecLoader, scan
 
-    duplicates = duplicate_keys(source.text)
+    duplicates = scan(source.text)
+    if duplicates.too_many is not None:  # refused before PyYAML builds its node tree
+        mark = duplicates.too_many.start_mark
+        return [
+            _syntax(
+                source.name,
+                f"the YAML document has more than {MAX_NODES:,} nodes (values, lists and "
+                "mappings); PyYAML would need about 500 bytes of memory for each",
+                span=_mark_span(source, mark, mark),
+                hint="write a spec this large as JSON, which is read without that cost",
+            )
+        ]
     diagnostics = [
         Diagnostic.make(
             "AG003",

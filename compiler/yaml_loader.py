@@ -1,5 +1,13 @@
 """The YAML loader of specs: PyYAML's safe loader (the C one when built), restricted to what
-JSON can hold, and the scan for duplicate keys. Imported only when a YAML spec is read."""
+JSON can hold, and the scan that comes before it (duplicate keys, the count of nodes).
+Imported only when a YAML spec is read.
+
+PyYAML composes a whole document into a tree of node objects before it builds any data: about
+500 bytes a node (each scalar, sequence or mapping, with its two position marks), 40 times
+the text of a typical spec, whichever loader. The scan counts the nodes first, from the
+parser's events (nothing is built), and a document of more than MAX_NODES is refused with a
+diagnostic rather than loaded; JSON, which agentgraph reads without such a tree, has no bound
+but the file's size."""
 
 from __future__ import annotations
 
@@ -13,6 +21,10 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DUPLICATES = 1000
 """Duplicate keys reported per file at most; past it the file is not read further."""
 
+MAX_NODES = 1_000_000
+"""The most nodes (scalars, sequences, mappings) a YAML spec may have: about 500 MB of PyYAML
+nodes at most; a 10,000-agent spec has about 570,000."""
+
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -25,22 +37,26 @@ class _Open:
 
 
 @dataclass
-class DuplicateKeys:
-    """What `duplicate_keys` found: (key event, key text) of the first MAX_DUPLICATES
-    duplicates in document order, and whether more followed."""
+class Scan:
+    """What `scan` found: (key event, key text) of the first MAX_DUPLICATES duplicate keys in
+    document order, and whether more followed; the event of the node past MAX_NODES, if any."""
 
     found: list[tuple[Any, str]] = field(default_factory=list)
     more: bool = False
+    too_many: Any = None
 
 
-def duplicate_keys(text: str) -> DuplicateKeys:
-    """The duplicate mapping keys of `text` (YAML silently keeps the last one), read from the
-    parser's events: nothing is built, so memory is the keys of the open mappings, and a file
-    of nothing but duplicates costs no node tree. A key written as a scalar is compared as
-    text (`1:` and `"1":` are the same key in a spec). Stops after MAX_DUPLICATES + 1; invalid
-    YAML ends the scan quietly (the loader reports it)."""
-    result = DuplicateKeys()
+def scan(text: str, max_nodes: int | None = None) -> Scan:
+    """The duplicate mapping keys of `text` (YAML silently keeps the last one) and whether it
+    has more than `max_nodes` nodes (default MAX_NODES), read from the parser's events: nothing
+    is built, so memory is the keys of the open mappings, and a file of nothing but duplicates
+    costs no node tree. A key written as a scalar is compared as text (`1:` and `"1":` are the
+    same key in a spec). Stops after MAX_DUPLICATES + 1 duplicates or max_nodes + 1 nodes;
+    invalid YAML ends the scan quietly (the loader reports it)."""
+    limit = MAX_NODES if max_nodes is None else max_nodes
+    result = Scan()
     stack: list[_Open] = []
+    nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.CollectionEndEvent):
@@ -48,6 +64,10 @@ def duplicate_keys(text: str) -> DuplicateKeys:
                 continue
             if not isinstance(event, yaml.NodeEvent):
                 continue
+            nodes += 1
+            if nodes > limit:
+                result.too_many = event
+                return result
             parent = stack[-1] if stack else None
             if parent is not None and parent.keys is not None:
                 if parent.key_next and isinstance(event, yaml.ScalarEvent):

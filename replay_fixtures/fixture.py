@@ -52,8 +52,7 @@ def open_cassette(
     compiled, folders = compiled_graph(graph)
     path = Path(path)
     mode = effective_mode(mode, path, compiled)
-    if compiled is not None and path.exists() and RecordMode(mode) is not RecordMode.ALL:
-        check_fresh(Cassette.load(path), compiled, str(path))
+    replays = path.exists() and mode != RecordMode.ALL
     visited: set[str] = set()
 
     def seen(ran: Any, result: Any, origin: str) -> None:
@@ -74,6 +73,8 @@ def open_cassette(
         ) as used,
         observing(seen),
     ):
+        if compiled is not None and replays:  # the cassette the session read from the file
+            check_fresh(used.session.cassette, compiled, str(path))
         yield replace(used, graph=compiled, search_path=(*search_path, *folders))
         session = used.session
         if compiled is not None and session.changed:

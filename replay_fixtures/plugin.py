@@ -182,7 +182,7 @@ def agentgraph_cassette(
 ) -> Iterator[Any]:
     """This test's cassette in use: its HTTP and websocket traffic is replayed (or recorded).
     Replaying needs no API key: a placeholder is set if none is (the client wants one)."""
-    from agentgraph.replay_fixtures.fixture import compiled_graph, effective_mode, open_cassette
+    from agentgraph.replay_fixtures.fixture import effective_mode, open_cassette
     from agentgraph.replay_fixtures.scrub import DEFAULT_SCRUBBER
     from agentgraph.replay_fixtures.session import CassetteMismatch
     from agentgraph.replay_fixtures.use import FailedWhileRecording
@@ -197,7 +197,7 @@ def agentgraph_cassette(
     graph = marker.kwargs.get("graph") if marker is not None else None
     if isinstance(graph, str | Path):
         graph = module_dir / graph
-    compiled, folders = compiled_graph(graph)
+    compiled, folders = _graphs(request.config).compiled(graph)
     mode = effective_mode(agentgraph_record_mode, path, compiled)
     clock = None
     if mode != "all" and path.exists():  # replaying: no key is needed
@@ -270,6 +270,18 @@ _CALL_ERROR = pytest.StashKey[BaseException | None]()
 """What the test itself raised, if anything."""
 _IN_USE = pytest.StashKey[Any]()
 """The test's cassette in use, while it is."""
+_GRAPHS = pytest.StashKey[Any]()
+"""The session's compiled graphs (a `graph_cache.GraphCache`), made on first use."""
+
+
+def _graphs(config: pytest.Config) -> Any:
+    """The session's GraphCache: each marker's graph is compiled once per session."""
+    cache = config.stash.get(_GRAPHS, None)
+    if cache is None:
+        from agentgraph.replay_fixtures.graph_cache import GraphCache
+
+        cache = config.stash[_GRAPHS] = GraphCache()
+    return cache
 
 
 @pytest.hookimpl(wrapper=True)

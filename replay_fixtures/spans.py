@@ -101,7 +101,7 @@ def _show(value: Any) -> str:
 def capture_spans() -> Iterator[SpanLog]:
     """A SpanLog that the runs started inside the block send their spans to (unless a run is
     given its own tracer provider)."""
-    from agentgraph.runtime.tracing import use_tracer_provider
+    from agentgraph.runtime.trace_run import use_tracer_provider
 
     log = SpanLog()
     try:

@@ -84,7 +84,8 @@ class CassetteInUse:
         """Run the cassette's graph (the marker's `graph=`) on `input` and return the
         RunResult: `agentgraph.runtime.run` on this cassette's clock and with the graph's
         functions importable from its folder; `options` are `run`'s (`context`, `stream`,
-        `transport`, `timeout`, ...)."""
+        `transport`, `timeout`, ...). While the cassette only replays, the run's default
+        client is `replay_client.replay_client()` (no CA bundle loaded, no key needed)."""
         from agentgraph.runtime.api import run
 
         if self.graph is None:
@@ -94,7 +95,13 @@ class CassetteInUse:
             )
         options.setdefault("clock", self.clock)
         options["search_path"] = (*options.get("search_path", ()), *self.search_path)
-        return await run(self.graph, input, **options)
+        if options.get("client") is not None or self.session.record_new:
+            return await run(self.graph, input, **options)
+        from .replay_client import replay_client  # replaying only: no TLS work (see there)
+
+        async with replay_client() as client:
+            options["client"] = client
+            return await run(self.graph, input, **options)
 
     def run(self, input: str | list[dict[str, Any]], **options: Any) -> Any:
         """`arun` for a plain (not async) test: runs its own event loop."""

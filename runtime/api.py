@@ -27,6 +27,7 @@ from .functions import Functions
 from .preflight import check_imports
 from .run_state import RunState, restore
 from .runner import Run, RunOptions
+from .schema_checks import PATTERN_TIMEOUT
 from .sessions import Session, run_in_session
 from .trace_settings import TraceConfig, TraceSettings
 
@@ -74,7 +75,9 @@ def _prepare(
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> tuple[Run, ModelClient]:
+    _check_bound(pattern_timeout)
     compiled, folders = load_graph(graph)
     resumed: RunState | None = None
     if isinstance(input, RunState):
@@ -92,7 +95,7 @@ def _prepare(
     resolver = Functions([*search_path, *folders], functions)
     check_imports(compiled, resolver, [*search_path, *folders])
     options = RunOptions(
-        context=checked_context(compiled, context, resolver),
+        context=checked_context(compiled, context, resolver, pattern_timeout),
         max_turns=max_turns,
         chain_responses=chain_responses,
         functions=resolver,
@@ -103,6 +106,7 @@ def _prepare(
         tracing=TraceConfig(
             TraceSettings.resolve(compiled.machine.tracing, tracing), tracer_provider, clock
         ),
+        pattern_timeout=pattern_timeout,
     )
     model = open_model_client(
         compiled,
@@ -118,6 +122,16 @@ def _prepare(
     if resumed is not None:
         restore(prepared, resumed)
     return prepared, model
+
+
+def _check_bound(pattern_timeout: Any) -> None:
+    """A UserError unless `pattern_timeout` is a number of seconds above 0."""
+    if (
+        isinstance(pattern_timeout, bool)
+        or not isinstance(pattern_timeout, int | float)
+        or not 0 < pattern_timeout < float("inf")
+    ):
+        raise UserError(f"pattern_timeout={pattern_timeout!r} must be a number of seconds > 0")
 
 
 def _mcp_servers(graph: CompiledGraph, folders: list[str], functions: Functions) -> Any:
@@ -164,6 +178,7 @@ async def run(
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> RunResult:
     """Run a graph to its end and return the result.
 
@@ -181,6 +196,9 @@ async def run(
     `call_timeout` (seconds) bounds each wait of a model call (connecting, the answer to begin,
     each next piece of it) on `clock` (default: the openai client's timeout, 600 s); a call
     that times out is retried as the retry settings say.
+    `pattern_timeout` (seconds, default 0.5) bounds each match of a `pattern` (or
+    `patternProperties` key) of the graph's schemas against a value: a match that takes longer
+    (catastrophic backtracking) fails the check with a UserError naming the pattern's place.
     `mcp` is an `McpServers` the caller keeps open across runs (default: the run connects its
     agents' MCP servers itself and disconnects them when it ends).
     `tracing` overrides the graph's trace settings (the Agents SDK's RunConfig names:
@@ -210,6 +228,7 @@ async def run(
         mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,
+        pattern_timeout=pattern_timeout,
     )
     try:
         async for _ in _events(prepared, session, resumed=isinstance(input, RunState)):
@@ -284,6 +303,7 @@ def run_streamed(
     mcp: McpServers | None = None,
     tracing: Mapping[str, Any] | TraceSettings | None = None,
     tracer_provider: Any = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> StreamedRun:
     """Start a streamed run: every model call streams, and the run yields raw response
     events, completed items and agent switches, ending with the same result as `run`.
@@ -311,5 +331,6 @@ def run_streamed(
         mcp=mcp,
         tracing=tracing,
         tracer_provider=tracer_provider,
+        pattern_timeout=pattern_timeout,
     )
     return StreamedRun(prepared, model, session, resumed=isinstance(input, RunState))

@@ -20,6 +20,7 @@ from agentgraph.compiler.machine import State
 from .errors import UserError
 from .events import RunItem
 from .functions import Functions, call_positional
+from .tracing import approval
 from .turns import arguments_of, tool_output
 
 REJECTION_MESSAGE = "Tool execution was not approved."
@@ -98,12 +99,16 @@ async def plan_calls(
         if decision is None:
             if await _needs_approval(setting, call, functions, run_context):
                 plan.pending.append(ToolApproval.of(agent, call))
+                approval(call, agent, "pending", None)
             else:
                 plan.run.append(call)
         elif decision.approved:
             plan.run.append(call)
+            approval(call, agent, "approved", None)
         else:
-            plan.rejected.append(tool_output(call, agent, decision.message or REJECTION_MESSAGE))
+            message = decision.message or REJECTION_MESSAGE
+            plan.rejected.append(tool_output(call, agent, message))
+            approval(call, agent, "rejected", message)
     return plan
 
 

@@ -17,12 +17,18 @@ from agentgraph.compiler import CompiledGraph
 
 from .errors import UserError
 from .functions import Functions
-from .schema_checks import schema_errors, validator
+from .schema_checks import PATTERN_TIMEOUT, schema_errors, validator
 
 
-def checked_context(graph: CompiledGraph, context: Any, functions: Functions | None = None) -> Any:
+def checked_context(
+    graph: CompiledGraph,
+    context: Any,
+    functions: Functions | None = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
+) -> Any:
     """`context` if it fits the graph's context type (for a `python:` type, made an instance of
-    it); a UserError naming each field that does not fit."""
+    it); a UserError naming each field that does not fit. `pattern_timeout`: the bound of each
+    pattern match of the schema check, in seconds."""
     declared = graph.machine.context
     if declared is not None and declared.python is not None:
         return _instance(
@@ -33,7 +39,11 @@ def checked_context(graph: CompiledGraph, context: Any, functions: Functions | N
     if context is None:
         context = {}
     errors = sorted(
-        schema_errors(validator(declared.schema), context, "the graph's context schema"),
+        schema_errors(
+            validator(declared.schema, pattern_timeout=pattern_timeout),
+            context,
+            "the graph's context schema",
+        ),
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:

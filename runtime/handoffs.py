@@ -13,6 +13,7 @@ from .derived import Types
 from .errors import ModelBehaviorError
 from .events import RunItem, RunResult
 from .functions import Functions, call_positional
+from .schema_checks import PATTERN_TIMEOUT
 from .tool_calls import invalid_arguments
 from .turns import arguments_of, tool_output
 
@@ -54,11 +55,17 @@ _TOOL_KINDS = frozenset({"tool_call", "tool_output", "handoff_call", "handoff_ou
 
 
 def handoff_items(
-    calls: list[dict[str, Any]], state: State, agent: str, types: Types, functions: Functions
+    calls: list[dict[str, Any]],
+    state: State,
+    agent: str,
+    types: Types,
+    functions: Functions,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> list[RunItem]:
     """The output of each handoff call: the first hands off (its input checked against its
     input_type: a JSON Schema, or a pydantic model for a `python:` type), the others are
-    refused, as in the Agents SDK (their outputs come first, as tool outputs)."""
+    refused, as in the Agents SDK (their outputs come first, as tool outputs).
+    `pattern_timeout`: the bound of each pattern match of the schema check, in seconds."""
     first = calls[0]
     binding = state.handoffs[first["name"]]
     if binding.input_type is not None:
@@ -71,7 +78,7 @@ def handoff_items(
         problem = (
             _unfit(functions.resolve(python), arguments)
             if python
-            else invalid_arguments(state, first["name"], arguments)
+            else invalid_arguments(state, first["name"], arguments, pattern_timeout)
         )
         if problem:
             raise ModelBehaviorError(

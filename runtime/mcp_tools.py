@@ -37,6 +37,7 @@ from .errors import UserError
 from .functions import Functions
 from .mcp_schema import tool_parameters
 from .mcp_seam import McpSession, McpToolError, current_connector
+from .tracing import mcp_tool_call, mcp_tools_offered, tool_failed, traced_mcp_listing
 
 _NAME_MAX = 64
 _HASH_LENGTH = 8
@@ -129,7 +130,10 @@ class McpServers:
         turn = McpTurn(self)
         if use is None:
             return turn
-        batches = [(s, await self._tools(s, agent, run_context)) for s in use.servers]
+        batches = [
+            (s, await traced_mcp_listing(s, agent, self._tools(s, agent, run_context)))
+            for s in use.servers
+        ]
         names = _public_names(batches, use, _reserved(state)) if _prefixed(use) else None
         for index, (server, tools) in enumerate(batches):
             for position, tool in enumerate(tools):
@@ -155,6 +159,7 @@ class McpServers:
                 )
                 approval = self._approval(server, tool, agent)
                 turn.by_name[name] = McpTool(server, str(tool.get("name")), approval)
+        mcp_tools_offered(list(turn.by_name))
         return turn
 
     async def call(self, tool: McpTool, arguments: dict[str, Any], tool_error: str) -> Any:
@@ -165,10 +170,12 @@ class McpServers:
             return tool_error.format(
                 error=f"missing required parameters of `{tool.name}`: {', '.join(missing)}"
             )
+        mcp_tool_call(tool.server)
         session = await self.session(tool.server)
         try:
             result = await session.call_tool(tool.name, arguments)
         except McpToolError as exc:
+            tool_failed(exc)
             return tool_error.format(error=f"MCP server `{tool.server.name}`: {exc}")
         return tool_output(result, tool.server.use_structured_content)
 

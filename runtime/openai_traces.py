@@ -14,7 +14,9 @@ sent. Only agentgraph's own spans are sent (spans other code makes under them ar
 
 The mapping: the run's span becomes the trace (workflow_name, group_id, metadata) and its
 `task` span; `invoke_agent` an `agent` span; `turn` a `turn` span; `chat` a `response` span
-(response id, usage); `execute_tool` a `function` span; `handoff` and `guardrail` theirs.
+(response id, usage); `execute_tool` a `function` span (an MCP tool's with its server as
+`mcp_data`); `tools/list` an `mcp_tools` span; `handoff` and `guardrail` theirs; `approval` a
+custom span (tool, call id, agent and decision: the SDK traces none).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def payload_items(spans: Sequence[Any]) -> list[dict[str, Any]]:
     for span in spans:
         scope = getattr(span, "instrumentation_scope", None)
         attributes: Mapping[str, Any] = span.attributes or {}
-        operation = attributes.get("gen_ai.operation.name")
+        operation = attributes.get("gen_ai.operation.name") or attributes.get("mcp.method.name")
         if scope is None or scope.name != "agentgraph" or operation is None:
             continue
         if operation == "invoke_workflow":
@@ -153,13 +155,29 @@ def _span_data(operation: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
             }
         return {"type": "response", "response_id": get("gen_ai.response.id"), "usage": counts}
     if operation == "execute_tool":
+        server, output = get("agentgraph.mcp.server"), get("gen_ai.tool.call.result")
         return {
             "type": "function",
             "name": get("gen_ai.tool.name"),
             "input": get("gen_ai.tool.call.arguments"),
-            "output": get("gen_ai.tool.call.result"),
-            "mcp_data": None,
+            "output": _mcp_output(output) if server is not None else output,
+            "mcp_data": {"server": server} if server is not None else None,
         }
+    if operation == "tools/list":
+        tools = get("agentgraph.mcp.tools")
+        return {
+            "type": "mcp_tools",
+            "server": get("agentgraph.mcp.server"),
+            "result": list(tools) if tools is not None else None,
+        }
+    if operation == "approval":
+        data = {
+            "tool_name": get("gen_ai.tool.name"),
+            "call_id": get("gen_ai.tool.call.id"),
+            "agent_name": get("gen_ai.agent.name"),
+            "decision": get("agentgraph.approval.decision"),
+        }
+        return {"type": "custom", "name": "approval", "data": data}
     if operation == "handoff":
         return {
             "type": "handoff",
@@ -173,6 +191,28 @@ def _span_data(operation: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
             "triggered": bool(get("agentgraph.guardrail.triggered", False)),
         }
     return {"type": "custom", "name": operation, "data": {}}
+
+
+def _mcp_output(text: Any) -> Any:
+    """An MCP tool's result as the SDK's function span shows it: `str()` of its ToolOutput
+    (one `{'type': 'text', ...}` dict, or a list of them), from the input items the model got
+    (JSON); structured content (a JSON object) as it is."""
+    try:
+        items = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return text
+    if not isinstance(items, list) or not items:
+        return text
+    shown: list[Any] = []
+    for item in items:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind == "input_text":
+            shown.append({"type": "text", "text": item.get("text")})
+        elif kind == "input_image":
+            shown.append({"type": "image", "image_url": item.get("image_url")})
+        else:
+            shown.append(item)
+    return str(shown[0] if len(shown) == 1 else shown)
 
 
 def _error(span: Any) -> dict[str, Any] | None:

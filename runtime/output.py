@@ -10,12 +10,19 @@ from agentgraph.compiler.machine import State
 from .derived import output_of
 from .errors import ModelBehaviorError
 from .functions import Functions
-from .schema_checks import schema_errors, validator
+from .schema_checks import PATTERN_TIMEOUT, schema_errors, validator
 
 
-def parse_final_output(state: State, agent: str, text: str | None, functions: Functions) -> Any:
+def parse_final_output(
+    state: State,
+    agent: str,
+    text: str | None,
+    functions: Functions,
+    pattern_timeout: float = PATTERN_TIMEOUT,
+) -> Any:
     """The final output of a state's last turn: its text, a dict valid under the output schema,
-    or a value of the output's Python type (`output_types`)."""
+    or a value of the output's Python type (`output_types`). `pattern_timeout`: the bound of
+    each pattern match of the schema check, in seconds."""
     output = state.output
     if output is None:
         return text or ""
@@ -47,7 +54,8 @@ def parse_final_output(state: State, agent: str, text: str | None, functions: Fu
             f"its answer is not JSON ({exc.msg})"
         ) from None
     place = f"the output type `{output.name}` of agent `{agent}`"
-    errors = schema_errors(validator(output.schema or {}), value, place)
+    checker = validator(output.schema or {}, pattern_timeout=pattern_timeout)
+    errors = schema_errors(checker, value, place)
     if errors:
         raise ModelBehaviorError(
             f"agent `{agent}` answered an invalid {output.name}: {errors[0].message}"

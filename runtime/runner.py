@@ -57,9 +57,10 @@ from .output import parse_final_output
 from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_state import snapshot
+from .schema_checks import PATTERN_TIMEOUT
 from .tool_calls import run_tool_calls
+from .trace_run import RunTrace
 from .trace_settings import TraceConfig
-from .tracing import RunTrace
 from .turns import TurnOutput, request_body, sort_output
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class RunOptions:
     """The run's MCP servers (needed when an agent has `mcp_servers`)."""
     tracing: TraceConfig | None = None
     """Trace settings, tracer provider and clock (None: no spans)."""
+    pattern_timeout: float = PATTERN_TIMEOUT
+    """Seconds one `pattern` match of a schema check (context, tool arguments, handoff input,
+    structured output) may take before the check is refused."""
 
 
 class Run:
@@ -320,6 +324,7 @@ class Run:
             self.agent,
             self.graph.machine.types,
             self.options.functions,
+            self.options.pattern_timeout,
         )
         await self.callables.handoff(state, self.agent, first, binding.to)
         turn_start = len(self.history) - len(output.items)
@@ -353,7 +358,9 @@ class Run:
         return events
 
     async def _finish(self, state: State, text: str | None) -> None:
-        final = parse_final_output(state, self.agent, text, self.options.functions)
+        final = parse_final_output(
+            state, self.agent, text, self.options.functions, self.options.pattern_timeout
+        )
         self.result.final_output = final
         await self.callables.agent_end(self.agent, final)
         try:
@@ -413,6 +420,7 @@ class Run:
             nested_run=self._nested,
             invoker=self.callables.invoker,
             mcp=self.mcp_turn if state.mcp is not None else None,
+            pattern_timeout=self.options.pattern_timeout,
         )
         made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
         new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]

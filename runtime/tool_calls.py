@@ -17,7 +17,7 @@ from .errors import GuardrailTripwireTriggered, ToolStoppedRun
 from .events import RunItem
 from .functions import Functions, call, context_argument, invoke, to_output
 from .run_context import RunContextWrapper
-from .schema_checks import schema_errors, validator
+from .schema_checks import PATTERN_TIMEOUT, schema_errors, validator
 from .state_cache import PerState
 from .tracing import tool_failed, traced_tool
 from .turns import arguments_of, tool_output
@@ -58,10 +58,12 @@ async def run_tool_calls(
     nested_run: NestedRun,
     invoker: Invoke = plain_call,
     mcp: McpTurn | None = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> list[RunItem]:
     """The output items of `calls`, in call order, the calls running concurrently (`mcp`: the
-    turn's MCP tools)."""
-    args = (functions, context, tool_error, nested_run, invoker, mcp)
+    turn's MCP tools; `pattern_timeout`: the bound of each pattern match of the arguments'
+    schema checks, in seconds)."""
+    args = (functions, context, tool_error, nested_run, invoker, mcp, pattern_timeout)
     if len(calls) == 1:  # no task for a single call: it costs an event-loop pass
         first = calls[0]
         outputs = [await traced_tool(first, agent, _one(first, state, agent, *args))]
@@ -84,6 +86,7 @@ async def _one(
     nested_run: NestedRun,
     invoker: Invoke,
     mcp: McpTurn | None = None,
+    pattern_timeout: float = PATTERN_TIMEOUT,
 ) -> Any:
     """The output the model sees: the tool's result as text (`to_output`), an MCP tool's
     content, or the error text instead."""
@@ -107,7 +110,7 @@ async def _one(
     if binding is None:
         available = ", ".join(sorted([*state.functions, *state.agent_tools])) or "none"
         return f"Tool `{name}` is not available to agent `{agent}` (available: {available})."
-    problem = invalid_arguments(state, name, arguments)
+    problem = invalid_arguments(state, name, arguments, pattern_timeout)
     if problem:
         return tool_error.format(error=f"invalid arguments for `{name}`: {problem}")
     function = functions.resolve(binding.function)
@@ -135,9 +138,11 @@ async def _one(
         raise ToolStoppedRun(name, exc) from exc
 
 
-def invalid_arguments(state: State, name: str, arguments: dict[str, Any]) -> str | None:
+def invalid_arguments(
+    state: State, name: str, arguments: dict[str, Any], pattern_timeout: float = PATTERN_TIMEOUT
+) -> str | None:
     """Why `arguments` do not fit the parameters the state declares for tool `name`, or None."""
-    checker = _validators(state).get(name)
+    checker = _validators(state, pattern_timeout).get(name)
     if checker is None:
         return None
     errors = schema_errors(checker, arguments, f"the parameters of tool `{name}`")
@@ -148,17 +153,20 @@ def invalid_arguments(state: State, name: str, arguments: dict[str, Any]) -> str
     return f"{error.message}{f' at {where}' if where else ''}"
 
 
-_VALIDATORS: PerState[dict[str, Any]] = PerState()
+_VALIDATORS: PerState[dict[float, dict[str, Any]]] = PerState()
 
 
-def _validators(state: State) -> dict[str, Any]:
-    """A JSON Schema validator per tool of a state, built once per state."""
-    return _VALIDATORS.get(state, _build_validators)
+def _validators(state: State, pattern_timeout: float) -> dict[str, Any]:
+    """A JSON Schema validator per tool of a state, built once per state and pattern bound."""
+    by_bound = _VALIDATORS.get(state, lambda _: {})
+    if pattern_timeout not in by_bound:
+        by_bound[pattern_timeout] = _build_validators(state, pattern_timeout)
+    return by_bound[pattern_timeout]
 
 
-def _build_validators(state: State) -> dict[str, Any]:
+def _build_validators(state: State, pattern_timeout: float) -> dict[str, Any]:
     return {
-        tool["name"]: validator(tool["parameters"])
+        tool["name"]: validator(tool["parameters"], pattern_timeout=pattern_timeout)
         for tool in state.tools
         if tool.get("type") == "function" and tool.get("parameters")
     }

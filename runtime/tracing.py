@@ -4,15 +4,20 @@ provider it is given, else the one a test fixture set (`use_tracer_provider`), e
 one (a no-op until the application installs an SDK: then tracing costs nothing).
 
 The tree follows the Agents SDK's traces, with span names and attributes of the OpenTelemetry
-semantic conventions for generative AI (`gen_ai.*`):
+semantic conventions for generative AI (`gen_ai.*`) and for MCP (`mcp.*`):
 
     invoke_workflow <workflow_name>     the run; only a top-level run makes one (a run started
     |                                   inside another, as an agent as a tool, adds to it)
     └── invoke_agent <agent>            a sequence of turns of one agent
         └── turn                        one turn of the loop (`agentgraph.turn`: its number)
+            ├── tools/list              an MCP server's tools listed for the turn
+            │                           (`agentgraph.mcp.server`, `agentgraph.mcp.tools`)
             ├── chat <model>            the model call; each failed attempt is an event
             │                           `agentgraph.retry` (error type, delay, reason)
-            ├── execute_tool <tool>     a tool call; a nested agent-as-tool run sits under it
+            ├── approval <tool>         a call that needs approval: `pending` (the run stops),
+            │                           or the decision a resumed run found
+            ├── execute_tool <tool>     a tool call; a nested agent-as-tool run sits under it;
+            │                           an MCP tool's call names its server
             ├── handoff <from> -> <to>
             └── guardrail <name>
 
@@ -25,345 +30,37 @@ from the spec's `defaults` and per run; `OPENAI_AGENTS_DISABLE_TRACING=true` tur
 `OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA=false` leaves content out, as in the SDK. Without
 sensitive data the spans are still made, without inputs, outputs, instructions, tool arguments
 or results, and error messages.
+
+This module holds the hooks the runtime's steps call (tools, guardrails, retries, MCP,
+approvals); each finds the run's trace in the context and returns at once when it is off. The
+run's own spans (run, agent, turn, model call, handoff) are `trace_run.RunTrace`'s.
 """
 
 from __future__ import annotations
 
-import json
-import random
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar, Token
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from .trace_attributes import (
-    PROVIDER,
-    agent_attributes,
-    as_text,
-    attribute_value,
-    error_type,
-    mark_error,
-    record_error,
-    usage_attributes,
-)
-from .trace_settings import TraceConfig
+from .trace_attributes import as_text, error_type, record_error
+from .trace_run import ACTIVE, Current, RunTrace, reset
 
 if TYPE_CHECKING:
-    from agentgraph.compiler.machine import State
+    from agentgraph.compiler.machine import McpServer
 
-    from .clock import Clock
-    from .events import RunResult, Step
-
-SCOPE = "agentgraph"
-
-
-_ACTIVE: ContextVar[RunTrace | None] = ContextVar("agentgraph_run_trace", default=None)
 _TOOL: ContextVar[Any] = ContextVar("agentgraph_tool_span", default=None)
-_PROVIDER: ContextVar[Any] = ContextVar("agentgraph_tracer_provider", default=None)
 
 
-@contextmanager
-def use_tracer_provider(provider: Any) -> Iterator[None]:
-    """Runs started inside this block (in this context) that were given no tracer provider
-    use `provider` (the pytest fixture `agentgraph_spans` does this)."""
-    token = _PROVIDER.set(provider)
-    try:
-        yield
-    finally:
-        _reset(_PROVIDER, token)
-
-
-class _Noop:
-    """What a hook returns when the run is not traced: every method does nothing."""
-
-    def __enter__(self) -> _Noop:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def end(self, response: Any = None, error: BaseException | None = None) -> None:
-        return None
-
-
-NOOP = _Noop()
-
-
-class RunTrace:
-    """The spans of one run (a top-level run, or a run nested in another's tool call)."""
-
-    def __init__(self, config: TraceConfig | None) -> None:
-        self.config = config
-        self.on = False
-        self.sensitive = False
-        self.tracer: Any = None
-        self.root: Any = None
-        self.parent: Any = None  # the OpenTelemetry context agent spans start in
-        self.agent_name: str | None = None
-        self.agent_span: Any = None
-        self.agent_ctx: Any = None
-        self.turn_span: Any = None
-        self.turn_ctx: Any = None
-        self.call: ModelCallSpan | None = None
-        self.top = self
-        self.cache_write = 0
-        self._fake_time = (
-            config is not None and config.clock is not None and not _is_system(config.clock)
-        )
-
-    def now(self) -> int | None:
-        """The clock's time in ns for a span (None: the SDK's own wall time)."""
-        if not self._fake_time:
-            return None
-        assert self.config is not None and self.config.clock is not None
-        return int(self.config.clock.monotonic() * 1e9)
-
-    @contextmanager
-    def run(self, result: RunResult, graph_digest: str) -> Iterator[None]:
-        """The run's span (top level), or the nested run's place in its caller's trace."""
-        outer = _ACTIVE.get()
-        if outer is not None:
-            self._join(outer)
-        elif self.config is not None and not self.config.settings.tracing_disabled:
-            self._start(result, graph_digest)
-        token = _ACTIVE.set(self)
-        error: BaseException | None = None
-        try:
-            yield
-        except GeneratorExit:
-            raise
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            _reset(_ACTIVE, token)
-            if self.on:
-                self._close(result, error)
-
-    def _join(self, outer: RunTrace) -> None:
-        from opentelemetry import context
-
-        self.config, self.on, self.sensitive = outer.config, outer.on, outer.sensitive
-        self.tracer, self._fake_time = outer.tracer, outer._fake_time
-        self.top = outer.top
-        self.parent = context.get_current()
-
-    def _start(self, result: RunResult, graph_digest: str) -> None:
-        from opentelemetry import trace
-
-        assert self.config is not None
-        settings = self.config.settings
-        provider = self.config.provider or _PROVIDER.get() or trace.get_tracer_provider()
-        self.tracer = provider.get_tracer(SCOPE)
-        parent = None
-        if settings.trace_id:
-            remote = trace.SpanContext(
-                int(settings.trace_id[6:], 16),
-                random.getrandbits(64) or 1,
-                is_remote=True,
-                trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
-            )
-            parent = trace.set_span_in_context(trace.NonRecordingSpan(remote))
-        attributes: dict[str, Any] = {
-            "gen_ai.operation.name": "invoke_workflow",
-            "gen_ai.provider.name": PROVIDER,
-            "agentgraph.workflow.name": settings.workflow_name,
-            "agentgraph.graph.digest": graph_digest,
-        }
-        if settings.group_id:
-            attributes["gen_ai.conversation.id"] = settings.group_id
-        for key, value in (settings.trace_metadata or {}).items():
-            attributes[f"agentgraph.trace.metadata.{key}"] = attribute_value(value)
-        if settings.trace_metadata:
-            attributes["agentgraph.trace.metadata"] = json.dumps(
-                dict(settings.trace_metadata), default=str
-            )
-        self.sensitive = settings.trace_include_sensitive_data
-        if self.sensitive:
-            attributes["agentgraph.input"] = as_text(result.input)
-        self.root = self.tracer.start_span(
-            f"invoke_workflow {settings.workflow_name}",
-            context=parent,
-            attributes=attributes,
-            start_time=self.now(),
-        )
-        self.on = self.root.is_recording()
-        self.parent = trace.set_span_in_context(self.root)
-
-    def _close(self, result: RunResult, error: BaseException | None) -> None:
-        now = self.now()
-        self._end_turn(now)
-        self._end_agent(now)
-        if self.root is None:
-            return
-        usage = result.usage
-        self.root.set_attributes(
-            {
-                "gen_ai.usage.input_tokens": usage.input_tokens,
-                "gen_ai.usage.output_tokens": usage.output_tokens,
-                "agentgraph.usage.requests": usage.requests,
-                "agentgraph.usage.total_tokens": usage.total_tokens,
-                "gen_ai.usage.cache_read.input_tokens": usage.cached_tokens,
-                "gen_ai.usage.cache_creation.input_tokens": self.cache_write,
-                "agentgraph.last_agent": result.last_agent,
-            }
-        )
-        if self.sensitive and error is None:
-            self.root.set_attribute("agentgraph.output", as_text(result.final_output))
-        record_error(self.root, error, self.sensitive)
-        self.root.end(end_time=now)
-
-    def turn(self, number: int, agent: str, state: State) -> None:
-        """A new turn of `agent` begins: the last turn ends, and its agent's span when the
-        agent changed."""
-        if not self.on:
-            return
-        from opentelemetry import trace
-
-        now = self.now()
-        self._end_turn(now)
-        if agent != self.agent_name:
-            self._end_agent(now)
-            self.agent_name = agent
-            self.agent_span = self.tracer.start_span(
-                f"invoke_agent {agent}",
-                context=self.parent,
-                attributes=agent_attributes(agent, state),
-                start_time=now,
-            )
-            self.agent_ctx = trace.set_span_in_context(self.agent_span)
-        self.turn_span = self.tracer.start_span(
-            "turn",
-            context=self.agent_ctx,
-            attributes={
-                "gen_ai.operation.name": "turn",
-                "agentgraph.turn": number,
-                "gen_ai.agent.name": agent,
-            },
-            start_time=now,
-        )
-        self.turn_ctx = trace.set_span_in_context(self.turn_span)
-
-    def _end_turn(self, now: int | None) -> None:
-        if self.turn_span is not None:
-            self.turn_span.end(end_time=now)
-            self.turn_span = self.turn_ctx = None
-
-    def _end_agent(self, now: int | None) -> None:
-        if self.agent_span is not None:
-            self.agent_span.end(end_time=now)
-            self.agent_span = self.agent_ctx = self.agent_name = None
-
-    def step(self, step: Step) -> None:
-        """The transition a turn took, as an event of the run's span (what `viz --path`
-        reads back from an exported trace)."""
-        if self.on and self.root is not None:
-            self.root.add_event(
-                "agentgraph.step",
-                {
-                    "agentgraph.step.agent": step.agent,
-                    "agentgraph.step.on": step.on,
-                    "agentgraph.step.to": step.to,
-                    "agentgraph.step.tools": list(step.tools),
-                },
-                timestamp=self.now(),
-            )
-
-    def model_call(self, state: State, body: Mapping[str, Any]) -> ModelCallSpan | _Noop:
-        """The span of one model call (with its retries); `.end(response)` or
-        `.end(error=exc)` closes it."""
-        if not self.on:
-            return NOOP
-        attributes: dict[str, Any] = {
-            "gen_ai.operation.name": "chat",
-            "gen_ai.provider.name": PROVIDER,
-            "gen_ai.system": PROVIDER,
-            "gen_ai.request.model": state.model,
-            "gen_ai.agent.name": self.agent_name or "",
-        }
-        instructions = body.get("instructions")
-        if self.sensitive and isinstance(instructions, str):
-            attributes["gen_ai.system_instructions"] = json.dumps(
-                [{"type": "text", "content": instructions}]
-            )
-        span = self.tracer.start_span(
-            f"chat {state.model}",
-            context=self.turn_ctx,
-            kind=_client_kind(),
-            attributes=attributes,
-            start_time=self.now(),
-        )
-        self.call = ModelCallSpan(self, span)
-        return self.call
-
-    @contextmanager
-    def handoff(self, source: str, target: str, call: Mapping[str, Any]) -> Iterator[None]:
-        """The span of a handoff from `source` to `target` by tool call `call`."""
-        if not self.on:
-            yield
-            return
-        span = self.tracer.start_span(
-            f"handoff {source} -> {target}",
-            context=self.turn_ctx,
-            attributes={
-                "gen_ai.operation.name": "handoff",
-                "gen_ai.agent.name": source,
-                "agentgraph.handoff.from": source,
-                "agentgraph.handoff.to": target,
-                "gen_ai.tool.name": str(call.get("name", "")),
-                "gen_ai.tool.call.id": str(call.get("call_id", "")),
-            },
-            start_time=self.now(),
-        )
-        with _current(span):
-            try:
-                yield
-            except BaseException as exc:
-                record_error(span, exc, self.sensitive)
-                raise
-            finally:
-                span.end(end_time=self.now())
-
-
-class ModelCallSpan:
-    """An open model-call span."""
-
-    def __init__(self, owner: RunTrace, span: Any) -> None:
-        self.owner, self.span = owner, span
-        self.attempts = 1
-
-    def end(self, response: Any = None, error: BaseException | None = None) -> None:
-        span = self.span
-        if response is not None:
-            attributes: dict[str, Any] = {
-                "gen_ai.response.id": response.id,
-                "gen_ai.response.model": response.model,
-                "agentgraph.response.status": response.status or "",
-            }
-            attributes.update(usage_attributes(response.usage))
-            written = attributes.get("gen_ai.usage.cache_creation.input_tokens", 0)
-            self.owner.top.cache_write += written
-            span.set_attributes(attributes)
-            turn = self.owner.turn_span
-            if turn is not None:
-                turn.set_attributes(usage_attributes(response.usage))
-            if response.status == "failed":
-                message = response.error.message if response.error else "the response failed"
-                code = response.error.code if response.error else None
-                mark_error(span, str(code or "response_failed"), message, self.owner.sensitive)
-        elif error is None:
-            mark_error(span, "no_response", "the response ended without a terminal event", True)
-        span.set_attribute("agentgraph.attempts", self.attempts)
-        record_error(span, error, self.owner.sensitive)
-        span.end(end_time=self.owner.now())
-        if self.owner.call is self:
-            self.owner.call = None
+def _owner() -> RunTrace | None:
+    """The run trace of this context, when it records."""
+    owner = ACTIVE.get()
+    return owner if owner is not None and owner.on else None
 
 
 def attempt_failed(error: BaseException, attempt: Any, decision: Any) -> None:
     """Record a failed attempt of the current model call, and whether (after what delay) it is
     retried or why not, as an `agentgraph.retry` event of its span. Called by `retry`."""
-    owner = _ACTIVE.get()
+    owner = _owner()
     call = owner.call if owner is not None else None
     if owner is None or call is None:
         return
@@ -384,18 +81,18 @@ def attempt_failed(error: BaseException, attempt: Any, decision: Any) -> None:
         call.attempts += 1
 
 
-def traced_tool(call: Mapping[str, Any], agent: str, work: Awaitable[str]) -> Awaitable[str]:
+def traced_tool(call: Mapping[str, Any], agent: str, work: Awaitable[Any]) -> Awaitable[Any]:
     """A tool call's `work`, awaited under its `execute_tool` span (made current, so spans the
     tool makes, and a nested agent-as-tool run, sit under it); `work` itself when untraced."""
-    owner = _ACTIVE.get()
-    if owner is None or not owner.on:
+    owner = _owner()
+    if owner is None:
         return work
     return _traced_tool(owner, call, agent, work)
 
 
 async def _traced_tool(
-    owner: RunTrace, call: Mapping[str, Any], agent: str, work: Awaitable[str]
-) -> str:
+    owner: RunTrace, call: Mapping[str, Any], agent: str, work: Awaitable[Any]
+) -> Any:
     name = str(call.get("name", ""))
     attributes: dict[str, Any] = {
         "gen_ai.operation.name": "execute_tool",
@@ -414,16 +111,16 @@ async def _traced_tool(
     )
     token = _TOOL.set(span)
     try:
-        with _current(span):
+        with Current(owner, span):
             output = await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)
         span.end(end_time=owner.now())
         raise
     finally:
-        _reset(_TOOL, token)
-    if owner.sensitive:
-        span.set_attribute("gen_ai.tool.call.result", output)
+        reset(_TOOL, token)
+    if owner.sensitive:  # text, or an MCP tool's content items as JSON
+        span.set_attribute("gen_ai.tool.call.result", as_text(output))
     span.end(end_time=owner.now())
     return output
 
@@ -431,9 +128,94 @@ async def _traced_tool(
 def tool_failed(error: BaseException) -> None:
     """The current tool raised: recorded on its span (the model still gets the error text)."""
     span = _TOOL.get()
-    if span is not None:
-        owner = _ACTIVE.get()
-        record_error(span, error, owner is not None and owner.sensitive)
+    owner = _owner()
+    if span is not None and owner is not None:
+        record_error(span, error, owner.sensitive)
+
+
+def mcp_tool_call(server: McpServer) -> None:
+    """The current tool call is a `tools/call` of MCP server `server`: its span says so."""
+    span = _TOOL.get()
+    if span is not None and _owner() is not None:
+        span.set_attributes(_mcp_attributes(server, "tools/call"))
+
+
+def mcp_tools_offered(names: list[str]) -> None:
+    """The MCP tools (public names) the current agent offers in this turn."""
+    owner = _owner()
+    if owner is not None:
+        owner.offered(names)
+
+
+def traced_mcp_listing(
+    server: McpServer, agent: str, work: Awaitable[list[dict[str, Any]]]
+) -> Awaitable[list[dict[str, Any]]]:
+    """The listing of `server`'s tools for a turn of `agent` (filters applied), awaited under
+    its `tools/list` span, which names the tools offered; `work` itself when untraced."""
+    owner = _owner()
+    if owner is None:
+        return work
+    return _traced_listing(owner, server, agent, work)
+
+
+async def _traced_listing(
+    owner: RunTrace, server: McpServer, agent: str, work: Awaitable[list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    attributes = _mcp_attributes(server, "tools/list")
+    attributes["gen_ai.agent.name"] = agent
+    span = owner.tracer.start_span(
+        "tools/list",
+        context=owner.turn_ctx or owner.agent_ctx or owner.parent,
+        kind=owner.api.SpanKind.CLIENT,
+        attributes=attributes,
+        start_time=owner.now(),
+    )
+    try:
+        with Current(owner, span):
+            tools = await work
+    except BaseException as exc:
+        record_error(span, exc, owner.sensitive)
+        span.end(end_time=owner.now())
+        raise
+    span.set_attribute("agentgraph.mcp.tools", [str(t.get("name")) for t in tools])
+    span.end(end_time=owner.now())
+    return tools
+
+
+def _mcp_attributes(server: McpServer, method: str) -> dict[str, Any]:
+    return {
+        "mcp.method.name": method,
+        "agentgraph.mcp.server": server.name,
+        "network.transport": "pipe" if server.transport == "stdio" else "tcp",
+    }
+
+
+def approval(call: Mapping[str, Any], agent: str, decision: str, message: str | None) -> None:
+    """A tool call that needs approval, as an `approval <tool>` span of the turn: `pending`
+    (the run stops for it), `approved` or `rejected` (the decision a resumed run found;
+    `message`: the rejection text the model gets, with sensitive data)."""
+    owner = _owner()
+    if owner is None:
+        return
+    name = str(call.get("name", ""))
+    attributes: dict[str, Any] = {
+        "gen_ai.operation.name": "approval",
+        "gen_ai.agent.name": agent,
+        "gen_ai.tool.name": name,
+        "gen_ai.tool.call.id": str(call.get("call_id", "")),
+        "agentgraph.approval.decision": decision,
+    }
+    if owner.sensitive:
+        attributes["gen_ai.tool.call.arguments"] = str(call.get("arguments", ""))
+        if message is not None:
+            attributes["agentgraph.approval.message"] = message
+    now = owner.now()
+    span = owner.tracer.start_span(
+        f"approval {name}", context=owner.turn_ctx, attributes=attributes, start_time=now
+    )
+    span.end(end_time=now)
+    if decision == "pending":
+        owner.top.interruptions += 1
 
 
 def traced_guardrail(
@@ -441,8 +223,8 @@ def traced_guardrail(
 ) -> Awaitable[Any]:
     """A guardrail's `work`, awaited under its `guardrail` span (`tripped(result)`: whether it
     triggered); `work` itself when untraced."""
-    owner = _ACTIVE.get()
-    if owner is None or not owner.on:
+    owner = _owner()
+    if owner is None:
         return work
     return _traced_guardrail(owner, name, kind, agent, work, tripped)
 
@@ -467,7 +249,7 @@ async def _traced_guardrail(
         start_time=owner.now(),
     )
     try:
-        with _current(span):
+        with Current(owner, span):
             result = await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)
@@ -476,37 +258,3 @@ async def _traced_guardrail(
     span.set_attribute("agentgraph.guardrail.triggered", tripped(result))
     span.end(end_time=owner.now())
     return result
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def _current(span: Any) -> Iterator[None]:
-    """`span` is the current span inside the block (for spans user code makes there)."""
-    from opentelemetry import context, trace
-
-    token = context.attach(trace.set_span_in_context(span))
-    try:
-        yield
-    finally:
-        context.detach(token)
-
-
-def _reset(var: ContextVar[Any], token: Token[Any]) -> None:
-    try:
-        var.reset(token)
-    except ValueError:  # closed from another context (an abandoned stream): just clear it
-        var.set(None)
-
-
-def _is_system(clock: Clock) -> bool:
-    from .clock import SystemClock
-
-    return isinstance(clock, SystemClock)
-
-
-def _client_kind() -> Any:
-    from opentelemetry.trace import SpanKind
-
-    return SpanKind.CLIENT

@@ -12,8 +12,8 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from agentgraph.cli import main
-from tests.runtime.test_openai_traces import Receiver
 from tests.support.record_examples import EXAMPLES_FILE, ROOT
+from tests.support.trace_receiver import Receiver
 
 ENTRY: dict[str, Any] = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))["support_desk"]
 
@@ -93,3 +93,48 @@ def test_openai_export_without_a_key_warns_and_runs(
     assert replay("--trace", "openai", "--trace-endpoint", receiver.url) == 0
     assert "OPENAI_API_KEY is not set" in capsys.readouterr().err
     assert receiver.posts == []
+
+
+@pytest.mark.parametrize("kind", ["otlp", "openai"])
+@pytest.mark.parametrize("failure", ["down", "500", "slow"])
+def test_a_failing_receiver_is_a_warning_after_the_whole_output(
+    kind: str,
+    failure: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-trace-test")
+    shown: list[str] = []  # stdout as it was when the export reached the receiver
+
+    def note_output() -> None:
+        shown.append(capsys.readouterr().out)
+
+    if failure == "down":
+        receiver = Receiver.down()
+    else:
+        receiver = Receiver(500, hold=failure == "slow", on_post=note_output)
+    try:
+        endpoint = receiver.otlp_url if kind == "otlp" else receiver.url
+        code = replay(
+            "--json", "--trace", kind, "--trace-endpoint", endpoint, "--trace-timeout", "0.3"
+        )
+        held = receiver.holding
+    finally:
+        receiver.close()
+    captured = capsys.readouterr()
+    out = "".join(shown) + captured.out
+    assert code == 0
+    assert "INV-2024-0001" in json.loads(out)["final_output"]["summary"]
+    assert f"agentgraph: --trace {kind}: " in captured.err
+    assert "spans were not exported" in captured.err
+    if failure != "down":  # the whole result was printed before the export was sent
+        assert "INV-2024-0001" in json.loads(shown[0])["final_output"]["summary"]
+    assert held == (failure == "slow")  # the command gave up on it within --trace-timeout
+
+
+def test_a_trace_timeout_must_be_positive(
+    receiver: Receiver, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert replay("--trace", "otlp", "--trace-timeout", "0") == 2
+    assert "--trace-timeout must be more than 0 seconds" in capsys.readouterr().err

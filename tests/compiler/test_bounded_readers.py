@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from agentgraph.compiler import check_text
+from agentgraph.compiler import check_text, yaml_loader
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
 
@@ -142,3 +142,33 @@ def test_duplicate_keys_below_the_limit_are_all_reported_and_the_spec_still_chec
     assert [(d.span.line, d.span.column) for d in duplicates if d.span] == [(5, 24)]
     assert checked.spec is not None  # the other checks ran too
     assert len(checked.diagnostics) > 1
+
+
+def test_a_yaml_spec_of_too_many_nodes_is_refused_before_it_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # PyYAML composes about 500 bytes of nodes per value before any data is built: 40 times
+    # the text of a spec. Past MAX_NODES the scan (which builds nothing) refuses the file.
+    import tracemalloc
+
+    monkeypatch.setattr(yaml_loader, "MAX_NODES", 1000)
+    agents = "".join(f"  a{i}: {{description: d, instructions: x}}\n" for i in range(300))
+    text = "agentgraph: 1\nname: g\nentry: a0\ndefaults: {model: m}\nagents:\n" + agents
+    tracemalloc.start()
+    try:
+        checked = check_text(text, "big.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    (found,) = checked.diagnostics
+    assert found.code == "AG001"
+    assert found.message == (
+        "the YAML document has more than 1,000 nodes (values, lists and mappings); PyYAML "
+        "would need about 500 bytes of memory for each"
+    )
+    assert found.hint == "write a spec this large as JSON, which is read without that cost"
+    # 13 nodes before the agents, 6 for each: the 1,001st is agent 164's, on line 6 + 164
+    assert found.span is not None and found.span.line == 170
+    assert peak < 30 * len(text), f"peak {peak} bytes for a {len(text)}-byte file"
+    monkeypatch.setattr(yaml_loader, "MAX_NODES", 1_000_000)
+    assert check_text(text, "big.yaml").ok

@@ -5,6 +5,7 @@ or `pattern_timeout`) is a UserError naming the schema and the pattern's place i
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,33 @@ def test_the_bounded_keywords_judge_as_jsonschema_does() -> None:
 def test_the_timeout_is_an_agentgraph_timeout_error() -> None:
     error = PatternTimeout("^(a|a)+$", 0.5)
     assert isinstance(error, TimeoutError) and error.pattern == "^(a|a)+$"
+
+
+SLOW = "a" * 16 + "!"  # `^(a|a)+$` takes regex some 40 ms on it: under 0.5 s, over 1 ms
+
+
+def test_run_takes_the_pattern_bound(tmp_path: Path) -> None:
+    spec = spec_file(tmp_path, "^(a|a)+$")
+    with pytest.raises(UserError, match=r"does not match '\^\(a\|a\)\+\$'$"):
+        run_sync(spec, "hi", context={"name": SLOW})  # within the default bound: judged
+    with pytest.raises(UserError) as raised:
+        run_sync(spec, "hi", context={"name": SLOW}, pattern_timeout=0.001)
+    assert "took longer than 0.001 s to match a value" in str(raised.value)
+    with pytest.raises(UserError, match=r"^pattern_timeout=0 must be a number of seconds > 0$"):
+        run_sync(spec, "hi", context={"name": "a"}, pattern_timeout=0)
+
+
+def test_the_command_line_takes_the_pattern_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agentgraph.cli import main
+
+    spec = str(spec_file(tmp_path, "^(a|a)+$"))
+    context = json.dumps({"name": SLOW})
+    args = ["run", spec, "--input", "hi", "--context", context, "--pattern-timeout", "0.001"]
+    assert main(args) == 1
+    assert "took longer than 0.001 s to match a value" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["run", spec, "--input", "hi", "--pattern-timeout", "0"])
+    assert usage.value.code == 2
+    assert "'0' is not a number of seconds above 0" in capsys.readouterr().err

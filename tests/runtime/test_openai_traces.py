@@ -1,15 +1,13 @@
 """The OpenAI traces dashboard export: for the same session (triage hands off to billing, which
 calls two tools and answers), agentgraph's exporter posts what the Agents SDK's own
 `BackendSpanExporter` posts (same headers, same items: trace, task, agents, turns, responses,
-functions, handoff), both pointed at one receiver on 127.0.0.1. A receiver that fails (500,
-down) never changes the run's result."""
+functions, handoff), both pointed at one receiver on 127.0.0.1. (Receivers that fail:
+test_trace_export_failures.py.)"""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import agents
@@ -24,42 +22,10 @@ from agentgraph.runtime import run
 from agentgraph.runtime.openai_traces import OpenAITracesExporter
 from tests.runtime.test_sdk_parity import SCRIPT, _sdk_agents, _spec
 from tests.support.responses_server import ResponsesServer
+from tests.support.trace_receiver import Receiver
 
 TRACE_ID = "trace_" + "5e" * 16
 SETTINGS = {"workflow_name": "Refunds", "group_id": "conv-1", "trace_metadata": {"team": "desk"}}
-
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 keeping every POST (headers, raw body); answers `status`."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.posts: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
-                body = self.rfile.read(int(self.headers["content-length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.posts.append((headers, body))
-                self.send_response(receiver.status)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1/traces/ingest"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def items(self) -> list[dict[str, Any]]:
-        return [item for _, body in self.posts for item in json.loads(body)["data"]]
 
 
 @pytest.fixture
@@ -137,29 +103,6 @@ async def test_the_dashboard_payload_is_the_sdks(receiver: Receiver) -> None:
     assert headers["authorization"] == "Bearer sk-traces"
     assert tree(items) == tree(sdk_items)
     assert len(items) == len(sdk_items) == 13
-
-
-@pytest.mark.parametrize("status", [500, 429])
-async def test_a_failing_dashboard_never_changes_the_run(status: int) -> None:
-    failing = Receiver(status)
-    try:
-        exporter = OpenAITracesExporter(
-            "sk-traces", endpoint=failing.url, retry_delay=0.0, max_retries=2
-        )
-        result = await _our_session(exporter)
-    finally:
-        failing.close()
-    assert result.final_output == "Invoice INV-7 is paid; you have 12 days to ask for a refund."
-    assert exporter.posted and set(exporter.posted) == {status}
-
-
-async def test_a_dashboard_that_is_down_never_changes_the_run() -> None:
-    down = Receiver()
-    down.close()  # nothing listens on its port any more
-    exporter = OpenAITracesExporter("sk-traces", endpoint=down.url, retry_delay=0.0)
-    result = await _our_session(exporter)
-    assert result.last_agent == "billing"
-    assert exporter.posted == []
 
 
 async def test_without_an_api_key_nothing_is_sent(
