@@ -20,6 +20,7 @@ from agentgraph import __version__
 from agentgraph.cassette_commands import add_cassette_parsers, cassette_command, replay_command
 from agentgraph.chat_command import add_chat_parser, chat_command
 from agentgraph.compiler.codes import CODES
+from agentgraph.durable_command import add_worker_parser, worker_command
 from agentgraph.exits import (
     EXIT_FAILED,
     EXIT_OK,
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cassette_parsers(commands)
     add_import_parser(commands)
     add_viz_parser(commands)
+    add_worker_parser(commands)
 
     explain_ = commands.add_parser(
         "explain",
@@ -160,6 +162,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "cassette": cassette_command,
         "import": import_command,
         "replay": replay_command,
+        "worker": worker_command,
     }
     try:
         return handlers[args.command](args)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from agentgraph.durable_command import add_temporal_run_options
 from agentgraph.exits import EXIT_OK, RecordingNotSaved, UsageError, exit_for, reading
 from agentgraph.run_inputs import (
     add_run_inputs,
@@ -92,6 +93,7 @@ def add_run_parser(commands: Any) -> None:
         metavar="URL",
         help="with --trace otlp or openai: where to send the spans instead",
     )
+    add_temporal_run_options(parser)
     parser.add_argument(
         "--trace-timeout",
         type=float,
@@ -164,6 +166,12 @@ def _run_command(args: argparse.Namespace, digest: list[str], provider: Any) -> 
         raise UsageError(f"--context is not JSON: {exc}") from None
     if args.max_turns is not None and args.max_turns < 1:
         raise UsageError("--max-turns must be at least 1")
+    if args.temporal:  # a durable run: the workers run it (agentgraph.durable_command)
+        from agentgraph.durable_command import run_durably
+
+        return run_durably(args, context, sys.stdout, sys.stderr)
+    if args.workflow_id or args.no_wait:
+        raise UsageError("--workflow-id and --no-wait go with --temporal HOST:PORT")
     from agentgraph.runtime import load_graph  # here: `validate` stays fast
 
     with reading(args.spec):

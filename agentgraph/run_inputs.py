@@ -97,7 +97,7 @@ def run_input(args: argparse.Namespace, graph: Any) -> Any:
     if args.input is not None:
         return args.input
     if args.input_file is not None:
-        return _items(args.input_file)
+        return read_items(args.input_file)
     from agentgraph.runtime import RunState, UserError
 
     with reading(args.resume):
@@ -112,7 +112,8 @@ def run_input(args: argparse.Namespace, graph: Any) -> Any:
     return state
 
 
-def _items(path: str) -> str | list[dict[str, Any]]:
+def read_items(path: str) -> str | list[dict[str, Any]]:
+    """The input of --input-file: a JSON list of input items, or a JSON string."""
     with reading(path):
         text = Path(path).read_text(encoding="utf-8")
     try:

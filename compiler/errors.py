@@ -47,7 +47,12 @@ for bad input, `RuntimeError` for a run that failed, ...), as hypothesis does:
     ├── UsageError (ValueError)               the command line is wrong (agentgraph.exits)
     ├── ImportFailed (ValueError)             an SDK app that cannot be imported (sdk_import.py)
     ├── SdkBuildError (ValueError)            a graph part with no SDK counterpart (agentgraph.sdk)
-    └── RecordingNotSaved (OSError)           `run --record` succeeded, its cassette unsaved
+    ├── RecordingNotSaved (OSError)           `run --record` succeeded, its cassette unsaved
+    ├── TemporalMissing (ImportError)         durable runs without the `temporal` extra
+    └── DurableRunError (RuntimeError)        a durable run on Temporal (agentgraph.durable)
+        ├── NoTemporalServer (ConnectionError)   no server answers at the address
+        ├── WorkflowIdInUse                   that workflow id was already started
+        └── GraphVersionMismatch (ValueError)    the worker runs another digest of the graph
 
 `agentgraph.exits` maps this tree to the command's exit codes. Private control-flow
 exceptions (raised and caught inside one module) subclass the root too, so that the tree is

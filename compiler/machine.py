@@ -271,8 +271,15 @@ class CompiledGraph:
     @classmethod
     def load(cls, path: str | Path) -> CompiledGraph:
         """Read a compiled JSON file, checking its shape and digest (CompiledGraphError)."""
+        return cls.from_bytes(Path(path).read_bytes(), source=str(path))
+
+    @classmethod
+    def from_bytes(cls, content: bytes | str, *, source: str = "<compiled graph>") -> CompiledGraph:
+        """A compiled graph from its file's content, checked as `load` checks a file
+        (`source` names it in errors)."""
+        path = source
         try:
-            data = msgspec.json.decode(Path(path).read_bytes())
+            data = msgspec.json.decode(content)
         except msgspec.DecodeError as exc:
             raise CompiledGraphError(f"{path}: not a compiled agentgraph file: {exc}") from None
         if not isinstance(data, dict) or not isinstance(data.get("digest"), str):

@@ -46,8 +46,9 @@ from .events import (
     Step,
     StreamEvent,
 )
+from .executor import Executor, LocalExecutor
 from .functions import Functions
-from .guardrails import check_guardrails, split_by_parallel
+from .guardrails import split_by_parallel
 from .handoff_data import filter_with_data
 from .handoffs import filter_history, filter_result, handoff_items
 from .instructions import render
@@ -58,7 +59,6 @@ from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_state import snapshot
 from .schema_checks import PATTERN_TIMEOUT
-from .tool_calls import run_tool_calls
 from .trace_run import RunTrace
 from .trace_settings import TraceConfig
 from .turns import TurnOutput, request_body, sort_output
@@ -97,6 +97,8 @@ class RunOptions:
     pattern_timeout: float = PATTERN_TIMEOUT
     """Seconds one `pattern` match of a schema check (context, tool arguments, handoff input,
     structured output) may take before the check is refused."""
+    executor: Executor = field(default_factory=LocalExecutor)
+    """Where tool calls and guardrails run (a durable run runs them as activities)."""
 
 
 class Run:
@@ -282,7 +284,7 @@ class Run:
         yield response
 
     async def _input_guardrails(self, bindings: tuple[GuardrailBinding, ...]) -> None:
-        await check_guardrails(
+        await self.options.executor.guardrails(
             bindings,
             kind="input",
             agent=self.agent,
@@ -364,7 +366,7 @@ class Run:
         self.result.final_output = final
         await self.callables.agent_end(self.agent, final)
         try:
-            await check_guardrails(
+            await self.options.executor.guardrails(
                 state.output_guardrails,
                 kind="output",
                 agent=self.agent,
@@ -410,7 +412,7 @@ class Run:
             run_context=self.run_context,
             mcp_policies=await self._mcp_policies(state),
         )
-        ran = await run_tool_calls(
+        ran = await self.options.executor.tool_calls(
             plan.run,
             state,
             self.agent,

@@ -12,7 +12,13 @@ import pytest
 import agentgraph
 from agentgraph.compiler.errors import AgentGraphError
 
-PACKAGES = ["agentgraph", "agentgraph.compiler", "agentgraph.runtime", "agentgraph.replay_fixtures"]
+PACKAGES = [
+    "agentgraph",
+    "agentgraph.compiler",
+    "agentgraph.runtime",
+    "agentgraph.replay_fixtures",
+    "agentgraph.durable",
+]
 
 BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.compiler.pipeline.CompileError": ValueError,
@@ -58,6 +64,11 @@ BUILTINS: dict[str, type[Exception]] = {
     "agentgraph.exits.UsageError": ValueError,
     "agentgraph.exits.RecordingNotSaved": OSError,
     "agentgraph.replay_fixtures.persist.CassetteSaveError": OSError,
+    "agentgraph.durable.errors.TemporalMissing": ImportError,
+    "agentgraph.durable.errors.DurableRunError": RuntimeError,
+    "agentgraph.durable.errors.NoTemporalServer": ConnectionError,
+    "agentgraph.durable.errors.WorkflowIdInUse": RuntimeError,
+    "agentgraph.durable.errors.GraphVersionMismatch": ValueError,
 }
 """Each public error class -> the builtin it also is (what `except` a user writes catches it)."""
 

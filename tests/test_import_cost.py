@@ -39,7 +39,7 @@ def test_the_help_of_agentgraph_loads_no_compiler_pass_and_no_heavy_library() ->
         "    main(['--help'])"
     )
     assert "agentgraph.cli" in loaded
-    heavy = ("pydantic", "networkx", "yaml", "jinja2", "openai", "orjson")
+    heavy = ("pydantic", "networkx", "yaml", "jinja2", "openai", "orjson", "temporalio")
     assert sorted(loaded & {*COMPILER_PASSES, *heavy}) == []
 
 
@@ -65,4 +65,10 @@ def test_the_pytest_plugin_loads_no_harness() -> None:
         "agentgraph.replay_fixtures",
         "agentgraph.replay_fixtures.plugin",
     ]
-    assert not loaded & {"pydantic", "openai", "httpx2", "vcr"}
+    assert not loaded & {"pydantic", "openai", "httpx2", "vcr", "temporalio"}
+
+
+def test_importing_agentgraph_and_its_durable_package_loads_no_temporal() -> None:
+    loaded = loaded_after("import agentgraph, agentgraph.durable, agentgraph.runtime")
+    assert "agentgraph.durable" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] == "temporalio") == []

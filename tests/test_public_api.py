@@ -164,6 +164,24 @@ EXPECTED: dict[str, set[str]] = {
         "InvalidFault",
         "StaleCassette",
     },
+    "agentgraph.durable": {
+        "Activities",
+        "LoadedGraph",
+        "GraphWorkflow",
+        "RunRequest",
+        "graph_worker",
+        "connect",
+        "start_run",
+        "run_outcome",
+        "decide",
+        "pending_calls",
+        "workflow_id_for",
+        "DurableRunError",
+        "GraphVersionMismatch",
+        "NoTemporalServer",
+        "TemporalMissing",
+        "WorkflowIdInUse",
+    },
 }
 """The public names of every public package, written out: a change to one is deliberate."""
 
@@ -202,6 +220,7 @@ def test_packages_are_importable_under_agentgraph_only() -> None:
         ("agentgraph.compiler", "compiler"),
         ("agentgraph.runtime", "runtime"),
         ("agentgraph.replay_fixtures", "replay_fixtures"),
+        ("agentgraph.durable", "durable"),
     ):
         module = importlib.import_module(name)
         assert Path(module.__file__).parent == root / folder

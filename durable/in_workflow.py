@@ -1,0 +1,236 @@
+"""What agentgraph's runner is given inside a workflow: a model caller, an executor and a clock
+that go through Temporal's APIs only.
+
+- `ActivityModelCaller.create` runs the model call as the `agentgraph.model` activity and
+  turns its JSON back into a `Response`;
+- `ActivityExecutor` runs each function tool call and each guardrail check as an activity
+  (agents used as tools stay in the workflow: their model calls are activities in turn);
+- `WorkflowClock` is Temporal's clock: `workflow.now()`, durable timers.
+
+Everything here is deterministic given the workflow's history: the workflow code never sees
+a clock, a random number or a socket of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from openai.types.responses import Response, ResponseStreamEvent
+from temporalio import workflow
+from temporalio.common import RetryPolicy as TemporalRetryPolicy
+from temporalio.exceptions import ActivityError
+
+from agentgraph.compiler.machine import GuardrailBinding, State
+from agentgraph.runtime.errors import (
+    GuardrailTripwireTriggered,
+    InputGuardrailTripwireTriggered,
+    OutputGuardrailTripwireTriggered,
+)
+from agentgraph.runtime.events import RunItem
+from agentgraph.runtime.functions import Functions
+from agentgraph.runtime.guardrails import NestedRun as GuardrailRun
+from agentgraph.runtime.guardrails import check_guardrails
+from agentgraph.runtime.retry import RetryPolicy
+from agentgraph.runtime.run_context import RunContextWrapper
+from agentgraph.runtime.schema_checks import PATTERN_TIMEOUT
+from agentgraph.runtime.tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
+from agentgraph.runtime.turns import tool_output
+
+from .failures import run_error, temporal_retry_policy
+from .messages import (
+    GUARDRAIL_ACTIVITY,
+    MODEL_ACTIVITY,
+    TOOL_ACTIVITY,
+    GuardrailCheck,
+    ModelCall,
+    ToolCall,
+    Tripped,
+)
+
+if TYPE_CHECKING:
+    from agentgraph.runtime.mcp_tools import McpTurn
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivitySettings:
+    """How the workflow schedules its activities: the retry policy (from the spec's `retry`),
+    how long one attempt may run, and the heartbeat timeout of calls that heartbeat."""
+
+    digest: str
+    retry: RetryPolicy
+    call_timeout: timedelta = timedelta(minutes=10)
+    heartbeat_timeout: timedelta = timedelta(seconds=30)
+
+    async def execute(self, name: str, argument: Any, result_type: type) -> Any:
+        """Run activity `name`; a failure that is final becomes the runtime's error."""
+        try:
+            return await workflow.execute_activity(
+                name,
+                argument,
+                result_type=result_type,
+                start_to_close_timeout=self.call_timeout,
+                heartbeat_timeout=self.heartbeat_timeout,
+                retry_policy=self.policy,
+            )
+        except ActivityError as failure:
+            raise run_error(failure) from None
+
+    @property
+    def policy(self) -> TemporalRetryPolicy:
+        return temporal_retry_policy(self.retry)
+
+
+class ActivityModelCaller:
+    """The runner's model caller in a workflow: each call one `agentgraph.model` activity.
+    `stream`: the activity streams the call on the wire (SSE) and returns the final response;
+    the workflow sees whole responses only."""
+
+    def __init__(self, settings: ActivitySettings, *, stream: bool = False) -> None:
+        self.settings = settings
+        self.wire_stream = stream
+
+    async def create(self, body: dict[str, Any]) -> Response:
+        data = await self.settings.execute(
+            MODEL_ACTIVITY, ModelCall(self.settings.digest, body, self.wire_stream), dict
+        )
+        return Response.construct(**data)  # as the openai client builds a response it reads
+
+    def stream(self, body: dict[str, Any]) -> AsyncIterator[ResponseStreamEvent]:
+        raise NotImplementedError("a durable run does not stream events to the workflow")
+
+
+class ActivityExecutor:
+    """Tool calls and guardrails as activities, in call order as `run_tool_calls` gives them."""
+
+    def __init__(self, settings: ActivitySettings) -> None:
+        self.settings = settings
+
+    async def tool_calls(
+        self,
+        calls: list[dict[str, Any]],
+        state: State,
+        agent: str,
+        *,
+        functions: Functions,
+        context: RunContextWrapper[Any],
+        tool_error: str,
+        nested_run: NestedRun,
+        invoker: Invoke = plain_call,
+        mcp: McpTurn | None = None,
+        pattern_timeout: float = PATTERN_TIMEOUT,
+    ) -> list[RunItem]:
+        data = json_context(context.context)
+
+        async def one(call: dict[str, Any]) -> RunItem:
+            if str(call.get("name")) in state.agent_tools:  # a nested run, in this workflow
+                ran = await run_tool_calls(
+                    [call],
+                    state,
+                    agent,
+                    functions=functions,
+                    context=context,
+                    tool_error=tool_error,
+                    nested_run=nested_run,
+                    invoker=invoker,
+                    pattern_timeout=pattern_timeout,
+                )
+                return ran[0]
+            raw = await self.settings.execute(
+                TOOL_ACTIVITY, ToolCall(self.settings.digest, agent, call, data), dict
+            )
+            return tool_output(call, agent, raw["output"])
+
+        return list(await asyncio.gather(*(one(call) for call in calls)))
+
+    async def guardrails(
+        self,
+        bindings: Sequence[GuardrailBinding],
+        *,
+        kind: str,
+        agent: str,
+        value: Any,
+        context: RunContextWrapper[Any],
+        agent_view: Any,
+        functions: Functions,
+        nested_run: GuardrailRun | None = None,
+    ) -> None:
+        """Function guardrails in one activity; agent-backed ones here (their model calls are
+        activities); the first to trip in declared order wins, as in one process."""
+        if not bindings:
+            return
+        by_agent = [b for b in bindings if b.agent is not None]
+        by_function = [b for b in bindings if b.agent is None]
+
+        async def local() -> str | None:
+            try:
+                await check_guardrails(
+                    by_agent,
+                    kind=kind,
+                    agent=agent,
+                    value=value,
+                    context=context,
+                    agent_view=agent_view,
+                    functions=functions,
+                    nested_run=nested_run,
+                )
+            except GuardrailTripwireTriggered as tripped:
+                infos[tripped.guardrail] = tripped.output_info
+                return tripped.guardrail
+            return None
+
+        async def remote() -> str | None:
+            if not by_function:
+                return None
+            sent = value.model_dump_json() if hasattr(value, "model_dump_json") else value
+            check = GuardrailCheck(
+                self.settings.digest,
+                agent,
+                kind,
+                [b.name for b in by_function],
+                sent,
+                json_context(context.context),
+            )
+            tripped: Tripped = await self.settings.execute(GUARDRAIL_ACTIVITY, check, Tripped)
+            if tripped.name is not None:
+                infos[tripped.name] = tripped.output_info
+            return tripped.name
+
+        infos: dict[str, Any] = {}
+        found = {name for name in await asyncio.gather(local(), remote()) if name is not None}
+        first = next((b.name for b in bindings if b.name in found), None)
+        if first is not None:
+            error: type[GuardrailTripwireTriggered] = (
+                InputGuardrailTripwireTriggered
+                if kind == "input"
+                else OutputGuardrailTripwireTriggered
+            )
+            raise error(first, agent, infos[first])
+
+
+def json_context(context: Any) -> Any:
+    """The run context as JSON data for an activity (a pydantic model or a dataclass as its
+    JSON form); the worker makes it the graph's context type again."""
+    if hasattr(context, "model_dump"):
+        return context.model_dump(mode="json")
+    if dataclasses.is_dataclass(context) and not isinstance(context, type):
+        return dataclasses.asdict(context)
+    return context
+
+
+class WorkflowClock:
+    """Temporal's clock, for code that asks `runtime.clock.Clock` for time inside a workflow:
+    the workflow's deterministic now, durable timers for sleeps and timeouts."""
+
+    def monotonic(self) -> float:
+        return workflow.time()
+
+    async def sleep(self, seconds: float) -> None:
+        await workflow.sleep(seconds)
+
+    def timeout(self, seconds: float | None) -> AbstractAsyncContextManager[Any]:
+        return asyncio.timeout(seconds)  # the workflow's event loop makes it a durable timer

@@ -1,0 +1,35 @@
+"""A compiled graph run as a Temporal workflow gives the run it gives in one process: the same
+result and the same request bodies on the wire."""
+
+from __future__ import annotations
+
+from temporalio.client import Client
+
+from agentgraph.durable import run_outcome, start_run
+from tests.durable.support import desk, in_process, task_queue, worker_on
+from tests.support.record_examples import SUPPORT_DESK
+from tests.support.responses_server import ResponsesServer
+
+
+async def test_the_support_desk_as_a_workflow_runs_as_in_one_process(
+    temporal_client: Client,
+) -> None:
+    graph, _ = desk()
+    with ResponsesServer(*SUPPORT_DESK.steps) as alone:
+        local = await in_process(alone, input=SUPPORT_DESK.input, context=SUPPORT_DESK.context)
+    queue = task_queue()
+    with ResponsesServer(*SUPPORT_DESK.steps) as server:
+        async with worker_on(temporal_client, server, queue):
+            handle = await start_run(
+                temporal_client,
+                graph,
+                SUPPORT_DESK.input,
+                context=SUPPORT_DESK.context,
+                task_queue=queue,
+            )
+            outcome = await run_outcome(handle)
+        server.assert_script_consumed()
+        assert server.bodies == alone.bodies
+    assert outcome == local.to_dict()
+    assert outcome["final_output"] == SUPPORT_DESK.final_output
+    assert [f"{s['agent']} -{s['on']}-> {s['to']}" for s in outcome["path"]] == SUPPORT_DESK.path
