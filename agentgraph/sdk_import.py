@@ -133,8 +133,9 @@ def import_app(
         data["defaults"] = defaults
     if "context" in run:
         data["context"] = run["context"]
-    elif len(builder.contexts) == 1:  # the type the app's functions take their context as
+    elif not run and len(builder.contexts) == 1:  # the type the app's functions take
         data["context"] = {"python": next(iter(builder.contexts))}
+    hooks = hooks or run.get("hooks")
     if hooks is not None:
         data["hooks"] = hooks
     data["agents"] = specs

@@ -57,6 +57,9 @@ class ToolWriter:
 
     def callable_path(self, agent: Any, where: str, value: Any) -> str | None:
         """The import path of a function the spec names, or None with a note saying why."""
+        form = spec_form(value)
+        if form is not None and "function" in form:  # a wrapper to_sdk_agents made
+            return str(form["function"])
         path = import_path(value)
         if path is None:
             self.note(agent, where, why_no_path(value), "define it at module level")

@@ -53,7 +53,9 @@ def test_an_imported_app_validates_and_imports_to_the_same_bytes(
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize(
-    "topology", [t for t in ALL if t.name not in NOT_CARRIED], ids=lambda t: t.name
+    "topology",
+    [t for t in ALL if t.name not in NOT_CARRIED],
+    ids=lambda t: t.name,
 )
 async def test_an_imported_app_sends_what_the_sdk_app_sends(
     topology: Topology, transport: str, tmp_path: Path
@@ -76,7 +78,9 @@ def _without_file_names(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "topology", [t for t in ALL if t.name not in NOT_BUILT], ids=lambda t: t.name
+    "topology",
+    [t for t in ALL if t.name not in NOT_BUILT],
+    ids=lambda t: t.name,
 )
 def test_spec_to_sdk_agents_and_back_is_the_same_spec(topology: Topology, tmp_path: Path) -> None:
     built = to_sdk_agents(topology.spec)
