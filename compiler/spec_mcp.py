@@ -29,9 +29,7 @@ from .spec_parts import IntendedMember
 
 
 class _Model(BaseModel):
-    """As `spec._Model` (validators built on first use)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _no_names() -> list[str]:
