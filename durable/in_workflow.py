@@ -7,8 +7,8 @@ through Temporal's APIs only.
   (agents used as tools stay in the workflow: their model calls are activities in turn).
 
 The runner loop itself reads no clock and draws no random number (retry delays are
-Temporal's, decided in the activity). Everything here is deterministic given the workflow's history: the workflow code never sees
-a clock, a random number or a socket of its own.
+Temporal's, decided in the activity). Everything here is deterministic given the workflow's
+history: the workflow code never sees a clock, a random number or a socket of its own.
 """
 
 from __future__ import annotations
