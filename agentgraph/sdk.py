@@ -3,11 +3,13 @@
 For a team that adopts a spec but keeps code around the SDK's `Runner` (its tracing, its
 Temporal integration): each state becomes an `Agent` with the name, instructions, model,
 settings, tools, handoffs, guardrails and output type agentgraph's runtime would send, so
-`Runner.run(built.entry, ...)` sends the same requests. Tools and handoffs are declared with
-the exact definitions agentgraph sends (the runtime's own `request_parts`); the user's
-functions are called with agentgraph's calling convention (`runtime.functions.call`), so a
-tool or guardrail written for the spec runs unchanged under the SDK. Needs the `sdk` extra;
-only this module and `agentgraph import` import the SDK.
+`Runner.run(built.entry, ..., hooks=built.run_hooks)` sends the same requests. Tools and
+handoffs are declared with the exact definitions agentgraph sends (the runtime's own
+`request_parts`); the user's functions are called with agentgraph's calling convention
+(`runtime.functions.call`), so a tool or guardrail written for the spec runs unchanged under
+the SDK. The functions named by import path (instructions functions, `on_handoff`,
+`is_enabled`, hooks, ...) go to the SDK's own parameters (`sdk_callables`). Needs the `sdk`
+extra; only these modules and `agentgraph import` import the SDK.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from agents import (
     CodeInterpreterTool,
     FileSearchTool,
     FunctionTool,
-    GuardrailFunctionOutput,
     Handoff,
     HostedMCPTool,
     ImageGenerationTool,
     InputGuardrail,
     ModelSettings,
     OutputGuardrail,
+    RunConfig,
     RunContextWrapper,
+    RunHooks,
     Tool,
     WebSearchTool,
     handoff,
@@ -39,15 +42,16 @@ from agents.extensions import handoff_filters
 from openai.types.shared import Reasoning
 
 from agentgraph.compiler.errors import AgentGraphError
-from agentgraph.compiler.machine import CompiledGraph, GuardrailBinding, State, StopAtToolNames
+from agentgraph.compiler.machine import CompiledGraph, State, StopAtToolNames
 from agentgraph.compiler.spec import Defaults, RetrySettings
 from agentgraph.runtime.api import load_graph
 from agentgraph.runtime.context import template_view
 from agentgraph.runtime.derived import request_parts
-from agentgraph.runtime.functions import Functions, call, call_positional, to_output
+from agentgraph.runtime.functions import Functions, call, to_output
 from agentgraph.runtime.instructions import render
-from agentgraph.runtime.run_context import argument_for
-from agentgraph.sdk_marks import mark
+
+from . import sdk_callables as wire
+from .sdk_marks import mark
 
 __all__ = ["SdkAgents", "SdkBuildError", "to_sdk_agents"]
 
@@ -67,24 +71,31 @@ class SdkBuildError(AgentGraphError, ValueError):
 
 @dataclass(frozen=True)
 class SdkAgents:
-    """The built agents by name, and the graph's entry agent."""
+    """The built agents by name, the graph's entry agent, and the graph's run hooks (pass
+    them to `Runner.run(..., hooks=built.run_hooks)`: the SDK takes run hooks per run)."""
 
     entry: Agent[Any]
     agents: dict[str, Agent[Any]]
+    run_hooks: RunHooks[Any] | None = None
 
 
 def to_sdk_agents(
-    graph: CompiledGraph | str | Path, *, functions: Functions | None = None
+    graph: CompiledGraph | str | Path,
+    *,
+    functions: Functions | None = None,
+    run_config: RunConfig | None = None,
 ) -> SdkAgents:
-    """SDK agents wired as the graph is (a CompiledGraph, a spec file or a compiled file)."""
+    """SDK agents wired as the graph is (a CompiledGraph, a spec file or a compiled file).
+    `run_config`: what the nested runs of agent-backed guardrails run with (the SDK hands a
+    guardrail no run config; give the one the outer runs use)."""
     compiled, folders = load_graph(graph)
     functions = functions or Functions(folders)
     machine = compiled.machine
     agents = {name: Agent(name=name) for name in machine.states}
     for name, state in machine.states.items():
-        _wire(agents[name], state, compiled, agents, functions)
+        _wire(agents[name], state, compiled, agents, functions, run_config)
     mark(agents[machine.entry], {"graph": _graph_form(compiled)})
-    return SdkAgents(agents[machine.entry], agents)
+    return SdkAgents(agents[machine.entry], agents, wire.run_hooks(machine.hooks, functions))
 
 
 def _graph_form(graph: CompiledGraph) -> dict[str, Any]:
@@ -94,6 +105,8 @@ def _graph_form(graph: CompiledGraph) -> dict[str, Any]:
     form: dict[str, Any] = {"name": machine.name}
     if machine.description is not None:
         form["description"] = machine.description
+    if machine.hooks is not None:
+        form["hooks"] = machine.hooks
     if machine.context is not None:
         context = machine.context
         form["context"] = (
@@ -117,6 +130,7 @@ def _wire(
     graph: CompiledGraph,
     agents: dict[str, Agent[Any]],
     functions: Functions,
+    run_config: RunConfig | None,
 ) -> None:
     if state.mcp is not None:
         raise SdkBuildError(
@@ -125,15 +139,18 @@ def _wire(
         )
     tools, text_format = request_parts(state, graph.machine.types, functions)
     agent.handoff_description = state.description
-    agent.instructions = _instructions(state, agent.name, graph)
+    agent.instructions = wire.instructions_function(state, functions) or _instructions(
+        state, agent.name, graph
+    )
     agent.model = state.model
     agent.model_settings = _settings(state.model_settings)
     agent.reset_tool_choice = state.reset_tool_choice
-    agent.tool_use_behavior = (
+    agent.tool_use_behavior = wire.tool_use_behavior(state, functions) or (  # type: ignore[assignment]
         {"stop_at_tool_names": list(state.tool_use_behavior.stop_at_tool_names)}
         if isinstance(state.tool_use_behavior, StopAtToolNames)
-        else state.tool_use_behavior  # type: ignore[assignment]
+        else state.tool_use_behavior
     )
+    agent.hooks = wire.agent_hooks(state, functions)
     agent.tools = []
     agent.handoffs = []
     declared = {str(tool.get("name", tool.get("type"))): tool for tool in state.tools}
@@ -143,11 +160,17 @@ def _wire(
             agent.handoffs.append(_handoff(tool, state, graph, agents, functions))
         elif name in state.agent_tools:
             nested = agents[state.agent_tools[name]]
-            agent.tools.append(nested.as_tool(tool_name=name, tool_description=tool["description"]))
+            built = nested.as_tool(
+                tool_name=name,
+                tool_description=tool["description"],
+                custom_output_extractor=wire.output_extractor(state, name, functions),
+                is_enabled=wire.enabled(state, name, functions),
+            )
+            agent.tools.append(built)
         elif name in state.functions:
-            function = state.functions[name].function
-            built = _function_tool(tool, function, functions)
-            agent.tools.append(mark(built, _function_form(declared[name], function)))
+            built = _function_tool(tool, state, functions)
+            form = _function_form(declared[name], state.functions[name].function)
+            agent.tools.append(mark(built, form))
         elif tool.get("type") in HOSTED:
             options = {k: v for k, v in tool.items() if k != "type"}
             agent.tools.append(mark(HOSTED[str(tool["type"])](**options), _hosted_form(tool)))
@@ -156,8 +179,14 @@ def _wire(
             agent.tools.append(mark(built, _hosted_form(tool)))
         else:
             raise SdkBuildError(f"agent `{agent.name}`: the tool {tool} has no SDK form here")
-    agent.input_guardrails = [_input_guard(b, functions) for b in state.input_guardrails]
-    agent.output_guardrails = [_output_guard(b, functions) for b in state.output_guardrails]
+    agent.input_guardrails = [
+        wire.guardrail(b, InputGuardrail, agents, functions, run_config)
+        for b in state.input_guardrails
+    ]
+    agent.output_guardrails = [
+        wire.guardrail(b, OutputGuardrail, agents, functions, run_config)
+        for b in state.output_guardrails
+    ]
     if text_format is not None:
         agent.output_type = _output_type(state, text_format, functions)
 
@@ -201,17 +230,31 @@ def _settings(settings: dict[str, Any]) -> ModelSettings:
     return ModelSettings(**values)
 
 
-def _function_tool(tool: dict[str, Any], target: str, functions: Functions) -> FunctionTool:
+def _function_tool(tool: dict[str, Any], state: State, functions: Functions) -> FunctionTool:
+    name = str(tool["name"])
+    target = state.functions[name].function
+    settings = {
+        "is_enabled": wire.enabled(state, name, functions),
+        "needs_approval": wire.approval(state, name, functions),
+    }
+    guards = wire.tool_guardrails(state, name, functions)
+    value = functions.resolve(target)
+    if isinstance(value, FunctionTool):  # the SDK's own: its invoker, its guardrails too
+        return wire.sdk_function_tool(tool, value, **guards, **settings)
+
     async def invoke(run: Any, arguments: str) -> str:
         function = functions.resolve(target)
         return to_output(await call(function, json.loads(arguments or "{}"), run))
 
     return FunctionTool(
-        name=tool["name"],
+        name=name,
         description=tool.get("description") or "",
         params_json_schema=tool["parameters"],
         on_invoke_tool=invoke,
         strict_json_schema=bool(tool.get("strict", True)),
+        tool_input_guardrails=guards["inputs"],
+        tool_output_guardrails=guards["outputs"],
+        **settings,
     )
 
 
@@ -223,63 +266,33 @@ def _handoff(
     functions: Functions,
 ) -> Handoff[Any, Any]:
     binding = state.handoffs[tool["name"]]
-    filters: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     if binding.input_filter == "remove_all_tools":
-        filters["input_filter"] = handoff_filters.remove_all_tools
+        options["input_filter"] = handoff_filters.remove_all_tools
     elif binding.input_filter is not None:
-        filters["input_filter"] = functions.resolve(binding.input_filter)
+        options["input_filter"] = functions.resolve(binding.input_filter)
+    declared = graph.machine.types.get(binding.input_type) if binding.input_type else None
+    python = declared.python if declared is not None else None
+    input_type = functions.resolve_type(python) if python else dict[str, Any]
+    options.update(wire.handoff_options(state, tool["name"], input_type, functions))
     built = handoff(
         agents[binding.to],
         tool_name_override=tool["name"],
         tool_description_override=tool.get("description"),
-        **filters,
+        **options,
     )
-    if binding.input_type is not None:  # the same schema; the SDK only checks the JSON
+    if binding.input_type is not None and declared is not None:  # the SDK checks the JSON
         built.input_json_schema = tool["parameters"]
         built.strict_json_schema = bool(tool.get("strict", True))
-        declared = graph.machine.types[binding.input_type]
         kept = {"python": declared.python} if declared.python else declared.schema
         mark(built, {"input_type": binding.input_type, "type": kept})
     return built
 
 
-def _guard_result(result: Any) -> GuardrailFunctionOutput:
-    if isinstance(result, dict):
-        tripped, info = result.get("tripwire_triggered"), result.get("output_info")
-    else:
-        tripped = getattr(result, "tripwire_triggered", False)
-        info = getattr(result, "output_info", None)
-    return GuardrailFunctionOutput(output_info=info, tripwire_triggered=bool(tripped))
-
-
-def _input_guard(binding: GuardrailBinding, functions: Functions) -> InputGuardrail[Any]:
-    async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
-        function = functions.resolve(binding.function)
-        function = getattr(function, "guardrail_function", function)  # the SDK's own object
-        context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent, value))
-
-    return mark(
-        InputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
-    )
-
-
-def _output_guard(binding: GuardrailBinding, functions: Functions) -> OutputGuardrail[Any]:
-    async def guard(run: Any, agent: Agent[Any], value: Any) -> GuardrailFunctionOutput:
-        function = functions.resolve(binding.function)
-        function = getattr(function, "guardrail_function", function)  # the SDK's own object
-        context = argument_for(function, run)
-        return _guard_result(await call_positional(function, context, agent, value))
-
-    return mark(
-        OutputGuardrail(guardrail_function=guard, name=binding.name), {"function": binding.function}
-    )
-
-
 def _output_type(state: State, text_format: dict[str, Any], functions: Functions) -> Any:
     output = state.output
     if output is not None and output.python is not None:
-        return functions.resolve(output.python)
+        return functions.resolve_type(output.python)
     if output is None or output.schema is None:
         return _SchemaOutput(text_format)
     return mark(_SchemaOutput(text_format), {"name": output.name, "type": output.schema})

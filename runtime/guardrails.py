@@ -97,8 +97,8 @@ async def _one(
 ) -> tuple[bool, Any]:
     if binding.agent is not None:
         assert nested_run is not None, "agent-backed guardrails need a nested run"
-        output = await nested_run(binding.agent, _as_input(value))
-        return _read_agent(binding, output), output
+        output = await nested_run(binding.agent, checker_input(value))
+        return tripwire_of(binding, output), output
     function, _ = unwrap_guardrail(functions.resolve(binding.function))
     return _read(await call_sdk(function, argument_for(function, context), agent_view, value))
 
@@ -109,7 +109,7 @@ def _read(result: Any) -> tuple[bool, Any]:
     return bool(getattr(result, "tripwire_triggered", False)), getattr(result, "output_info", None)
 
 
-def _read_agent(binding: GuardrailBinding, output: Any) -> bool:
+def tripwire_of(binding: GuardrailBinding, output: Any) -> bool:
     """The tripwire field of a checking agent's structured output."""
     field = binding.tripwire
     if isinstance(output, dict) and field in output:
@@ -122,7 +122,7 @@ def _read_agent(binding: GuardrailBinding, output: Any) -> bool:
     )
 
 
-def _as_input(value: Any) -> str | list[Any]:
+def checker_input(value: Any) -> str | list[Any]:
     """The input a checking agent is given: the run's input as it is (text or items), an
     output as its text or JSON."""
     if isinstance(value, str | list):

@@ -163,6 +163,10 @@ class Run:
         while True:
             state = self.graph.states[self.agent]
             event: StreamEvent
+            given = self.result.input  # the SDK's turn_input: the run's input as items
+            self.run_context.turn_input = (
+                [{"role": "user", "content": given}] if isinstance(given, str) else list(given)
+            )
             if self.interrupted is not None:  # a resumed run: the stopped turn goes on
                 output, self.interrupted = self.interrupted, None
                 self.trace.turn(self.turn, self.agent, state)
@@ -225,7 +229,6 @@ class Run:
             self.mcp_turn = await self._mcp_turn(state)
             tools = [*self.mcp_turn.tools, *tools]
         turn_input = self.pending if chained else self.history
-        self.run_context.turn_input = list(turn_input)
         instructions = await self.callables.instructions(
             state,
             self.agent,
@@ -446,6 +449,12 @@ class Run:
                 pass
         finally:
             self.result.usage.merge(nested.result.usage)
+        if nested.result.interruptions:  # not silently an empty tool output
+            names = ", ".join(f"`{i.tool_name}`" for i in nested.result.interruptions)
+            raise UserError(
+                f"agent `{agent}`, run as a tool, stopped for the approval of {names}: "
+                "approvals inside an agent used as a tool are not supported yet"
+            )
         if call is None:
             return nested.result.final_output
         state = self.graph.states[self.agent]

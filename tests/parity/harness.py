@@ -73,6 +73,7 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
         config = agents.RunConfig(**chosen, tracing_disabled=True, **topology.sdk_run)
         named = topology.sdk_agents()
         context = topology.sdk_context()
+        hooks = topology.sdk_hooks() if topology.sdk_hooks is not None else None
         runs: list[dict[str, Any]] = []
         previous: Any = None
         servers = AsyncExitStack()  # the app's MCP servers, connected for its runs
@@ -82,6 +83,8 @@ async def observe_sdk(topology: Topology, transport: str) -> Observed:
             for exchange in topology.exchanges:
                 start = _start(exchange, topology.entry, previous, lambda r: r.last_agent.name)
                 options: dict[str, Any] = {"context": context, "run_config": config}
+                if hooks is not None:
+                    options["hooks"] = hooks
                 if exchange.continues_response:
                     options["previous_response_id"] = previous.last_response_id
                 if topology.max_turns is not None:
@@ -150,11 +153,13 @@ async def observe_agentgraph(topology: Topology, transport: str) -> Observed:
         client = openai.AsyncOpenAI(base_url=server.base_url, api_key=KEY, max_retries=0)
         runs: list[dict[str, Any]] = []
         previous: RunResult | None = None
+        given_context = topology.context  # a factory: one live object for the conversation
+        context = given_context() if callable(given_context) else given_context
         try:
             for exchange in topology.exchanges:
                 start = _start(exchange, None, previous, lambda r: r.last_agent)
                 options: dict[str, Any] = {
-                    "context": topology.context,
+                    "context": context,
                     "client": client,
                     "max_turns": topology.max_turns,
                     "agent": start,

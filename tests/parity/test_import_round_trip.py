@@ -28,11 +28,8 @@ from tests.parity.round_trip import ALL, assert_same, fresh_state, import_topolo
 from tests.parity.test_parity import _diff
 from tests.parity.topology import Topology
 
-NOT_CARRIED = {
+NOT_CARRIED: dict[str, list[str]] = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
-    "dynamic_system_prompt": ["instructions"],
-    "handoff_input_type": ["handoffs.transfer_to_escalations"],  # on_handoff (callables, #12)
-    "mcp_filesystem": ["mcp_servers"],
 }
 NOT_BUILT = {"mcp_filesystem"}
 """Specs `to_sdk_agents` refuses (tests/parity/test_to_sdk_agents.py says why)."""
@@ -56,7 +53,9 @@ def test_an_imported_app_validates_and_imports_to_the_same_bytes(
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize(
-    "topology", [t for t in ALL if t.name not in NOT_CARRIED], ids=lambda t: t.name
+    "topology",
+    [t for t in ALL if t.name not in NOT_CARRIED],
+    ids=lambda t: t.name,
 )
 async def test_an_imported_app_sends_what_the_sdk_app_sends(
     topology: Topology, transport: str, tmp_path: Path
@@ -79,7 +78,9 @@ def _without_file_names(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "topology", [t for t in ALL if t.name not in NOT_BUILT], ids=lambda t: t.name
+    "topology",
+    [t for t in ALL if t.name not in NOT_BUILT],
+    ids=lambda t: t.name,
 )
 def test_spec_to_sdk_agents_and_back_is_the_same_spec(topology: Topology, tmp_path: Path) -> None:
     built = to_sdk_agents(topology.spec)

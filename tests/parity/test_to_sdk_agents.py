@@ -31,7 +31,12 @@ def test_what_is_not_built_is_refused_by_name(topology: Topology) -> None:
 async def test_agents_built_from_the_spec_send_what_agentgraph_sends(
     topology: Topology, transport: str
 ) -> None:
-    built = replace(topology, sdk_agents=lambda: to_sdk_agents(topology.spec).agents)
+    agents = to_sdk_agents(topology.spec)
+    built = replace(
+        topology,
+        sdk_agents=lambda: agents.agents,
+        sdk_hooks=(lambda: agents.run_hooks) if topology.sdk_hooks else None,
+    )
     fresh_state()
     sdk = await observe_sdk(built, transport)
     fresh_state()

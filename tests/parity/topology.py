@@ -51,11 +51,15 @@ class Topology:
     exchanges: tuple[Exchange, ...]
     sdk_context: Callable[[], Any] = lambda: None
     context: Any = None
-    """The run context agentgraph gets (the SDK gets `sdk_context()`)."""
+    """The run context agentgraph gets (the SDK gets `sdk_context()`); a callable (a class)
+    makes one live object that every run of the conversation shares, as the SDK's does."""
     max_turns: int | None = None
     spec_name: str = ""
     sdk_run: dict[str, Any] = field(default_factory=dict)
     """Extra keyword arguments of the SDK's RunConfig."""
+    sdk_hooks: Callable[[], Any] | None = None
+    """Makes the SDK app's run hooks, one object for the conversation (`Runner.run(...,
+    hooks=)`); the spec names the same class as its `hooks:`."""
     agent_models: bool = False
     """The SDK's agents keep the models they name (the run config gives a model provider on
     the scripted server, not one model for every agent)."""

@@ -67,8 +67,7 @@ async def our_run(
     hooks: Any = None,
 ) -> Outcome:
     """Compile `spec` and run it with agentgraph's runner over the openai client."""
-    full = {"agentgraph": 1, "name": "parity", "defaults": {"model": MODEL}, **spec}
-    graph = compile_checked(check_text(yaml.safe_dump(full, sort_keys=False), "parity.yaml"))
+    graph = _graph(spec)
     with ResponsesServer(*script, seed="callables") as server:
         caller = ClientCaller(server.base_url)
         options = RunOptions(context=context, hooks=hooks, functions=Functions())
@@ -81,6 +80,39 @@ async def our_run(
             error = exc
         await caller.aclose()
         return Outcome(run.result, error, list(server.bodies))
+
+
+async def built_run(
+    spec: dict[str, Any],
+    input: str,
+    script: list[Turn],
+    *,
+    context: Any = None,
+) -> Outcome:
+    """Run `spec` with the SDK's Runner, through the agents `agentgraph.sdk.to_sdk_agents`
+    builds from it (the graph's run hooks passed as the run's)."""
+    from agentgraph.sdk import to_sdk_agents
+
+    graph = _graph(spec)
+    with ResponsesServer(*script, seed="callables") as server:
+        client = openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+        model = agents.OpenAIResponsesModel(model=MODEL, openai_client=client)
+        config = agents.RunConfig(model=model, tracing_disabled=True)
+        built = to_sdk_agents(graph, functions=Functions(), run_config=config)
+        result, error = None, None
+        try:
+            result = await agents.Runner.run(
+                built.entry, input, context=context, hooks=built.run_hooks, run_config=config
+            )
+        except Exception as exc:  # noqa: BLE001 - the outcome keeps what the run raised
+            error = exc
+        await client.close()
+        return Outcome(result, error, list(server.bodies))
+
+
+def _graph(spec: dict[str, Any]) -> Any:
+    full = {"agentgraph": 1, "name": "parity", "defaults": {"model": MODEL}, **spec}
+    return compile_checked(check_text(yaml.safe_dump(full, sort_keys=False), "parity.yaml"))
 
 
 def same_bodies(ours: Outcome, theirs: Outcome) -> None:

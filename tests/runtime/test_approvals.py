@@ -198,3 +198,47 @@ def test_a_state_of_another_graph_or_format_or_corrupt_is_refused(tmp_path: Any)
         RunState.load(path, graph)
     with pytest.raises(UserError, match="no pending approval has call id `nope`"):
         state.approve("nope")
+
+
+async def test_an_approval_inside_an_agent_used_as_a_tool_is_refused_clearly() -> None:
+    graph = compile_checked(
+        check_text(
+            yaml.safe_dump(
+                {
+                    "agentgraph": 1,
+                    "name": "nested",
+                    "entry": "front",
+                    "defaults": {"model": "gpt-4.1-mini"},
+                    "agents": {
+                        "front": {
+                            "instructions": "Ask the desk.",
+                            "tools": [{"agent": "desk", "name": "ask_desk"}],
+                        },
+                        "desk": {"instructions": "You refund.", "tools": ["refund"]},
+                    },
+                    "tools": {
+                        "refund": {
+                            "function": "tests.runtime.test_approvals:refund",
+                            "parameters": {
+                                "type": "object",
+                                "properties": {"number": {"type": "string"}},
+                                "required": ["number"],
+                                "additionalProperties": False,
+                            },
+                            "needs_approval": True,
+                        }
+                    },
+                }
+            ),
+            "nested.yaml",
+        )
+    )
+    script = [
+        turn(function_call("ask_desk", {"input": "Refund 7"}, call_id="call_n")),
+        turn(function_call("refund", {"number": "7"}, call_id="call_r")),
+    ]
+    with ResponsesServer(*script, seed="nested") as server:
+        async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test") as client:
+            with pytest.raises(UserError, match="`desk`, run as a tool, stopped for the approval"):
+                await run(graph, "Refund 7", client=client)
+    assert CALLS == []

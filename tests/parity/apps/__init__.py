@@ -5,14 +5,20 @@ here wait for a fix: tests/parity/KNOWN_DIFFERENCES.md says which."""
 from __future__ import annotations
 
 from tests.parity.apps import (
+    agent_lifecycle,
     agents_as_tools,
     billing_desk,
+    customer_service,
     dynamic_system_prompt,
+    financial_writer,
     forcing_tool_use,
+    forcing_tool_use_custom,
     handoff_filter_items,
     handoff_input_type,
     hello_world,
     input_guardrails,
+    instructions_function,
+    lifecycle,
     max_turns,
     mcp_filesystem,
     message_filter,
@@ -25,6 +31,7 @@ from tests.parity.apps import (
     routing,
     stop_at_tools,
     stream_items,
+    tool_guardrails,
     tools,
 )
 from tests.parity.topology import Topology
@@ -45,6 +52,13 @@ TOPOLOGIES: tuple[Topology, ...] = (
     output_guardrails.TOPOLOGY,
     research_bot.TOPOLOGY,
     mcp_filesystem.TOPOLOGY,
+    customer_service.TOPOLOGY,
+    instructions_function.TOPOLOGY,
+    forcing_tool_use_custom.TOPOLOGY,
+    tool_guardrails.TOPOLOGY,
+    agent_lifecycle.TOPOLOGY,
+    lifecycle.TOPOLOGY,
+    financial_writer.TOPOLOGY,
     # agentgraph's own, for what the examples do not reach
     handoff_filter_items.TOPOLOGY,
     billing_desk.TOPOLOGY,

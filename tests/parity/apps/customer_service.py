@@ -161,5 +161,5 @@ TOPOLOGY = Topology(
         Exchange("ABC123, and I want 4A.", start="last"),
     ),
     sdk_context=AirlineAgentContext,
-    context={},
+    context=AirlineAgentContext,
 )
