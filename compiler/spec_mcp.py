@@ -29,7 +29,9 @@ from .spec_parts import IntendedMember
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    """As `spec._Model` (validators built on first use)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 def _no_names() -> list[str]:
