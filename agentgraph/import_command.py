@@ -35,13 +35,16 @@ def add_import_parser(commands: Any) -> None:
     )
     parser.add_argument("--name", help="the graph's name (default: from the entry agent's)")
     parser.add_argument(
+        "--hooks", metavar="MODULE:ATTR", help="the run hooks the app passes to Runner.run"
+    )
+    parser.add_argument(
         "--model", help="the model of agents that name none (as the app's RunConfig gives it)"
     )
 
 
 def import_command(args: argparse.Namespace) -> int:
     try:
-        from agentgraph.sdk_import import import_app, load_agent
+        from agentgraph.sdk_import import import_app, load_agent, load_object
     except ImportError as exc:
         raise UsageError(
             f"agentgraph import needs the Agents SDK: pip install 'agentgraph[sdk]' ({exc})"
@@ -49,7 +52,9 @@ def import_command(args: argparse.Namespace) -> int:
     kind = args.format or ("json" if str(args.output or "").endswith(".json") else "yaml")
     entry = load_agent(args.target, search_path=[os.getcwd()])
     also = [load_agent(target, search_path=[os.getcwd()]) for target in args.also]
-    imported = import_app(entry, name=args.name, model=args.model, also=also)
+    if args.hooks is not None:
+        load_object(args.hooks, search_path=[os.getcwd()])  # it must be there
+    imported = import_app(entry, name=args.name, model=args.model, also=also, hooks=args.hooks)
     if kind == "json":
         text = imported.to_json()
     else:

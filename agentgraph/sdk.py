@@ -105,6 +105,8 @@ def _graph_form(graph: CompiledGraph) -> dict[str, Any]:
     form: dict[str, Any] = {"name": machine.name}
     if machine.description is not None:
         form["description"] = machine.description
+    if machine.hooks is not None:
+        form["hooks"] = machine.hooks
     if machine.context is not None:
         context = machine.context
         form["context"] = (

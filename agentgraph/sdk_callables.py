@@ -92,7 +92,7 @@ def tool_use_behavior(state: State, functions: Functions) -> Any:
         final, output = final_from_tools(await call_sdk(function, run, results), path)
         return ToolsToFinalOutputResult(is_final_output=final, final_output=output)
 
-    return behavior
+    return mark(behavior, {"function": path})
 
 
 def output_extractor(state: State, tool: str, functions: Functions) -> Any:
@@ -105,7 +105,7 @@ def output_extractor(state: State, tool: str, functions: Functions) -> Any:
     async def extract(result: Any) -> str:
         return await call_sdk(function, result)
 
-    return extract
+    return mark(extract, {"function": path})
 
 
 def handoff_options(

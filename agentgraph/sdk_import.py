@@ -25,7 +25,15 @@ from agentgraph.sdk_import_agent import AgentWriter, ImportNote
 from agentgraph.sdk_marks import spec_form
 from agentgraph.sdk_paths import import_path
 
-__all__ = ["ImportFailed", "ImportNote", "ImportedSpec", "import_app", "import_path", "load_agent"]
+__all__ = [
+    "ImportFailed",
+    "ImportNote",
+    "ImportedSpec",
+    "import_app",
+    "import_path",
+    "load_agent",
+    "load_object",
+]
 
 SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 
@@ -54,6 +62,19 @@ def load_agent(target: str, search_path: list[str] | None = None) -> Any:
     """The SDK Agent at `module:attr` (called first if it is a function returning one)."""
     from agents import Agent
 
+    value = load_object(target, search_path)
+    if not isinstance(value, Agent) and callable(value):
+        try:
+            value = value()
+        except Exception as exc:  # noqa: BLE001 - user code
+            raise ImportFailed(f"{target}() raised {type(exc).__name__}: {exc}") from None
+    if not isinstance(value, Agent):
+        raise ImportFailed(f"{target} is a {type(value).__name__}, not an Agents SDK Agent")
+    return value
+
+
+def load_object(target: str, search_path: list[str] | None = None) -> Any:
+    """The object at `module:attr`, its module imported with `search_path` in front."""
     module_name, _, attr = target.partition(":")
     if not module_name or not attr:
         raise ImportFailed(f"{target!r}: expected MODULE:ATTR, e.g. my_app.agents:triage")
@@ -73,23 +94,20 @@ def load_agent(target: str, search_path: list[str] | None = None) -> Any:
         if not hasattr(value, part):
             raise ImportFailed(f"{target}: module {module_name!r} has no attribute {attr!r}")
         value = getattr(value, part)
-    if not isinstance(value, Agent) and callable(value):
-        try:
-            value = value()
-        except Exception as exc:  # noqa: BLE001 - user code
-            raise ImportFailed(f"{target}() raised {type(exc).__name__}: {exc}") from None
-    if not isinstance(value, Agent):
-        raise ImportFailed(f"{target} is a {type(value).__name__}, not an Agents SDK Agent")
     return value
 
 
 def import_app(
-    entry: Any, name: str | None = None, model: str | None = None, also: Sequence[Any] = ()
+    entry: Any,
+    name: str | None = None,
+    model: str | None = None,
+    also: Sequence[Any] = (),
+    hooks: str | None = None,
 ) -> ImportedSpec:
     """The spec of the graph `entry` (an SDK Agent) reaches; `also`: agents the app runs by
     themselves (and what they reach); `model` is the model of agents that name none (what the
     app's RunConfig gives them; by default the SDK's default model, with the settings the SDK
-    sends for it)."""
+    sends for it); `hooks`: the import path of the run hooks the app passes to `Runner.run`."""
     from agents.models.default_models import get_default_model
 
     model = model or get_default_model()  # as the SDK runs an agent that names none
@@ -115,15 +133,22 @@ def import_app(
         data["defaults"] = defaults
     if "context" in run:
         data["context"] = run["context"]
+    elif not run and len(builder.contexts) == 1:  # the type the app's functions take
+        data["context"] = {"python": next(iter(builder.contexts))}
+    hooks = hooks or run.get("hooks")
+    if hooks is not None:
+        data["hooks"] = hooks
     data["agents"] = specs
-    for section in ("tools", "guardrails", "types"):
+    for section in ("tools", "guardrails", "types", "mcp_servers"):
         if getattr(builder, section):
             data[section] = getattr(builder, section)
     return ImportedSpec(data, builder.notes)
 
 
 def _walk(starts: list[Any]) -> list[Any]:
-    """Every agent `starts` reach, breadth first; ImportFailed for two agents of one name."""
+    """Every agent `starts` reach, breadth first. ImportFailed for two agents of one name, a
+    handoff to something that is not an agent, and agents that use each other as tools in a
+    cycle (each call would nest another run without end: a spec refuses it, AG023)."""
     seen: dict[str, Any] = {}
     order: list[Any] = []
     queue = list(starts)
@@ -139,16 +164,45 @@ def _walk(starts: list[Any]) -> list[Any]:
             continue
         seen[agent.name] = agent
         order.append(agent)
-        queue.extend(_handoff_target(h) for h in agent.handoffs)
-        queue.extend(t._agent_instance for t in agent.tools if getattr(t, "_is_agent_tool", False))
+        queue.extend(_handoff_target(agent, h) for h in agent.handoffs)
+        queue.extend(_agent_tools(agent))
+    done: set[int] = set()
+    for agent in order:
+        _no_tool_cycle(agent, [], done)
     return order
 
 
-def _handoff_target(handoff: Any) -> Any:
+def _agent_tools(agent: Any) -> list[Any]:
+    return [t._agent_instance for t in agent.tools if getattr(t, "_is_agent_tool", False)]
+
+
+def _no_tool_cycle(agent: Any, path: list[Any], done: set[int]) -> None:
+    """ImportFailed if `agent` reaches itself through agents used as tools."""
+    if id(agent) in done:
+        return
+    if any(agent is earlier for earlier in path):
+        start = next(i for i, earlier in enumerate(path) if earlier is agent)
+        names = " -> ".join(a.name for a in [*path[start:], agent])
+        raise ImportFailed(
+            f"agents used as tools call each other in a cycle: {names} (each call nests "
+            "another run without end; break the cycle with a handoff)"
+        )
+    for nested in _agent_tools(agent):
+        _no_tool_cycle(nested, [*path, agent], done)
+    done.add(id(agent))
+
+
+def _handoff_target(agent: Any, handoff: Any) -> Any:
     from agents import Agent
+    from agents.handoffs import Handoff
 
     if isinstance(handoff, Agent):
         return handoff
+    if not isinstance(handoff, Handoff):
+        raise ImportFailed(
+            f"agent {agent.name!r} hands off to a {type(handoff).__name__}, "
+            "not an Agent or a Handoff"
+        )
     target = handoff._agent_ref() if handoff._agent_ref is not None else None
     if target is None:
         raise ImportFailed(f"handoff {handoff.tool_name!r} has no agent to hand off to")

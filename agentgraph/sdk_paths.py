@@ -11,6 +11,8 @@ from typing import Any
 
 _WRAPPING = ("__wrapped__", "guardrail_function", "tool_function")
 """Attributes through which the SDK's decorated objects hold the user's function."""
+_NOT_THE_APP = ("agents", "agentgraph", "openai", "pydantic", "__main__", "_", "builtins")
+"""Modules never searched for an app's object by `object_path`."""
 
 
 def import_path(value: Any) -> str | None:
@@ -31,16 +33,17 @@ def import_path(value: Any) -> str | None:
     return None
 
 
-def object_path(value: Any) -> str | None:
-    """The import path of an object (an instance: a hooks object, an SDK FunctionTool, an MCP
-    server) bound to a module-level name; the path of a function or class otherwise."""
-    path = import_path(value)
-    if path is not None:
-        return path
-    for name, module in sorted(sys.modules.items()):
-        found = [key for key, item in vars(module).items() if item is value]
-        if found and not name.startswith(("agents", "agentgraph")) and name != "__main__":
-            return f"{name}:{sorted(found)[0]}"
+def object_path(value: Any, near: str | None = None) -> str | None:
+    """The import path of an object (a hooks object, an SDK FunctionTool or guardrail) bound
+    to a module-level name: looked for in the module `near` first (where its function is
+    defined), then in every loaded module but the SDK's and agentgraph's own."""
+    names = [near] if near in sys.modules else []
+    names += sorted(n for n in sys.modules if n != near and not n.startswith(_NOT_THE_APP))
+    for name in names:
+        module = sys.modules.get(name)
+        found = sorted(k for k, item in list(vars(module).items()) if item is value)
+        if found and not found[0].startswith("_"):
+            return f"{name}:{found[0]}"
     return None
 
 

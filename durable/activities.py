@@ -73,7 +73,14 @@ class LoadedGraph:
 
     @classmethod
     def of(cls, graph: CompiledGraph, search_path: Sequence[str]) -> LoadedGraph:
-        """Every import path of `graph` imported now (a bad one fails the worker's start)."""
+        """Every import path of `graph` imported now (a bad one fails the worker's start); a
+        graph whose agents use MCP servers is refused (not supported in durable runs yet)."""
+        with_mcp = sorted(name for name, state in graph.states.items() if state.mcp is not None)
+        if with_mcp:
+            raise UserError(
+                f"graph {graph.name}: agent(s) {', '.join(with_mcp)} use MCP servers, which "
+                "durable runs do not support yet; run this graph with `agentgraph run`"
+            )
         functions = Functions(search_path)
         check_imports(graph, functions, search_path)
         return cls(graph, list(search_path), functions)

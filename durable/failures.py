@@ -25,6 +25,8 @@ from agentgraph.runtime.errors import AgentGraphRunError, ModelCallError, ToolSt
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.transports.base import Attempt, Body
 
+from .messages import MODEL_ACTIVITY
+
 MODEL_CALL_FAILED = "ModelCallError"
 TOOL_STOPPED_RUN = "ToolStoppedRun"
 WRONG_GRAPH = "WrongGraph"
@@ -94,4 +96,7 @@ def run_error(failure: ActivityError) -> AgentGraphRunError:
         return ToolStoppedRun(str(cause.details[0]) if cause.details else "?", SystemExit())
     if isinstance(cause, ApplicationError):
         return UserError(cause.message)
-    return ModelCallError(f"the activity failed: {failure.message}: {cause}", kind="network")
+    what = f"{failure.activity_type} failed for good: {cause}"  # timeouts: its workers died
+    if failure.activity_type == MODEL_ACTIVITY:
+        return ModelCallError(what, kind="timeout", reason="its attempts ran out")
+    return AgentGraphRunError(what)

@@ -1,14 +1,14 @@
-"""What agentgraph's runner is given inside a workflow: a model caller, an executor and a clock
-that go through Temporal's APIs only.
+"""What agentgraph's runner is given inside a workflow: a model caller and an executor that go
+through Temporal's APIs only.
 
 - `ActivityModelCaller.create` runs the model call as the `agentgraph.model` activity and
   turns its JSON back into a `Response`;
 - `ActivityExecutor` runs each function tool call and each guardrail check as an activity
-  (agents used as tools stay in the workflow: their model calls are activities in turn);
-- `WorkflowClock` is Temporal's clock: `workflow.now()`, durable timers.
+  (agents used as tools stay in the workflow: their model calls are activities in turn).
 
-Everything here is deterministic given the workflow's history: the workflow code never sees
-a clock, a random number or a socket of its own.
+The runner loop itself reads no clock and draws no random number (retry delays are
+Temporal's, decided in the activity). Everything here is deterministic given the workflow's
+history: the workflow code never sees a clock, a random number or a socket of its own.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -220,17 +219,3 @@ def json_context(context: Any) -> Any:
     if dataclasses.is_dataclass(context) and not isinstance(context, type):
         return dataclasses.asdict(context)
     return context
-
-
-class WorkflowClock:
-    """Temporal's clock, for code that asks `runtime.clock.Clock` for time inside a workflow:
-    the workflow's deterministic now, durable timers for sleeps and timeouts."""
-
-    def monotonic(self) -> float:
-        return workflow.time()
-
-    async def sleep(self, seconds: float) -> None:
-        await workflow.sleep(seconds)
-
-    def timeout(self, seconds: float | None) -> AbstractAsyncContextManager[Any]:
-        return asyncio.timeout(seconds)  # the workflow's event loop makes it a durable timer

@@ -77,11 +77,20 @@ class GraphWorkflow:
             call_timeout=timedelta(seconds=request.activity_timeout),
             heartbeat_timeout=timedelta(seconds=request.heartbeat_timeout),
         )
+        try:
+            context = checked_context(graph, request.context, functions)
+        except AgentGraphRunError as exc:  # a context the graph refuses: the run never starts
+            empty = RunResult(input=request.input, graph_digest=graph.digest)
+            return await self._end(_outcome(empty, exc))
+        if request.agent is not None and request.agent not in graph.states:
+            raise ApplicationError(
+                f"graph {graph.name} has no agent `{request.agent}` to start at", non_retryable=True
+            )
         prepared = Run(
             graph,
             ActivityModelCaller(settings, stream=request.stream),
             RunOptions(
-                context=checked_context(graph, request.context, functions),
+                context=context,
                 max_turns=request.max_turns,
                 previous_response_id=request.previous_response_id,
                 conversation_id=request.conversation_id,

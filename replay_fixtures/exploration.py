@@ -282,13 +282,19 @@ def _function_paths(graph: CompiledGraph) -> list[tuple[str, str]]:
 def _recording(
     function: Callable[..., Any], kind: str, path: str, crashes: list[Crash]
 ) -> Callable[..., Any]:
-    """`function`, noting what it raises in `crashes` (and raising it on, unchanged)."""
-    if inspect.iscoroutinefunction(function):
+    """`function`, noting what it raises in `crashes` (and raising it on, unchanged).
+
+    A sync tool is wrapped as a coroutine function, so the runtime calls it on the run's own
+    loop instead of a worker thread: tools of one turn then finish in the same order every
+    time, and so do the model calls that follow them (nested agents used as tools), which is
+    what lets hypothesis replay and shrink a run drawn from the same choices."""
+    if inspect.iscoroutinefunction(function) or kind == "tool":
 
         @functools.wraps(function)
         async def noting_async(*args: Any, **kwargs: Any) -> Any:
             try:
-                return await function(*args, **kwargs)
+                result = function(*args, **kwargs)
+                return await result if inspect.isawaitable(result) else result
             except Exception as exc:
                 crashes.append(Crash(kind, path, exc))
                 raise

@@ -18,6 +18,7 @@ from agentgraph.runtime.observers import observing
 from .cassette import Cassette
 from .faults import FaultPlan
 from .mcp_replay import McpInterceptor
+from .request_states import requested_states
 from .scrub import DEFAULT_SCRUBBER, Scrubber
 from .session import RecordMode
 from .staleness import check_fresh, graph_ref, stale_reason
@@ -80,6 +81,8 @@ def open_cassette(
             before = session.cassette.graph
             if before is not None and before.digest == compiled.digest and before.visited:
                 visited.update(before.visited)  # new episodes add to what was recorded
+            if not visited:  # no run of the graph recorded it (an SDK app's): its requests
+                visited.update(requested_states(session.cassette, compiled) or ())
             session.cassette.graph = graph_ref(compiled, visited)
 
 

@@ -20,7 +20,7 @@ installed (the last one installed handles new connections) and removed with the 
 Recording: the real connection is opened and returned, its `send`, `recv` and
 `recv_streaming` wrapped on the instance: every message is added to the cassette's
 interaction as it passes, with its direction and its time offset on the injected clock; the
-close code, reason and side are added when the connection is lost.
+close code, reason and side are added when the connection is lost (`ws_recorder`).
 
 Replay: no socket at all. The client gets a real `ClientConnection` whose transport is in
 memory, facing a sans-I/O server (`ws_memory`) that plays the recording (`ws_replay`); each
@@ -43,26 +43,25 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from agentgraph.compiler.errors import InvalidArgument
 
-from .cassette import Close, WebSocketInteraction
+from .cassette import WebSocketInteraction
 from .faults import FaultPlan
 from .session import CassetteMismatch, CassetteSession, ReplaySetupError
-from .ws_frames import Message, handshake_headers, joined, path_of, scrub_url, to_frame
+from .ws_frames import handshake_headers, path_of, scrub_url
 from .ws_memory import MemoryServer, MemoryTransport
+from .ws_recorder import Recorder, Timer, materialized, on_the_wire
 from .ws_replay import Interruptions, Player, Script, explain_cuts
 
 __all__ = ["InterceptedConnection", "WebSocketInterceptor", "is_patched"]
 
-Timer = Callable[[], float]
 Connector: TypeAlias = connect
 """`websockets.asyncio.client.connect`, the awaitable a client connects with (named apart from
 `WebSocketInterceptor.connect`)."""
@@ -197,8 +196,8 @@ class WebSocketInterceptor:
         send = connection.send
 
         async def checked_send(message: Any, text: bool | None = None) -> None:
-            message = await _materialized(message)
-            problem = player.check(_on_the_wire(message, text))
+            message = await materialized(message)
+            problem = player.check(on_the_wire(message, text))
             if problem is not None:
                 raise self._failed(session, CassetteMismatch(problem))
             await send(message, text=text)
@@ -216,108 +215,9 @@ class WebSocketInterceptor:
         )
         session.record(interaction)
         index = next(i for i, x in enumerate(session.cassette.interactions) if x is interaction)
-        _Recorder(connection, interaction, session, self._timer).wrap()
+        Recorder(connection, interaction, session, self._timer).wrap()
         self.connections.append(InterceptedConnection(connector.uri, "record", index))
         return connection
-
-
-class _Recorder:
-    """Adds each message of a real connection to `interaction` as it passes, then the close."""
-
-    def __init__(
-        self,
-        connection: ClientConnection,
-        interaction: WebSocketInteraction,
-        session: CassetteSession,
-        timer: Timer,
-    ) -> None:
-        self.connection = connection
-        self.interaction = interaction
-        self.session = session
-        self.timer = timer
-        self.start = timer()
-        self.aborted = False
-
-    def wrap(self) -> None:
-        connection = self.connection
-        send, recv, recv_streaming = connection.send, connection.recv, connection.recv_streaming
-
-        async def recorded_send(message: Any, text: bool | None = None) -> None:
-            message = await _materialized(message)
-            was_open = connection.state is State.OPEN
-            frame = self._add("send", _on_the_wire(message, text))
-            try:
-                await send(message, text=text)
-            except BaseException:
-                if not was_open:  # nothing was written
-                    self.interaction.frames.remove(frame)
-                raise
-
-        async def recorded_recv(decode: bool | None = None) -> Message:
-            message = await recv(None)
-            self._add("recv", message)
-            if decode is False and isinstance(message, str):
-                return message.encode()
-            if decode is True and isinstance(message, bytes):
-                return message.decode()
-            return message
-
-        async def recorded_recv_streaming(decode: bool | None = None) -> AsyncIterator[Message]:
-            parts: list[Message] = []
-            async for fragment in recv_streaming(decode):
-                parts.append(fragment)
-                yield fragment
-            message = joined(parts)
-            if isinstance(message, bytes) and decode is False:
-                try:
-                    message = message.decode()
-                except UnicodeDecodeError:
-                    pass
-            self._add("recv", message)
-
-        connection.send = recorded_send  # type: ignore[method-assign]
-        connection.recv = recorded_recv  # type: ignore[method-assign,assignment]
-        connection.recv_streaming = recorded_recv_streaming  # type: ignore[method-assign,assignment]
-        self._watch_aborts()
-        lost = connection.connection_lost
-
-        def recorded_connection_lost(exc: Exception | None) -> None:
-            lost(exc)
-            self._closed()  # at once: a done-callback would run after the caller moved on
-
-        connection.connection_lost = recorded_connection_lost  # type: ignore[method-assign]
-
-    def _add(self, direction: str, message: Message) -> Any:
-        frame = to_frame(direction, message, self.timer() - self.start)
-        self.interaction.frames.append(frame)
-        self.session.changed = True
-        return frame
-
-    def _watch_aborts(self) -> None:
-        """Tell a connection the client dropped (transport.abort) from one the server did."""
-        transport = self.connection.transport
-        abort = transport.abort
-
-        def watched_abort() -> None:
-            self.aborted = True
-            abort()
-
-        try:
-            transport.abort = watched_abort  # type: ignore[method-assign]
-        except (AttributeError, TypeError):
-            pass  # a transport without attributes (uvloop): drops count as the server's
-
-    def _closed(self) -> None:
-        protocol = self.connection.protocol
-        rcvd, sent = protocol.close_rcvd, protocol.close_sent
-        if rcvd is not None and (sent is None or protocol.close_rcvd_then_sent):
-            close = Close(code=rcvd.code, reason=rcvd.reason, by="server")
-        elif sent is not None:
-            close = Close(code=sent.code, reason=sent.reason, by="client")
-        else:
-            close = Close(code=1006, by="client" if self.aborted else "server")
-        self.interaction.close = close
-        self.session.changed = True
 
 
 # -- the patch ---------------------------------------------------------------------------------
@@ -379,25 +279,3 @@ def _timer_of(clock: Any) -> Timer:
     if callable(clock):
         return clock
     raise InvalidArgument(f"clock={clock!r} must have monotonic() or be a function")
-
-
-async def _materialized(message: Any) -> Any:
-    """A fragmented message (an iterable or async iterable of fragments) as one message."""
-    if isinstance(message, str | bytes | bytearray | memoryview) or isinstance(message, dict):
-        return message
-    if hasattr(message, "__aiter__"):
-        return joined([fragment async for fragment in message])
-    if isinstance(message, Iterable):
-        return joined(message)
-    return message
-
-
-def _on_the_wire(message: Any, text: bool | None) -> Message:
-    """What the server receives for `send(message, text=text)`: str for a text frame."""
-    if isinstance(message, bytearray | memoryview):
-        message = bytes(message)
-    if isinstance(message, str):
-        return message if text is not False else message.encode()
-    if isinstance(message, bytes):
-        return message.decode("utf-8", "replace") if text else message
-    return str(message)

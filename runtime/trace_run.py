@@ -1,6 +1,6 @@
 """The spans of one run's loop (see `tracing` for the whole tree): the run (`invoke_workflow`),
-each agent's sequence of turns (`invoke_agent`), each turn, its model call (`chat`) and its
-handoff; the transitions taken as `agentgraph.step` events of the run's span.
+each agent's sequence of turns (`invoke_agent`), each turn (with the transition it took), its
+model call (`chat`) and its handoff.
 
 A `RunTrace` is made by every run. Untraced (no settings, tracing off, or a sampler that does
 not record the run's span) it stays off and each hook returns at once. The spans of a call
@@ -95,6 +95,7 @@ class RunTrace:
         self.top = self
         self.cache_write = 0
         self.interruptions = 0
+        self.stepped = False  # whether the current turn's span has its step
         self._instructions: tuple[str, str] = ("", "")  # the last text and its JSON form
         clock = config.clock if config is not None else None
         self._clock = clock if clock is not None and not _is_system(clock) else None
@@ -229,6 +230,7 @@ class RunTrace:
             start_time=now,
         )
         self.turn_ctx = self.api.set_span_in_context(self.turn_span)
+        self.stepped = False
 
     def offered(self, mcp_tools: list[str]) -> None:
         """The MCP tools the current agent offers in this turn: its span's tools are those
@@ -249,19 +251,23 @@ class RunTrace:
             self.agent_span = self.agent_ctx = self.agent_name = None
 
     def step(self, step: Step) -> None:
-        """The transition a turn took, as an event of the run's span (what `viz --path`
-        reads back from an exported trace)."""
-        if self.on and self.root is not None:
-            self.root.add_event(
-                "agentgraph.step",
-                {
-                    "agentgraph.step.agent": step.agent,
-                    "agentgraph.step.on": step.on,
-                    "agentgraph.step.to": step.to,
-                    "agentgraph.step.tools": step.tools,
-                },
-                timestamp=self.now(),
-            )
+        """The transition a turn took (what `viz --path` reads back from an exported trace):
+        attributes of its turn's span (`agentgraph.step.on`, `.to`, `.tools`), or, for the one
+        taken outside a turn of its own (`max_turns`), an `agentgraph.step` event of the run's
+        span. Not one event per turn on the run's span: an SDK keeps 128 events a span."""
+        if not self.on:
+            return
+        attributes = {
+            "agentgraph.step.on": step.on,
+            "agentgraph.step.to": step.to,
+            "agentgraph.step.tools": step.tools,
+        }
+        if self.turn_span is not None and not self.stepped:
+            self.turn_span.set_attributes(attributes)
+            self.stepped = True
+        elif self.root is not None:
+            attributes["agentgraph.step.agent"] = step.agent
+            self.root.add_event("agentgraph.step", attributes, timestamp=self.now())
 
     def model_call(self, state: State, body: Mapping[str, Any]) -> ModelCallSpan | _Noop:
         """The span of one model call (with its retries); `.end(response)` or

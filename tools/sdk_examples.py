@@ -6,7 +6,8 @@ REPO is a git checkout (or bare git dir) of github.com/openai/openai-agents-pyth
 the machine's mirror). Its `examples/` are checked out into a temporary folder; each example
 module is imported in a fresh Python (a module that fails to import, or needs a package or a
 key it lacks, is reported as such), and the SDK `Agent` objects it holds at module level are
-sorted into graphs: the agents no other one reaches (by handoff or as a tool) are the roots.
+sorted into graphs: the agents no other one reaches (by handoff or as a tool) are the roots
+(when handoffs join them all in a cycle, the last one defined that reaches all the others).
 An example with exactly one root is a single graph: `agentgraph import MODULE:ROOT -o SPEC`
 is run on it from the checkout's folder, then `agentgraph validate --strict --resolve SPEC`.
 It prints one table row per example: the root, whether it imported (and the notes the import
@@ -56,15 +57,17 @@ def reached(agent, seen):
 def probe(name):
     with contextlib.redirect_stdout(io.StringIO()):
         module = importlib.import_module(name)
-    named = {}
-    for key, value in sorted(vars(module).items()):
+    named = {}  # in the order the module defines them
+    for key, value in vars(module).items():
         if isinstance(value, Agent) and id(value) not in named:
             named[id(value)] = (key, value)
-    below = set()
-    for _, value in named.values():
-        below |= reached(value, set())
-    roots = sorted(key for ident, (key, _) in named.items() if ident not in below)
-    return {"agents": sorted(key for key, _ in named.values()), "roots": roots}
+    reach = {ident: reached(value, set()) for ident, (_, value) in named.items()}
+    below = set().union(*reach.values()) if reach else set()
+    roots = [key for ident, (key, _) in named.items() if ident not in below]
+    if not roots:  # every agent is in a handoff cycle: the last defined reaching them all
+        whole = [key for ident, (key, _) in named.items() if set(named) - {ident} <= reach[ident]]
+        roots = whole[-1:]
+    return {"agents": sorted(key for key, _ in named.values()), "roots": sorted(roots)}
 
 
 def timed_out(*_):
@@ -212,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **os.environ,
         "OPENAI_API_KEY": "sk-examples-not-a-key",  # some examples build a client at import
+        "EXAMPLE_BASE_URL": "http://127.0.0.1:9/v1",  # and the custom providers' ones, theirs
+        "EXAMPLE_API_KEY": "not-a-key",
+        "EXAMPLE_MODEL_NAME": "example-model",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     with tempfile.TemporaryDirectory(prefix="sdk-examples-") as folder:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from agentgraph.cli import main
-from agentgraph.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from agentgraph.exits import EXIT_FAILED, EXIT_OK, EXIT_STOPPED, EXIT_USAGE
 from tests.durable.support import DESK_SPEC, task_queue
 from tests.durable.workers import WorkerProcess
 from tests.support.record_examples import SUPPORT_DESK
 from tests.support.responses_server import ResponsesServer
+from tests.support.script import function_call, text, turn
 from tests.support.temporal_server import free_port
 
 RUN = ["--input", SUPPORT_DESK.input, "--context", json.dumps(SUPPORT_DESK.context)]
@@ -110,3 +111,40 @@ def test_without_the_extra_the_worker_says_which_to_install(
         "agentgraph: error: durable runs (agentgraph worker, run --temporal) need Temporal's "
         "Python SDK: pip install 'agentgraph[temporal]'\n"
     )
+
+
+def test_a_run_waiting_for_an_approval_is_decided_from_the_cli(
+    temporal_address: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gate = Path(__file__).parent / "specs" / "gate.yaml"
+    steps = [
+        turn(function_call("issue_refund", {"number": "INV-7"}, call_id="call_r")),
+        turn(text("I will ask a manager.")),
+    ]
+    queue = task_queue()
+    at = ["--temporal", temporal_address, "--task-queue", queue]
+    with ResponsesServer(*steps) as server:
+        with WorkerProcess(gate, temporal_address, queue, server.base_url):
+            first = main(["run", str(gate), *at, "--workflow-id", queue, "--input", "Refund INV-7"])
+            waiting = capsys.readouterr().err
+            decided = ["--resume", queue, "--reject", "call_r", "--message", "Ask a manager."]
+            second = main(["run", str(gate), *at, *decided])
+        assert server.bodies[1]["input"][-1] == {
+            "call_id": "call_r",
+            "output": "Ask a manager.",
+            "type": "function_call_output",
+        }
+    assert first == EXIT_STOPPED
+    assert "clerk calls issue_refund" in waiting and "[call_r]" in waiting
+    command = f"agentgraph run {gate} --temporal {temporal_address} --resume {queue}"
+    assert f"{command} --approve call_r" in waiting
+    assert second == EXIT_OK
+    assert capsys.readouterr().out == "I will ask a manager.\n"
+
+
+def test_a_worker_refuses_a_graph_with_mcp_servers(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = Path(__file__).parents[1] / "parity" / "specs" / "mcp_filesystem.yaml"
+    assert main(["worker", str(spec), "--address", "127.0.0.1:1"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("agentgraph: error: graph ")
+    assert "use MCP servers, which durable runs do not support yet" in err

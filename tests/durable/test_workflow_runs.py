@@ -33,3 +33,20 @@ async def test_the_support_desk_as_a_workflow_runs_as_in_one_process(
     assert outcome == local.to_dict()
     assert outcome["final_output"] == SUPPORT_DESK.final_output
     assert [f"{s['agent']} -{s['on']}-> {s['to']}" for s in outcome["path"]] == SUPPORT_DESK.path
+
+
+async def test_a_context_the_graph_refuses_ends_the_run_with_the_reason(
+    temporal_client: Client,
+) -> None:
+    graph, _ = desk()
+    queue = task_queue()
+    with ResponsesServer() as server:
+        async with worker_on(temporal_client, server, queue):
+            handle = await start_run(
+                temporal_client, graph, "Hi", context={"customer": "Ada"}, task_queue=queue
+            )
+            outcome = await run_outcome(handle)
+        assert server.requests == []
+    assert outcome["error"]["type"] == "UserError"
+    assert "customer_id" in outcome["error"]["message"]
+    assert outcome["path"] == []

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from agentgraph.sdk_import import ImportedSpec, import_app
+from agentgraph.sdk_paths import import_path
 from tests.parity.apps import TOPOLOGIES
 from tests.parity.example_graphs import EXAMPLE_TOPOLOGIES
 from tests.parity.harness import MODEL, Observed
@@ -42,7 +43,10 @@ def import_topology(topology: Topology) -> ImportedSpec:
     agents = topology.sdk_agents()
     also = [agents[e.start] for e in topology.exchanges if e.start not in (None, "last")]
     model = None if topology.agent_models else MODEL
-    return import_app(agents[topology.entry], name=topology.name, model=model, also=also)
+    hooks = import_path(topology.sdk_hooks) if topology.sdk_hooks is not None else None
+    return import_app(
+        agents[topology.entry], name=topology.name, model=model, also=also, hooks=hooks
+    )
 
 
 def imported(topology: Topology, folder: Path) -> tuple[ImportedTopology, ImportedSpec]:

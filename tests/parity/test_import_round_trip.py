@@ -28,44 +28,9 @@ from tests.parity.round_trip import ALL, assert_same, fresh_state, import_topolo
 from tests.parity.test_parity import _diff
 from tests.parity.topology import Topology
 
-NOT_CARRIED = {
+NOT_CARRIED: dict[str, list[str]] = {
     # topology: the notes its import gives (each names what the spec cannot carry yet)
-    "dynamic_system_prompt": ["instructions"],
-    "handoff_input_type": ["handoffs.transfer_to_escalations"],  # on_handoff (callables, #12)
-    "mcp_filesystem": ["mcp_servers"],
-    "instructions_function": ["instructions"],
-    "forcing_tool_use_custom": ["tool_use_behavior"],
-    "agent_lifecycle": ["hooks", "hooks"],
-    "lifecycle": ["hooks", "hooks"],
-    "customer_service": ["handoffs.transfer_to_seat_booking_agent"],
 }
-LOST_SILENTLY = {
-    # topology: what its import drops without a note, so its runs differ from the app's
-    # (sdk_import, interop #13): strict xfail, so a fix shows here
-    "financial_writer": "import drops an agent tool's custom_output_extractor",
-}
-NOT_ROUND_TRIPPED = {
-    # topology: what spec -> to_sdk_agents -> import loses (the importer does not write the
-    # SDK's callables back yet, interop #13): strict xfail, so a fix shows here
-    "customer_service": "instructions functions and on_handoff are not written back",
-    "instructions_function": "an instructions function is not written back",
-    "forcing_tool_use_custom": "a tool_use_behavior function is not written back",
-    "agent_lifecycle": "agent hooks are not written back",
-    "lifecycle": "run hooks and agent hooks are not written back",
-    "financial_writer": "a custom_output_extractor is not written back",
-}
-
-
-def _known(topologies: list[Topology], known: dict[str, str]) -> list[Any]:
-    """`topologies`, those named in `known` as strict xfails with its reason."""
-    return [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=known[t.name]))
-        if t.name in known
-        else t
-        for t in topologies
-    ]
-
-
 NOT_BUILT = {"mcp_filesystem"}
 """Specs `to_sdk_agents` refuses (tests/parity/test_to_sdk_agents.py says why)."""
 
@@ -89,7 +54,7 @@ def test_an_imported_app_validates_and_imports_to_the_same_bytes(
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize(
     "topology",
-    _known([t for t in ALL if t.name not in NOT_CARRIED], LOST_SILENTLY),
+    [t for t in ALL if t.name not in NOT_CARRIED],
     ids=lambda t: t.name,
 )
 async def test_an_imported_app_sends_what_the_sdk_app_sends(
@@ -114,7 +79,7 @@ def _without_file_names(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "topology",
-    _known([t for t in ALL if t.name not in NOT_BUILT], NOT_ROUND_TRIPPED),
+    [t for t in ALL if t.name not in NOT_BUILT],
     ids=lambda t: t.name,
 )
 def test_spec_to_sdk_agents_and_back_is_the_same_spec(topology: Topology, tmp_path: Path) -> None:

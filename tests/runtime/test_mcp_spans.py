@@ -225,5 +225,5 @@ async def test_the_dashboard_payload_of_an_mcp_run_is_the_sdks(url: str) -> None
     kinds = [item["span_data"]["type"] for item in items if item["object"] == "trace.span"]
     assert kinds.count("mcp_tools") == 3
     functions = [item["span_data"] for item in items if item.get("span_data", {}).get("mcp_data")]
-    assert [f["name"] for f in functions] == ["list_directory", "read_file", "add"]
+    assert sorted(f["name"] for f in functions) == ["add", "list_directory", "read_file"]
     assert {json.dumps(f["mcp_data"]) for f in functions} == {'{"server": "files"}'}

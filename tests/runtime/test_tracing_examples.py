@@ -203,12 +203,13 @@ async def test_the_span_tree_of_each_example(name: str) -> None:
         assert span.attributes["gen_ai.tool.name"] == raw["name"]
         assert span.attributes["gen_ai.tool.call.arguments"] == raw["arguments"]
     (root,) = log.named("invoke_workflow")
-    steps = [e for e in root.events if e.name == "agentgraph.step"]
+    agents = {s.context.span_id for s in log.spans if s.parent == root.context}
+    turns = [s.attributes for s in log.named("turn") if s.parent.span_id in agents]
     assert [
-        f"{e.attributes['agentgraph.step.agent']} -{e.attributes['agentgraph.step.on']}-> "
-        f"{e.attributes['agentgraph.step.to']}"
-        for e in steps
+        f"{t['gen_ai.agent.name']} -{t['agentgraph.step.on']}-> {t['agentgraph.step.to']}"
+        for t in turns
     ] == EXAMPLES[name].path
+    assert not root.events  # every step is on its turn's span
     assert {s.start_time for s in log.spans} == {1_800_000_000 * 10**9}
 
 

@@ -10,6 +10,7 @@ import asyncio
 import json
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,29 @@ def failure(strategy: Any, save_to: Path | None = None) -> str:
     with pytest.raises(ExplorationFailure) as raised:
         explore()
     return str(raised.value)
+
+
+def test_explored_runs_call_sync_tools_on_their_own_thread(tmp_path: Path) -> None:
+    # In a worker thread (as a live run calls them) the tools of one turn finish in any
+    # order, and the nested model calls after them draw in any order: hypothesis then sees
+    # a different run from the same choices (FlakyStrategyDefinition) under load.
+    code = DESK_CODE.replace(
+        'def lookup(number: str) -> str:\n        return {"INV-1": "paid"}[number]',
+        "import threading\n    THREADS = []\n\n"
+        "    def lookup(number: str) -> str:\n"
+        "        THREADS.append(threading.get_ident())\n        return 'paid'",
+    ).replace("value > 10", "False")
+    spec = planted(tmp_path, "planted_threads", DESK, code)
+
+    @settings(max_examples=20, database=None, suppress_health_check=list(HealthCheck))
+    @given(played_runs(spec, "hello", max_turns=3))
+    def explore(played: PlayedRun) -> None:
+        played.check()
+
+    explore()
+    threads = sys.modules["planted_threads"].THREADS  # type: ignore[attr-defined]
+    assert threads, "no explored run called the tool"
+    assert set(threads) == {threading.get_ident()}
 
 
 def test_a_crashing_tool_is_found_and_shrunk_to_a_minimal_run(tmp_path: Path) -> None:
