@@ -12,10 +12,8 @@ which extra to install.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import shlex
-import signal
 import sys
 from typing import Any, TextIO
 
@@ -85,6 +83,8 @@ def temporal_modules() -> None:
 
 
 def worker_command(args: argparse.Namespace) -> int:
+    import asyncio
+
     temporal_modules()
     from agentgraph.durable import LoadedGraph
     from agentgraph.runtime import load_graph
@@ -99,6 +99,9 @@ def worker_command(args: argparse.Namespace) -> int:
 
 
 async def _work(args: argparse.Namespace, loaded: list[Any], err: TextIO) -> None:
+    import asyncio
+    import signal
+
     from agentgraph.durable import connect, graph_worker
 
     client = await connect(args.address, namespace=args.namespace)
@@ -116,6 +119,8 @@ async def _work(args: argparse.Namespace, loaded: list[Any], err: TextIO) -> Non
 
 def run_durably(args: argparse.Namespace, context: Any, out: TextIO, err: TextIO) -> int:
     """`agentgraph run --temporal`: start the run (or decide on a waiting one), then wait."""
+    import asyncio
+
     temporal_modules()
     from agentgraph.runtime import load_graph
 

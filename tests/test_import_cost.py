@@ -39,7 +39,7 @@ def test_the_help_of_agentgraph_loads_no_compiler_pass_and_no_heavy_library() ->
         "    main(['--help'])"
     )
     assert "agentgraph.cli" in loaded
-    heavy = ("pydantic", "networkx", "yaml", "jinja2", "openai", "orjson", "temporalio")
+    heavy = ("pydantic", "networkx", "yaml", "jinja2", "openai", "orjson", "temporalio", "asyncio")
     assert sorted(loaded & {*COMPILER_PASSES, *heavy}) == []
 
 
