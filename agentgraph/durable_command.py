@@ -54,8 +54,9 @@ def add_temporal_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--temporal",
         metavar="HOST:PORT",
-        help="run durably as a Temporal workflow (workers: `agentgraph worker`); with "
-        "--resume, the workflow id of a run waiting for approvals; needs agentgraph[temporal]",
+        help="run durably as a Temporal workflow on the server at HOST:PORT (its workers: "
+        "`agentgraph worker`; needs agentgraph[temporal]); with --resume WORKFLOW_ID, decide on "
+        "that run's pending approvals instead",
     )
     parser.add_argument(
         "--workflow-id",
@@ -67,9 +68,17 @@ def add_temporal_run_options(parser: argparse.ArgumentParser) -> None:
         "--no-wait", action="store_true", help="with --temporal: print the workflow id and exit"
     )
     parser.add_argument(
-        "--task-queue", default=DEFAULT_QUEUE, metavar="Q", help="with --temporal: its workers"
+        "--task-queue",
+        default=DEFAULT_QUEUE,
+        metavar="Q",
+        help="with --temporal: the task queue the workers poll (default: %(default)s)",
     )
-    parser.add_argument("--namespace", default="default", metavar="N", help="with --temporal")
+    parser.add_argument(
+        "--namespace",
+        default="default",
+        metavar="N",
+        help="with --temporal: the Temporal namespace (default: %(default)s)",
+    )
 
 
 def temporal_modules() -> None:
