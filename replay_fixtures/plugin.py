@@ -220,7 +220,10 @@ def agentgraph_cassette(
             clock=clock,
         ) as used:
             request.node.stash[_IN_USE] = used
-            yield used
+            try:
+                yield used
+            finally:  # the item lives to the session's end: the cassette need not
+                del request.node.stash[_IN_USE]
             if request.node.stash.get(_CALL_ERROR, None) is not None and used.session.changed:
                 raise FailedWhileRecording  # the old cassette stays; the recording goes beside
     except FailedWhileRecording:

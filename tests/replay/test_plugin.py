@@ -337,6 +337,40 @@ def test_replay_needs_no_api_key(
     assert "OPENAI_API_KEY" not in os.environ  # the placeholder did not outlive the test
 
 
+KEEPS_NOTHING_TEST = (
+    INVOICE_TEST
+    + """
+
+import gc
+import weakref
+
+USED = []
+
+
+@pytest.mark.agentgraph_cassette(graph="desk.yaml")
+async def test_replayed(agentgraph_cassette):
+    USED.append(weakref.ref(agentgraph_cassette))
+    assert (await desk()).final_output == {"number": "INV-7", "amount_cents": 4200}
+
+
+def test_the_cassette_is_gone():
+    gc.collect()
+    assert USED and USED[0]() is None, gc.get_referrers(USED[0]())
+"""
+)
+
+
+def test_a_finished_test_keeps_no_cassette_in_memory(
+    pytester: pytest.Pytester, recorded: str
+) -> None:
+    """A suite of many replays does not hold every cassette it replayed (each one's events,
+    parsed) until the session ends: the memory, and every garbage collection, would grow."""
+    folder = project(pytester, KEEPS_NOTHING_TEST)
+    place(folder, recorded)
+    place(folder, recorded, test="test_replayed")
+    inner(pytester).assert_outcomes(passed=3)
+
+
 # -- faults, assertions, staleness -----------------------------------------------------------
 
 
