@@ -78,7 +78,9 @@ class Scrubber:
         return self.with_rules(secrets=[found.get(name, "") for name in names])
 
     def text(self, value: str) -> str:
-        keyless = not any(mark in value for mark in KEY_MARKS)
+        keyless = not (
+            "sk-" in value or "rk-" in value or "sess-" in value or "T3BlbkFJ" in value
+        )  # KEY_MARKS, spelled out: a generator over them costs more than the check saves
         for pattern in self.patterns:
             if keyless and (pattern is API_KEY or pattern is GLUED_API_KEY):
                 continue  # neither can match: no key's literal start is in the text
