@@ -43,7 +43,8 @@ from openai.types.responses.response_usage import InputTokensDetails, OutputToke
 
 from agentgraph.compiler import CompiledGraph, check_text, compile_checked
 from agentgraph.runtime.functions import Functions
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from agentgraph.runtime.trace_settings import TraceConfig
 
 PROMPT = "Look this up for me, please."

@@ -29,7 +29,8 @@ with workflow.unsafe.imports_passed_through():
     from agentgraph.runtime.events import RunResult
     from agentgraph.runtime.functions import Functions
     from agentgraph.runtime.retry import RetryPolicy
-    from agentgraph.runtime.runner import Run, RunOptions
+    from agentgraph.runtime.run_options import RunOptions
+    from agentgraph.runtime.runner import Run
 
     from .in_workflow import ActivityExecutor, ActivityModelCaller, ActivitySettings
     from .messages import (

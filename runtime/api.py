@@ -25,8 +25,9 @@ from .errors import UserError
 from .events import RunResult, StreamEvent
 from .functions import Functions
 from .preflight import check_imports
+from .run_options import RunOptions
 from .run_state import RunState, restore
-from .runner import Run, RunOptions
+from .runner import Run
 from .schema_checks import PATTERN_TIMEOUT
 from .sessions import Session, run_in_session
 from .trace_settings import TraceConfig, TraceSettings

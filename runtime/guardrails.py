@@ -131,3 +131,25 @@ def checker_input(value: Any) -> str | list[Any]:
     if callable(dump):
         return str(dump())
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+async def call_beside_guardrails(guard: asyncio.Task[None] | None, call: Any) -> Any:
+    """Await the model call as the input guardrails run; if one trips, cancel it and raise."""
+    if guard is None:
+        return await call
+    model = asyncio.ensure_future(call)
+    done, _ = await asyncio.wait({guard, model}, return_when=asyncio.FIRST_COMPLETED)
+    if guard in done and guard.exception() is not None:
+        model.cancel()
+        raise guard.exception()  # type: ignore[misc]
+    return await model
+
+
+async def raise_if_tripped(guard: asyncio.Task[None] | None, wait: bool = False) -> None:
+    """Raise what the guardrails beside a model call raised (`wait`: once they are done)."""
+    if guard is None:
+        return
+    if wait:
+        await guard
+    elif guard.done() and guard.exception() is not None:
+        raise guard.exception()  # type: ignore[misc]

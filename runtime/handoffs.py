@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,6 +14,9 @@ from .derived import Types
 from .errors import ModelBehaviorError
 from .events import RunItem, RunResult
 from .functions import Functions, call_positional
+from .handoff_data import filter_with_data
+from .nested_history import nest
+from .run_context import RunContextWrapper
 from .schema_checks import PATTERN_TIMEOUT
 from .tool_calls import invalid_arguments
 from .turns import arguments_of, tool_output
@@ -150,3 +154,37 @@ def filter_result(
         *result.items[:earlier],
         *(item for item in result.items[earlier:] if id(item.raw) in kept_ids),
     ]
+
+
+async def history_after_handoff(
+    binding: HandoffBinding,
+    history: list[dict[str, Any]],
+    result: RunResult,
+    *,
+    turn_start: int,
+    turn_items: int,
+    nests: bool,
+    run_context: RunContextWrapper[Any],
+    agents: Callable[[str], Any],
+    functions: Functions,
+) -> list[dict[str, Any]]:
+    """The history the next agent sees: through the handoff's input filter (a function given
+    the SDK's HandoffInputData, or a named filter), nested (`nest_handoff_history`), or whole.
+    `result`'s items follow what a filter dropped."""
+    if binding.input_filter is not None and ":" in binding.input_filter:
+        kept = await filter_with_data(
+            binding.input_filter,
+            history,
+            turn_start=turn_start,
+            items=result.items,
+            run_context=run_context,
+            agents=agents,
+            functions=functions,
+        )
+    elif binding.input_filter is None and nests:
+        produced = {id(item.raw) for item in result.items}
+        kept = nest(history, produced, turn_start)
+    else:
+        return await filter_history(binding, result, history, turn_items, functions)
+    filter_result(result, history, kept, turn_items)
+    return kept

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from openai.types.responses import Response, ResponseStreamEvent
+from openai.types.responses import Response
 
 from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.machine import (
@@ -46,59 +45,20 @@ from .events import (
     Step,
     StreamEvent,
 )
-from .executor import Executor, LocalExecutor
-from .functions import Functions
-from .guardrails import split_by_parallel
-from .handoff_data import filter_with_data
-from .handoffs import filter_history, filter_result, handoff_items
+from .guardrails import call_beside_guardrails, raise_if_tripped, split_by_parallel
+from .handoffs import handoff_items, history_after_handoff
 from .instructions import render
-from .nested_history import nest
 from .observers import notify
 from .output import parse_final_output
 from .run_callables import RunCallables
 from .run_context import RunContextWrapper
+from .run_options import ModelCaller, RunOptions
 from .run_state import snapshot
-from .schema_checks import PATTERN_TIMEOUT
 from .trace_run import RunTrace
-from .trace_settings import TraceConfig
-from .turns import TurnOutput, request_body, sort_output
+from .turns import TurnOutput, request_body, sort_output, terminal_response
 
 if TYPE_CHECKING:
-    from .mcp_tools import McpServers, McpTurn
-
-
-class ModelCaller(Protocol):
-    """How the runner reaches the model (a transport with retries around it)."""
-
-    async def create(self, body: dict[str, Any]) -> Response: ...
-
-    def stream(self, body: dict[str, Any]) -> AsyncIterator[ResponseStreamEvent]: ...
-
-
-@dataclass
-class RunOptions:
-    """Per-run settings: the context, limits, and how responses chain."""
-
-    context: Any = None
-    max_turns: int | None = None
-    chain_responses: bool = False
-    """Send only new items with previous_response_id after the first turn (else full history)."""
-    previous_response_id: str | None = None
-    """A response to continue from: sent with the first request, then each turn's (the SDK)."""
-    conversation_id: str | None = None
-    """A server-side conversation: sent with every request, each with only the new items."""
-    functions: Functions = field(default_factory=Functions)
-    hooks: Any = None
-    """The run hooks (the SDK's RunHooks or any object with its methods); else the graph's."""
-    mcp: McpServers | None = None
-    """The run's MCP servers (needed when an agent has `mcp_servers`)."""
-    tracing: TraceConfig | None = None
-    """Trace settings, tracer provider and clock (None: no spans)."""
-    pattern_timeout: float = PATTERN_TIMEOUT
-    """Seconds one `pattern` match of a schema check (context, tool arguments, handoff input,
-    structured output) may take before the check is refused."""
-    executor: Executor = field(default_factory=LocalExecutor)
-    """Where tool calls and guardrails run (a durable run runs them as activities)."""
+    from .mcp_tools import McpTurn
 
 
 class Run:
@@ -261,12 +221,12 @@ class Run:
             response = None
             if self.stream:
                 async for event in self.caller.stream(body):
-                    await _raise_if_tripped(guard)
+                    await raise_if_tripped(guard)
                     yield RawResponseEvent(self.agent, event)
-                    response = _terminal_response(event) or response
+                    response = terminal_response(event) or response
             else:
-                response = await _call_guarded(guard, self.caller.create(body))
-            await _raise_if_tripped(guard, wait=True)
+                response = await call_beside_guardrails(guard, self.caller.create(body))
+            await raise_if_tripped(guard, wait=True)
         except BaseException as exc:
             call.end(error=exc)
             if guard is not None and not guard.done():
@@ -337,27 +297,17 @@ class Run:
         self._step(f"handoff:{first['name']}", binding.to, output.called_tools)
         turn_items = len(output.items) + len(outputs) + len(items)
         with self.trace.handoff(self.agent, binding.to, first):
-            if binding.input_filter is not None and ":" in binding.input_filter:
-                kept = await filter_with_data(
-                    binding.input_filter,
-                    self.history,
-                    turn_start=turn_start,
-                    items=self.result.items,
-                    run_context=self.run_context,
-                    agents=self.callables.hooks.agent,
-                    functions=self.options.functions,
-                )
-                filter_result(self.result, self.history, kept, turn_items)
-                self.history = kept
-            elif binding.input_filter is None and self.callables.nests(state, first["name"]):
-                produced = {id(item.raw) for item in self.result.items}
-                kept = nest(self.history, produced, turn_start)
-                filter_result(self.result, self.history, kept, turn_items)
-                self.history = kept
-            else:
-                self.history = await filter_history(
-                    binding, self.result, self.history, turn_items, self.options.functions
-                )
+            self.history = await history_after_handoff(
+                binding,
+                self.history,
+                self.result,
+                turn_start=turn_start,
+                turn_items=turn_items,
+                nests=self.callables.nests(state, first["name"]),
+                run_context=self.run_context,
+                agents=self.callables.hooks.agent,
+                functions=self.options.functions,
+            )
         events.append(AgentSwitchEvent(self.agent, binding.to, first["name"]))
         self.agent = binding.to
         return events
@@ -480,30 +430,3 @@ class _Interrupted(AgentGraphError):
     def __init__(self, events: list[RunItemEvent]) -> None:
         super().__init__("pending approvals")
         self.events = events
-
-
-def _terminal_response(event: ResponseStreamEvent) -> Response | None:
-    if event.type in ("response.completed", "response.incomplete", "response.failed"):
-        return event.response
-    return None
-
-
-async def _call_guarded(guard: asyncio.Task[None] | None, call: Any) -> Response:
-    """Await the model call as the input guardrails run; if one trips, cancel it and raise."""
-    if guard is None:
-        return await call
-    model = asyncio.ensure_future(call)
-    done, _ = await asyncio.wait({guard, model}, return_when=asyncio.FIRST_COMPLETED)
-    if guard in done and guard.exception() is not None:
-        model.cancel()
-        raise guard.exception()  # type: ignore[misc]
-    return await model
-
-
-async def _raise_if_tripped(guard: asyncio.Task[None] | None, wait: bool = False) -> None:
-    if guard is None:
-        return
-    if wait:
-        await guard
-    elif guard.done() and guard.exception() is not None:
-        raise guard.exception()  # type: ignore[misc]

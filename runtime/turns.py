@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from openai.types.responses import Response
+from openai.types.responses import Response, ResponseStreamEvent
 
 from agentgraph.compiler.machine import State
 
@@ -117,3 +117,10 @@ def arguments_of(call: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(arguments, dict):
         raise ValueError("the arguments must be a JSON object")
     return arguments
+
+
+def terminal_response(event: ResponseStreamEvent) -> Response | None:
+    """The response a terminal stream event carries (completed, incomplete or failed)."""
+    if event.type in ("response.completed", "response.incomplete", "response.failed"):
+        return event.response
+    return None

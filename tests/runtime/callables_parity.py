@@ -14,7 +14,8 @@ import yaml
 
 from agentgraph.compiler import check_text, compile_checked
 from agentgraph.runtime.functions import Functions
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from tests.runtime.callers import ClientCaller
 from tests.support.responses_server import ResponsesServer
 from tests.support.script import Turn

@@ -11,7 +11,8 @@ import pytest
 
 from agentgraph.compiler import check_text, compile_checked
 from agentgraph.runtime.errors import ModelBehaviorError
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from tests.runtime.callers import ClientCaller
 from tests.runtime.toolbox import Verdict
 from tests.support.responses_server import ResponsesServer

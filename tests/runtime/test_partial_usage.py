@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from tests.runtime.callers import ClientCaller
 from tests.runtime.graphs import runtime_graph
 from tests.support.responses_server import ResponsesServer

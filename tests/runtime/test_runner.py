@@ -24,7 +24,8 @@ from agentgraph.runtime.events import (
     Step,
 )
 from agentgraph.runtime.instructions import render
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from tests.runtime import toolbox
 from tests.runtime.callers import ClientCaller
 from tests.runtime.graphs import runtime_graph

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from agentgraph.compiler import check_text, compile_checked
-from agentgraph.runtime.runner import Run, RunOptions
+from agentgraph.runtime.run_options import RunOptions
+from agentgraph.runtime.runner import Run
 from tests.runtime import sdk_shapes
 from tests.runtime.callers import ClientCaller
 from tests.support.responses_server import ResponsesServer
