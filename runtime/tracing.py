@@ -111,12 +111,7 @@ async def _traced_tool(
     )
     token = _TOOL.set(span)
     try:
-        with Current(owner, span):
-            output = await work
-    except BaseException as exc:
-        record_error(span, exc, owner.sensitive)
-        span.end(end_time=owner.now())
-        raise
+        output = await _awaited_in(owner, span, work)
     finally:
         reset(_TOOL, token)
     if owner.sensitive:  # text, or an MCP tool's content items as JSON
@@ -170,13 +165,7 @@ async def _traced_listing(
         attributes=attributes,
         start_time=owner.now(),
     )
-    try:
-        with Current(owner, span):
-            tools = await work
-    except BaseException as exc:
-        record_error(span, exc, owner.sensitive)
-        span.end(end_time=owner.now())
-        raise
+    tools = await _awaited_in(owner, span, work)
     span.set_attribute("agentgraph.mcp.tools", [str(t.get("name")) for t in tools])
     span.end(end_time=owner.now())
     return tools
@@ -248,13 +237,19 @@ async def _traced_guardrail(
         },
         start_time=owner.now(),
     )
+    result = await _awaited_in(owner, span, work)
+    span.set_attribute("agentgraph.guardrail.triggered", tripped(result))
+    span.end(end_time=owner.now())
+    return result
+
+
+async def _awaited_in(owner: RunTrace, span: Any, work: Awaitable[Any]) -> Any:
+    """`work`'s result, awaited with `span` current; if it raises, the error is recorded on
+    the span and the span ended (on success the caller adds its attributes and ends it)."""
     try:
         with Current(owner, span):
-            result = await work
+            return await work
     except BaseException as exc:
         record_error(span, exc, owner.sensitive)
         span.end(end_time=owner.now())
         raise
-    span.set_attribute("agentgraph.guardrail.triggered", tripped(result))
-    span.end(end_time=owner.now())
-    return result
