@@ -51,17 +51,7 @@ def model_failure(
     """The ApplicationError a model call activity raises for `error` on `attempt`."""
     decision = policy.decide(error, attempt, body, retries=attempt.number - 1, now=time.time())
     error.attempts = attempt.number
-    details = {
-        "message": str(error),
-        "kind": error.kind,
-        "status_code": error.status_code,
-        "code": error.code,
-        "request_id": error.request_id,
-        "phase": error.phase,
-        "headers": error.headers,
-        "attempts": attempt.number,
-        "reason": decision.reason,
-    }
+    details = _details(error, decision.reason)
     if not decision.retry:
         error.reason = decision.reason
         return ApplicationError(str(error), details, type=MODEL_CALL_FAILED, non_retryable=True)
@@ -71,6 +61,34 @@ def model_failure(
         type=MODEL_CALL_FAILED,
         next_retry_delay=timedelta(seconds=decision.delay),
     )
+
+
+def lost_call_failure(refusal: str, attempt: Attempt) -> ApplicationError:
+    """The ApplicationError of a retry that will not send again what the attempt before it
+    (its worker lost) may have sent: non-retryable, its message ending with `refusal`."""
+    error = ModelCallError(
+        f"{MODEL_ACTIVITY}: the worker of attempt {attempt.number - 1} died during the call",
+        kind="network",
+        attempts=attempt.number - 1,
+    )
+    details = _details(error, refusal)
+    error.reason = refusal
+    return ApplicationError(str(error), details, type=MODEL_CALL_FAILED, non_retryable=True)
+
+
+def _details(error: ModelCallError, reason: str) -> dict[str, Any]:
+    """What the workflow needs to raise `error` again (`run_error`)."""
+    return {
+        "message": str(error),
+        "kind": error.kind,
+        "status_code": error.status_code,
+        "code": error.code,
+        "request_id": error.request_id,
+        "phase": error.phase,
+        "headers": error.headers,
+        "attempts": error.attempts,
+        "reason": reason,
+    }
 
 
 def run_error(failure: ActivityError) -> AgentGraphRunError:
