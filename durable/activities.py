@@ -8,7 +8,8 @@ spec's folder) and how it reaches the model (agentgraph's transports: `http`, SS
   worker runs another version of the graph);
 - `model`: one attempt of one model call (Temporal makes the retries: `failures`);
 - `tool`: one function tool call, as `runtime.tool_calls` makes it in one process;
-- `guardrails`: the input or output guardrails of an agent on a value.
+- `guardrails`: the input or output guardrails of an agent on a value;
+- for graphs with MCP servers, `mcp_activities`: a server's tools listed, one tool called.
 
 The run context reaches a tool or guardrail as JSON data and is made into the graph's context
 type again here: a callable that changes the context changes only its own copy.
@@ -72,14 +73,7 @@ class LoadedGraph:
 
     @classmethod
     def of(cls, graph: CompiledGraph, search_path: Sequence[str]) -> LoadedGraph:
-        """Every import path of `graph` imported now (a bad one fails the worker's start); a
-        graph whose agents use MCP servers is refused (not supported in durable runs yet)."""
-        with_mcp = sorted(name for name, state in graph.states.items() if state.mcp is not None)
-        if with_mcp:
-            raise UserError(
-                f"graph {graph.name}: agent(s) {', '.join(with_mcp)} use MCP servers, which "
-                "durable runs do not support yet; run this graph with `agentgraph run`"
-            )
+        """Every import path of `graph` imported now (a bad one fails the worker's start)."""
         functions = Functions(search_path)
         check_imports(graph, functions, search_path)
         return cls(graph, list(search_path), functions)
@@ -106,10 +100,18 @@ class Activities:
         self.client = client
         self.call_timeout = call_timeout
         self._http: Transport | None = None
+        self.mcp: Any = None
+        if any(
+            state.mcp is not None for g in self.graphs.values() for state in g.graph.states.values()
+        ):
+            from .mcp_activities import McpActivities
+
+            self.mcp = McpActivities(self.graphs)
 
     def all(self) -> list[Any]:
         """The activity callables, for `temporalio.worker.Worker(activities=...)`."""
-        return [self.graph, self.model, self.tool, self.guardrails]
+        mcp = [self.mcp.list_tools, self.mcp.call_tool] if self.mcp is not None else []
+        return [self.graph, self.model, self.tool, self.guardrails, *mcp]
 
     def loaded(self, digest: str, name: str = "") -> LoadedGraph:
         """The graph with `digest`; a non-retryable failure naming both digests if none."""
@@ -235,9 +237,13 @@ class Activities:
         return Tripped()
 
     async def aclose(self) -> None:
-        """Close the model connections."""
-        if self._http is not None:
-            await self._http.aclose()
+        """Close the model connections and stop the MCP servers."""
+        try:
+            if self._http is not None:
+                await self._http.aclose()
+        finally:
+            if self.mcp is not None:
+                await self.mcp.aclose()
 
 
 async def _final(events: AsyncIterator[ResponseStreamEvent], beats: Heartbeats) -> Response:

@@ -21,7 +21,13 @@ from typing import Any
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from agentgraph.runtime.errors import AgentGraphRunError, ModelCallError, ToolStoppedRun, UserError
+from agentgraph.runtime.errors import (
+    AgentGraphRunError,
+    McpServerError,
+    ModelCallError,
+    ToolStoppedRun,
+    UserError,
+)
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.transports.base import Attempt, Body
 
@@ -30,6 +36,7 @@ from .messages import MODEL_ACTIVITY
 MODEL_CALL_FAILED = "ModelCallError"
 TOOL_STOPPED_RUN = "ToolStoppedRun"
 WRONG_GRAPH = "WrongGraph"
+MCP_SERVER_FAILED = "McpServerError"
 """The `type` of the ApplicationErrors agentgraph's activities raise."""
 
 
@@ -41,7 +48,7 @@ def temporal_retry_policy(policy: RetryPolicy) -> TemporalRetryPolicy:
         backoff_coefficient=policy.multiplier,
         maximum_interval=timedelta(seconds=max(policy.max_delay, policy.initial_delay, 0.001)),
         maximum_attempts=policy.max_retries + 1,
-        non_retryable_error_types=[TOOL_STOPPED_RUN, WRONG_GRAPH],
+        non_retryable_error_types=[TOOL_STOPPED_RUN, WRONG_GRAPH, MCP_SERVER_FAILED],
     )
 
 
@@ -110,6 +117,8 @@ def run_error(failure: ActivityError) -> AgentGraphRunError:
         if not error.reason:  # retryable, but Temporal's attempts ran out
             error.reason = f"gave up after {error.attempts - 1} retries"
         return error
+    if isinstance(cause, ApplicationError) and cause.type == MCP_SERVER_FAILED:
+        return mcp_server_error(cause)
     if isinstance(cause, ApplicationError) and cause.type == TOOL_STOPPED_RUN:
         return ToolStoppedRun(str(cause.details[0]) if cause.details else "?", SystemExit())
     if isinstance(cause, ApplicationError):
@@ -118,3 +127,11 @@ def run_error(failure: ActivityError) -> AgentGraphRunError:
     if failure.activity_type == MODEL_ACTIVITY:
         return ModelCallError(what, kind="timeout", reason="its attempts ran out")
     return AgentGraphRunError(what)
+
+
+def mcp_server_error(cause: ApplicationError) -> McpServerError:
+    """The run's McpServerError, with the worker's message (its server's stderr included)."""
+    server = str(cause.details[0]) if cause.details else "?"
+    prefix = f"MCP server `{server}` "
+    message = cause.message
+    return McpServerError(server, message.removeprefix(prefix))
