@@ -79,6 +79,11 @@ def _sdk_front(model: Any, front_tool: str) -> agents.Agent[Any]:
 
 
 def graph(front_tool: str = "lookup") -> CompiledGraph:
+    """The SDK app above as a compiled spec (`front_tool`: front's own tool beside the desk)."""
+    return compile_checked(check_text(spec_text(front_tool), "nested_approvals.yaml"))
+
+
+def spec_text(front_tool: str = "lookup") -> str:
     """The SDK app above as a spec (`front_tool`: front's own tool beside the desk)."""
     tools = _sdk_tools()
     spec = {
@@ -106,7 +111,7 @@ def graph(front_tool: str = "lookup") -> CompiledGraph:
         },
     }
     spec["tools"]["refund"]["needs_approval"] = True
-    return compile_checked(check_text(yaml.safe_dump(spec), "nested_approvals.yaml"))
+    return yaml.safe_dump(spec)
 
 
 def _decide(state: Any, decisions: dict[str, str | None], sdk: bool) -> None:
@@ -123,7 +128,11 @@ def _decide(state: Any, decisions: dict[str, str | None], sdk: bool) -> None:
 
 
 async def sdk_run(
-    steps: list[Turn], decisions: dict[str, str | None], *, stream: bool = False
+    steps: list[Turn],
+    decisions: dict[str, str | None],
+    *,
+    stream: bool = False,
+    hooks: Any = None,
 ) -> tuple[list[str], Any, list[dict[str, Any]]]:
     """The SDK's run: the pending call ids, the final output after the decisions (the state
     written to a string and read back in between), the request bodies."""
@@ -135,8 +144,8 @@ async def sdk_run(
 
         async def go(given: Any) -> Any:
             if not stream:
-                return await agents.Runner.run(front, given, run_config=config)
-            streamed = agents.Runner.run_streamed(front, given, run_config=config)
+                return await agents.Runner.run(front, given, run_config=config, hooks=hooks)
+            streamed = agents.Runner.run_streamed(front, given, run_config=config, hooks=hooks)
             async for _ in streamed.stream_events():
                 pass
             return streamed
@@ -156,18 +165,19 @@ async def our_run(
     *,
     stream: bool = False,
     front_tool: str = "lookup",
+    hooks: Any = None,
 ) -> tuple[list[str], Any, list[dict[str, Any]]]:
     """agentgraph's run of the same app, its state written as JSON and read back."""
     compiled = graph(front_tool)
     with ResponsesServer(*steps, seed="nested") as server:
         async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test") as client:
-            first = await run(compiled, "Refund 7", client=client, stream=stream)
+            first = await run(compiled, "Refund 7", client=client, stream=stream, hooks=hooks)
             assert first.final_output is None
             pending = [item.call_id for item in first.interruptions]
             kept = json.loads(first.to_state().to_string())
             state = RunState.from_json(kept, compiled)
             _decide(state, decisions, sdk=False)
-            second = await run(compiled, state, client=client, stream=stream)
+            second = await run(compiled, state, client=client, stream=stream, hooks=hooks)
         return pending, second, [volatile(b) for b in server.bodies]
 
 
@@ -208,6 +218,34 @@ async def test_rejected_inside_an_agent_tool_the_model_sees_what_the_sdk_shows(
         "output": message or "Tool execution was not approved.",
         "type": "function_call_output",
     }
+
+
+class Seen(agents.RunHooks[Any]):
+    """Run hooks that note the agent and tool events they see."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    async def on_agent_start(self, context: Any, agent: Any) -> None:
+        self.events.append(f"start {agent.name}")
+
+    async def on_agent_end(self, context: Any, agent: Any, output: Any) -> None:
+        self.events.append(f"end {agent.name}: {output}")
+
+    async def on_tool_start(self, context: Any, agent: Any, tool: Any) -> None:
+        self.events.append(f"tool start {agent.name}.{tool.name}")
+
+    async def on_tool_end(self, context: Any, agent: Any, tool: Any, result: Any) -> None:
+        self.events.append(f"tool end {agent.name}.{tool.name}: {result}")
+
+
+async def test_the_waiting_call_starts_once_and_ends_once_as_in_the_sdk() -> None:
+    theirs = Seen()
+    await sdk_run(SCRIPT, {"call_r": None}, hooks=theirs)
+    ours = Seen()
+    await our_run(SCRIPT, {"call_r": None}, hooks=ours)
+    assert ours.events == theirs.events
+    assert theirs.events.count("tool start front.ask_desk") == 1
 
 
 async def test_a_nested_and_a_top_level_approval_wait_together_in_call_order() -> None:
