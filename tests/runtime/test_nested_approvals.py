@@ -350,3 +350,71 @@ async def test_an_approval_inside_an_agent_backed_guardrail_fails_clearly() -> N
             with pytest.raises(UserError, match="`checker`, run as a guardrail, stopped for"):
                 await run(compiled, "Refund 7", client=client)
     assert CALLS == []
+
+
+DEEP = [
+    turn(function_call("ask_desk", {"input": "Refund 7"}, call_id="call_n")),
+    turn(
+        function_call("ask_clerk", {"input": "Refund 7 please"}, call_id="call_c"),
+        function_call("lookup", {"number": "7"}, call_id="call_l"),
+    ),
+    turn(function_call("refund", {"number": "7"}, call_id="call_r")),
+    turn(text("Clerk: refunded.")),
+    turn(text("Desk: refunded.")),
+    turn(text("Done.")),
+]
+"""front asks the desk, which asks the clerk, whose refund waits."""
+
+
+async def test_an_approval_two_agent_tools_deep_goes_on_as_in_the_sdk() -> None:
+    with ResponsesServer(*DEEP, seed="deep") as server:
+        client = openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+        model = agents.OpenAIResponsesModel(model="gpt-4.1-mini", openai_client=client)
+        tools = _sdk_tools()
+        clerk = agents.Agent(
+            name="clerk", instructions="You pay.", tools=[tools["refund"]], model=model
+        )
+        desk = agents.Agent(
+            name="desk",
+            instructions="You refund.",
+            tools=[clerk.as_tool("ask_clerk", "Ask the clerk."), tools["lookup"]],
+            model=model,
+        )
+        front = agents.Agent(
+            name="front",
+            instructions="Ask the desk.",
+            tools=[desk.as_tool("ask_desk", "Ask the desk.")],
+            model=model,
+        )
+        config = agents.RunConfig(tracing_disabled=True)
+        first = await agents.Runner.run(front, "Refund 7", run_config=config)
+        state = await agents.RunState.from_string(front, first.to_state().to_string())
+        state.approve(state.get_interruptions()[0])
+        done = await agents.Runner.run(front, state, run_config=config)
+        await client.close()
+        theirs = [volatile(b) for b in server.bodies]
+    assert [i.agent.name for i in first.interruptions] == ["clerk"]
+    CALLS.clear()
+    spec = yaml.safe_load(spec_text())
+    spec["agents"]["desk"]["tools"] = [
+        {"agent": "clerk", "name": "ask_clerk", "description": "Ask the clerk."},
+        "lookup",
+    ]
+    spec["agents"]["front"]["tools"] = [
+        {"agent": "desk", "name": "ask_desk", "description": "Ask the desk."}
+    ]
+    spec["agents"]["clerk"] = {"instructions": "You pay.", "tools": ["refund"]}
+    compiled = compile_checked(check_text(yaml.safe_dump(spec), "deep.yaml"))
+    with ResponsesServer(*DEEP, seed="deep") as server:
+        async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test") as client:
+            stopped = await run(compiled, "Refund 7", client=client)
+            assert [(i.agent, i.call_id) for i in stopped.interruptions] == [("clerk", "call_r")]
+            kept = RunState.from_json(json.loads(stopped.to_state().to_string()), compiled)
+            assert kept.nested["call_n"].nested["call_c"].agent == "clerk"
+            kept.approve("call_r")
+            result = await run(compiled, kept, client=client)
+        ours = [volatile(b) for b in server.bodies]
+    assert ours == theirs
+    assert result.final_output == done.final_output == "Done."
+    assert CALLS == ["lookup 7", "refund 7"]
+    assert result.usage.requests == 6
