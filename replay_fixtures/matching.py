@@ -8,9 +8,9 @@ on a random port, a proxy) replays against any base URL. A mismatch is
 explained as a readable diff against the closest recorded request.
 
 Field values compare as canonical JSON (sorted keys, written by orjson), and a field set to
-null is the same as an absent one. `RequestIndex` holds recorded requests by that canonical form, so that finding
-a match and finding the closest request to a miss look at the few recordings that share
-something with the request instead of comparing it with every one.
+null is the same as an absent one. `RequestIndex` holds recorded requests by that canonical
+form, so that finding a match and finding the closest request to a miss look at the few
+recordings that share something with the request instead of comparing it with every one.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ union one after the other (about 100 µs an event); the same classes behind a py
 `TypeAdapter` with `Field(discriminator="type")` validate one straight from the JSON bytes, in
 a few µs for a delta. The unions inside an event (output items, tools, content parts) are
 validated as tagged unions too (`tagged_unions`: a `response.created` event carrying a few
-tools, ~200 µs as pydantic's smart unions, ~15 µs so). Unknown event types are skipped and counted, not fatal; anything else that is not a
-valid event raises a `ModelCallError` (kind "protocol") naming the event's index and type.
+tools, ~200 µs as pydantic's smart unions, ~15 µs so). Unknown event types are skipped and
+counted, not fatal; anything else that is not a valid event raises a `ModelCallError` (kind
+"protocol") naming the event's index and type.
 
 The contract: `EventParser.parse` takes the JSON data of one event, as `sse.SSEDecoder` (the
 one SSE decoder) gives it for an HTTP stream or as one websocket frame carries it, and returns

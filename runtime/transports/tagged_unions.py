@@ -36,7 +36,7 @@ def tagged(schema: dict[str, Any]) -> dict[str, Any]:
     definitions: dict[str, Any] = {}
     if schema.get("type") == "definitions":
         definitions = {entry["ref"]: entry for entry in schema["definitions"]}
-    return _rewritten(schema, definitions)  # type: ignore[no-any-return]
+    return _rewritten(schema, definitions)
 
 
 def _rewritten(node: Any, definitions: dict[str, Any]) -> Any:
