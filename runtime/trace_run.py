@@ -9,8 +9,11 @@ from the run trace current in the context (`ACTIVE`).
 
 What a traced turn pays beyond the OpenTelemetry SDK's own cost for its spans is kept small:
 the OpenTelemetry modules are looked up once per run, attributes are built only for a
-recording run and given when a span starts, the usage of a response is read once for the model
-call and its turn, and the instructions are JSON-encoded once per distinct text.
+recording run and given when a span starts, what is known only later is written once per span
+(a turn's usage and step together when it ends: each write takes the SDK span's lock), spans
+get their parent as an explicit context (only a span whose work may make spans of its own is
+made current), the usage of a response is read once for the model call and its turn, and the
+instructions are JSON-encoded once per distinct text.
 """
 
 from __future__ import annotations
