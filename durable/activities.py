@@ -8,7 +8,8 @@ spec's folder) and how it reaches the model (agentgraph's transports: `http`, SS
   worker runs another version of the graph);
 - `model`: one attempt of one model call (Temporal makes the retries: `failures`);
 - `tool`: one function tool call, as `runtime.tool_calls` makes it in one process;
-- `guardrails`: the input or output guardrails of an agent on a value.
+- `guardrails`: the input or output guardrails of an agent on a value;
+- for graphs with MCP servers, `mcp_activities`: a server's tools listed, one tool called.
 
 The run context reaches a tool or guardrail as JSON data and is made into the graph's context
 type again here: a callable that changes the context changes only its own copy.
@@ -16,13 +17,11 @@ type again here: a callable that changes the context changes only its own copy.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openai.types.responses import Response
+from openai.types.responses import Response, ResponseStreamEvent
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -45,7 +44,8 @@ from agentgraph.runtime.run_context import RunContextWrapper
 from agentgraph.runtime.tool_calls import run_tool_calls
 from agentgraph.runtime.transports.base import TERMINAL_EVENTS, Attempt, Transport
 
-from .failures import TOOL_STOPPED_RUN, WRONG_GRAPH, model_failure
+from .failures import TOOL_STOPPED_RUN, WRONG_GRAPH, lost_call_failure, model_failure
+from .heartbeats import Heartbeats, lost_attempt_refusal
 from .messages import (
     GRAPH_ACTIVITY,
     GUARDRAIL_ACTIVITY,
@@ -73,14 +73,7 @@ class LoadedGraph:
 
     @classmethod
     def of(cls, graph: CompiledGraph, search_path: Sequence[str]) -> LoadedGraph:
-        """Every import path of `graph` imported now (a bad one fails the worker's start); a
-        graph whose agents use MCP servers is refused (not supported in durable runs yet)."""
-        with_mcp = sorted(name for name, state in graph.states.items() if state.mcp is not None)
-        if with_mcp:
-            raise UserError(
-                f"graph {graph.name}: agent(s) {', '.join(with_mcp)} use MCP servers, which "
-                "durable runs do not support yet; run this graph with `agentgraph run`"
-            )
+        """Every import path of `graph` imported now (a bad one fails the worker's start)."""
         functions = Functions(search_path)
         check_imports(graph, functions, search_path)
         return cls(graph, list(search_path), functions)
@@ -107,10 +100,18 @@ class Activities:
         self.client = client
         self.call_timeout = call_timeout
         self._http: Transport | None = None
+        self.mcp: Any = None
+        if any(
+            state.mcp is not None for g in self.graphs.values() for state in g.graph.states.values()
+        ):
+            from .mcp_activities import McpActivities
+
+            self.mcp = McpActivities(self.graphs)
 
     def all(self) -> list[Any]:
         """The activity callables, for `temporalio.worker.Worker(activities=...)`."""
-        return [self.graph, self.model, self.tool, self.guardrails]
+        mcp = [self.mcp.list_tools, self.mcp.call_tool] if self.mcp is not None else []
+        return [self.graph, self.model, self.tool, self.guardrails, *mcp]
 
     def loaded(self, digest: str, name: str = "") -> LoadedGraph:
         """The graph with `digest`; a non-retryable failure naming both digests if none."""
@@ -133,34 +134,41 @@ class Activities:
 
     @activity.defn(name=MODEL_ACTIVITY)
     async def model(self, call: ModelCall) -> dict[str, Any]:
-        """One attempt of a model call; the response as JSON."""
+        """One attempt of a model call; the response as JSON. A retry after a worker died
+        refuses to send again what the dead worker may have sent (`heartbeats`)."""
         loaded = self.loaded(call.digest)
-        attempt = Attempt(number=activity.info().attempt)
-        async with self._heartbeats():
+        info = activity.info()
+        attempt = Attempt(number=info.attempt)
+        refusal = lost_attempt_refusal(info.heartbeat_details, call.body)
+        if refusal is not None:
+            raise lost_call_failure(refusal, attempt)
+        beats = Heartbeats(attempt, call.body)
+        async with beats.running():
             try:
-                response = await self._call(call, attempt)
+                response = await self._call(call, beats)
             except ModelCallError as error:
-                raise model_failure(error, attempt, call.body, loaded.policy) from error
+                failure = model_failure(error, attempt, call.body, loaded.policy)
+                if not failure.non_retryable:
+                    beats.answered()
+                raise failure from error
         return response.to_dict(mode="json", warnings=False)  # the API's JSON, as it came
 
-    async def _call(self, call: ModelCall, attempt: Attempt) -> Response:
+    async def _call(self, call: ModelCall, beats: Heartbeats) -> Response:
+        attempt = beats.attempt
+        assert attempt is not None
+        beats.sending()
         if self.transport_name == "websocket":  # one connection per call: calls run at once
             from agentgraph.runtime.transports.websocket import WebSocketTransport
 
             socket = WebSocketTransport(self.client, timeout=self.call_timeout)
             try:
-                return await socket.create(call.body, attempt)
+                return await _final(socket.stream(call.body, attempt), beats)
             finally:
                 await socket.aclose()
         transport = self._http_transport()
         if not call.stream:
             return await transport.create(call.body, attempt)
-        final: Response | None = None
-        async for event in transport.stream(call.body, attempt):
-            if event.type in TERMINAL_EVENTS:
-                final = event.response  # type: ignore[union-attr]
-        assert final is not None  # a stream ends with a terminal event or raises
-        return final
+        return await _final(transport.stream(call.body, attempt), beats)
 
     def _http_transport(self) -> Transport:
         if self._http is None:
@@ -168,26 +176,6 @@ class Activities:
 
             self._http = HttpTransport(self.client, clock=SystemClock(), timeout=self.call_timeout)
         return self._http
-
-    @contextlib.asynccontextmanager
-    async def _heartbeats(self) -> AsyncIterator[None]:
-        """Heartbeat while the call runs, so that a worker killed mid-call is seen soon."""
-
-        timeout = activity.info().heartbeat_timeout
-        period = timeout.total_seconds() / 3 if timeout else 10.0
-
-        async def beat() -> None:
-            while True:
-                activity.heartbeat()
-                await asyncio.sleep(period)
-
-        beating = asyncio.create_task(beat())
-        try:
-            yield
-        finally:
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beating
 
     @activity.defn(name=TOOL_ACTIVITY)
     async def tool(self, call: ToolCall) -> dict[str, Any]:
@@ -202,7 +190,7 @@ class Activities:
         async def no_nested_run(agent: str, input: Any, call: Any = None) -> Any:
             raise UserError("an agent used as a tool runs in the workflow, not in an activity")
 
-        async with self._heartbeats():
+        async with Heartbeats().running():
             try:
                 items = await run_tool_calls(
                     [call.call],
@@ -234,7 +222,7 @@ class Activities:
         if check.kind == "output" and isinstance(value, str) and _typed_output(state):
             value = parse_final_output(state, check.agent, value, loaded.functions)
         try:
-            async with self._heartbeats():
+            async with Heartbeats().running():
                 await check_guardrails(
                     chosen,
                     kind=check.kind,
@@ -249,9 +237,24 @@ class Activities:
         return Tripped()
 
     async def aclose(self) -> None:
-        """Close the model connections."""
-        if self._http is not None:
-            await self._http.aclose()
+        """Close the model connections and stop the MCP servers."""
+        try:
+            if self._http is not None:
+                await self._http.aclose()
+        finally:
+            if self.mcp is not None:
+                await self.mcp.aclose()
+
+
+async def _final(events: AsyncIterator[ResponseStreamEvent], beats: Heartbeats) -> Response:
+    """The response a stream ends with (its terminal event's), the first event marked."""
+    final: Response | None = None
+    async for event in events:
+        beats.received()
+        if event.type in TERMINAL_EVENTS:
+            final = event.response  # type: ignore[union-attr]
+    assert final is not None  # a stream ends with a terminal event or raises
+    return final
 
 
 def _typed_output(state: Any) -> bool:

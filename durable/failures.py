@@ -21,7 +21,13 @@ from typing import Any
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from agentgraph.runtime.errors import AgentGraphRunError, ModelCallError, ToolStoppedRun, UserError
+from agentgraph.runtime.errors import (
+    AgentGraphRunError,
+    McpServerError,
+    ModelCallError,
+    ToolStoppedRun,
+    UserError,
+)
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.transports.base import Attempt, Body
 
@@ -30,6 +36,7 @@ from .messages import MODEL_ACTIVITY
 MODEL_CALL_FAILED = "ModelCallError"
 TOOL_STOPPED_RUN = "ToolStoppedRun"
 WRONG_GRAPH = "WrongGraph"
+MCP_SERVER_FAILED = "McpServerError"
 """The `type` of the ApplicationErrors agentgraph's activities raise."""
 
 
@@ -41,7 +48,7 @@ def temporal_retry_policy(policy: RetryPolicy) -> TemporalRetryPolicy:
         backoff_coefficient=policy.multiplier,
         maximum_interval=timedelta(seconds=max(policy.max_delay, policy.initial_delay, 0.001)),
         maximum_attempts=policy.max_retries + 1,
-        non_retryable_error_types=[TOOL_STOPPED_RUN, WRONG_GRAPH],
+        non_retryable_error_types=[TOOL_STOPPED_RUN, WRONG_GRAPH, MCP_SERVER_FAILED],
     )
 
 
@@ -51,17 +58,7 @@ def model_failure(
     """The ApplicationError a model call activity raises for `error` on `attempt`."""
     decision = policy.decide(error, attempt, body, retries=attempt.number - 1, now=time.time())
     error.attempts = attempt.number
-    details = {
-        "message": str(error),
-        "kind": error.kind,
-        "status_code": error.status_code,
-        "code": error.code,
-        "request_id": error.request_id,
-        "phase": error.phase,
-        "headers": error.headers,
-        "attempts": attempt.number,
-        "reason": decision.reason,
-    }
+    details = _details(error, decision.reason)
     if not decision.retry:
         error.reason = decision.reason
         return ApplicationError(str(error), details, type=MODEL_CALL_FAILED, non_retryable=True)
@@ -71,6 +68,34 @@ def model_failure(
         type=MODEL_CALL_FAILED,
         next_retry_delay=timedelta(seconds=decision.delay),
     )
+
+
+def lost_call_failure(refusal: str, attempt: Attempt) -> ApplicationError:
+    """The ApplicationError of a retry that will not send again what the attempt before it
+    (its worker lost) may have sent: non-retryable, its message ending with `refusal`."""
+    error = ModelCallError(
+        f"{MODEL_ACTIVITY}: the worker of attempt {attempt.number - 1} died during the call",
+        kind="network",
+        attempts=attempt.number - 1,
+    )
+    details = _details(error, refusal)
+    error.reason = refusal
+    return ApplicationError(str(error), details, type=MODEL_CALL_FAILED, non_retryable=True)
+
+
+def _details(error: ModelCallError, reason: str) -> dict[str, Any]:
+    """What the workflow needs to raise `error` again (`run_error`)."""
+    return {
+        "message": str(error),
+        "kind": error.kind,
+        "status_code": error.status_code,
+        "code": error.code,
+        "request_id": error.request_id,
+        "phase": error.phase,
+        "headers": error.headers,
+        "attempts": error.attempts,
+        "reason": reason,
+    }
 
 
 def run_error(failure: ActivityError) -> AgentGraphRunError:
@@ -92,6 +117,8 @@ def run_error(failure: ActivityError) -> AgentGraphRunError:
         if not error.reason:  # retryable, but Temporal's attempts ran out
             error.reason = f"gave up after {error.attempts - 1} retries"
         return error
+    if isinstance(cause, ApplicationError) and cause.type == MCP_SERVER_FAILED:
+        return mcp_server_error(cause)
     if isinstance(cause, ApplicationError) and cause.type == TOOL_STOPPED_RUN:
         return ToolStoppedRun(str(cause.details[0]) if cause.details else "?", SystemExit())
     if isinstance(cause, ApplicationError):
@@ -100,3 +127,11 @@ def run_error(failure: ActivityError) -> AgentGraphRunError:
     if failure.activity_type == MODEL_ACTIVITY:
         return ModelCallError(what, kind="timeout", reason="its attempts ran out")
     return AgentGraphRunError(what)
+
+
+def mcp_server_error(cause: ApplicationError) -> McpServerError:
+    """The run's McpServerError, with the worker's message (its server's stderr included)."""
+    server = str(cause.details[0]) if cause.details else "?"
+    prefix = f"MCP server `{server}` "
+    message = cause.message
+    return McpServerError(server, message.removeprefix(prefix))

@@ -4,7 +4,9 @@ through Temporal's APIs only.
 - `ActivityModelCaller.create` runs the model call as the `agentgraph.model` activity and
   turns its JSON back into a `Response`;
 - `ActivityExecutor` runs each function tool call and each guardrail check as an activity
-  (agents used as tools stay in the workflow: their model calls are activities in turn).
+  (agents used as tools stay in the workflow: their model calls are activities in turn);
+- `ActivityMcpServers` lists MCP tools and calls them through the worker's sessions, one
+  activity per request.
 
 The runner loop itself reads no clock and draws no random number (retry delays are
 Temporal's, decided in the activity). Everything here is deterministic given the workflow's
@@ -24,7 +26,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
 from temporalio.exceptions import ActivityError
 
-from agentgraph.compiler.machine import GuardrailBinding, State
+from agentgraph.compiler.machine import GuardrailBinding, McpServer, State
 from agentgraph.runtime.errors import (
     GuardrailTripwireTriggered,
     InputGuardrailTripwireTriggered,
@@ -34,6 +36,8 @@ from agentgraph.runtime.events import RunItem
 from agentgraph.runtime.functions import Functions
 from agentgraph.runtime.guardrails import NestedRun as GuardrailRun
 from agentgraph.runtime.guardrails import check_guardrails
+from agentgraph.runtime.mcp_seam import McpSession, McpToolError
+from agentgraph.runtime.mcp_tools import McpServers
 from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.run_context import RunContextWrapper
 from agentgraph.runtime.schema_checks import PATTERN_TIMEOUT
@@ -43,9 +47,13 @@ from agentgraph.runtime.turns import tool_output
 from .failures import run_error, temporal_retry_policy
 from .messages import (
     GUARDRAIL_ACTIVITY,
+    MCP_CALL_ACTIVITY,
+    MCP_LIST_ACTIVITY,
     MODEL_ACTIVITY,
     TOOL_ACTIVITY,
     GuardrailCheck,
+    McpAnswer,
+    McpRequest,
     ModelCall,
     ToolCall,
     Tripped,
@@ -126,7 +134,10 @@ class ActivityExecutor:
         data = json_context(context.context)
 
         async def one(call: dict[str, Any]) -> RunItem:
-            if str(call.get("name")) in state.agent_tools:  # a nested run, in this workflow
+            name = str(call.get("name"))
+            if name in state.agent_tools or (mcp is not None and name in mcp.by_name):
+                # a nested run (its model calls are activities), or an MCP call (its request
+                # is an activity: `ActivityMcpSession`): here, as in one process
                 ran = await run_tool_calls(
                     [call],
                     state,
@@ -136,6 +147,7 @@ class ActivityExecutor:
                     tool_error=tool_error,
                     nested_run=nested_run,
                     invoker=invoker,
+                    mcp=mcp,
                     pattern_timeout=pattern_timeout,
                 )
                 return ran[0]
@@ -209,6 +221,42 @@ class ActivityExecutor:
                 else OutputGuardrailTripwireTriggered
             )
             raise error(first, agent, infos[first])
+
+
+class ActivityMcpSession:
+    """An MCP server of the graph as the workflow reaches it: each request an activity of the
+    worker, which holds the live session (`mcp_activities`)."""
+
+    def __init__(self, settings: ActivitySettings, server: McpServer) -> None:
+        self.settings = settings
+        self.server = server
+
+    async def list_tools(self) -> list[dict[str, Any]]:
+        request = McpRequest(self.settings.digest, self.server.key)
+        answer: McpAnswer = await self.settings.execute(MCP_LIST_ACTIVITY, request, McpAnswer)
+        return list(answer.tools or [])
+
+    async def call_tool(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        request = McpRequest(self.settings.digest, self.server.key, name, arguments)
+        answer: McpAnswer = await self.settings.execute(MCP_CALL_ACTIVITY, request, McpAnswer)
+        if answer.error is not None:
+            raise McpToolError(answer.error)
+        return dict(answer.result or {})
+
+    async def aclose(self) -> None:
+        """Nothing to close here: the worker holds the connection."""
+
+
+class ActivityMcpServers(McpServers):
+    """The run's MCP servers in a workflow: listing, filters and approval functions as in one
+    process (deterministic given the listings), every request to a server an activity."""
+
+    def __init__(self, settings: ActivitySettings, functions: Functions) -> None:
+        super().__init__(None, functions)
+        self.settings = settings
+
+    async def session(self, server: McpServer) -> McpSession:
+        return ActivityMcpSession(self.settings, server)
 
 
 def json_context(context: Any) -> Any:

@@ -16,6 +16,8 @@ GRAPH_ACTIVITY = "agentgraph.graph"
 MODEL_ACTIVITY = "agentgraph.model"
 TOOL_ACTIVITY = "agentgraph.tool"
 GUARDRAIL_ACTIVITY = "agentgraph.guardrails"
+MCP_LIST_ACTIVITY = "agentgraph.mcp.list_tools"
+MCP_CALL_ACTIVITY = "agentgraph.mcp.call_tool"
 DEFAULT_TASK_QUEUE = "agentgraph"
 DECIDE_UPDATE = "decide"
 PENDING_QUERY = "pending"
@@ -83,6 +85,27 @@ class GuardrailCheck:
     names: list[str]
     value: Any
     context: Any = None
+
+
+@dataclass
+class McpRequest:
+    """A request to an MCP server of the graph (`server`: its key under `mcp_servers:`): list
+    its tools (`tool` None), or call `tool` with `arguments`."""
+
+    digest: str
+    server: str
+    tool: str | None = None
+    arguments: dict[str, Any] | None = None
+
+
+@dataclass
+class McpAnswer:
+    """An MCP server's answer, as MCP's JSON: the listed tools, a `tools/call` result, or the
+    error it answered a call with (`error`: the model sees it as the tool's failure)."""
+
+    tools: list[dict[str, Any]] | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
 
 
 @dataclass

@@ -50,7 +50,8 @@ def graph_worker(
         client=model_client,
         call_timeout=call_timeout,
     )
-    return Worker(
+    return GraphWorker(
+        activities,
         client,
         task_queue=task_queue,
         workflows=[GraphWorkflow],
@@ -58,3 +59,18 @@ def graph_worker(
         workflow_runner=sandbox_runner(),
         **options,
     )
+
+
+class GraphWorker(Worker):
+    """A Temporal worker that closes what its activities opened (model connections, MCP
+    servers) when it stops."""
+
+    def __init__(self, owned: Activities, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owned = owned
+
+    async def run(self) -> None:
+        try:
+            await super().run()
+        finally:
+            await self.owned.aclose()

@@ -2,7 +2,8 @@
 
 The workflow fetches the worker's compiled graph for the request's digest (an activity, so
 that the graph is in the history and a replay needs no file), then runs `runtime.runner.Run`
-with the model calls, function tools and guardrails as activities (`in_workflow`). The loop
+with the model calls, function tools, guardrails and MCP requests as activities
+(`in_workflow`). The loop
 itself (instructions, request bodies, sorting output, handoffs, input filters, structured
 output) runs in the workflow: it is deterministic given the activities' results.
 
@@ -32,7 +33,12 @@ with workflow.unsafe.imports_passed_through():
     from agentgraph.runtime.run_options import RunOptions
     from agentgraph.runtime.runner import Run
 
-    from .in_workflow import ActivityExecutor, ActivityModelCaller, ActivitySettings
+    from .in_workflow import (
+        ActivityExecutor,
+        ActivityMcpServers,
+        ActivityModelCaller,
+        ActivitySettings,
+    )
     from .messages import (
         DECIDE_UPDATE,
         GRAPH_ACTIVITY,
@@ -97,6 +103,7 @@ class GraphWorkflow:
                 conversation_id=request.conversation_id,
                 functions=functions,
                 executor=ActivityExecutor(settings),
+                mcp=ActivityMcpServers(settings, functions) if _uses_mcp(graph) else None,
             ),
             request.input,
             agent=request.agent,
@@ -161,6 +168,10 @@ class GraphWorkflow:
     def pending_calls(self) -> list[dict[str, Any]]:
         """The tool calls waiting for a decision."""
         return list(self.pending)
+
+
+def _uses_mcp(graph: CompiledGraph) -> bool:
+    return any(state.mcp is not None for state in graph.states.values())
 
 
 def _outcome(result: RunResult, error: AgentGraphRunError | None = None) -> dict[str, Any]:

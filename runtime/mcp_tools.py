@@ -110,6 +110,13 @@ class McpServers:
         for session in reversed(sessions):
             await session.aclose()
 
+    async def drop(self, server: McpServer) -> None:
+        """Close `server`'s session, if open (the next use opens a new one)."""
+        session = self._sessions.pop(server.key, None)
+        self._listed.pop(server.key, None)
+        if session is not None:
+            await session.aclose()
+
     async def session(self, server: McpServer) -> McpSession:
         """The session of `server`, opened on first use."""
         found = self._sessions.get(server.key)

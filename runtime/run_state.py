@@ -10,7 +10,14 @@
 The JSON holds the graph's name and digest (a state taken on another version of the graph is
 refused), the current agent, the turn counter, the input, the items and the path so far, the
 conversation as the model sees it, the usage, the run context, the stopped turn's tool calls
-with the outputs already made, the pending approvals and the decisions taken on them.
+with the outputs already made, the pending approvals and the decisions taken on them, and the
+states of the nested runs of agent tools that stopped for approvals, by the agent tool's call id
+(each one a state of this format; see `nested_approvals`).
+
+Format versions: `agentgraph.run_state/2` added `nested`, and is what is written. A `/1` file
+(written before nested runs could stop) reads as a state without nested runs. A `/2` state is
+refused by an agentgraph that reads only `/1`, with a message naming the format: read there it
+would run a waiting agent tool again from the start.
 """
 
 from __future__ import annotations
@@ -35,7 +42,9 @@ from .turns import TurnOutput
 if TYPE_CHECKING:
     from .runner import Run
 
-STATE_FORMAT = "agentgraph.run_state/1"
+STATE_FORMAT = "agentgraph.run_state/2"
+READS = (STATE_FORMAT, "agentgraph.run_state/1")
+"""The formats a state is read from (`/1`: no nested runs)."""
 
 
 class RunStateError(AgentGraphError, ValueError):
@@ -67,6 +76,8 @@ class RunState:
     chained: bool = False
     """Whether requests send only new items with the previous response's id."""
     raw_responses: list[dict[str, Any]] = field(default_factory=list)
+    nested: dict[str, RunState] = field(default_factory=dict)
+    """States of agent tools' nested runs stopped for approvals, by the tool's call id."""
 
     def get_interruptions(self) -> list[ToolApproval]:
         """The tool calls waiting for a decision (the SDK's name for them)."""
@@ -91,7 +102,7 @@ class RunState:
         return call_id
 
     def to_json(self) -> dict[str, Any]:
-        """The state as JSON data (format `agentgraph.run_state/1`)."""
+        """The state as JSON data (format `agentgraph.run_state/2`)."""
         return {
             "format": STATE_FORMAT,
             "graph": {"name": self.graph_name, "digest": self.graph_digest},
@@ -127,6 +138,7 @@ class RunState:
                 for call_id, d in self.decisions.items()
             },
             "raw_responses": self.raw_responses,
+            "nested": {call_id: state.to_json() for call_id, state in self.nested.items()},
         }
 
     def to_string(self) -> str:
@@ -144,10 +156,10 @@ class RunState:
         if not isinstance(data, dict):
             raise RunStateError(f"{source}: not a run state (a JSON object is expected)")
         found = data.get("format")
-        if found != STATE_FORMAT:
+        if found not in READS:
             raise RunStateError(
                 f"{source}: run state format {found!r} is not supported; this agentgraph "
-                f"reads {STATE_FORMAT!r}"
+                f"reads {' and '.join(map(repr, READS))}"
             )
         graph_data = data.get("graph")
         taken_on: dict[str, Any] = graph_data if isinstance(graph_data, dict) else {}
@@ -225,6 +237,7 @@ def _read(data: dict[str, Any]) -> RunState:
             for k, v in data["decisions"].items()
         },
         raw_responses=list(data["raw_responses"]),
+        nested={str(k): _read(v) for k, v in data.get("nested", {}).items()},
     )
 
 
@@ -253,6 +266,7 @@ def snapshot(run: Run) -> RunState:
         interruptions=list(result.interruptions),
         decisions=dict(run.decisions),
         raw_responses=[r.model_dump(mode="json") for r in result.raw_responses],
+        nested=dict(run.nested),
     )
 
 
@@ -272,6 +286,7 @@ def restore(run: Run, state: RunState) -> None:
     run.interrupted = state.stopped_turn
     run.done = dict(state.done)
     run.decisions = dict(state.decisions)
+    run.nested = dict(state.nested)
 
 
 def _json_context(context: Any) -> Any:

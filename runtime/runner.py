@@ -48,12 +48,13 @@ from .events import (
 from .guardrails import call_beside_guardrails, raise_if_tripped, split_by_parallel
 from .handoffs import handoff_items, history_after_handoff
 from .instructions import render
+from .nested_approvals import WAITING, pending_in_call_order, run_nested
 from .observers import notify
 from .output import parse_final_output
 from .run_callables import RunCallables
 from .run_context import RunContextWrapper
 from .run_options import ModelCaller, RunOptions
-from .run_state import snapshot
+from .run_state import RunState, snapshot
 from .trace_run import RunTrace
 from .turns import TurnOutput, request_body, sort_output, terminal_response
 
@@ -100,6 +101,8 @@ class Run:
         """Outputs of the interrupted turn's calls made before the run stopped."""
         self.interrupted: TurnOutput | None = None
         """The turn a run stopped in for approvals: a resumed run takes it up again."""
+        self.nested: dict[str, RunState] = {}
+        """Nested runs of agent tools stopped for approvals, by call id (`nested_approvals`)."""
 
     def set_input(self, input: str | list[dict[str, Any]]) -> None:
         """Replace the input before the run starts (a session's items put before it)."""
@@ -365,6 +368,7 @@ class Run:
             run_context=self.run_context,
             mcp_policies=await self._mcp_policies(state),
         )
+        self.callables.invoker.continuing = set(self.nested)  # their tool start ran already
         ran = await self.options.executor.tool_calls(
             plan.run,
             state,
@@ -377,12 +381,14 @@ class Run:
             mcp=self.mcp_turn if state.mcp is not None else None,
             pattern_timeout=self.options.pattern_timeout,
         )
-        made = {str(item.raw["call_id"]): item for item in [*ran, *plan.rejected]}
+        made = {str(i.raw["call_id"]): i for i in [*ran, *plan.rejected]}
+        made = {call: item for call, item in made.items() if call not in self.nested}
         new = [made[str(c["call_id"])] for c in calls if str(c["call_id"]) in made]
-        if plan.pending:
+        pending = pending_in_call_order(calls, plan.pending, self.nested)
+        if pending:
             self.done.update(made)
             self.interrupted = output
-            self.result.interruptions = plan.pending
+            self.result.interruptions = pending
             raise _Interrupted(self._add(new))
         outputs = [{**self.done, **made}[str(c["call_id"])] for c in calls]
         self.done, self.result.interruptions = {}, []
@@ -392,19 +398,11 @@ class Run:
         self, agent: str, input: str | list[dict[str, Any]], call: dict[str, Any] | None = None
     ) -> Any:
         """A nested run of `agent` (used as a tool: `call` is the tool call; or as a guardrail)
-        -> the tool's output (made text by `to_output`), or the final output."""
+        -> the tool's output (made text by `to_output`), WAITING when it stopped for approvals,
+        or the final output."""
         nested = Run(self.graph, self.caller, self.options, input, agent=agent, nested=True)
-        try:
-            async for _ in nested.events():
-                pass
-        finally:
-            self.result.usage.merge(nested.result.usage)
-        if nested.result.interruptions:  # not silently an empty tool output
-            names = ", ".join(f"`{i.tool_name}`" for i in nested.result.interruptions)
-            raise UserError(
-                f"agent `{agent}`, run as a tool, stopped for the approval of {names}: "
-                "approvals inside an agent used as a tool are not supported yet"
-            )
+        if await run_nested(nested, self, call):
+            return WAITING
         if call is None:
             return nested.result.final_output
         state = self.graph.states[self.agent]

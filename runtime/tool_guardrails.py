@@ -36,6 +36,7 @@ from .errors import (
 )
 from .functions import Functions
 from .hooks import Hooks
+from .nested_approvals import Waiting
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class ToolInvoker:
         self.functions, self.hooks, self.run_context = functions, hooks, run_context
         self.raw_outputs: dict[str, Any] = {}
         self.tools: dict[str, Any] = {}
+        self.continuing: set[str] = set()
+        """Call ids of agent tools whose nested run goes on after approvals: their input
+        guardrails and on_tool_start ran before the stop (`nested_approvals`)."""
 
     async def __call__(
         self,
@@ -97,16 +101,19 @@ class ToolInvoker:
         tool = tool_object(state, name, function)
         self.tools[context.tool_call_id] = tool
         inputs, outputs = self._guards(state, name, function)
-        data = ToolInputGuardrailData(context, view)
-        rejected = await _run_guards(inputs, data, ToolInputGuardrailTripwireTriggered, agent)
-        if rejected is not None:
-            self.raw_outputs[context.tool_call_id] = rejected
-            return rejected
-        await self.hooks.tool_start(context, agent, tool)
+        if context.tool_call_id not in self.continuing:
+            data = ToolInputGuardrailData(context, view)
+            rejected = await _run_guards(inputs, data, ToolInputGuardrailTripwireTriggered, agent)
+            if rejected is not None:
+                self.raw_outputs[context.tool_call_id] = rejected
+                return rejected
+            await self.hooks.tool_start(context, agent, tool)
         if is_function_tool(function):
             result = await invoke_function_tool(function, context)
         else:
             result = await run()
+        if isinstance(result, Waiting):  # its nested run stopped for approvals: not done yet
+            return result
         out = ToolOutputGuardrailData(context, view, result)
         rejected = await _run_guards(outputs, out, ToolOutputGuardrailTripwireTriggered, agent)
         final = result if rejected is None else rejected

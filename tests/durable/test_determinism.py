@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-from agentgraph.durable import GraphWorkflow, decide, run_outcome, start_run
+from agentgraph.durable import GraphWorkflow, LoadedGraph, decide, run_outcome, start_run
 from agentgraph.durable.client import until_stopped
 from agentgraph.durable.messages import WORKFLOW, RunRequest
 from agentgraph.durable.worker import sandbox_runner
@@ -70,7 +70,9 @@ async def test_a_run_that_waited_for_an_approval_replays(temporal_client: Client
 async def test_the_checked_in_history_still_replays() -> None:
     """tests/durable/histories/support_desk.json: a support-desk run recorded by an earlier
     version of the workflow. Rewrite it (`python -m tests.durable.record_history`) only for a
-    change that may break runs in flight, and say so."""
+    change that may break runs in flight, and say so. The replaying process loads the graph
+    as a worker does (its modules imported) whatever ran before it."""
+    LoadedGraph.of(*desk())
     history = WorkflowHistory.from_json("recorded", RECORDED.read_text(encoding="utf-8"))
     result = await replayer().replay_workflow(history)
     assert result.replay_failure is None
