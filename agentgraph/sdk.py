@@ -43,7 +43,7 @@ from openai.types.shared import Reasoning
 
 from agentgraph.compiler.errors import AgentGraphError
 from agentgraph.compiler.machine import CompiledGraph, State, StopAtToolNames
-from agentgraph.compiler.spec import Defaults, RetrySettings
+from agentgraph.compiler.spec_settings import Defaults, RetrySettings
 from agentgraph.runtime.api import load_graph
 from agentgraph.runtime.context import template_view
 from agentgraph.runtime.derived import request_parts

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, InstanceOf, Tag
+from pydantic import ConfigDict, Discriminator, Field, InstanceOf, Tag
 
 from .spec_mcp import McpConfig, McpServerSpec
-from .spec_parts import IntendedMember
+from .spec_parts import IntendedMember, SpecModel
+from .spec_settings import Defaults, ModelSettings, StoredPrompt
 
 FORMAT_VERSION = 1
 JsonSchema = InstanceOf[dict[str, Any]]
 """A JSON Schema object, kept as written: checked to be a mapping, not copied (a loaded
 document's keys are strings already; the schema checks, AG032-AG033, judge its content)."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _empty_list() -> list[Any]:
@@ -42,112 +39,14 @@ def _hosted_is_second(value: Any) -> int:
     return 1 if isinstance(value, dict) and "hosted" in value else 0
 
 
-class RetrySettings(_Model):
-    """How the runtime retries a failed model call (exponential backoff)."""
-
-    max_retries: int = Field(2, description="Attempts after the first; 0 turns retries off.")
-    initial_delay: float = Field(0.5, description="Seconds before the first retry.")
-    max_delay: float = Field(8.0, description="Upper bound of one delay, in seconds.")
-    multiplier: float = Field(2.0, description="Growth of the delay from one retry to the next.")
-    jitter: bool = Field(True, description="Randomise each delay (up to +/-12.5 %).")
-
-
-class Reasoning(_Model):
-    """Reasoning options for reasoning models."""
-
-    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
-    summary: Literal["auto", "concise", "detailed"] | None = None
-
-
-class ModelSettings(_Model):
-    """Sampling and tool settings sent with every model call of an agent, as the Agents SDK's
-    `ModelSettings` sends them (`max_output_tokens` is its `max_tokens`)."""
-
-    temperature: float | None = None
-    top_p: float | None = None
-    frequency_penalty: float | None = Field(
-        None, description="Accepted as in the Agents SDK; never sent (the Responses API has none)."
-    )
-    presence_penalty: float | None = Field(
-        None, description="Accepted as in the Agents SDK; never sent (the Responses API has none)."
-    )
-    max_output_tokens: int | None = None
-    tool_choice: str | None = Field(
-        None,
-        description="auto, required, none, or the name of one of the agent's tools "
-        "(a hosted tool by its type, e.g. file_search).",
-    )
-    parallel_tool_calls: bool | None = None
-    truncation: Literal["auto", "disabled"] | None = None
-    reasoning: Reasoning | None = None
-    store: bool | None = None
-    metadata: dict[str, str] | None = None
-    verbosity: Literal["low", "medium", "high"] | None = None
-    prompt_cache_retention: Literal["in_memory", "24h"] | None = None
-    top_logprobs: int | None = Field(
-        None, description="Also adds message.output_text.logprobs to `include`."
-    )
-    response_include: list[str] | None = Field(
-        None, description="What the response should include (the request's `include`)."
-    )
-    extra_headers: dict[str, str] | None = Field(None, description="HTTP headers of each request.")
-    extra_query: dict[str, Any] | None = Field(
-        None, description="Query parameters of each request."
-    )
-    extra_body: dict[str, Any] | None = Field(
-        None, description="Fields merged into each request body."
-    )
-    extra_args: dict[str, Any] | None = Field(
-        None, description="More request fields (e.g. service_tier, user); not ones already set."
-    )
-
-
-class StoredPrompt(_Model):
-    """A prompt stored on the OpenAI platform, sent as the request's `prompt`."""
-
-    id: str
-    version: str | None = None
-    variables: dict[str, Any] | None = None
-
-
-class Defaults(_Model):
-    """Settings every agent inherits unless it overrides them, and the run's limits."""
-
-    model: str | None = Field(None, description="The model of every agent that names none.")
-    model_settings: ModelSettings = ModelSettings()
-    max_turns: int = Field(10, description="Model calls a run may make before it stops.")
-    retry: RetrySettings = RetrySettings()
-    tool_error: str = Field(
-        "An error occurred while running the tool. Please try again.",
-        description="What the model sees when a tool raises, the Agents SDK's text by default "
-        "(which shows the model no exception); {error}, if written, is the exception text.",
-    )
-    workflow_name: str | None = Field(
-        None, description="Trace: the name of a run's trace (default 'Agent workflow')."
-    )
-    trace_id: str | None = Field(
-        None,
-        pattern=r"^trace_[0-9a-f]{32}$",
-        description="Trace: the trace id of every run, 'trace_' and 32 lowercase hex digits.",
-    )
-    group_id: str | None = Field(None, description="Trace: links the traces of one conversation.")
-    trace_metadata: dict[str, Any] | None = Field(None, description="Trace: its metadata.")
-    tracing_disabled: bool | None = Field(None, description="Trace: no spans at all.")
-    trace_include_sensitive_data: bool | None = Field(
-        None,
-        description="Trace: inputs, outputs, instructions and tool arguments on the spans "
-        "(default true, or OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA).",
-    )
-
-
-class ContextSpec(_Model):
+class ContextSpec(SpecModel):
     """The typed run context: the variables of instruction templates."""
 
     json_schema: JsonSchema | None = Field(None, alias="schema")
     python: str | None = Field(None, description="A pydantic model, as package.module:Name.")
 
 
-class CallableRef(_Model):
+class CallableRef(SpecModel):
     """A Python function given by import path, called with the Agents SDK's arguments."""
 
     function: str = Field(description="Import path package.module:function (sync or async).")
@@ -163,7 +62,7 @@ Enabled = Annotated[
 ]
 
 
-class HandoffSpec(_Model):
+class HandoffSpec(SpecModel):
     """A handoff in long form."""
 
     to: str = Field(description="The agent that takes over.")
@@ -190,7 +89,7 @@ Handoff = Annotated[
 """A handoff: a target agent's name (short form) or a HandoffSpec (long form)."""
 
 
-class AgentToolSpec(_Model):
+class AgentToolSpec(SpecModel):
     """An agent offered to another agent as a tool: a nested run returning its final output."""
 
     agent: str
@@ -208,7 +107,7 @@ ToolRef = Annotated[
 """A tool of an agent: a declared tool's key, or another agent used as a tool."""
 
 
-class StopAtTools(_Model):
+class StopAtTools(SpecModel):
     """Stop the run when the model calls one of these tools; its output is the final output."""
 
     stop_at_tool_names: list[str]
@@ -240,7 +139,7 @@ InstructionsForm = Annotated[
 context, agent) as the Agents SDK calls an instructions function."""
 
 
-class AgentSpec(_Model):
+class AgentSpec(SpecModel):
     """One agent of the graph."""
 
     description: str | None = Field(
@@ -275,7 +174,7 @@ class AgentSpec(_Model):
     mcp_config: McpConfig | None = None
 
 
-class FunctionToolSpec(_Model):
+class FunctionToolSpec(SpecModel):
     """A Python function offered to the model."""
 
     function: str = Field(description="Import path package.module:function, resolved at run time.")
@@ -299,7 +198,7 @@ class FunctionToolSpec(_Model):
     )
 
 
-class HostedToolSpec(_Model):
+class HostedToolSpec(SpecModel):
     """A tool the API runs itself, passed through as is."""
 
     hosted: Literal[
@@ -325,7 +224,7 @@ ToolSpec = Annotated[
 """A declared tool: hosted if it names `hosted`, else a function tool."""
 
 
-class GuardrailSpec(_Model):
+class GuardrailSpec(SpecModel):
     """A guardrail: a function (input guardrails see the input, output guardrails the final
     output, tool guardrails a tool call), or another agent of the graph run on the value, which
     trips when its structured output says so."""
@@ -345,7 +244,7 @@ class GuardrailSpec(_Model):
     description: str | None = None
 
 
-class PythonType(_Model):
+class PythonType(SpecModel):
     """A type given by a pydantic model."""
 
     python: str
@@ -361,7 +260,7 @@ TypeSpec = Annotated[
 ]
 
 
-class GraphSpec(_Model):
+class GraphSpec(SpecModel):
     """An agent graph: agents, their tools, handoffs, guardrails and types."""
 
     model_config = ConfigDict(title="agentgraph graph spec, format 1")

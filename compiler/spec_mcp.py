@@ -23,13 +23,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .spec_parts import IntendedMember
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+from .spec_parts import IntendedMember, SpecModel
 
 
 def _no_names() -> list[str]:
@@ -41,13 +37,13 @@ def _no_entries() -> dict[str, str]:
     return {}
 
 
-class FunctionRef(_Model):
+class FunctionRef(SpecModel):
     """A callable named by import path, called with the Agents SDK's arguments."""
 
     function: str = Field(description="Import path package.module:function.")
 
 
-class McpToolFilter(_Model):
+class McpToolFilter(SpecModel):
     """The SDK's static tool filter: an allowlist, then a blocklist, of the server's tool names."""
 
     allowed_tool_names: list[str] | None = None
@@ -66,11 +62,11 @@ ToolFilter = Annotated[
 """Static lists, or `{function: pkg.mod:fn}` called as fn(ToolFilterContext, mcp Tool) -> bool."""
 
 
-class McpToolNames(_Model):
+class McpToolNames(SpecModel):
     tool_names: list[str] = Field(default_factory=_no_names)
 
 
-class McpApprovalLists(_Model):
+class McpApprovalLists(SpecModel):
     """`{always: {tool_names: [...]}, never: {tool_names: [...]}}` (the SDK's object form)."""
 
     always: McpToolNames | None = None
@@ -93,7 +89,7 @@ RequireApproval = Annotated[
 per-tool mapping `{tool: always}` is written as lists here.)"""
 
 
-class McpServerSpec(_Model):
+class McpServerSpec(SpecModel):
     """An MCP server: a command started over stdio, or a URL (streamable HTTP or SSE)."""
 
     command: str | None = Field(None, description="stdio: the executable to start.")
@@ -127,7 +123,7 @@ class McpServerSpec(_Model):
     require_approval: RequireApproval = None
 
 
-class McpConfig(_Model):
+class McpConfig(SpecModel):
     """An agent's `mcp_config`, as the SDK's."""
 
     convert_schemas_to_strict: bool = Field(

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 
 @dataclass(frozen=True)
 class IntendedMember:
@@ -15,3 +17,9 @@ class IntendedMember:
 
     index_of: Callable[[Any], int]
     """The index of the member a value is intended to be."""
+
+
+class SpecModel(BaseModel):
+    """The base of every spec model: unknown keys refused, values frozen, no coercion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, NodePath
-from ..spec import ModelSettings
+from ..spec_settings import ModelSettings
 from .context import CheckContext
 
 

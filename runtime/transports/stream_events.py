@@ -2,9 +2,12 @@
 
 The openai client builds each streamed event by trying the members of its `ResponseStreamEvent`
 union one after the other (about 100 µs an event); the same classes behind a pydantic
-`TypeAdapter` with `Field(discriminator="type")` validate one in about 2-3 µs, straight from the
-JSON bytes. Unknown event types are skipped and counted, not fatal; anything else that is not a
-valid event raises a `ModelCallError` (kind "protocol") naming the event's index and type.
+`TypeAdapter` with `Field(discriminator="type")` validate one straight from the JSON bytes, in
+a few µs for a delta. The unions inside an event (output items, tools, content parts) are
+validated as tagged unions too (`tagged_unions`: a `response.created` event carrying a few
+tools, ~200 µs as pydantic's smart unions, ~15 µs so). Unknown event types are skipped and
+counted, not fatal; anything else that is not a valid event raises a `ModelCallError` (kind
+"protocol") naming the event's index and type.
 
 The contract: `EventParser.parse` takes the JSON data of one event, as `sse.SSEDecoder` (the
 one SSE decoder) gives it for an HTTP stream or as one websocket frame carries it, and returns
@@ -21,11 +24,19 @@ from typing import Annotated, Any, Union, get_args
 import orjson
 from openai.types.responses import ResponseStreamEvent
 from pydantic import Field, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from ..errors import ModelCallError
 from .base import Attempt
+from .tagged_unions import tagged
 
-__all__ = ["EVENT_CLASSES", "EventParser", "event_adapter", "known_event_types"]
+__all__ = [
+    "EVENT_CLASSES",
+    "EventParser",
+    "event_adapter",
+    "event_validator",
+    "known_event_types",
+]
 
 EVENT_CLASSES: tuple[type[Any], ...] = get_args(get_args(ResponseStreamEvent)[0])
 """The member classes of openai's `ResponseStreamEvent` union."""
@@ -39,6 +50,13 @@ def event_adapter() -> TypeAdapter[Any]:
     """The discriminated union over `EVENT_CLASSES` (built once, on first use: ~75 ms)."""
     union = Union[EVENT_CLASSES]  # type: ignore[valid-type]  # noqa: UP007
     return TypeAdapter(Annotated[union, Field(discriminator="type")])
+
+
+@cache
+def event_validator() -> SchemaValidator:
+    """`event_adapter`'s validator with the unions inside an event as tagged unions
+    (`tagged_unions.tagged`): the same results, faster. Built once, on first use."""
+    return SchemaValidator(tagged(event_adapter().core_schema))  # type: ignore[arg-type]
 
 
 @cache
@@ -60,7 +78,7 @@ class EventParser:
         """Unknown event types skipped, by type (shared with the transport's tally)."""
         self._index = 0
         self._on_error = on_error
-        self._validate = event_adapter().validate_json
+        self._validate = event_validator().validate_json
 
     def parse(self, data: bytes | str) -> Any:
         """The typed event in `data`, or None for an unknown type (skipped and counted).

@@ -24,10 +24,13 @@ from agentgraph.compiler.emit import (
 )
 
 try:
+    from hostile_names import hostile_specs
+except ImportError:  # run as a package
+    from tests.compiler.hostile_names import hostile_specs
+try:
     from test_emit_support import (
         drawn_sets,
         expected_sets,
-        hostile_specs,
         needs_dot,
         parse_mermaid,
         read_dot_graphviz,
@@ -37,7 +40,6 @@ except ImportError:  # run as a package
     from tests.compiler.test_emit_support import (
         drawn_sets,
         expected_sets,
-        hostile_specs,
         needs_dot,
         parse_mermaid,
         read_dot_graphviz,

@@ -1,6 +1,6 @@
-"""Readers for the drawn formats, the node and edge sets a compiled graph must produce, and a
-strategy of graphs with hostile names; plus tests that the readers themselves refuse what
-Mermaid or graphviz would refuse (a reader that accepts anything proves nothing).
+"""Readers for the drawn formats, the node and edge sets a compiled graph must produce, plus
+tests that the readers themselves refuse what Mermaid or graphviz would refuse (a reader that
+accepts anything proves nothing). Graphs with hostile names: hostile_names.py.
 
 - `parse_mermaid`: a strict parser of the Mermaid flowchart subset agentgraph writes (quoted
   labels only, entity codes, `<br>`; no reserved word as an id; edges between declared nodes).
@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import strategies as st
 
 from agentgraph.compiler import CompiledGraph
 from agentgraph.compiler.emit.escape import visible
@@ -358,109 +357,6 @@ def expected_sets(graph: CompiledGraph) -> tuple[Counter[NodeKey], Counter[EdgeK
         label = t["on"].removeprefix("handoff:") if t["on"].startswith("handoff:") else ""
         edges[(("agent", t["from"]), target, label)] += 1
     return _shown(nodes), _shown(edges)
-
-
-# --- hostile names ---------------------------------------------------------------------------
-
-HOSTILE = [
-    '"',
-    "'",
-    "\n",
-    "\r\n",
-    "\t",
-    "end",
-    "subgraph",
-    "graph",
-    "node",
-    "edge",
-    "digraph",
-    "strict",
-    "flowchart",
-    "class",
-    "style",
-    "🤖",
-    "👩\u200d💻",
-    "[",
-    "]",
-    "{",
-    "}",
-    "(",
-    ")",
-    "<",
-    ">",
-    "&",
-    "&amp;",
-    "#",
-    ";",
-    "#quot;",
-    "|",
-    "`",
-    "\\",
-    '\\"',
-    "%%{init: {}}%%",
-    "<br>",
-    "<BR/>",
-    "-->",
-    "==>",
-    "->",
-    "--",
-    "é",
-    "中文",
-    "\x00",
-    "\x1b",
-    "\u2028",
-    "\x85",
-    "\ufeff",
-    " ",
-    "",
-    "a",
-    "b",
-    "0",
-]
-hostile_names = st.lists(
-    st.sampled_from(HOSTILE) | st.text(max_size=3), min_size=1, max_size=5
-).map("".join)
-
-
-@st.composite
-def hostile_specs(draw: st.DrawFn) -> dict[str, Any]:
-    """Valid specs whose agent, guardrail and graph names and descriptions are hostile."""
-    names = draw(
-        st.lists(
-            hostile_names.filter(lambda n: n not in TERMINALS), min_size=1, max_size=5, unique=True
-        )
-    )
-    guards = draw(st.lists(hostile_names, max_size=3, unique=True))
-    agents: dict[str, Any] = {}
-    for index, name in enumerate(names):
-        targets = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
-        agent: dict[str, Any] = {
-            "description": draw(hostile_names),
-            "instructions": "Help.",
-            "handoffs": [
-                {"to": t, "tool_name": f"handoff_{j}"} for j, t in enumerate(targets) if t != name
-            ],
-        }
-        if guards and draw(st.booleans()):
-            side = draw(st.sampled_from(["input_guardrails", "output_guardrails"]))
-            agent[side] = draw(st.lists(st.sampled_from(guards), min_size=1, unique=True))
-        if index and draw(st.booleans()):
-            agent["tools"] = [{"agent": names[index - 1], "name": f"ask_{index}"}]
-        if draw(st.booleans()):
-            agent["tools"] = [*agent.get("tools", []), "lookup", "web"]
-        agents[name] = agent
-    return {
-        "agentgraph": 1,
-        "name": draw(hostile_names),
-        "entry": names[0],
-        "defaults": {"model": "gpt-4.1-mini"},
-        "agents": agents,
-        "tools": {
-            "lookup": {"function": "pkg.tools:lookup", "description": draw(hostile_names)},
-            "web": {"hosted": "web_search"},
-        },
-        "guardrails": {g: {"function": "pkg.guards:check"} for g in guards},
-    }
 
 
 # --- the readers refuse what they must -------------------------------------------------------

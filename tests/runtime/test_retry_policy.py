@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentgraph.compiler.spec import RetrySettings
+from agentgraph.compiler.spec_settings import RetrySettings
 from agentgraph.runtime.errors import ModelCallError, ResponsesWebSocketError, UserError
 from agentgraph.runtime.retry import MAX_RETRY_AFTER, RetryPolicy, replay_refusal, retry_after
 from agentgraph.runtime.transports import Attempt
