@@ -12,7 +12,8 @@ spec's folder) and how it reaches the model (agentgraph's transports: `http`, SS
 - for graphs with MCP servers, `mcp_activities`: a server's tools listed, one tool called.
 
 The run context reaches a tool or guardrail as JSON data and is made into the graph's context
-type again here: a callable that changes the context changes only its own copy.
+type again here; a tool's changes to it go back to the workflow with its output (a
+guardrail's stay in its activity).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from agentgraph.runtime.run_context import RunContextWrapper
 from agentgraph.runtime.tool_calls import run_tool_calls
 from agentgraph.runtime.transports.base import TERMINAL_EVENTS, Attempt, Transport
 
+from .context_data import json_context
 from .failures import TOOL_STOPPED_RUN, WRONG_GRAPH, lost_call_failure, model_failure
 from .heartbeats import Heartbeats, lost_attempt_refusal
 from .messages import (
@@ -179,8 +181,9 @@ class Activities:
 
     @activity.defn(name=TOOL_ACTIVITY)
     async def tool(self, call: ToolCall) -> dict[str, Any]:
-        """One function tool call: its `function_call_output` item (a failing tool's error
-        text, as the model sees it)."""
+        """One function tool call: its `function_call_output` item (`item`: a failing tool's
+        error text, as the model sees it) and, when the tool changed it, the run context
+        (`context`, JSON data)."""
         loaded = self.loaded(call.digest)
         graph = loaded.graph
         state = graph.states[call.agent]
@@ -206,7 +209,11 @@ class Activities:
                 raise ApplicationError(
                     str(stopped), stopped.tool, type=TOOL_STOPPED_RUN, non_retryable=True
                 ) from stopped
-        return items[0].raw
+        done: dict[str, Any] = {"item": items[0].raw}
+        after = json_context(context.context)
+        if after != call.context:
+            done["context"] = after  # the workflow keeps the tool's changes
+        return done
 
     @activity.defn(name=GUARDRAIL_ACTIVITY)
     async def guardrails(self, check: GuardrailCheck) -> Tripped:

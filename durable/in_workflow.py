@@ -26,6 +26,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
 from temporalio.exceptions import ActivityError
 
+from agentgraph.compiler import CompiledGraph
 from agentgraph.compiler.machine import GuardrailBinding, McpServer, State
 from agentgraph.runtime.errors import (
     GuardrailTripwireTriggered,
@@ -44,6 +45,7 @@ from agentgraph.runtime.schema_checks import PATTERN_TIMEOUT
 from agentgraph.runtime.tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
 from agentgraph.runtime.turns import tool_output
 
+from .context_data import apply_context, json_context, merged
 from .failures import run_error, temporal_retry_policy
 from .messages import (
     GUARDRAIL_ACTIVITY,
@@ -112,10 +114,12 @@ class ActivityModelCaller:
 
 
 class ActivityExecutor:
-    """Tool calls and guardrails as activities, in call order as `run_tool_calls` gives them."""
+    """Tool calls and guardrails as activities, in call order as `run_tool_calls` gives them;
+    the changes a tool made to its copy of the run context are brought back (`context_data`)."""
 
-    def __init__(self, settings: ActivitySettings) -> None:
+    def __init__(self, settings: ActivitySettings, graph: CompiledGraph) -> None:
         self.settings = settings
+        self.graph = graph
 
     async def tool_calls(
         self,
@@ -151,12 +155,20 @@ class ActivityExecutor:
                     pattern_timeout=pattern_timeout,
                 )
                 return ran[0]
-            raw = await self.settings.execute(
+            done = await self.settings.execute(
                 TOOL_ACTIVITY, ToolCall(self.settings.digest, agent, call, data), dict
             )
+            raw = done.get("item", done)  # a history from before contexts came back: the item
+            if "context" in done:
+                changed[id(call)] = done["context"]
             return tool_output(call, agent, raw["output"])
 
-        return list(await asyncio.gather(*(one(call) for call in calls)))
+        changed: dict[int, Any] = {}
+        items = list(await asyncio.gather(*(one(call) for call in calls)))
+        if changed:
+            after = [changed[id(call)] for call in calls if id(call) in changed]  # call order
+            apply_context(context, merged(data, after), self.graph, functions)
+        return items
 
     async def guardrails(
         self,
@@ -257,13 +269,3 @@ class ActivityMcpServers(McpServers):
 
     async def session(self, server: McpServer) -> McpSession:
         return ActivityMcpSession(self.settings, server)
-
-
-def json_context(context: Any) -> Any:
-    """The run context as JSON data for an activity (a pydantic model or a dataclass as its
-    JSON form); the worker makes it the graph's context type again."""
-    if hasattr(context, "model_dump"):
-        return context.model_dump(mode="json")
-    if dataclasses.is_dataclass(context) and not isinstance(context, type):
-        return dataclasses.asdict(context)
-    return context

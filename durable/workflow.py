@@ -102,7 +102,7 @@ class GraphWorkflow:
                 previous_response_id=request.previous_response_id,
                 conversation_id=request.conversation_id,
                 functions=functions,
-                executor=ActivityExecutor(settings),
+                executor=ActivityExecutor(settings, graph),
                 mcp=ActivityMcpServers(settings, functions) if _uses_mcp(graph) else None,
             ),
             request.input,
