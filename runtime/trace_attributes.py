@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from agentgraph.compiler.machine import State
 
 PROVIDER = "openai"
+CACHE_WRITE = "gen_ai.usage.cache_creation.input_tokens"
 
 
 def error_type(error: BaseException) -> str:
@@ -67,23 +68,24 @@ def agent_attributes(agent: str, state: State) -> dict[str, Any]:
 
 
 def usage_attributes(usage: Any) -> dict[str, Any]:
+    """A response's token counts as attributes (the counts it has)."""
     if usage is None:
         return {}
-    counts = {
-        "gen_ai.usage.input_tokens": getattr(usage, "input_tokens", None),
-        "gen_ai.usage.output_tokens": getattr(usage, "output_tokens", None),
-        "agentgraph.usage.total_tokens": getattr(usage, "total_tokens", None),
-        "gen_ai.usage.cache_read.input_tokens": getattr(
-            getattr(usage, "input_tokens_details", None), "cached_tokens", None
-        ),
-        "gen_ai.usage.cache_creation.input_tokens": getattr(
-            getattr(usage, "input_tokens_details", None), "cache_write_tokens", None
-        ),
-        "agentgraph.usage.reasoning_tokens": getattr(
-            getattr(usage, "output_tokens_details", None), "reasoning_tokens", None
-        ),
-    }
-    return {k: v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)}
+    given = getattr(usage, "input_tokens_details", None)
+    made = getattr(usage, "output_tokens_details", None)
+    counts = (
+        ("gen_ai.usage.input_tokens", getattr(usage, "input_tokens", None)),
+        ("gen_ai.usage.output_tokens", getattr(usage, "output_tokens", None)),
+        ("agentgraph.usage.total_tokens", getattr(usage, "total_tokens", None)),
+        ("gen_ai.usage.cache_read.input_tokens", getattr(given, "cached_tokens", None)),
+        (CACHE_WRITE, getattr(given, "cache_write_tokens", None)),
+        ("agentgraph.usage.reasoning_tokens", getattr(made, "reasoning_tokens", None)),
+    )
+    attributes: dict[str, Any] = {}
+    for key, value in counts:
+        if isinstance(value, int) and not isinstance(value, bool):
+            attributes[key] = value
+    return attributes
 
 
 def attribute_value(value: Any) -> Any:

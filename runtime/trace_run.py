@@ -9,8 +9,11 @@ from the run trace current in the context (`ACTIVE`).
 
 What a traced turn pays beyond the OpenTelemetry SDK's own cost for its spans is kept small:
 the OpenTelemetry modules are looked up once per run, attributes are built only for a
-recording run and given when a span starts, the usage of a response is read once for the model
-call and its turn, and the instructions are JSON-encoded once per distinct text.
+recording run and given when a span starts, what is known only later is written once per span
+(a turn's usage and step together when it ends: each write takes the SDK span's lock), spans
+get their parent as an explicit context (only a span whose work may make spans of its own is
+made current), the usage of a response is read once for the model call and its turn, and the
+instructions are JSON-encoded once per distinct text.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any
 
 from .trace_attributes import (
+    CACHE_WRITE,
     PROVIDER,
     agent_attributes,
     as_text,
@@ -91,6 +95,7 @@ class RunTrace:
         self.agent_tools_shown: list[str] = []
         self.turn_span: Any = None
         self.turn_ctx: Any = None
+        self.turn_attributes: dict[str, Any] = {}  # its usage and step, written when it ends
         self.call: ModelCallSpan | None = None
         self.top = self
         self.cache_write = 0
@@ -241,8 +246,12 @@ class RunTrace:
             self.agent_tools_shown = tools
 
     def _end_turn(self, now: int | None) -> None:
-        if self.turn_span is not None:
-            self.turn_span.end(end_time=now)
+        span = self.turn_span
+        if span is not None:
+            if self.turn_attributes:  # one write (one lock of the SDK's span) per turn
+                span.set_attributes(self.turn_attributes)
+                self.turn_attributes = {}
+            span.end(end_time=now)
             self.turn_span = self.turn_ctx = None
 
     def _end_agent(self, now: int | None) -> None:
@@ -257,16 +266,19 @@ class RunTrace:
         span. Not one event per turn on the run's span: an SDK keeps 128 events a span."""
         if not self.on:
             return
-        attributes = {
-            "agentgraph.step.on": step.on,
-            "agentgraph.step.to": step.to,
-            "agentgraph.step.tools": step.tools,
-        }
         if self.turn_span is not None and not self.stepped:
-            self.turn_span.set_attributes(attributes)
+            pending = self.turn_attributes
+            pending["agentgraph.step.on"] = step.on
+            pending["agentgraph.step.to"] = step.to
+            pending["agentgraph.step.tools"] = step.tools
             self.stepped = True
         elif self.root is not None:
-            attributes["agentgraph.step.agent"] = step.agent
+            attributes = {
+                "agentgraph.step.on": step.on,
+                "agentgraph.step.to": step.to,
+                "agentgraph.step.tools": step.tools,
+                "agentgraph.step.agent": step.agent,
+            }
             self.root.add_event("agentgraph.step", attributes, timestamp=self.now())
 
     def model_call(self, state: State, body: Mapping[str, Any]) -> ModelCallSpan | _Noop:
@@ -338,25 +350,34 @@ class ModelCallSpan:
         self.attempts = 1
 
     def end(self, response: Any = None, error: BaseException | None = None) -> None:
+        """Close the span with `response`'s id, model, status and usage (the usage also on
+        its turn's span), or with `error`; one attribute write each."""
         span, owner = self.span, self.owner
-        attributes: dict[str, Any] = {"agentgraph.attempts": self.attempts}
         if response is not None:
             usage = usage_attributes(response.usage)
-            attributes["gen_ai.response.id"] = response.id
-            attributes["gen_ai.response.model"] = response.model
-            attributes["agentgraph.response.status"] = response.status or ""
-            attributes.update(usage)
-            owner.top.cache_write += usage.get("gen_ai.usage.cache_creation.input_tokens", 0)
-            if owner.turn_span is not None and usage:
-                owner.turn_span.set_attributes(usage)
-        span.set_attributes(attributes)
-        if response is not None and response.status == "failed":
-            message = response.error.message if response.error else "the response failed"
-            code = response.error.code if response.error else None
-            mark_error(span, str(code or "response_failed"), message, owner.sensitive)
-        elif response is None and error is None:
-            mark_error(span, "no_response", "the response ended without a terminal event", True)
-        record_error(span, error, owner.sensitive)
+            span.set_attributes(
+                {
+                    "agentgraph.attempts": self.attempts,
+                    "gen_ai.response.id": response.id,
+                    "gen_ai.response.model": response.model,
+                    "agentgraph.response.status": response.status or "",
+                    **usage,
+                }
+            )
+            if usage:
+                owner.top.cache_write += usage.get(CACHE_WRITE, 0)
+                if owner.turn_span is not None:
+                    owner.turn_attributes.update(usage)
+            if response.status == "failed":
+                message = response.error.message if response.error else "the response failed"
+                code = response.error.code if response.error else None
+                mark_error(span, str(code or "response_failed"), message, owner.sensitive)
+        else:
+            span.set_attribute("agentgraph.attempts", self.attempts)
+            if error is None:
+                mark_error(span, "no_response", "the response ended without a terminal event", True)
+        if error is not None:
+            record_error(span, error, owner.sensitive)
         span.end(end_time=owner.now())
         if owner.call is self:
             owner.call = None

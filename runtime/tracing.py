@@ -110,8 +110,16 @@ async def _traced_tool(
         start_time=owner.now(),
     )
     token = _TOOL.set(span)
-    try:
-        output = await _awaited_in(owner, span, work)
+    current = owner.context_api.attach(owner.api.set_span_in_context(span))
+    try:  # `_awaited_in`, inline: one coroutine less per tool call
+        output = await work
+    except BaseException as exc:
+        owner.context_api.detach(current)
+        record_error(span, exc, owner.sensitive)
+        span.end(end_time=owner.now())
+        raise
+    else:
+        owner.context_api.detach(current)
     finally:
         reset(_TOOL, token)
     if owner.sensitive:  # text, or an MCP tool's content items as JSON

@@ -10,6 +10,7 @@ import pytest
 import vcr
 
 from agentgraph.replay_fixtures.cassette import Cassette
+from agentgraph.replay_fixtures.matching import differences
 from agentgraph.replay_fixtures.session import CassetteMismatch
 from agentgraph.replay_fixtures.use import use_cassette
 from agentgraph.replay_fixtures.vcr_bridge import register
@@ -239,3 +240,19 @@ def test_a_bad_mode_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="mode='sometimes' must be one of none, once"):
         with use_cassette(tmp_path / "x.json", "sometimes"):
             pass
+
+
+@pytest.mark.parametrize(
+    ("sent", "recorded", "differing"),
+    [
+        ({"b": 1, "a": "é"}, {"a": "é", "b": 1}, []),  # key order never matters
+        ({"n": 2**70}, {"n": 2**70}, []),  # beyond 64 bits: the standard encoder writes it
+        ({"n": 2**70}, {"n": 2**70 + 1}, ["input"]),
+        ({"n": 1}, {"n": 1.0}, ["input"]),  # JSON tells 1 from 1.0, and true from 1
+        ({"n": True}, {"n": 1}, ["input"]),
+    ],
+)
+def test_field_values_compare_as_canonical_json(
+    sent: dict[str, object], recorded: dict[str, object], differing: list[str]
+) -> None:
+    assert differences({"input": [sent]}, {"input": [recorded]}) == differing
