@@ -13,8 +13,8 @@ spec's folder) and how it reaches the model (agentgraph's transports: `http`, SS
 - for graphs with MCP servers, `mcp_activities`: a server's tools listed, one tool called.
 
 The run context reaches a tool or guardrail as JSON data and is made into the graph's context
-type again here; a tool's changes to it go back to the workflow with its output (a
-guardrail's stay in its activity).
+type again here; a tool's or guardrail's changes to it go back to the workflow with its
+answer.
 """
 
 from __future__ import annotations
@@ -244,8 +244,13 @@ class Activities:
                     functions=loaded.functions,
                 )
         except GuardrailTripwireTriggered as tripped:
-            return Tripped(tripped.guardrail, _json_or_text(tripped.output_info))
-        return Tripped()
+            found = Tripped(tripped.guardrail, _json_or_text(tripped.output_info))
+        else:
+            found = Tripped()
+        after = json_context(context.context)
+        if after != check.context:  # the workflow keeps the guardrails' changes
+            found.context, found.context_changed = after, True
+        return found
 
     async def aclose(self) -> None:
         """Close the model connections and stop the MCP servers."""

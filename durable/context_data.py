@@ -2,10 +2,11 @@
 the tool made to it brought back into the workflow's context.
 
 A turn's tool calls run at once, each on its own copy of the context. Their changes are put
-together in call order, field by field (the top-level keys of the context's JSON form): fields
-that different calls changed are all kept; a field two calls changed holds the later call's
-value. The workflow's context object is changed in place, so that whatever holds it (the run,
-its templates, the next tools) sees the changes, as in one process.
+together in call order, field by field (the top-level keys of the context's JSON form), on
+top of the context as it is when they end: fields that different calls changed are all kept;
+a field two calls changed holds the later call's value. A function guardrail's changes come
+back the same way. The workflow's context object is changed in place, so that whatever holds
+it (the run, its templates, the next tools) sees the changes, as in one process.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ def json_context(context: Any) -> Any:
     return context
 
 
-def merged(sent: Any, changed: Sequence[Any]) -> Any:
-    """The context data after calls that each changed `sent` into one of `changed` (in call
-    order), put together field by field."""
-    if not isinstance(sent, dict) or not all(isinstance(c, dict) for c in changed):
+def merged(sent: Any, changed: Sequence[Any], now: Any) -> Any:
+    """The context data `now` (the workflow's own callables may have changed it meanwhile)
+    with the changes of calls that each turned `sent` into one of `changed` (in call order)
+    on top, field by field."""
+    if not all(isinstance(c, dict) for c in (sent, now, *changed)):
         return changed[-1]  # not fields: the last change wins
-    result = dict(sent)
+    result = dict(now)
     for after in changed:
         for key in sent.keys() - after.keys():
             result.pop(key, None)

@@ -176,7 +176,8 @@ class ActivityExecutor:
         items = list(await asyncio.gather(*(one(call) for call in calls)))
         if changed:
             after = [changed[id(call)] for call in calls if id(call) in changed]  # call order
-            apply_context(context, merged(data, after), self.graph, functions)
+            now = json_context(context.context)
+            apply_context(context, merged(data, after, now), self.graph, functions)
         return items
 
     async def guardrails(
@@ -228,6 +229,10 @@ class ActivityExecutor:
                 json_context(context.context),
             )
             tripped: Tripped = await self.settings.execute(GUARDRAIL_ACTIVITY, check, Tripped)
+            if tripped.context_changed:
+                now = json_context(context.context)
+                changed = merged(check.context, [tripped.context], now)
+                apply_context(context, changed, self.graph, functions)
             if tripped.name is not None:
                 infos[tripped.name] = tripped.output_info
             return tripped.name

@@ -114,6 +114,9 @@ class Tripped:
 
     name: str | None = None
     output_info: Any = None
+    context: Any = None
+    """The run context the guardrails left (JSON data), when they changed it."""
+    context_changed: bool = False
 
 
 @dataclass

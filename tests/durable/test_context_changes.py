@@ -1,6 +1,6 @@
-"""A tool activity's changes to the run context are kept: the workflow's context gets them, so
-the next request's instructions show them, as in one process (two calls of one turn changing
-different fields both kept)."""
+"""A tool or guardrail activity's changes to the run context are kept: the workflow's context
+gets them, so the next request's instructions show them, as in one process (two calls of one
+turn changing different fields both kept)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ STEPS = [
 CONTEXT = {"customer": "Ada"}
 
 
-async def test_a_tools_changes_to_the_context_reach_the_next_turn(
+async def test_tool_and_guardrail_changes_to_the_context_reach_the_next_turn(
     temporal_client: Client,
 ) -> None:
     with ResponsesServer(*STEPS) as alone:
@@ -42,8 +42,8 @@ async def test_a_tools_changes_to_the_context_reach_the_next_turn(
         instructions = [body["instructions"] for body in server.bodies]
         assert server.bodies == alone.bodies
     assert instructions == [
-        "Serve Ada. Tags: . Order: None.",
-        "Serve Ada. Tags: vip. Order: A-1.",
-        "Serve Ada. Tags: vip, late. Order: A-1.",
+        "Serve Ada. Tags: . Order: None. Checked: False.",
+        "Serve Ada. Tags: vip. Order: A-1. Checked: True.",
+        "Serve Ada. Tags: vip, late. Order: A-1. Checked: True.",
     ]
     assert outcome == local.to_dict()
