@@ -7,7 +7,8 @@ spec's folder) and how it reaches the model (agentgraph's transports: `http`, SS
 - `graph`: the worker's compiled graph for a digest (refused, naming both digests, when the
   worker runs another version of the graph);
 - `model`: one attempt of one model call (Temporal makes the retries: `failures`);
-- `tool`: one function tool call, as `runtime.tool_calls` makes it in one process;
+- `tool`: one function tool call, as `runtime.tool_calls` makes it in one process (its tool
+  guardrails and hooks run in the workflow: `tool_split`);
 - `guardrails`: the input or output guardrails of an agent on a value;
 - for graphs with MCP servers, `mcp_activities`: a server's tools listed, one tool called.
 
@@ -37,6 +38,7 @@ from agentgraph.runtime.errors import (
 )
 from agentgraph.runtime.functions import Functions
 from agentgraph.runtime.guardrails import check_guardrails
+from agentgraph.runtime.hooks import Hooks
 from agentgraph.runtime.output import parse_final_output
 from agentgraph.runtime.preflight import check_imports
 from agentgraph.runtime.retry import RetryPolicy
@@ -59,6 +61,7 @@ from .messages import (
     ToolCall,
     Tripped,
 )
+from .tool_split import CallOnly
 
 
 @dataclass
@@ -181,14 +184,15 @@ class Activities:
 
     @activity.defn(name=TOOL_ACTIVITY)
     async def tool(self, call: ToolCall) -> dict[str, Any]:
-        """One function tool call: its `function_call_output` item (`item`: a failing tool's
-        error text, as the model sees it) and, when the tool changed it, the run context
-        (`context`, JSON data)."""
+        """One function tool call, the call alone (its guardrails and hooks run in the
+        workflow: `tool_split`): its `function_call_output` item (`item`: a failing tool's
+        error text, as the model sees it), its raw result or failure, and, when the tool
+        changed it, the run context (`context`, JSON data)."""
         loaded = self.loaded(call.digest)
         graph = loaded.graph
         state = graph.states[call.agent]
         context = RunContextWrapper(checked_context(graph, call.context, loaded.functions))
-        callables = RunCallables.of_run(graph, loaded.functions, context, None, nested=False)
+        only = CallOnly(Hooks(graph, loaded.functions, None), context)
 
         async def no_nested_run(agent: str, input: Any, call: Any = None) -> Any:
             raise UserError("an agent used as a tool runs in the workflow, not in an activity")
@@ -203,13 +207,13 @@ class Activities:
                     context=context,
                     tool_error=graph.machine.tool_error,
                     nested_run=no_nested_run,
-                    invoker=callables.invoker,
+                    invoker=only,
                 )
             except ToolStoppedRun as stopped:
                 raise ApplicationError(
                     str(stopped), stopped.tool, type=TOOL_STOPPED_RUN, non_retryable=True
                 ) from stopped
-        done: dict[str, Any] = {"item": items[0].raw}
+        done = only.answer(items[0].raw)
         after = json_context(context.context)
         if after != call.context:
             done["context"] = after  # the workflow keeps the tool's changes

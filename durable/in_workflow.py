@@ -32,6 +32,7 @@ from agentgraph.runtime.errors import (
     GuardrailTripwireTriggered,
     InputGuardrailTripwireTriggered,
     OutputGuardrailTripwireTriggered,
+    ToolStoppedRun,
 )
 from agentgraph.runtime.events import RunItem
 from agentgraph.runtime.functions import Functions
@@ -43,7 +44,6 @@ from agentgraph.runtime.retry import RetryPolicy
 from agentgraph.runtime.run_context import RunContextWrapper
 from agentgraph.runtime.schema_checks import PATTERN_TIMEOUT
 from agentgraph.runtime.tool_calls import Invoke, NestedRun, plain_call, run_tool_calls
-from agentgraph.runtime.turns import tool_output
 
 from .context_data import apply_context, json_context, merged
 from .failures import run_error, temporal_retry_policy
@@ -60,6 +60,7 @@ from .messages import (
     ToolCall,
     Tripped,
 )
+from .tool_split import RemoteInvoker
 
 if TYPE_CHECKING:
     from agentgraph.runtime.mcp_tools import McpTurn
@@ -139,9 +140,12 @@ class ActivityExecutor:
 
         async def one(call: dict[str, Any]) -> RunItem:
             name = str(call.get("name"))
-            if name in state.agent_tools or (mcp is not None and name in mcp.by_name):
-                # a nested run (its model calls are activities), or an MCP call (its request
-                # is an activity: `ActivityMcpSession`): here, as in one process
+            local = name in state.agent_tools or (mcp is not None and name in mcp.by_name)
+            # a nested run (its model calls are activities) or an MCP call (its requests are
+            # activities: `ActivityMcpSession`) runs here as in one process; a function
+            # tool's guardrails and hooks run here, the call itself is an activity
+            remote = RemoteInvoker(invoker, lambda item: tool_activity(item))
+            try:
                 ran = await run_tool_calls(
                     [call],
                     state,
@@ -150,18 +154,23 @@ class ActivityExecutor:
                     context=context,
                     tool_error=tool_error,
                     nested_run=nested_run,
-                    invoker=invoker,
+                    invoker=invoker if local else remote,
                     mcp=mcp,
                     pattern_timeout=pattern_timeout,
                 )
-                return ran[0]
-            done = await self.settings.execute(
+            except ToolStoppedRun:
+                if remote.lost is not None:
+                    raise remote.lost from None
+                raise
+            return ran[0]
+
+        async def tool_activity(call: dict[str, Any]) -> dict[str, Any]:
+            done: dict[str, Any] = await self.settings.execute(
                 TOOL_ACTIVITY, ToolCall(self.settings.digest, agent, call, data), dict
             )
-            raw = done.get("item", done)  # a history from before contexts came back: the item
             if "context" in done:
                 changed[id(call)] = done["context"]
-            return tool_output(call, agent, raw["output"])
+            return done
 
         changed: dict[int, Any] = {}
         items = list(await asyncio.gather(*(one(call) for call in calls)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from temporalio.client import Client
 
 from agentgraph.durable import run_outcome, start_run
-from tests.durable.support import desk, in_process, task_queue, worker_on
+from tests.durable.support import desk, in_process, task_queue, without_ids, worker_on
 from tests.support.record_examples import SUPPORT_DESK
 from tests.support.responses_server import ResponsesServer
 
@@ -50,3 +50,23 @@ async def test_a_context_the_graph_refuses_ends_the_run_with_the_reason(
     assert outcome["error"]["type"] == "UserError"
     assert "customer_id" in outcome["error"]["message"]
     assert outcome["path"] == []
+
+
+async def test_a_worker_on_the_websocket_runs_as_in_one_process(temporal_client: Client) -> None:
+    graph, _ = desk()
+    with ResponsesServer(*SUPPORT_DESK.steps) as alone:
+        local = await in_process(alone, input=SUPPORT_DESK.input, context=SUPPORT_DESK.context)
+    queue = task_queue()
+    with ResponsesServer(*SUPPORT_DESK.steps) as server:
+        async with worker_on(temporal_client, server, queue, transport="websocket"):
+            handle = await start_run(
+                temporal_client,
+                graph,
+                SUPPORT_DESK.input,
+                context=SUPPORT_DESK.context,
+                task_queue=queue,
+            )
+            outcome = await run_outcome(handle)
+        assert {r.transport for r in server.requests} == {"websocket"}
+        assert len(server.requests) == len(alone.requests)
+    assert without_ids(outcome) == without_ids(local.to_dict())
