@@ -36,18 +36,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from instant_models import PROMPT, api_responses, script
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-from runtime_bench import (
-    PROMPT,
-    Contenders,
-    Prepared,
-    api_responses,
-    contenders,
-    script,
-    tool_names,
-)
+from runtime_bench import Contenders, Prepared, contenders, tool_names
 
 from agentgraph.replay_fixtures.spans import capture_spans
 from agentgraph.runtime.trace_settings import TraceConfig, TraceSettings
