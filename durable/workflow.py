@@ -10,17 +10,21 @@ output) runs in the workflow: it is deterministic given the activities' results.
 A run that stops for approvals waits here, durably, for a decision on each pending call
 (the `decide` update), then takes up its stopped turn, as `run(graph, state)` does in one
 process. The result is `RunResult.to_dict()`, with `error` (`type`, `message`) when the run
-failed as a run (a guardrail, max_turns, a model call that could not be made).
+failed as a run (a guardrail, max_turns, a model call that could not be made) or a callable of
+the graph that runs in the workflow (a hook, an instructions function) raised: the run ends as
+it ends in one process, instead of its workflow task failing again and again.
 """
 
 from __future__ import annotations
 
+import traceback
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy as TemporalRetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, TemporalError
 
 with workflow.unsafe.imports_passed_through():
     from agentgraph.compiler import CompiledGraph
@@ -117,6 +121,10 @@ class GraphWorkflow:
                 await self._decided(prepared)
         except AgentGraphRunError as exc:
             return await self._end(_outcome(prepared.result, exc))
+        except TemporalError:
+            raise  # Temporal's own (a sandbox refusal, nondeterminism): the task is retried
+        except Exception as exc:  # noqa: BLE001 - a callable of the graph failed: as in one process
+            return await self._end(_outcome(prepared.result, exc, where=_raised_at(exc)))
         return await self._end(_outcome(prepared.result))
 
     async def _end(self, outcome: dict[str, Any]) -> dict[str, Any]:
@@ -174,9 +182,20 @@ def _uses_mcp(graph: CompiledGraph) -> bool:
     return any(state.mcp is not None for state in graph.states.values())
 
 
-def _outcome(result: RunResult, error: AgentGraphRunError | None = None) -> dict[str, Any]:
+def _outcome(result: RunResult, error: Exception | None = None, where: str = "") -> dict[str, Any]:
     """What the workflow returns: the run's result as JSON, with the error that ended it."""
     outcome = result.to_dict()
     if error is not None:
-        outcome["error"] = {"type": type(error).__name__, "message": str(error)}
+        outcome["error"] = {"type": type(error).__name__, "message": f"{error}{where}"}
     return outcome
+
+
+def _raised_at(error: BaseException) -> str:
+    """` (at FILE:LINE, in FUNCTION)`: where the graph's code raised `error` (the file's name
+    only: a history holds no path of the worker's machine)."""
+    frames = list(traceback.walk_tb(error.__traceback__))  # reads no source file
+    if not frames:
+        return ""
+    frame, line = frames[-1]
+    code = frame.f_code
+    return f" (at {Path(code.co_filename).name}:{line}, in {code.co_name})"

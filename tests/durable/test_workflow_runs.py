@@ -3,9 +3,14 @@ result and the same request bodies on the wire."""
 
 from __future__ import annotations
 
+import asyncio
+import re
+from pathlib import Path
+
 from temporalio.client import Client
 
 from agentgraph.durable import run_outcome, start_run
+from agentgraph.runtime import load_graph
 from tests.durable.support import desk, in_process, task_queue, without_ids, worker_on
 from tests.support.record_examples import SUPPORT_DESK
 from tests.support.responses_server import ResponsesServer
@@ -70,3 +75,21 @@ async def test_a_worker_on_the_websocket_runs_as_in_one_process(temporal_client:
         assert {r.transport for r in server.requests} == {"websocket"}
         assert len(server.requests) == len(alone.requests)
     assert without_ids(outcome) == without_ids(local.to_dict())
+
+
+async def test_a_callable_that_raises_in_the_workflow_ends_the_run_saying_where(
+    temporal_client: Client,
+) -> None:
+    spec = Path(__file__).parent / "specs" / "broken_hook.yaml"
+    graph, _ = load_graph(spec)
+    queue = task_queue()
+    with ResponsesServer() as server:
+        async with worker_on(temporal_client, server, queue, spec=spec):
+            handle = await start_run(temporal_client, graph, "Hi", task_queue=queue)
+            outcome = await asyncio.wait_for(run_outcome(handle), 60)
+        assert server.requests == []
+    assert outcome["error"]["type"] == "ValueError"
+    assert re.fullmatch(
+        r"the hook broke \(at gate_tools\.py:\d+, in on_agent_start\)", outcome["error"]["message"]
+    )
+    assert outcome["path"] == []
