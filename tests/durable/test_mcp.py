@@ -11,7 +11,8 @@ from typing import Any
 from temporalio.client import Client
 
 from agentgraph.compiler import CompiledGraph
-from agentgraph.durable import LoadedGraph, graph_worker, run_outcome, start_run
+from agentgraph.durable import LoadedGraph, decide, graph_worker, run_outcome, start_run
+from agentgraph.durable.client import until_stopped
 from agentgraph.runtime import run
 from tests.durable.support import model_client, task_queue, without_ids
 from tests.runtime.mcp_support import REPO, spec_of, stdio_server
@@ -20,13 +21,23 @@ from tests.support.responses_server import ResponsesServer
 from tests.support.script import Turn, function_call, text, turn
 
 FILES = spec_of({"files": stdio_server()})
+APPROVALS = {"always": {"tool_names": ["read_file"]}}
+APPROVAL_SCRIPT = [
+    turn(
+        function_call("list_directory", {"path": "."}, call_id="call_ls"),
+        function_call("read_file", {"path": "favorite_songs.txt"}, call_id="call_read"),
+    ),
+    turn(text("Your first song is Here Comes the Sun.")),
+]
 
 
 @asynccontextmanager
-async def mcp_worker(client: Client, server: ResponsesServer, queue: str) -> AsyncIterator[None]:
-    """A worker in this process for the MCP graph, its model calls going to `server`."""
+async def mcp_worker(
+    client: Client, server: ResponsesServer, queue: str, graph: CompiledGraph = FILES
+) -> AsyncIterator[None]:
+    """A worker in this process for an MCP graph, its model calls going to `server`."""
     async with model_client(server) as model:
-        loaded = [LoadedGraph.of(FILES, [str(REPO)])]
+        loaded = [LoadedGraph.of(graph, [str(REPO)])]
         async with graph_worker(client, loaded, task_queue=queue, model_client=model):
             yield
 
@@ -84,3 +95,26 @@ async def test_an_error_answer_reaches_the_model_and_a_dead_server_fails_the_run
         "tool_call",
     ]
     assert again["final_output"] == "5"
+
+
+async def test_an_mcp_call_that_needs_approval_waits_durably_then_runs(
+    temporal_client: Client,
+) -> None:
+    graph = spec_of({"files": stdio_server(require_approval=APPROVALS)})
+    with ResponsesServer(*APPROVAL_SCRIPT, seed="mcp") as alone:
+        async with model_client(alone) as model:
+            stopped = await run(graph, "My first song?", client=model)
+            state = stopped.to_state()
+            state.approve("call_read")
+            local = await run(graph, state, client=model)
+    queue = task_queue()
+    with ResponsesServer(*APPROVAL_SCRIPT, seed="mcp") as server:
+        async with mcp_worker(temporal_client, server, queue, graph):
+            handle = await start_run(temporal_client, graph, "My first song?", task_queue=queue)
+            pending = await until_stopped(handle)
+            assert [(p["tool"], p["call_id"]) for p in pending] == [("read_file", "call_read")]
+            await decide(temporal_client, handle.id, "call_read", approved=True)
+            outcome = await run_outcome(handle)
+        assert without_ids(server.bodies) == without_ids(alone.bodies)
+    assert outcome["final_output"] == "Your first song is Here Comes the Sun."
+    assert without_ids(outcome) == without_ids(local.to_dict())
