@@ -19,6 +19,7 @@ answer.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,14 @@ class LoadedGraph:
 
     @classmethod
     def of(cls, graph: CompiledGraph, search_path: Sequence[str]) -> LoadedGraph:
-        """Every import path of `graph` imported now (a bad one fails the worker's start)."""
+        """Every import path of `graph` imported now (a bad one fails the worker's start), and
+        the `mcp` package there when an agent of it uses MCP servers."""
+        with_mcp = sorted(name for name, state in graph.states.items() if state.mcp is not None)
+        if with_mcp and importlib.util.find_spec("mcp") is None:
+            raise UserError(
+                f"graph {graph.name}: agent(s) {', '.join(with_mcp)} use MCP servers, which "
+                "need the `mcp` package in the worker: pip install 'agentgraph[mcp]'"
+            )
         functions = Functions(search_path)
         check_imports(graph, functions, search_path)
         return cls(graph, list(search_path), functions)

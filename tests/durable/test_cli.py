@@ -149,3 +149,20 @@ def test_a_worker_takes_a_graph_with_mcp_servers(capsys: pytest.CaptureFixture[s
     assert main(["worker", str(spec), "--address", "127.0.0.1:1"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert err.startswith("agentgraph: error: no Temporal server answers at 127.0.0.1:1")
+
+
+def test_a_worker_without_the_mcp_package_refuses_an_mcp_graph_at_start(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "mcp" else found(name, *a)
+    )
+    spec = Path(__file__).parents[1] / "parity" / "specs" / "mcp_filesystem.yaml"
+    assert main(["worker", str(spec), "--address", "127.0.0.1:1"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("agentgraph: error: graph ")
+    assert "use MCP servers, which need the `mcp` package in the worker" in err
+    assert "pip install 'agentgraph[mcp]'" in err
