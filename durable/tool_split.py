@@ -5,9 +5,12 @@ hooks), the call, the tool output guardrails, `on_tool_end` (`runtime.tool_guard
 durable run the workflow does all of it with the run's own hooks and guardrails, as it does
 every other hook, and only the call itself is an activity (`CallOnly` in the worker,
 `RemoteInvoker` in the workflow). The activity sends back the output the model sees, the
-tool's raw result as JSON text when it is JSON data with the same text (what `on_tool_end` and
-a tool_use_behavior function get), or the failure the tool raised, so that the workflow shows
-the model exactly the text a run in one process shows it.
+tool's raw result as JSON text, or the failure the tool raised, so that the workflow shows the
+model exactly the text a run in one process shows it. The workflow's callables (`on_tool_end`,
+a tool_use_behavior function, an output extractor) get the raw result as the Python object the
+tool returned, as in one process: it is made again from its JSON with pydantic for the return
+type the function declares (`typed: true`), or is the JSON data when it declares none. A result
+is sent only when the object made again shows the model the same text.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from agentgraph.compiler.machine import State
 from agentgraph.runtime.callables import CallContext, invoke_function_tool, is_function_tool
@@ -38,6 +44,7 @@ class CallOnly:
         self.hooks, self.context = hooks, context
         self.result: Any = None
         self.failed: BaseException | None = None
+        self.function: Any = None  # the tool's function (its declared return type)
 
     async def __call__(
         self,
@@ -47,6 +54,7 @@ class CallOnly:
         function: Any,
         run: Callable[[], Awaitable[Any]],
     ) -> Any:
+        self.function = function
         try:
             if is_function_tool(function):
                 self.result = await invoke_function_tool(
@@ -78,10 +86,48 @@ class CallOnly:
         if self.failed is not None:
             done["failed"] = {"type": type(self.failed).__name__, "message": str(self.failed)}
             return done
+        declared = return_type(self.function)
+        if declared is not None:
+            text = _typed_text(self.result, declared)
+            if text is not None and to_output(_typed(declared, text)) == item.get("output"):
+                done["result"], done["typed"] = text, True
+                return done
         text = _json_text(self.result)
         if text is not None and to_output(json.loads(text)) == item.get("output"):
             done["result"] = text
         return done
+
+
+def return_type(function: Any) -> Any:
+    """The return type a tool's function declares (an SDK FunctionTool's wrapped function's),
+    or None when it declares none or its hints cannot be read."""
+    target = function
+    if is_function_tool(function):
+        try:
+            target = function.__wrapped__
+        except AttributeError:
+            return None
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception:  # noqa: BLE001 - an unresolvable hint: the result crosses as JSON data
+        return None
+    return hints.get("return")
+
+
+def _typed(declared: Any, text: str) -> Any:
+    """The result made again from its JSON `text` as the `declared` type."""
+    return TypeAdapter(declared).validate_json(text)
+
+
+def _typed_text(result: Any, declared: Any) -> str | None:
+    """`result` as the JSON of its `declared` type; None when it is not of that type or does
+    not come back from its JSON (the result then crosses as JSON data, if it is)."""
+    try:
+        text = TypeAdapter(declared).dump_json(result, warnings="error").decode()
+        _typed(declared, text)
+    except Exception:  # noqa: BLE001 - not the declared type: not sent typed
+        return None
+    return text
 
 
 def _json_text(result: Any) -> str | None:
@@ -112,14 +158,16 @@ class RemoteInvoker:
         function: Any,
         run: Callable[[], Awaitable[Any]],
     ) -> Any:
+        declared = function
+
         async def call() -> Any:
-            return await self._call(call_item)
+            return await self._call(call_item, declared)
 
         if is_function_tool(function):  # the run's invoker calls on_invoke_tool: ours
             function = _calling(function, call)
         return await self.invoker(state, agent, call_item, function, call)
 
-    async def _call(self, call_item: dict[str, Any]) -> Any:
+    async def _call(self, call_item: dict[str, Any], function: Any) -> Any:
         try:
             done = await self.remote(call_item)
         except ToolStoppedRun:
@@ -130,6 +178,8 @@ class RemoteInvoker:
         failed = done.get("failed")
         if isinstance(failed, dict):
             raise remote_failure(str(failed.get("type")), str(failed.get("message")))
+        if "result" in done and done.get("typed"):
+            return _typed(return_type(function), done["result"])
         if "result" in done:
             return json.loads(done["result"])
         return done.get("item", done)["output"]
