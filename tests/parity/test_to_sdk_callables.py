@@ -1,7 +1,8 @@
 """`agentgraph.sdk.to_sdk_agents` wires the functions a spec names to the SDK's own
 parameters: the SDK's Runner running the built agents sends what the hand-written SDK app
 sends (or, where the spec has no SDK twin, what agentgraph's own run of the spec sends, which
-tests/runtime/test_callables_parity.py holds equal to the SDK's)."""
+tests/runtime/test_callables_parity.py and test_guardrails_parity.py hold equal to the
+SDK's)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import agents
 
 from tests.runtime import sdk_apps
 from tests.runtime.callables_parity import built_run, our_run, same_bodies, sdk_run
-from tests.runtime.test_callables_parity import APPS, DESK_SPEC, SECURE_SPEC, _admin_desk
-from tests.runtime.test_callables_parity import _secure_agent as secure_agent
+from tests.runtime.test_callables_parity import APPS, DESK_SPEC, _admin_desk
+from tests.runtime.test_guardrails_parity import SECURE_SPEC
+from tests.runtime.test_guardrails_parity import _secure_agent as secure_agent
 from tests.support.script import function_call, text, turn
 
 
