@@ -36,3 +36,40 @@ async def test_a_tool_use_behavior_reads_the_tools_pydantic_result(
     assert "error" not in durable
     assert durable["final_output"] == local["final_output"] == "Tokyo is Sunny with wind."
     assert durable == local
+
+
+def _untyped(city: str):  # type: ignore[no-untyped-def]  # declares no return type
+    return {"city": city, "n": 1}
+
+
+def _misdeclared(city: str) -> int:
+    return {"city": city}  # type: ignore[return-value]
+
+
+async def test_the_result_crosses_as_its_declared_type_else_as_json_data() -> None:
+    """What the activity sends and the workflow makes of it, per declared return type."""
+    from agentgraph.durable.tool_split import CallOnly, RemoteInvoker
+    from agentgraph.runtime.functions import to_output
+
+    weather = forcing_tool_use_custom.Weather(
+        city="Oslo", temperature_range="1-2C", conditions="Snow"
+    )
+    cases: list[tuple[Any, Any]] = [
+        (forcing_tool_use_custom.get_weather, weather),
+        (_untyped, {"city": "Oslo", "n": 1}),
+        (_misdeclared, {"city": "Oslo"}),
+    ]
+    for function, result in cases:
+        only = CallOnly(None, None)  # type: ignore[arg-type]  # what answer() reads, set below
+        only.result, only.function = result, function
+        done = only.answer({"output": to_output(result)})
+        assert done.get("typed", False) is (function is forcing_tool_use_custom.get_weather)
+
+        async def remote(_item: dict[str, Any], done: dict[str, Any] = done) -> dict[str, Any]:
+            return done
+
+        async def invoker(*args: Any) -> Any:
+            return await args[-1]()
+
+        seen = await RemoteInvoker(invoker, remote)(None, "a", {}, function, None)  # type: ignore[arg-type]
+        assert seen == result and type(seen) is type(result)
