@@ -194,8 +194,10 @@ class Activities:
     async def tool(self, call: ToolCall) -> dict[str, Any]:
         """One function tool call, the call alone (its guardrails and hooks run in the
         workflow: `tool_split`): its `function_call_output` item (`item`: a failing tool's
-        error text, as the model sees it), its raw result or failure, and, when the tool
-        changed it, the run context (`context`, JSON data)."""
+        error text, as the model sees it), its raw result (as its declared return type's JSON
+        when that round trip keeps it, so the workflow makes the same object again; else JSON
+        data, or only the output text: `tool_split.CallOnly.answer`) or failure, and, when the
+        tool changed it, the run context (`context`, JSON data)."""
         loaded = self.loaded(call.digest)
         graph = loaded.graph
         state = graph.states[call.agent]
