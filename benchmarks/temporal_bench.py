@@ -28,7 +28,7 @@ import time
 import uuid
 from pathlib import Path
 from statistics import quantiles
-from typing import Any, Literal
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,8 +41,7 @@ from agentgraph.runtime import load_graph, run  # noqa: E402
 from tests.durable.workers import WorkerProcess  # noqa: E402
 from tests.support.record_examples import SUPPORT_DESK  # noqa: E402
 from tests.support.responses_server import ResponsesServer  # noqa: E402
-from tests.support.script import Step, Turn  # noqa: E402
-from tests.support.script_log import Transport  # noqa: E402
+from tests.support.script import Step  # noqa: E402
 from tests.support.temporal_server import TemporalDevServer  # noqa: E402
 
 SPEC = ROOT / SUPPORT_DESK.spec
@@ -50,28 +49,11 @@ TURN_BY_OUTPUTS = {0: 0, 1: 1, 2: 2, 3: 3, 5: 4}
 """The support desk's turn, by the number of function_call_output items in its input."""
 
 
-class DeskServer(ResponsesServer):
-    """The scripted server answering each request with its conversation's next turn (the
-    order of requests across runs does not matter)."""
-
-    def _claim(
-        self,
-        transport: Transport,
-        body: dict[str, Any] | None,
-        headers: dict[str, str],
-        path: str,
-        connection: int | None = None,
-        *,
-        level: Literal["", "open", "idle"] = "",
-    ) -> tuple[int, Step | None, Turn]:
-        if level or body is None:
-            return 0, None, Turn((), {})
-        outputs = sum(1 for item in body["input"] if item.get("type") == "function_call_output")
-        step = SUPPORT_DESK.steps[TURN_BY_OUTPUTS[outputs]]
-        assert isinstance(step, Turn)
-        with self._cond:
-            self._attempts += 1
-            return self._attempts, step, step
+def desk_turn(body: dict[str, Any]) -> Step:
+    """The turn of the support desk's conversation a request is at (runs interleave, so the
+    scripted server picks each request's turn from its body, not from the script's order)."""
+    outputs = sum(1 for item in body["input"] if item.get("type") == "function_call_output")
+    return SUPPORT_DESK.steps[TURN_BY_OUTPUTS[outputs]]
 
 
 def summary(latencies: list[float], wall: float) -> tuple[float, float, float]:
@@ -80,7 +62,7 @@ def summary(latencies: list[float], wall: float) -> tuple[float, float, float]:
     return len(latencies) / wall, cuts[49] * 1000, cuts[98] * 1000
 
 
-async def in_one_process(server: DeskServer, runs: int) -> tuple[list[float], float]:
+async def in_one_process(server: ResponsesServer, runs: int) -> tuple[list[float], float]:
     graph, folders = load_graph(SPEC)
     async with openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test") as client:
 
@@ -128,7 +110,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    with DeskServer() as server, tempfile.TemporaryDirectory() as folder:
+    with ResponsesServer(choose=desk_turn) as server, tempfile.TemporaryDirectory() as folder:
         local, local_wall = asyncio.run(in_one_process(server, args.runs))
         with TemporalDevServer(Path(folder)) as temporal:
             workers = [

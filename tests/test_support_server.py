@@ -277,6 +277,19 @@ def test_client_retry_is_a_second_attempt(server: ResponsesServer) -> None:
     assert [r.headers["x-stainless-retry-count"] for r in server.requests] == ["0", "1"]
 
 
+def test_choose_answers_each_request_from_its_body_after_any_fault_at_its_attempt() -> None:
+    def echo(body: dict[str, Any]) -> Any:
+        return turn(text(f"you asked: {body['input']}"))
+
+    with ResponsesServer(choose=echo) as server, _client(server) as client:
+        server.fault_at(2, http_error(500))
+        assert client.responses.create(model="gpt-4.1", input="b").output_text == "you asked: b"
+        with pytest.raises(openai.InternalServerError):
+            client.responses.create(**REQUEST)
+        assert client.responses.create(model="gpt-4.1", input="a").output_text == "you asked: a"
+    assert server.attempts == 3
+
+
 def test_fault_at_attempt_leaves_the_script_alone(server: ResponsesServer) -> None:
     server.script(turn(text("one")), turn(text("two")))
     server.fault_at(2, http_error(500))

@@ -67,8 +67,9 @@ class ResponsesServer(ScriptLog):
         seed: str = "agentgraph",
         clock: Callable[[], float] = time.time,
         strict: bool = True,
+        choose: Callable[[dict[str, Any]], Step] | None = None,
     ) -> None:
-        super().__init__(*steps)
+        super().__init__(*steps, choose=choose)
         self.ids = IdSource(seed)
         self.strict = strict
         self._clock = clock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Self, TypeAlias
 
@@ -30,8 +31,14 @@ class RecordedRequest:
 class ScriptLog:
     """The ordered script of steps, per-attempt faults, and the record of every attempt."""
 
-    def __init__(self, *steps: Step) -> None:
+    def __init__(
+        self, *steps: Step, choose: Callable[[dict[str, Any]], Step] | None = None
+    ) -> None:
         self.errors: list[str] = []
+        self.choose = choose
+        """Picks each request's step from its body instead of the script's order (many
+        conversations at once, each request naming its own turn); faults at an attempt still
+        come first."""
         self._cond = threading.Condition()
         self._steps: deque[Step] = deque(steps)
         self._at: dict[int, Fault] = {}
@@ -111,7 +118,9 @@ class ScriptLog:
             attempt = self._attempts + 1
             step: Step | None = self._at.get(attempt)
             queued = step is None
-            if queued and self._steps:
+            if queued and self.choose is not None and body is not None:
+                step, queued = self.choose(body), False
+            elif queued and self._steps:
                 step = self._steps[0]
             if level and not _is_connection_level(step, level):
                 return 0, None, _empty_turn()
