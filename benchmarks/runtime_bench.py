@@ -286,8 +286,16 @@ async def size_table(sizes: list[int], repeat: int, turns: int = 3) -> None:
     )
 
 
-def profile(prepare: Callable[[], Prepared], title: str, runs: int = 20) -> None:
-    """cProfile of `runs` agentgraph runs (after a warm-up), top functions by own time."""
+def profile(
+    prepare: Callable[[], Prepared],
+    title: str,
+    runs: int = 20,
+    *,
+    only: str = "",
+    top: int = 18,
+) -> None:
+    """cProfile of `runs` agentgraph runs (after a warm-up), the `top` functions by own time
+    (`only`: a regular expression the functions' file and name must match)."""
     print(f"--- profile: {title} ({runs} runs), by total time ---")
 
     async def many() -> None:
@@ -299,7 +307,8 @@ def profile(prepare: Callable[[], Prepared], title: str, runs: int = 20) -> None
     profiler.enable()
     asyncio.run(many())
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
+    restrictions = (only, top) if only else (top,)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(*restrictions)
 
 
 def main() -> None:

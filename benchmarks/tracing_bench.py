@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import gc
-import pstats
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import runtime_bench
 from instant_models import PROMPT, api_responses, script
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -259,18 +258,13 @@ def profile(small: Contenders, turns: int, runs: int = 50) -> None:
     """cProfile of `runs` traced runs, agentgraph's tracing modules only."""
     provider = sdk_provider()
     prepare = small.ours(turns, TraceConfig(TraceSettings(), provider))
-
-    async def many() -> None:
-        for _ in range(runs):
-            await prepare()()
-
-    asyncio.run(prepare()())
-    profiler = cProfile.Profile()
-    profiler.enable()
-    asyncio.run(many())
-    profiler.disable()
-    print(f"--- profile: {runs} traced {turns}-turn runs, agentgraph's tracing code ---")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(r"runtime/trac|trace_", 20)
+    runtime_bench.profile(
+        prepare,
+        f"traced {turns}-turn runs, agentgraph's tracing code",
+        runs,
+        only=r"runtime/trac|trace_",
+        top=20,
+    )
     provider.shutdown()
 
 
